@@ -1,0 +1,15 @@
+import type { Database } from 'better-sqlite3';
+import { updateToSchemaVersion1 } from './001-catalog';
+
+/** One step per schema version, in order. A step runs inside its own transaction. */
+export interface Migration {
+  version: number;
+  name: string;
+  up: (db: Database) => void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'catalog', up: updateToSchemaVersion1 },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

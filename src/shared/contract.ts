@@ -1,0 +1,185 @@
+import { z } from 'zod';
+import {
+  INGREDIENT_FUNCTIONS,
+  SKIN_BENEFITS,
+  type CatalogSummary,
+  type IngredientRecord,
+  type ProductDetail,
+  type ProductSummary,
+} from './domain';
+import type { ApiMethod } from './api-methods';
+
+/**
+ * The API contract between the renderer and the services: argument schemas (validated at every
+ * boundary — IPC, HTTP preview, CLI) and result types. One object implements it in main.
+ */
+
+const benefitName = z
+  .string()
+  .transform((s) => s.replace(/-/g, '_'))
+  .pipe(z.enum(SKIN_BENEFITS));
+
+const shortText = (max: number) => z.string().trim().min(1).max(max);
+
+/** One knowledge-base entry as written in the shipped file or entered by a user. */
+export const ingredientKnowledgeSchema = z.object({
+  inci: shortText(300),
+  synonyms: z.array(shortText(300)).max(100).default([]),
+  misspellings: z.array(shortText(300)).max(100).default([]),
+  functions: z.array(z.enum(INGREDIENT_FUNCTIONS)).max(8).default([]),
+  concentration: z.enum(['above-1', 'below-1']).nullable().default(null),
+  benefits: z.array(benefitName).max(9).default([]),
+  note: z.string().max(1000).default(''),
+});
+
+export const columnMappingSchema = z.object({
+  name: z.string().max(200).optional(),
+  brand: z.string().max(200).optional(),
+  category: z.string().max(200).optional(),
+  ingredients: z.string().max(200).optional(),
+  benefits: z.array(z.string().max(200)).max(200).optional(),
+  ignore: z.array(z.string().max(200)).max(1000).optional(),
+});
+export type ColumnMapping = z.infer<typeof columnMappingSchema>;
+
+export const duplicatePolicySchema = z.enum(['keep', 'merge']);
+export type DuplicatePolicy = z.infer<typeof duplicatePolicySchema>;
+
+export const apiSchemas = {
+  getStatus: z.undefined(),
+  listCatalogs: z.undefined(),
+  listProducts: z
+    .object({
+      search: z.string().max(200).optional(),
+      category: z.string().max(200).optional(),
+      brand: z.string().max(200).optional(),
+      ingredient: z.string().max(300).optional(),
+      catalogId: z.number().int().positive().optional(),
+      limit: z.number().int().min(1).max(1000).default(200),
+      offset: z.number().int().min(0).default(0),
+    })
+    .strict(),
+  listCategories: z.undefined(),
+  getProduct: z.object({ id: z.number().int().positive() }).strict(),
+  lookupIngredient: z.object({ name: shortText(500) }).strict(),
+  searchIngredients: z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(100).default(20) }).strict(),
+  saveIngredient: ingredientKnowledgeSchema.extend({ id: z.number().int().positive().optional() }).strict(),
+  importCatalog: z
+    .object({
+      path: shortText(4096),
+      format: z.enum(['auto', 'csv', 'json']).default('auto'),
+      mapping: columnMappingSchema.optional(),
+      duplicates: duplicatePolicySchema.default('keep'),
+      encoding: z.enum(['utf-8', 'utf-16le', 'utf-16be', 'windows-1252']).optional(),
+      delimiter: z.enum([',', ';', '\t']).optional(),
+      catalogName: z.string().max(200).optional(),
+    })
+    .strict(),
+  loadSampleCatalog: z.object({ duplicates: duplicatePolicySchema.default('merge') }).strict().default({ duplicates: 'merge' }),
+} satisfies Record<ApiMethod, z.ZodType>;
+
+export type ApiArgs = { [M in ApiMethod]: z.input<(typeof apiSchemas)[M]> };
+export type ApiParsedArgs = { [M in ApiMethod]: z.output<(typeof apiSchemas)[M]> };
+
+export interface AppStatus {
+  databasePath: string;
+  schemaVersion: number;
+  productCount: number;
+  catalogCount: number;
+  ingredientCount: number;
+  knowledgeBaseEntries: number;
+  /** True on a fresh database: the UI offers the sample catalog. */
+  empty: boolean;
+  appVersion: string;
+}
+
+export interface ProductPage {
+  total: number;
+  items: ProductSummary[];
+}
+
+export interface IngredientLookup {
+  query: string;
+  match: IngredientRecord | null;
+  matchedBy: 'canonical' | 'synonym' | 'misspelling' | 'parsed' | null;
+  /** Closest known names when there is no exact match (never merged silently). */
+  suggestions: string[];
+  /** How many catalog products list it. */
+  productCount: number;
+}
+
+export interface ImportRejection {
+  line: number;
+  code: string;
+  reason: string;
+  name: string;
+}
+
+export interface ImportDuplicate {
+  line: number;
+  name: string;
+  kind: 'same-brand-and-name' | 'same-ingredients';
+  duplicateOf: string;
+  action: 'kept' | 'merged';
+}
+
+export interface ImportReport {
+  catalogId: number | null;
+  source: string;
+  format: 'csv' | 'json';
+  encoding: string;
+  delimiter: string | null;
+  mapping: Required<Pick<ColumnMapping, 'ingredients'>> & ColumnMapping;
+  rowsRead: number;
+  /** Rows imported = rows inserted as products + rows merged into an existing duplicate. */
+  rowsImported: number;
+  productsInserted: number;
+  rowsMerged: number;
+  rowsRejected: number;
+  rejected: ImportRejection[];
+  rejectedByReason: Record<string, number>;
+  duplicates: ImportDuplicate[];
+  warningCounts: Record<string, number>;
+  /** The first warnings, each with its line. */
+  warnings: { line: number; message: string }[];
+  unknownIngredients: { name: string; occurrences: number; suggestion: string | null }[];
+  ingredientOccurrences: number;
+  knownOccurrences: number;
+  elapsedMs: number;
+}
+
+/** The contract every implementation (services, IPC proxy, HTTP proxy) fulfils. */
+export interface Api {
+  getStatus(): Promise<AppStatus>;
+  listCatalogs(): Promise<CatalogSummary[]>;
+  listProducts(args: ApiArgs['listProducts']): Promise<ProductPage>;
+  listCategories(): Promise<{ category: string; count: number }[]>;
+  getProduct(args: ApiArgs['getProduct']): Promise<ProductDetail>;
+  lookupIngredient(args: ApiArgs['lookupIngredient']): Promise<IngredientLookup>;
+  searchIngredients(args: ApiArgs['searchIngredients']): Promise<IngredientRecord[]>;
+  saveIngredient(args: ApiArgs['saveIngredient']): Promise<IngredientRecord>;
+  importCatalog(args: ApiArgs['importCatalog']): Promise<ImportReport>;
+  loadSampleCatalog(args?: ApiArgs['loadSampleCatalog']): Promise<ImportReport>;
+}
+
+/** Error with a stable code that crosses the API boundary intact. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiFailure';
+  }
+}
+
+/** Validates arguments for `method`; throws ApiFailure('invalid-argument') naming the field. */
+export function parseApiArgs<M extends ApiMethod>(method: M, args: unknown): ApiParsedArgs[M] {
+  const result = apiSchemas[method].safeParse(args);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const where = issue.path.length ? `field "${issue.path.join('.')}"` : 'the argument';
+    throw new ApiFailure('invalid-argument', `${method}: ${where}: ${issue.message}`);
+  }
+  return result.data as ApiParsedArgs[M];
+}

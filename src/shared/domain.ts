@@ -1,0 +1,104 @@
+/**
+ * Domain vocabulary shared by every layer: functional classes, benefits, and the shapes that
+ * cross the API contract. Pure TypeScript; imports nothing from main, preload or renderer.
+ */
+
+/** Functional classes an ingredient can have in the knowledge base. */
+export const INGREDIENT_FUNCTIONS = [
+  'solvent', 'humectant', 'emollient', 'occlusive', 'emulsifier', 'surfactant', 'thickener',
+  'film-former', 'preservative', 'chelator', 'ph-adjuster', 'antioxidant', 'uv-filter',
+  'colourant', 'fragrance', 'fragrance-allergen', 'skin-conditioning', 'active',
+  'botanical-extract', 'exfoliant', 'absorbent', 'opacifier', 'buffer', 'stabiliser',
+  'penetration-enhancer', 'abrasive', 'silicone', 'polymer', 'mineral', 'peptide', 'vitamin',
+  'ceramide', 'probiotic-ferment', 'protein',
+] as const;
+export type IngredientFunction = (typeof INGREDIENT_FUNCTIONS)[number];
+
+/** Skin benefits the knowledge base tags actives with (and the knowledge-based scorer predicts). */
+export const SKIN_BENEFITS = [
+  'hydration', 'barrier_repair', 'anti_ageing', 'brightening', 'soothing', 'oil_control',
+  'exfoliation', 'uv_protection', 'anti_acne',
+] as const;
+export type SkinBenefit = (typeof SKIN_BENEFITS)[number];
+
+/** Typical-use concentration class: common knowledge of whether an ingredient sits above the 1 % line. */
+export type ConcentrationClass = 'above-1' | 'below-1' | null;
+
+/** Where an ingredient record came from. `catalog` = seen in an imported list but unknown to the knowledge base. */
+export type IngredientOrigin = 'kb' | 'user' | 'catalog';
+
+/** One knowledge-base entry as stored and shown. */
+export interface IngredientRecord {
+  id: number;
+  inci: string;
+  synonyms: string[];
+  misspellings: string[];
+  functions: IngredientFunction[];
+  concentration: ConcentrationClass;
+  benefits: SkinBenefit[];
+  note: string;
+  origin: IngredientOrigin;
+}
+
+/** Fields a user supplies to add or edit an ingredient. */
+export interface IngredientInput {
+  inci: string;
+  synonyms?: string[];
+  misspellings?: string[];
+  functions?: IngredientFunction[];
+  concentration?: ConcentrationClass;
+  benefits?: SkinBenefit[];
+  note?: string;
+}
+
+/** Section of a declaration an ingredient was listed in. */
+export type DeclarationSection = 'main' | 'active' | 'may-contain';
+
+/** Where a benefit score came from. */
+export type BenefitSource = 'imported' | 'predicted' | 'knowledge';
+
+export interface BenefitScore {
+  benefit: string;
+  value: number;
+  source: BenefitSource;
+}
+
+export interface ProductSummary {
+  id: number;
+  name: string;
+  brand: string;
+  category: string;
+  ingredientCount: number;
+  catalogId: number;
+}
+
+export interface ProductIngredient {
+  position: number;
+  ingredientId: number;
+  inci: string;
+  /** The text as written in the source declaration. */
+  raw: string;
+  percent: number | null;
+  section: DeclarationSection;
+  known: boolean;
+  functions: IngredientFunction[];
+}
+
+export interface ProductDetail extends ProductSummary {
+  declaration: string;
+  catalogName: string;
+  sourceLine: number | null;
+  ingredients: ProductIngredient[];
+  benefits: BenefitScore[];
+  extra: Record<string, string>;
+  warnings: string[];
+}
+
+export interface CatalogSummary {
+  id: number;
+  name: string;
+  sourcePath: string;
+  importedAt: string;
+  productCount: number;
+  illustrative: boolean;
+}

@@ -1,0 +1,51 @@
+/**
+ * Name normalisation for ingredient matching.
+ *
+ * Labels spell the same ingredient many ways ("PEG-100 Stearate", "Peg 100 stearate",
+ * "peg100stearate", "Glycérine"), so matching happens on a compact key: accents removed,
+ * lower-case, and every character other than a–z and 0–9 deleted.
+ */
+
+const COMBINING_MARKS = /[\u0300-\u036f]/g;
+const NON_ALNUM = /[^a-z0-9]/g;
+
+/** The compact matching key of an ingredient name. */
+export function ingredientKey(name: string): string {
+  return name.normalize('NFKD').replace(COMBINING_MARKS, '').toLowerCase().replace(NON_ALNUM, '');
+}
+
+/** Tidies a name for display: single spaces, no space before punctuation, trimmed. */
+export function tidyName(name: string): string {
+  return name
+    .replace(/\s+/g, ' ')
+    .replace(/\s+([,.)\]/])/g, '$1')
+    .replace(/([([/])\s+/g, '$1')
+    .trim();
+}
+
+/**
+ * Bounded Levenshtein distance with adjacent transpositions (optimal string alignment).
+ * Returns `max + 1` as soon as the distance is known to exceed `max`, which keeps
+ * near-miss searches over thousands of names cheap.
+ */
+export function boundedEditDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const n = b.length;
+  let prev2 = new Array<number>(n + 1).fill(0);
+  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  let cur = new Array<number>(n + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    let rowMin = cur[0];
+    for (let j = 1; j <= n; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    [prev2, prev, cur] = [prev, cur, prev2];
+  }
+  return prev[n]!;
+}

@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NewerDatabaseError, openDatabase } from '../../../src/main/db/connection';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from '../../../src/main/db/migrations';
+import { tempDir } from '../../helpers';
+
+let dir: string;
+let cleanup: () => void;
+beforeEach(() => ({ dir, cleanup } = tempDir()));
+afterEach(() => cleanup());
+
+const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+describe('openDatabase', () => {
+  it('creates a database at the latest schema with WAL, synchronous=FULL and foreign keys', async () => {
+    const { db, schemaVersion, backupPath } = await openDatabase(join(dir, 'app.db'));
+    expect(schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+    expect(backupPath).toBeNull();
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.close();
+  });
+
+  it('refuses a database written by a newer version and leaves the file untouched', async () => {
+    const path = join(dir, 'newer.db');
+    const raw = new BetterSqlite3(path);
+    raw.exec('CREATE TABLE keep (x INTEGER)');
+    raw.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 5}`);
+    raw.close();
+    const before = sha(path);
+    const error = await openDatabase(path).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NewerDatabaseError);
+    expect((error as Error).message).toContain(`schema version ${LATEST_SCHEMA_VERSION + 5}`);
+    expect((error as Error).message).toContain('The file was not changed');
+    expect(sha(path)).toBe(before);
+    expect(existsSync(`${path}-wal`)).toBe(false);
+  });
+
+  it('backs up an existing database before migrating it', async () => {
+    const path = join(dir, 'old.db');
+    const first = await openDatabase(path);
+    first.db.prepare(`INSERT INTO meta (key, value) VALUES ('marker', 'v1 data')`).run();
+    first.db.close();
+    const v2: Migration = { version: LATEST_SCHEMA_VERSION + 1, name: 'test', up: (db) => db.exec('CREATE TABLE extra (x INTEGER)') };
+    const second = await openDatabase(path, { migrations: [...MIGRATIONS, v2] });
+    expect(second.schemaVersion).toBe(LATEST_SCHEMA_VERSION + 1);
+    expect(second.backupPath).not.toBeNull();
+    second.db.close();
+    const backup = new BetterSqlite3(second.backupPath!, { readonly: true, fileMustExist: true });
+    expect(backup.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+    expect(backup.prepare(`SELECT value FROM meta WHERE key = 'marker'`).get()).toEqual({ value: 'v1 data' });
+    backup.close();
+    expect(readdirSync(join(dir, 'backups'))).toHaveLength(1);
+  });
+
+  it('rolls a failing migration step back whole and keeps the old version', async () => {
+    const path = join(dir, 'fail.db');
+    (await openDatabase(path)).db.close();
+    const broken: Migration = {
+      version: LATEST_SCHEMA_VERSION + 1,
+      name: 'broken',
+      up: (db) => {
+        db.exec('CREATE TABLE half_done (x INTEGER)');
+        throw new Error('disk says no');
+      },
+    };
+    await expect(openDatabase(path, { migrations: [...MIGRATIONS, broken] })).rejects.toThrow('disk says no');
+    const raw = new BetterSqlite3(path, { readonly: true });
+    expect(raw.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+    expect(raw.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name = 'half_done'`).get()).toEqual({ n: 0 });
+    raw.close();
+  });
+});
+
+describe('schema version 1', () => {
+  it('enforces foreign keys and section values on an in-memory database', async () => {
+    const { db } = await openDatabase(':memory:');
+    expect(() =>
+      db.prepare(`INSERT INTO products (catalog_id, name, brand, category, declaration, ingredients_hash) VALUES (999, 'x', '', '', '', '')`).run(),
+    ).toThrow(/FOREIGN KEY/);
+    db.prepare(`INSERT INTO catalogs (name, source_path, format, imported_at, report) VALUES ('c', 'p', 'csv', 'now', '{}')`).run();
+    db.prepare(`INSERT INTO ingredients (inci, key, origin, updated_at) VALUES ('Water', 'water', 'kb', 'now')`).run();
+    db.prepare(`INSERT INTO products (catalog_id, name, brand, category, declaration, ingredients_hash) VALUES (1, 'x', '', '', '', '')`).run();
+    expect(() => db.prepare(`INSERT INTO product_ingredients (product_id, position, ingredient_id, raw, section) VALUES (1, 1, 1, 'Water', 'other')`).run()).toThrow(
+      /CHECK/,
+    );
+    db.close();
+  });
+});
