@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, Menu, dialog, session, shell } from 'electron';
+import { registerIpcHandlers } from './ipc/handlers';
+import { DATABASE_FILE } from './paths';
+import { resolveResourcesDir } from './resources';
+import { CONTENT_SECURITY_POLICY } from './security';
+import { FormulatorService } from './services/formulator-service';
+
+/**
+ * The Electron shell, kept thin: one window with a sandboxed, isolated renderer and a strict
+ * CSP; all work happens in FormulatorService, reached only through validated IPC.
+ */
+
+const rendererDevUrl = process.env.ELECTRON_RENDERER_URL;
+const rendererFile = join(import.meta.dirname, '../renderer/index.html');
+const rendererFileUrl = pathToFileURL(rendererFile).href;
+
+function isTrustedUrl(url: string): boolean {
+  if (rendererDevUrl && !app.isPackaged) return url.startsWith(rendererDevUrl);
+  return url.split('#')[0] === rendererFileUrl;
+}
+
+async function createWindow(): Promise<BrowserWindow> {
+  const win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    show: false,
+    title: 'Latent Formulator',
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-navigate', (event, url) => {
+    if (!isTrustedUrl(url)) event.preventDefault();
+  });
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  if (rendererDevUrl && !app.isPackaged) await win.loadURL(rendererDevUrl);
+  else await win.loadFile(rendererFile);
+  return win;
+}
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  Menu.setApplicationMenu(Menu.buildFromTemplate([{ role: 'fileMenu' }, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }]));
+
+  let service: FormulatorService;
+  try {
+    service = await FormulatorService.open({
+      databasePath: join(app.getPath('userData'), DATABASE_FILE),
+      resourcesDir: resolveResourcesDir(),
+      appVersion: app.getVersion(),
+    });
+  } catch (error) {
+    dialog.showErrorBox('Latent Formulator cannot open its database', (error as Error).message);
+    app.exit(1);
+    return;
+  }
+  const allowedImportPaths = new Set<string>();
+  registerIpcHandlers(service, isTrustedUrl, allowedImportPaths);
+  app.on('window-all-closed', () => {
+    service.close();
+    app.quit();
+  });
+  await createWindow();
+}
+
+void main();

@@ -1,0 +1,26 @@
+import { ipcMain, type IpcMainInvokeEvent } from 'electron';
+import { API_METHODS, ipcChannel, type ApiResult } from '../../shared/api-methods';
+import type { Api } from '../../shared/contract';
+import { dispatchApiCall } from './dispatch';
+
+/**
+ * Binds every contract method to an IPC channel. Each call's sender frame must be the app's own
+ * renderer (checked by URL) and its argument is validated against the contract's schema.
+ * Import paths must come from a file dialog shown by this process (`allowedImportPaths`).
+ */
+export function registerIpcHandlers(api: Api, isTrustedUrl: (url: string) => boolean, allowedImportPaths: ReadonlySet<string>): () => void {
+  for (const method of API_METHODS) {
+    ipcMain.handle(ipcChannel(method), async (event: IpcMainInvokeEvent, arg: unknown): Promise<ApiResult<unknown>> => {
+      const url = event.senderFrame?.url ?? '';
+      if (!isTrustedUrl(url)) return { ok: false, error: { code: 'forbidden', message: `call to ${method} from an untrusted page (${url.slice(0, 100)}) refused` } };
+      if (method === 'importCatalog') {
+        const path = (arg as { path?: unknown } | null)?.path;
+        if (typeof path !== 'string' || !allowedImportPaths.has(path)) {
+          return { ok: false, error: { code: 'forbidden', message: 'import a catalog through the Import dialog; a path typed by a page is not accepted' } };
+        }
+      }
+      return dispatchApiCall(api, method, arg);
+    });
+  }
+  return () => API_METHODS.forEach((m) => ipcMain.removeHandler(ipcChannel(m)));
+}

@@ -1,0 +1,94 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPreviewServer, type PreviewServer } from '../../src/main/preview/server';
+import { resolveResourcesDir } from '../../src/main/resources';
+import { FormulatorService } from '../../src/main/services/formulator-service';
+import { tempDir } from '../helpers';
+import { chromiumAvailable, launchChromium } from './browser';
+
+/**
+ * The renderer in a real browser against the real services: the first-run empty state, the
+ * sample catalog, filtering, and a product's detail with each ingredient's functions.
+ */
+const shots = join(process.cwd(), 'test-output', 'e2e');
+let dir: string;
+let cleanup: () => void;
+let service: FormulatorService;
+let server: PreviewServer;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!chromiumAvailable()) throw new Error('Chromium not found at /usr/bin/chromium: run `apt-get install -y chromium` (.ci/run does)');
+  ({ dir, cleanup } = tempDir());
+  mkdirSync(shots, { recursive: true });
+  const resourcesDir = resolveResourcesDir();
+  service = await FormulatorService.open({ databasePath: join(dir, 'e2e.db'), resourcesDir });
+  server = await startPreviewServer({ api: service, staticDir: join(process.cwd(), 'out', 'renderer'), importRoots: [dir] });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  service?.close();
+  cleanup?.();
+});
+
+describe('catalog in the browser', () => {
+  it('offers the sample catalog on first run and lists it after loading', async () => {
+    await page.goto(server.url);
+    await page.getByRole('heading', { name: 'No catalog yet' }).waitFor();
+    await page.screenshot({ path: join(shots, '01-empty.png') });
+    await page.getByRole('button', { name: 'Load sample catalog' }).click();
+    await page.getByTestId('catalog-table').waitFor();
+    const countText = await page.getByTestId('product-count').textContent();
+    const total = Number(/(\d+) products/.exec(countText ?? '')?.[1]);
+    expect(total).toBeGreaterThanOrEqual(400);
+    expect(await page.locator('[data-testid=catalog-table] tbody tr').count()).toBeGreaterThan(100);
+    await page.screenshot({ path: join(shots, '02-catalog.png') });
+  });
+
+  it('filters by category and ingredient, and shows a product with its ingredient functions', async () => {
+    await page.getByLabel('Category').selectOption('serum');
+    await page.getByLabel('Contains ingredient').fill('niacinamide');
+    await expect.poll(async () => page.getByTestId('product-count').textContent()).not.toMatch(/^4\d\d products/);
+    const firstRow = page.locator('[data-testid=catalog-table] tbody tr').first();
+    await expect.poll(async () => (await firstRow.locator('td').nth(2).textContent())?.trim()).toBe('serum');
+    await firstRow.click();
+    const detail = page.getByTestId('product-detail');
+    await detail.waitFor();
+    const items = await detail.locator('ol.ingredients li').allTextContents();
+    expect(items.length).toBeGreaterThan(3);
+    expect(items.some((t) => /Niacinamide/.test(t))).toBe(true);
+    expect(items[0]).toMatch(/Water.*solvent/);
+    await page.screenshot({ path: join(shots, '03-detail.png') });
+  });
+
+  it('renders a hostile product name as text, never as markup', async () => {
+    const csv = join(dir, 'hostile.csv');
+    writeFileSync(csv, 'Name,Ingredients\n"<img src=x onerror=""window.__xss=1"">","Water, Glycerin"\n');
+    await service.importCatalog({ path: csv });
+    await page.getByLabel('Category').selectOption('');
+    await page.getByLabel('Contains ingredient').fill('');
+    await page.getByLabel('Search name or brand').fill('<img');
+    const row = page.locator('[data-testid=catalog-table] tbody tr').first();
+    await expect.poll(async () => row.locator('td').first().textContent()).toBe('<img src=x onerror="window.__xss=1">');
+    await row.click();
+    await page.getByTestId('product-detail').getByRole('heading', { level: 2 }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.locator('img').count()).toBe(0);
+  });
+
+  it('logged no errors (including CSP violations) in the page', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
