@@ -8,10 +8,14 @@
 
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
 const NON_ALNUM = /[^a-z0-9]/g;
+// eslint-disable-next-line no-control-regex -- the ASCII range is the point
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** The compact matching key of an ingredient name. */
 export function ingredientKey(name: string): string {
-  return name.normalize('NFKD').replace(COMBINING_MARKS, '').toLowerCase().replace(NON_ALNUM, '');
+  // Most names are plain ASCII: skip the (comparatively slow) Unicode decomposition for them.
+  const folded = ASCII.test(name) ? name : name.normalize('NFKD').replace(COMBINING_MARKS, '');
+  return folded.toLowerCase().replace(NON_ALNUM, '');
 }
 
 /** Tidies a name for display: single spaces, no space before punctuation, trimmed. */

@@ -56,12 +56,23 @@ const TRAILING_MARKERS = new RegExp(`[\\s.${FOOTNOTE_MARKERS}]+$`);
 const LEADING_BULLET = new RegExp(`^[\\s\\-•·${FOOTNOTE_MARKERS}]+`);
 const INLINE_FOOTNOTE = /\s+[*†✝‡]+\s*[A-Za-z][\s\S]*$/;
 const FOOTNOTE_WORDS = /\b(organic|origin|certified|essential oils?|natural|naturally|derived|farming|fair ?trade|wild|harvested|sourced|ecocert|cosmos)\b/i;
+/** A one-ingredient product (a pure oil, butter or hydrosol) is a real declaration. */
+const SINGLE_MATERIAL = /^[A-Z][A-Za-z-]*(?: [A-Za-z-]+){1,7} (oil|butter|extract|water|wax|juice|powder|squalane|clay)$/i;
 const PERCENT = /\(?\s*(\d{1,3}(?:[.,]\d+)?)\s*%\s*\)?/;
 
 /** Parses a declaration. `lexicon` maps names to the knowledge base; it is only read. */
 export function parseInciDeclaration(text: string, lexicon: IngredientLexicon): ParseResult {
   const warnings: ParseWarning[] = [];
-  let body = (text ?? '').normalize('NFC').replace(/[\uFFFD\u00A0\u200B]/g, ' ').trim();
+  let body = (text ?? '')
+    .normalize('NFC')
+    .replace(/[\uFFFD\u00A0\u200B]/g, ' ')
+    // "Titanium Dioxide 1.6%Water": a percentage glued to the next name ends an item.
+    .replace(/(\d\s*%)(?=[A-Z])/g, '$1, ')
+    // "1, 2-Hexanediol": locants written with a space after the comma.
+    .replace(/\b(\d),\s+(\d)-(?=[A-Za-z])/g, '$1,$2-')
+    // "Water (and) Glycerin": blends and some labels join ingredients with "(and)".
+    .replace(/\s*\(and\)\s*/gi, ', ')
+    .trim();
   if (!body) return reject('empty', 'the ingredient list is empty');
   if (PLACEHOLDER.test(body)) return reject('placeholder', `"${body}" is a placeholder, not an ingredient list`);
   if (SHOP_TEXT.test(body)) return reject('shop-text', `"${clip(body)}" is shop text, not an ingredient list`);
@@ -71,9 +82,14 @@ export function parseInciDeclaration(text: string, lexicon: IngredientLexicon): 
   if (pythonItems) {
     rawItems = pythonItems.map((t) => ({ text: t, section: 'main' as const }));
   } else {
-    const bullets = body.match(DESCRIPTION_BULLET) ?? [];
+    const bullets = [...body.matchAll(DESCRIPTION_BULLET)];
     if (bullets.length >= 2 || (bullets.length === 1 && /^[-•]/.test(body))) {
-      return reject('description', `"${clip(body)}" is a product description ("-Name: claim"), not an INCI list; paste only the ingredient list`);
+      const list = listAfterDescriptions(body, bullets[bullets.length - 1]!);
+      if (list === null) {
+        return reject('description', `"${clip(body)}" is a product description ("-Name: claim"), not an INCI list; paste only the ingredient list`);
+      }
+      warnings.push({ code: 'label-dropped', message: 'marketing descriptions ("-Name: claim") before the ingredient list were dropped' });
+      body = list;
     }
     const disclaimer = DISCLAIMER.exec(body);
     if (disclaimer && disclaimer.index > 0) {
@@ -117,7 +133,7 @@ export function parseInciDeclaration(text: string, lexicon: IngredientLexicon): 
   }
 
   if (ingredients.length === 0) return reject('no-ingredients', `no ingredient could be read from "${clip(text)}"`);
-  if (ingredients.length === 1 && ingredients[0]!.ingredientId === null) {
+  if (ingredients.length === 1 && ingredients[0]!.ingredientId === null && !SINGLE_MATERIAL.test(ingredients[0]!.name)) {
     return reject('single-unknown', `"${clip(text)}" holds a single unrecognised item, not an ingredient list`);
   }
   return { ok: true, ingredients, warnings };
@@ -144,6 +160,23 @@ function parsePythonList(body: string): string[] | null {
   const re = /'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"/g;
   for (let m = re.exec(body); m; m = re.exec(body)) items.push((m[1] ?? m[2] ?? '').replace(/\\(.)/g, '$1'));
   return items.length > 0 ? items : null;
+}
+
+/**
+ * Shop pages often put "-Name: claim." bullets before the real list, which then follows a label
+ * ("… Tightens pores. Step one: Water, Glycerin, …"). Returns that list, or null when the text
+ * is marketing only. A list has many commas before its first sentence end; prose has few.
+ */
+function listAfterDescriptions(body: string, lastBullet: RegExpMatchArray): string | null {
+  const colon = body.indexOf(':', lastBullet.index ?? 0);
+  const after = body.slice(colon + 1).trim();
+  const commasBeforeSentenceEnd = (t: string) => (t.split(/\.\s/)[0]!.match(/,/g) ?? []).length;
+  if (commasBeforeSentenceEnd(after) >= 5) return after;
+  for (let next = after.indexOf(': '); next >= 0; next = after.indexOf(': ', next + 2)) {
+    const candidate = after.slice(next + 2);
+    if (commasBeforeSentenceEnd(candidate) >= 3) return candidate;
+  }
+  return null;
 }
 
 /** Splits the declaration into sections (active / main / may-contain) and those into items. */
@@ -314,7 +347,22 @@ function cleanItem(text: string, warnings: ParseWarning[]): { name: string; perc
  * ("CI 77891 (Titanium Dioxide)" reads as Titanium Dioxide only if "CI 77891" is unknown);
  * then each slash-separated alternative ("Water/Aqua/Eau").
  */
-function resolveName(name: string, lexicon: IngredientLexicon): Omit<ParsedIngredient, 'raw' | 'percent' | 'section'> {
+type Resolved = Omit<ParsedIngredient, 'raw' | 'percent' | 'section'>;
+
+/** Resolutions per lexicon: catalogs repeat the same few thousand names tens of thousands of times. */
+const resolutionCache = new WeakMap<IngredientLexicon, Map<string, Resolved>>();
+
+function resolveName(name: string, lexicon: IngredientLexicon): Resolved {
+  let cache = resolutionCache.get(lexicon);
+  if (!cache) resolutionCache.set(lexicon, (cache = new Map()));
+  const cached = cache.get(name);
+  if (cached) return { ...cached };
+  const resolved = resolveUncached(name, lexicon);
+  cache.set(name, resolved);
+  return { ...resolved };
+}
+
+function resolveUncached(name: string, lexicon: IngredientLexicon): Resolved {
   const hit = (n: string) => {
     const m = lexicon.lookup(n);
     return m ? { name: m.inci, key: ingredientKey(m.inci), ingredientId: m.id, match: m.kind } : null;

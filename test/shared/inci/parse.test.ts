@@ -132,8 +132,17 @@ describe('parseInciDeclaration', () => {
     expect(names(parse('Water, Butyrospermum Parkii (Shea) Butter, Glycerin'))).toEqual(['Water', 'Butyrospermum Parkii Butter', 'Glycerin']);
   });
 
-  it('does not split 1,2-Hexanediol at its comma', () => {
+  it('does not split 1,2-Hexanediol at its comma, even written "1, 2-Hexanediol"', () => {
     expect(names(parse('Water, 1,2-Hexanediol, Glycerin'))).toEqual(['Water', '1,2-Hexanediol', 'Glycerin']);
+    expect(names(parse('Water, 1, 2-Hexanediol, Glycerin'))).toEqual(['Water', '1,2-Hexanediol', 'Glycerin']);
+  });
+
+  it('splits a percentage glued to the next name', () => {
+    const r = parse('Zinc Oxide 12%Titanium Dioxide 1.6%Water, Glycerin');
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.ingredients.map((i) => [i.name, i.percent])).toEqual([
+      ['Zinc Oxide', 12], ['Titanium Dioxide', 1.6], ['Water', null], ['Glycerin', null],
+    ]);
   });
 
   it('drops a kit label before a list', () => {
@@ -166,6 +175,23 @@ describe('parseInciDeclaration', () => {
     const r = parse('-Niacinamide: reduces the look of pores. -Zinc PCA: helps control oil.');
     expect(r).toMatchObject({ ok: false, code: 'description' });
     if (!r.ok) expect(r.reason).toContain('not an INCI list');
+  });
+
+  it('keeps the real list that follows marketing bullets', () => {
+    const r = parse('-Witch Hazel: Tightens pores. -Sage Extract: Purifies skin. Step one: Water, Glycerin, Niacinamide, Tocopherol, Zinc Oxide');
+    if (!r.ok) throw new Error(r.reason);
+    expect(names(r)).toEqual(['Water', 'Glycerin', 'Niacinamide', 'Tocopherol', 'Zinc Oxide']);
+    expect(r.warnings.map((w) => w.code)).toContain('label-dropped');
+  });
+
+  it('splits on "(and)" joins', () => {
+    expect(names(parse('Water** (and) Glycerin* (and) Niacinamide**. *Organic. **Natural.'))).toEqual(['Water', 'Glycerin', 'Niacinamide']);
+  });
+
+  it('accepts a single-material product such as a pure oil, even if unknown', () => {
+    const r = parse('Calophyllum Tacamahaca Seed oil.');
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.ingredients.map((i) => [i.name, i.ingredientId])).toEqual([['Calophyllum Tacamahaca Seed oil', null]]);
   });
 
   it('rejects a single unrecognised item', () => {
