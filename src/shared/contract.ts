@@ -138,7 +138,9 @@ export interface ImportReport {
   rowsRejected: number;
   rejected: ImportRejection[];
   rejectedByReason: Record<string, number>;
+  /** The first 1,000 duplicates; `duplicateCount` counts them all. */
   duplicates: ImportDuplicate[];
+  duplicateCount: number;
   warningCounts: Record<string, number>;
   /** The first warnings, each with its line. */
   warnings: { line: number; message: string }[];

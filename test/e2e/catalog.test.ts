@@ -84,7 +84,7 @@ describe('catalog in the browser', () => {
     await expect.poll(async () => row.locator('td').first().textContent()).toBe('<img src=x onerror="window.__xss=1">');
     await row.click();
     await page.getByTestId('product-detail').getByRole('heading', { level: 2 }).waitFor();
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.locator('img').count()).toBe(0);
   });
 

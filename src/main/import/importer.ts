@@ -3,7 +3,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
-import type { ColumnMapping, DuplicatePolicy, ImportDuplicate, ImportRejection, ImportReport } from '../../shared/contract';
+import type { ColumnMapping, DuplicatePolicy, ImportRejection, ImportReport } from '../../shared/contract';
 import { IngredientLexicon, type LexiconEntry } from '../../shared/inci/lexicon';
 import { parseInciDeclaration, type ParsedIngredient } from '../../shared/inci/parse';
 import { ensureCatalogIngredient } from '../db/queries/ingredients';
@@ -54,20 +54,20 @@ interface PreparedProduct {
   extra: Record<string, string>;
   warnings: string[];
   hash: string;
-  /** Index of the earlier row in this import it merges into, when merging. */
-  mergeInto?: number;
-  /** Existing product id it merges into, when merging. */
-  mergeIntoExisting?: number;
 }
 
 const SAMPLE_ROWS = 200;
-const WRITE_BATCH = 500;
 const MAX_JSON_BYTES = 512 * 1024 * 1024;
 const MAX_WARNINGS_KEPT = 500;
+const MAX_DUPLICATES_LISTED = 1000;
+/** Longest stretch of synchronous work before the importer yields to the event loop. */
+const SLICE_MS = 20;
 
 /**
  * Imports a catalog file. `lexiconEntries` is the knowledge base's name index; `runExclusive`
- * serialises the write with every other write of the app (the transaction spans awaits).
+ * serialises the import with every other write of the app, because its single transaction
+ * spans awaits: rows are parsed, checked and inserted as they stream in, so memory stays flat
+ * and the event loop is never held for long, yet the import commits all at once or not at all.
  */
 export async function importCatalog(
   db: Database,
@@ -81,19 +81,81 @@ export async function importCatalog(
   if (!stat.isFile()) throw new ImportError(`${options.path} is not a file`);
   const format = options.format && options.format !== 'auto' ? options.format : extname(options.path).toLowerCase() === '.json' ? 'json' : 'csv';
   const lexicon = new IngredientLexicon(lexiconEntries);
-  const report = emptyReport(options.path, format);
-  const products: PreparedProduct[] = [];
 
-  const accept = (line: number, cells: (col: string) => string, mapping: ResolvedMapping, concentrations?: unknown): void => {
-    report.rowsRead++;
+  return runExclusive(async () => {
+    const run = new ImportRun(db, lexicon, options, emptyReport(options.path, format));
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      run.begin();
+      if (format === 'csv') await readCsvRows(options, stat.size, run);
+      else await readJsonRows(options, stat.size, run);
+      checkAborted(options.signal);
+      const report = run.finish(Math.round(performance.now() - started));
+      db.exec('COMMIT');
+      options.onProgress?.({ stage: 'done', rows: report.rowsRead });
+      return report;
+    } catch (error) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw error;
+    }
+  });
+}
+
+/** One import in progress: turns rows into products inside the open transaction. */
+class ImportRun {
+  private catalogId = 0;
+  private readonly unknown = new Map<string, { name: string; occurrences: number; suggestion: string | null }>();
+  private readonly catalogIngredient = new Map<string, number>();
+  private duplicateCount = 0;
+  private lastYield = performance.now();
+  private readonly sql;
+
+  constructor(
+    private readonly db: Database,
+    private readonly lexicon: IngredientLexicon,
+    private readonly options: ImportOptions,
+    readonly report: ImportReport,
+  ) {
+    this.sql = {
+      insertCatalog: db.prepare(`INSERT INTO catalogs (name, source_path, format, imported_at, illustrative, report) VALUES (?, ?, ?, ?, ?, '{}')`),
+      insertProduct: db.prepare(
+        `INSERT INTO products (catalog_id, name, brand, category, declaration, ingredients_hash, source_line, extra, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertItem: db.prepare(`INSERT INTO product_ingredients (product_id, position, ingredient_id, raw, percent, section) VALUES (?, ?, ?, ?, ?, ?)`),
+      insertScore: db.prepare(`INSERT OR IGNORE INTO benefit_scores (product_id, benefit, value, source) VALUES (?, ?, ?, 'imported')`),
+      mergeExtra: db.prepare(`UPDATE products SET extra = json_patch(?, extra) WHERE id = ?`),
+      byName: db.prepare(`SELECT id, name, catalog_id AS catalogId, source_line AS line FROM products WHERE lower(brand) = lower(?) AND lower(name) = lower(?) ORDER BY id LIMIT 1`),
+      byHash: db.prepare(`SELECT id, name, catalog_id AS catalogId, source_line AS line FROM products WHERE ingredients_hash = ? ORDER BY id LIMIT 1`),
+      updateReport: db.prepare(`UPDATE catalogs SET report = ? WHERE id = ?`),
+    };
+  }
+
+  begin(): void {
+    const o = this.options;
+    this.catalogId = Number(this.sql.insertCatalog.run(o.catalogName ?? basename(o.path), o.path, this.report.format, new Date().toISOString(), o.illustrative ? 1 : 0).lastInsertRowid);
+  }
+
+  reject(rejection: ImportRejection): void {
+    this.report.rowsRead++;
+    this.report.rejected.push(rejection);
+    this.report.rejectedByReason[rejection.code] = (this.report.rejectedByReason[rejection.code] ?? 0) + 1;
+  }
+
+  warn(line: number, message: string): void {
+    if (this.report.warnings.length < MAX_WARNINGS_KEPT) this.report.warnings.push({ line, message });
+  }
+
+  /** Parses one row and inserts (or merges) it. */
+  accept(line: number, cells: (col: string) => string, mapping: ResolvedMapping, concentrations?: unknown): void {
     const declaration = cells(mapping.ingredients);
     const name = mapping.name ? cells(mapping.name).trim() : '';
     const displayName = name || `Unnamed product (line ${line})`;
-    const parsed = parseInciDeclaration(declaration, lexicon);
+    const parsed = parseInciDeclaration(declaration, this.lexicon);
     if (!parsed.ok) {
-      reject(report, { line, code: parsed.code, reason: `column "${mapping.ingredients}": ${parsed.reason}`, name: displayName });
+      this.reject({ line, code: parsed.code, reason: `column "${mapping.ingredients}": ${parsed.reason}`, name: displayName });
       return;
     }
+    this.report.rowsRead++;
     const warnings = parsed.warnings.map((w) => w.message);
     applyConcentrations(parsed.ingredients, concentrations, warnings);
     const benefits = new Map<string, number>();
@@ -107,9 +169,12 @@ export async function importCatalog(
       const v = cells(col);
       if (v !== '') extra[col] = v;
     }
-    for (const w of parsed.warnings) report.warningCounts[w.code] = (report.warningCounts[w.code] ?? 0) + 1;
-    for (const w of warnings) if (report.warnings.length < MAX_WARNINGS_KEPT) report.warnings.push({ line, message: w });
-    products.push({
+    for (const w of parsed.warnings) {
+      this.report.warningCounts[w.code] = (this.report.warningCounts[w.code] ?? 0) + 1;
+      if (w.code === 'unknown') this.noteUnknown(w.message, w.suggestion ?? null);
+    }
+    for (const w of warnings) this.warn(line, w);
+    this.store({
       line,
       name: displayName,
       brand: mapping.brand ? cells(mapping.brand).trim() : '',
@@ -121,34 +186,88 @@ export async function importCatalog(
       warnings,
       hash: hashIngredients(parsed.ingredients),
     });
-  };
+  }
 
-  if (format === 'csv') await readCsvRows(options, stat.size, report, accept);
-  else await readJsonRows(options, stat.size, report, accept);
-  checkAborted(options.signal);
+  /** Yields to the event loop when this slice of synchronous work has run long enough. */
+  async breathe(bytesRead?: number, totalBytes?: number): Promise<void> {
+    if (performance.now() - this.lastYield < SLICE_MS) return;
+    this.options.onProgress?.({ stage: 'reading', rows: this.report.rowsRead, bytesRead, totalBytes });
+    checkAborted(this.options.signal);
+    await yieldToEventLoop();
+    this.lastYield = performance.now();
+  }
 
-  findDuplicates(db, products, options.duplicates ?? 'keep', report);
-  tallyIngredients(products, report);
+  finish(elapsedMs: number): ImportReport {
+    const r = this.report;
+    r.catalogId = this.catalogId;
+    r.rowsRejected = r.rejected.length;
+    r.rowsImported = r.productsInserted + r.rowsMerged;
+    r.duplicateCount = this.duplicateCount;
+    r.unknownIngredients = [...this.unknown.values()].sort((a, b) => b.occurrences - a.occurrences).slice(0, 100);
+    r.elapsedMs = elapsedMs;
+    this.sql.updateReport.run(JSON.stringify({ ...r, warnings: r.warnings.slice(0, 100) }), this.catalogId);
+    return r;
+  }
 
-  await runExclusive(() => writeProducts(db, products, report, options));
-  report.rowsRejected = report.rejected.length;
-  report.rowsImported = report.productsInserted + report.rowsMerged;
-  report.elapsedMs = Math.round(performance.now() - started);
-  options.onProgress?.({ stage: 'done', rows: report.rowsRead });
-  return report;
+  private noteUnknown(message: string, suggestion: string | null): void {
+    const name = /^unknown ingredient "(.*?)"/.exec(message)?.[1];
+    if (!name) return;
+    const u = this.unknown.get(name) ?? { name, occurrences: 0, suggestion };
+    u.occurrences++;
+    this.unknown.set(name, u);
+  }
+
+  private store(p: PreparedProduct): void {
+    const r = this.report;
+    type Match = { id: number; name: string; catalogId: number; line: number | null };
+    const named = !p.name.startsWith('Unnamed product (line');
+    const sameName = named ? (this.sql.byName.get(p.brand, p.name) as Match | undefined) : undefined;
+    const duplicate = sameName ?? (this.sql.byHash.get(p.hash) as Match | undefined);
+    if (duplicate) {
+      this.duplicateCount++;
+      const policy = this.options.duplicates ?? 'keep';
+      if (r.duplicates.length < MAX_DUPLICATES_LISTED) {
+        r.duplicates.push({
+          line: p.line,
+          name: p.name,
+          kind: sameName ? 'same-brand-and-name' : 'same-ingredients',
+          duplicateOf: duplicate.catalogId === this.catalogId ? `"${duplicate.name}" (line ${duplicate.line})` : `"${duplicate.name}" (product ${duplicate.id}, already in the database)`,
+          action: policy === 'merge' ? 'merged' : 'kept',
+        });
+      }
+      if (policy === 'merge') {
+        for (const [benefit, value] of p.benefits) this.sql.insertScore.run(duplicate.id, benefit, value);
+        this.sql.mergeExtra.run(JSON.stringify(p.extra), duplicate.id);
+        r.rowsMerged++;
+        return;
+      }
+    }
+    const id = Number(
+      this.sql.insertProduct.run(this.catalogId, p.name, p.brand, p.category, p.declaration, p.hash, p.line, JSON.stringify(p.extra), JSON.stringify(p.warnings))
+        .lastInsertRowid,
+    );
+    p.ingredients.forEach((ing, position) => {
+      r.ingredientOccurrences++;
+      let ingredientId = ing.ingredientId;
+      if (ingredientId === null) {
+        ingredientId = this.catalogIngredient.get(ing.key) ?? ensureCatalogIngredient(this.db, ing.name, ing.key);
+        this.catalogIngredient.set(ing.key, ingredientId);
+      } else {
+        r.knownOccurrences++;
+      }
+      this.sql.insertItem.run(id, position + 1, ingredientId, ing.raw, ing.percent, ing.section);
+    });
+    for (const [benefit, value] of p.benefits) this.sql.insertScore.run(id, benefit, value);
+    r.productsInserted++;
+  }
 }
 
 function emptyReport(source: string, format: 'csv' | 'json'): ImportReport {
   return {
     catalogId: null, source, format, encoding: 'utf-8', delimiter: null, mapping: { ingredients: '' },
     rowsRead: 0, rowsImported: 0, productsInserted: 0, rowsMerged: 0, rowsRejected: 0, rejected: [], rejectedByReason: {},
-    duplicates: [], warningCounts: {}, warnings: [], unknownIngredients: [], ingredientOccurrences: 0, knownOccurrences: 0, elapsedMs: 0,
+    duplicates: [], duplicateCount: 0, warningCounts: {}, warnings: [], unknownIngredients: [], ingredientOccurrences: 0, knownOccurrences: 0, elapsedMs: 0,
   };
-}
-
-function reject(report: ImportReport, rejection: ImportRejection): void {
-  report.rejected.push(rejection);
-  report.rejectedByReason[rejection.code] = (report.rejectedByReason[rejection.code] ?? 0) + 1;
 }
 
 function checkAborted(signal: AbortSignal | undefined): void {
@@ -156,7 +275,7 @@ function checkAborted(signal: AbortSignal | undefined): void {
 }
 
 /** Makes header names unique and non-empty ("Name", "Name (2)", "Column 4"). */
-function uniqueHeader(raw: readonly string[], report: ImportReport): string[] {
+function uniqueHeader(raw: readonly string[], run: ImportRun): string[] {
   const seen = new Map<string, number>();
   return raw.map((h, i) => {
     let name = h.trim() || `Column ${i + 1}`;
@@ -164,19 +283,15 @@ function uniqueHeader(raw: readonly string[], report: ImportReport): string[] {
     seen.set(name, n);
     if (n > 1) {
       const renamed = `${name} (${n})`;
-      report.warnings.push({ line: 1, message: `column ${i + 1} repeats the header "${name}"; read as "${renamed}"` });
+      run.warn(1, `column ${i + 1} repeats the header "${name}"; read as "${renamed}"`);
       name = renamed;
     }
     return name;
   });
 }
 
-async function readCsvRows(
-  options: ImportOptions,
-  totalBytes: number,
-  report: ImportReport,
-  accept: (line: number, cells: (col: string) => string, mapping: ResolvedMapping) => void,
-): Promise<void> {
+async function readCsvRows(options: ImportOptions, totalBytes: number, run: ImportRun): Promise<void> {
+  const report = run.report;
   const stream = createReadStream(options.path, { highWaterMark: 64 * 1024 });
   let bytesRead = 0;
   const counted = (async function* () {
@@ -194,11 +309,10 @@ async function readCsvRows(
   const consume = (fields: string[], line: number): void => {
     if (fields.length === 1 && fields[0]!.trim() === '') return; // blank line
     if (fields.length > header!.length && fields.slice(header!.length).some((f) => f.trim() !== '')) {
-      report.rowsRead++;
-      reject(report, { line, code: 'too-many-fields', reason: `row has ${fields.length} fields but the header has ${header!.length}; check for an unquoted delimiter`, name: '' });
+      run.reject({ line, code: 'too-many-fields', reason: `row has ${fields.length} fields but the header has ${header!.length}; check for an unquoted delimiter`, name: '' });
       return;
     }
-    accept(line, (col) => fields[index!.get(col)!] ?? '', mapping!);
+    run.accept(line, (col) => fields[index!.get(col)!] ?? '', mapping!);
   };
   const settleMapping = (): void => {
     mapping = resolveColumnMapping(header!, buffered.map((r) => r.fields.map((f) => f)), options.mapping);
@@ -208,10 +322,9 @@ async function readCsvRows(
   };
 
   try {
-    let sinceYield = 0;
     for await (const record of readCsvRecords(counted, { encoding: options.encoding, delimiter: options.delimiter }, format)) {
       if (!header) {
-        header = uniqueHeader(record.fields, report);
+        header = uniqueHeader(record.fields, run);
         continue;
       }
       if (!mapping) {
@@ -220,12 +333,7 @@ async function readCsvRows(
       } else {
         consume(record.fields, record.line);
       }
-      if (++sinceYield >= 250) {
-        sinceYield = 0;
-        options.onProgress?.({ stage: 'reading', rows: report.rowsRead, bytesRead, totalBytes });
-        checkAborted(options.signal);
-        await yieldToEventLoop();
-      }
+      await run.breathe(bytesRead, totalBytes);
     }
   } catch (error) {
     stream.destroy();
@@ -245,12 +353,8 @@ async function readCsvRows(
   report.delimiter = format.delimiter ?? ',';
 }
 
-async function readJsonRows(
-  options: ImportOptions,
-  totalBytes: number,
-  report: ImportReport,
-  accept: (line: number, cells: (col: string) => string, mapping: ResolvedMapping, concentrations?: unknown) => void,
-): Promise<void> {
+async function readJsonRows(options: ImportOptions, totalBytes: number, run: ImportRun): Promise<void> {
+  const report = run.report;
   const file = basename(options.path);
   if (totalBytes > MAX_JSON_BYTES) throw new ImportError(`${file} is larger than 512 MiB; split it or convert it to CSV, which is read in a stream`);
   let text = await fs.readFile(options.path, 'utf8');
@@ -291,17 +395,12 @@ async function readJsonRows(
     const row = rows[i];
     const line = i + 1; // for JSON, the product's 1-based index in the array
     if (!row || typeof row !== 'object' || Array.isArray(row)) {
-      report.rowsRead++;
-      reject(report, { line, code: 'not-an-object', reason: `product ${line} is not an object`, name: '' });
+      run.reject({ line, code: 'not-an-object', reason: `product ${line} is not an object`, name: '' });
       continue;
     }
     const record = row as Record<string, unknown>;
-    accept(line, (col) => asText(record[col]), mapping, record.concentrations);
-    if (i % 500 === 499) {
-      options.onProgress?.({ stage: 'reading', rows: report.rowsRead, totalBytes });
-      checkAborted(options.signal);
-      await yieldToEventLoop();
-    }
+    run.accept(line, (col) => asText(record[col]), mapping, record.concentrations);
+    await run.breathe(undefined, totalBytes);
   }
 }
 
@@ -317,124 +416,4 @@ function applyConcentrations(ingredients: ParsedIngredient[], concentrations: un
 
 function hashIngredients(ingredients: readonly ParsedIngredient[]): string {
   return createHash('sha1').update(ingredients.map((i) => i.key).join('|')).digest('hex');
-}
-
-/** Flags (and, with `merge`, folds) rows that repeat an earlier row or an existing product. */
-function findDuplicates(db: Database, products: PreparedProduct[], policy: DuplicatePolicy, report: ImportReport): void {
-  const byName = new Map<string, number>();
-  const byHash = new Map<string, number>();
-  const existingByName = db.prepare(`SELECT id, name FROM products WHERE lower(brand) = lower(?) AND lower(name) = lower(?) LIMIT 1`);
-  const existingByHash = db.prepare(`SELECT id, name FROM products WHERE ingredients_hash = ? LIMIT 1`);
-  products.forEach((p, i) => {
-    const nameKey = p.name.startsWith('Unnamed product (line') ? null : `${p.brand.toLowerCase()}\u0000${p.name.toLowerCase()}`;
-    let kind: ImportDuplicate['kind'] | null = null;
-    let of: string | null = null;
-    let earlier: number | undefined;
-    let existing: { id: number; name: string } | undefined;
-    if (nameKey) {
-      earlier = byName.get(nameKey);
-      existing = earlier === undefined ? (existingByName.get(p.brand, p.name) as { id: number; name: string } | undefined) : undefined;
-      if (earlier !== undefined || existing) kind = 'same-brand-and-name';
-    }
-    if (!kind) {
-      earlier = byHash.get(p.hash);
-      existing = earlier === undefined ? (existingByHash.get(p.hash) as { id: number; name: string } | undefined) : undefined;
-      if (earlier !== undefined || existing) kind = 'same-ingredients';
-    }
-    if (kind) {
-      of = earlier !== undefined ? `"${products[earlier]!.name}" (line ${products[earlier]!.line})` : `"${existing!.name}" (product ${existing!.id}, already in the database)`;
-      report.duplicates.push({ line: p.line, name: p.name, kind, duplicateOf: of, action: policy === 'merge' ? 'merged' : 'kept' });
-      if (policy === 'merge') {
-        if (earlier !== undefined) p.mergeInto = products[earlier]!.mergeInto ?? earlier;
-        else p.mergeIntoExisting = existing!.id;
-        return;
-      }
-    }
-    if (nameKey && !byName.has(nameKey)) byName.set(nameKey, i);
-    if (!byHash.has(p.hash)) byHash.set(p.hash, i);
-  });
-}
-
-function tallyIngredients(products: readonly PreparedProduct[], report: ImportReport): void {
-  const unknown = new Map<string, { name: string; occurrences: number; suggestion: string | null }>();
-  for (const p of products) {
-    if (p.mergeInto !== undefined || p.mergeIntoExisting !== undefined) continue;
-    for (const ing of p.ingredients) {
-      report.ingredientOccurrences++;
-      if (ing.ingredientId !== null) report.knownOccurrences++;
-      else {
-        const u = unknown.get(ing.key) ?? { name: ing.name, occurrences: 0, suggestion: null };
-        u.occurrences++;
-        unknown.set(ing.key, u);
-      }
-    }
-  }
-  for (const p of products) {
-    for (const w of p.warnings) {
-      const m = /^unknown ingredient "(.*)" — did you mean "(.*)"\?$/.exec(w);
-      if (m) for (const u of unknown.values()) if (u.name === m[1]) u.suggestion = m[2]!;
-    }
-  }
-  report.unknownIngredients = [...unknown.values()].sort((a, b) => b.occurrences - a.occurrences).slice(0, 100);
-}
-
-/** Writes everything in ONE transaction, in batches that let the event loop breathe between them. */
-async function writeProducts(db: Database, products: PreparedProduct[], report: ImportReport, options: ImportOptions): Promise<void> {
-  const insertCatalog = db.prepare(`INSERT INTO catalogs (name, source_path, format, imported_at, illustrative, report) VALUES (?, ?, ?, ?, ?, '{}')`);
-  const insertProduct = db.prepare(
-    `INSERT INTO products (catalog_id, name, brand, category, declaration, ingredients_hash, source_line, extra, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertItem = db.prepare(`INSERT INTO product_ingredients (product_id, position, ingredient_id, raw, percent, section) VALUES (?, ?, ?, ?, ?, ?)`);
-  const insertScore = db.prepare(`INSERT OR IGNORE INTO benefit_scores (product_id, benefit, value, source) VALUES (?, ?, ?, 'imported')`);
-  const mergeExtra = db.prepare(`UPDATE products SET extra = json_patch(?, extra) WHERE id = ?`);
-  const updateReport = db.prepare(`UPDATE catalogs SET report = ? WHERE id = ?`);
-  const catalogIngredient = new Map<string, number>();
-  const productIds: number[] = new Array<number>(products.length);
-
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    const catalogId = Number(
-      insertCatalog.run(options.catalogName ?? basename(options.path), options.path, report.format, new Date().toISOString(), options.illustrative ? 1 : 0).lastInsertRowid,
-    );
-    report.catalogId = catalogId;
-    for (let start = 0; start < products.length; start += WRITE_BATCH) {
-      checkAborted(options.signal);
-      for (let i = start; i < Math.min(products.length, start + WRITE_BATCH); i++) {
-        const p = products[i]!;
-        const target = p.mergeInto !== undefined ? productIds[p.mergeInto]! : p.mergeIntoExisting;
-        if (target !== undefined) {
-          for (const [benefit, value] of p.benefits) insertScore.run(target, benefit, value);
-          mergeExtra.run(JSON.stringify(p.extra), target);
-          report.rowsMerged++;
-          continue;
-        }
-        const id = Number(
-          insertProduct.run(catalogId, p.name, p.brand, p.category, p.declaration, p.hash, p.line, JSON.stringify(p.extra), JSON.stringify(p.warnings)).lastInsertRowid,
-        );
-        productIds[i] = id;
-        p.ingredients.forEach((ing, position) => {
-          let ingredientId = ing.ingredientId;
-          if (ingredientId === null) {
-            ingredientId = catalogIngredient.get(ing.key) ?? ensureCatalogIngredient(db, ing.name, ing.key);
-            catalogIngredient.set(ing.key, ingredientId);
-          }
-          insertItem.run(id, position + 1, ingredientId, ing.raw, ing.percent, ing.section);
-        });
-        for (const [benefit, value] of p.benefits) insertScore.run(id, benefit, value);
-        report.productsInserted++;
-      }
-      options.onProgress?.({ stage: 'writing', rows: Math.min(products.length, start + WRITE_BATCH) });
-      await yieldToEventLoop();
-    }
-    report.rowsRejected = report.rejected.length;
-    report.rowsImported = report.productsInserted + report.rowsMerged;
-    updateReport.run(JSON.stringify({ ...report, warnings: report.warnings.slice(0, 100) }), catalogId);
-    db.exec('COMMIT');
-  } catch (error) {
-    if (db.inTransaction) db.exec('ROLLBACK');
-    report.catalogId = null;
-    report.productsInserted = 0;
-    report.rowsMerged = 0;
-    throw error;
-  }
 }

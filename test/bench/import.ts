@@ -1,0 +1,84 @@
+import { createWriteStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { once } from 'node:events';
+import { resolveResourcesDir } from '../../src/main/resources';
+import { FormulatorService } from '../../src/main/services/formulator-service';
+import { sephoraCsvPath } from '../data';
+import { tempDir } from '../helpers';
+
+/** Import benchmarks: prints figures, asserts nothing about time (see README). */
+
+interface Row {
+  label: string;
+  brand: string;
+  name: string;
+  ingredients: string;
+}
+
+function quote(s: string): string {
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
+/** Parses the public catalog just enough to resample its rows for a larger synthetic file. */
+function sephoraRows(): Row[] {
+  const text = readFileSync(sephoraCsvPath(), 'utf8');
+  const rows: Row[] = [];
+  const re = /^([^,]*),([^,]*),("(?:[^"]|"")*"|[^,]*),[^,]*,[^,]*,("(?:[^"]|"")*"|[^,]*),/gm;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const unq = (s: string) => (s.startsWith('"') ? s.slice(1, -1).replace(/""/g, '"') : s);
+    const ingredients = unq(m[4]!);
+    if (ingredients.split(',').length > 5) rows.push({ label: m[1]!, brand: m[2]!, name: unq(m[3]!), ingredients });
+  }
+  return rows;
+}
+
+export async function benchImport(): Promise<Record<string, number | string>> {
+  const { dir, cleanup } = tempDir('lf-bench-');
+  const figures: Record<string, number | string> = {};
+  try {
+    let t = performance.now();
+    const service = await FormulatorService.open({ databasePath: join(dir, 'bench.db'), resourcesDir: resolveResourcesDir() });
+    figures['first open incl. knowledge-base load (ms)'] = Math.round(performance.now() - t);
+
+    t = performance.now();
+    const r = await service.importCatalog({ path: sephoraCsvPath() });
+    figures['sephora_cosmetics.csv import (ms)'] = Math.round(performance.now() - t);
+    figures['sephora rows read / imported / rejected'] = `${r.rowsRead} / ${r.rowsImported} / ${r.rowsRejected}`;
+    figures['sephora rejected by reason'] = Object.entries(r.rejectedByReason).map(([k, v]) => `${k} ${v}`).join(', ');
+    figures['sephora ingredient coverage (%)'] = ((100 * r.knownOccurrences) / r.ingredientOccurrences).toFixed(1);
+    figures['sephora duplicates flagged'] = r.duplicates.length;
+
+    // 50,000 rows resampled from the real catalog, each with a unique name.
+    const rows = sephoraRows();
+    const big = join(dir, 'big.csv');
+    const out = createWriteStream(big);
+    out.write('Label,Brand,Name,Ingredients\n');
+    for (let i = 0; i < 50_000; i++) {
+      const row = rows[(i * 7919) % rows.length]!;
+      if (!out.write(`${quote(row.label)},${quote(row.brand)},${quote(`${row.name} #${i}`)},${quote(row.ingredients)}\n`)) await once(out, 'drain');
+    }
+    out.end();
+    await once(out, 'finish');
+
+    const baseRss = process.memoryUsage().rss;
+    let peakRss = baseRss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
+    t = performance.now();
+    const bigReport = await service.importCatalog({ path: big });
+    const elapsed = performance.now() - t;
+    loop.disable();
+    clearInterval(sampler);
+    figures['50k-row import (s)'] = (elapsed / 1000).toFixed(2);
+    figures['50k-row import rows/s'] = Math.round(bigReport.rowsRead / (elapsed / 1000));
+    figures['50k-row import imported'] = bigReport.rowsImported;
+    figures['50k-row import peak RSS growth (MiB)'] = Math.round((peakRss - baseRss) / 1048576);
+    figures['50k-row import event-loop delay p99 / max (ms)'] = `${(loop.percentile(99) / 1e6).toFixed(1)} / ${(loop.max / 1e6).toFixed(1)}`;
+    service.close();
+  } finally {
+    cleanup();
+  }
+  return figures;
+}
