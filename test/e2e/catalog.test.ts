@@ -58,9 +58,11 @@ describe('catalog in the browser', () => {
   });
 
   it('filters by category and ingredient, and shows a product with its ingredient functions', async () => {
+    const count = () => page.getByTestId('product-count').textContent();
     await page.getByLabel('Category').selectOption('serum');
+    await expect.poll(count).toMatch(/^54 products/);
     await page.getByLabel('Contains ingredient').fill('niacinamide');
-    await expect.poll(async () => page.getByTestId('product-count').textContent()).not.toMatch(/^4\d\d products/);
+    await expect.poll(count).not.toMatch(/^54 products/);
     const firstRow = page.locator('[data-testid=catalog-table] tbody tr').first();
     await expect.poll(async () => (await firstRow.locator('td').nth(2).textContent())?.trim()).toBe('serum');
     await firstRow.click();
@@ -89,6 +91,6 @@ describe('catalog in the browser', () => {
   });
 
   it('logged no errors (including CSP violations) in the page', () => {
-    expect(consoleErrors).toEqual([]);
+    expect(consoleErrors.join('\n')).toBe('');
   });
 });
