@@ -1,0 +1,130 @@
+/**
+ * Exact decoding of an ingredient list from the decoder's outputs.
+ *
+ * The model scores a list v_1 … v_L (distinct ingredients, in concentration order) as
+ *
+ *   log p(list | z) = const + Σ_j [ a(v_j) − λ · (r_j − μ(v_j))² ],   r_j = (j − 1) / (L − 1),
+ *
+ * where a(v) is the presence logit of ingredient v (independent Bernoullis: Σ log p + Σ log(1−p)
+ * over the vocabulary is a constant plus the sum of the chosen items' logits) and μ(v) ∈ [0, 1]
+ * the predicted relative position of v, with Gaussian noise of variance 1/(2λ).
+ *
+ * The most likely list is found exactly:
+ * - for a fixed set, placing the items in increasing μ is optimal (rearrangement inequality on
+ *   Σ (r_j − μ)²), so a list is a subset matched in μ-order to the slots: a DP over the items
+ *   sorted by μ and the slots 1…L;
+ * - an item u can be in an optimal list of length L only if a(u) ≥ a_(L+1) − λ, where a_(L+1) is
+ *   the (L+1)-th largest logit: otherwise swapping u for an unused item among the top L+1
+ *   improves the list (every squared distance lies in [0, 1]). So only a prefix of the items
+ *   sorted by logit is searched;
+ * - lengths are searched best-bound-first: Σ of the L largest logits bounds every list of
+ *   length L from above, so lengths whose bound cannot beat the best list found are skipped.
+ *
+ * Tokens that must never be emitted (the unknown / rare-ingredient buckets) are excluded.
+ */
+
+export interface DecodeOptions {
+  /** Weight of the position term, λ = 1 / (2σ²). */
+  lambda: number;
+  /** Longest list considered. */
+  maxLength: number;
+  /** Shortest list considered (default 1). */
+  minLength?: number;
+  /** 1 for tokens that may be emitted; omitted = all. */
+  allowed?: Uint8Array | null;
+}
+
+export interface DecodedList {
+  /** Vocabulary indices in concentration order (most concentrated first). */
+  indices: number[];
+  /** log p(list | z) up to the constant. */
+  score: number;
+}
+
+/** The relative position of slot j (0-based) in a list of length L. */
+export function slotPosition(j: number, length: number): number {
+  return length <= 1 ? 0 : j / (length - 1);
+}
+
+/** Scores a given list under the model (for tests and for re-scoring edited lists). */
+export function scoreList(indices: readonly number[], logits: ArrayLike<number>, positions: ArrayLike<number>, lambda: number): number {
+  let s = 0;
+  indices.forEach((v, j) => {
+    const d = slotPosition(j, indices.length) - positions[v]!;
+    s += logits[v]! - lambda * d * d;
+  });
+  return s;
+}
+
+/** The most likely list of distinct, allowed ingredients (see the module comment). */
+export function decodeUniqueList(logits: ArrayLike<number>, positions: ArrayLike<number>, options: DecodeOptions): DecodedList {
+  const { lambda } = options;
+  const vocab = logits.length;
+  const byLogit: number[] = [];
+  for (let v = 0; v < vocab; v++) if (!options.allowed || options.allowed[v]) byLogit.push(v);
+  byLogit.sort((x, y) => logits[y]! - logits[x]! || x - y);
+  const n = byLogit.length;
+  const maxLength = Math.min(options.maxLength, n);
+  const minLength = Math.max(1, options.minLength ?? 1);
+  if (maxLength < minLength) return { indices: [], score: 0 };
+
+  // Upper bound per length: the sum of the L largest logits (position terms are ≤ 0).
+  const lengths: { length: number; bound: number }[] = [];
+  let prefix = 0;
+  for (let L = 1; L <= maxLength; L++) {
+    prefix += logits[byLogit[L - 1]!]!;
+    if (L >= minLength) lengths.push({ length: L, bound: prefix });
+  }
+  lengths.sort((x, y) => y.bound - x.bound || x.length - y.length);
+
+  let best: DecodedList = { indices: [], score: -Infinity };
+  for (const { length, bound } of lengths) {
+    if (bound <= best.score) break; // sorted by bound: no later length can win either
+    const candidate = bestListOfLength(length, byLogit, logits, positions, lambda);
+    if (candidate.score > best.score) best = candidate;
+  }
+  return best;
+}
+
+function bestListOfLength(L: number, byLogit: readonly number[], logits: ArrayLike<number>, positions: ArrayLike<number>, lambda: number): DecodedList {
+  const n = byLogit.length;
+  let m = n;
+  if (L < n) {
+    const threshold = logits[byLogit[L]!]! - lambda;
+    m = L + 1;
+    while (m < n && logits[byLogit[m]!]! >= threshold) m++;
+  }
+  const items = byLogit.slice(0, m).sort((x, y) => positions[x]! - positions[y]! || x - y);
+  // f[j]: best value with j slots filled by items seen so far, in order; take[i * (L + 1) + j]
+  // records whether item i filled slot j on the best path (for backtracking).
+  const f = new Float64Array(L + 1).fill(-Infinity);
+  f[0] = 0;
+  const take = new Uint8Array(m * (L + 1));
+  for (let i = 0; i < m; i++) {
+    const v = items[i]!;
+    const a = logits[v]!;
+    const mu = positions[v]!;
+    // Slot j can only be reached if at least j items were seen and (m - i) items remain for the rest.
+    const hi = Math.min(i + 1, L);
+    const lo = Math.max(1, L - (m - i) + 1);
+    for (let j = hi; j >= lo; j--) {
+      const prev = f[j - 1]!;
+      if (prev === -Infinity) continue;
+      const d = slotPosition(j - 1, L) - mu;
+      const value = prev + a - lambda * d * d;
+      if (value > f[j]!) {
+        f[j] = value;
+        take[i * (L + 1) + j] = 1;
+      }
+    }
+  }
+  const indices: number[] = new Array<number>(L);
+  let j = L;
+  for (let i = m - 1; i >= 0 && j > 0; i--) {
+    if (take[i * (L + 1) + j]) {
+      indices[j - 1] = items[i]!;
+      j--;
+    }
+  }
+  return { indices, score: f[L]! };
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { decodeUniqueList, scoreList, slotPosition } from '../../../src/shared/ml/decode';
+
+/** A small seeded generator so every case is reproducible. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Every ordered list of distinct allowed items, scored: the ground truth. */
+function bruteForce(logits: number[], positions: number[], lambda: number, maxLength: number, allowed?: Uint8Array) {
+  let best = { indices: [] as number[], score: -Infinity };
+  const items = logits.map((_, i) => i).filter((i) => !allowed || allowed[i]);
+  const extend = (list: number[]) => {
+    if (list.length > 0) {
+      const score = scoreList(list, logits, positions, lambda);
+      if (score > best.score + 1e-12) best = { indices: [...list], score };
+    }
+    if (list.length === maxLength) return;
+    for (const v of items) if (!list.includes(v)) extend([...list, v]);
+  };
+  extend([]);
+  return best;
+}
+
+describe('decodeUniqueList', () => {
+  it('matches brute force on 300 random small cases', () => {
+    const r = rng(42);
+    for (let c = 0; c < 300; c++) {
+      const vocab = 3 + Math.floor(r() * 4); // 3..6 items: up to 1,956 ordered lists
+      const logits = Array.from({ length: vocab }, () => (r() - 0.6) * 8);
+      const positions = Array.from({ length: vocab }, () => r());
+      const lambda = [0.5, 2, 10, 40][c % 4]!;
+      const maxLength = 1 + Math.floor(r() * vocab);
+      const allowed = c % 5 === 0 ? Uint8Array.from(logits.map((_, i) => (i === 0 ? 0 : 1))) : undefined;
+      const truth = bruteForce(logits, positions, lambda, maxLength, allowed);
+      const got = decodeUniqueList(logits, positions, { lambda, maxLength, allowed });
+      expect(got.score).toBeCloseTo(truth.score, 9);
+      expect(scoreList(got.indices, logits, positions, lambda)).toBeCloseTo(got.score, 9);
+    }
+  });
+
+  it('never repeats an ingredient and never emits a forbidden token', () => {
+    const r = rng(7);
+    const vocab = 400;
+    const allowed = Uint8Array.from({ length: vocab }, (_, i) => (i % 10 === 0 ? 0 : 1));
+    for (let c = 0; c < 50; c++) {
+      const logits = Float32Array.from({ length: vocab }, (_, i) => (i % 10 === 0 ? 12 : (r() - 0.9) * 10));
+      const positions = Float32Array.from({ length: vocab }, () => r());
+      const { indices } = decodeUniqueList(logits, positions, { lambda: 3, maxLength: 60, allowed });
+      expect(new Set(indices).size).toBe(indices.length);
+      expect(indices.every((i) => allowed[i] === 1)).toBe(true);
+      expect(indices.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('orders a list by predicted position', () => {
+    const logits = [5, 5, 5, -9];
+    const positions = [0.9, 0.1, 0.5, 0];
+    expect(decodeUniqueList(logits, positions, { lambda: 1, maxLength: 4 }).indices).toEqual([1, 2, 0]);
+  });
+
+  it('keeps a confident ingredient even when its position fits badly, and drops unlikely ones', () => {
+    // Item 3 has a high logit but no good slot; item 2 is unlikely (p ≈ 0.05).
+    const got = decodeUniqueList([4, 4, -3, 6], [0, 1, 0.5, 0.5], { lambda: 2, maxLength: 4 });
+    expect(got.indices).toEqual([0, 3, 1]);
+  });
+
+  it('puts slots evenly between 0 and 1', () => {
+    expect([0, 1, 2, 3, 4].map((j) => slotPosition(j, 5))).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(slotPosition(0, 1)).toBe(0);
+  });
+});
