@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core alone registers no gradients; training needs all of them.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 
 /**
  * Chooses the TensorFlow.js backend, once per process, along one code path: native

@@ -1,0 +1,60 @@
+import type { RareStrategy } from './vocab';
+
+/** Hyper-parameters of the joint VAE + benefit model. Stored with every model. */
+export interface ModelConfig {
+  latentDim: number;
+  hidden: number;
+  headHidden: number;
+  /** Final KL weight β, reached by linear annealing over `betaWarmupEpochs`. */
+  beta: number;
+  betaWarmupEpochs: number;
+  /** λ of the position term, in training and decoding alike (σ² = 1 / 2λ). */
+  rankWeight: number;
+  /** Weight of the benefit heads' loss relative to the reconstruction. */
+  benefitWeight: number;
+  /** Probability of hiding each ingredient from the encoder during training (denoising). */
+  inputDropout: number;
+  learningRate: number;
+  batchSize: number;
+  maxEpochs: number;
+  /** Stop when the held-out loss has not improved for this many epochs. */
+  patience: number;
+  minCount: number;
+  rareStrategy: RareStrategy;
+  /** Feed the benefit targets to the encoder too (seed 000); kept only if it measurably helps. */
+  conditionOnBenefits: boolean;
+  /** Fraction of products held out for validation and metrics. */
+  holdout: number;
+  seed: number;
+}
+
+export type Preset = 'quick' | 'full';
+
+const BASE: ModelConfig = {
+  latentDim: 32,
+  hidden: 256,
+  headHidden: 64,
+  beta: 0.5,
+  betaWarmupEpochs: 20,
+  rankWeight: 4,
+  benefitWeight: 2,
+  inputDropout: 0.1,
+  learningRate: 2e-3,
+  batchSize: 64,
+  maxEpochs: 120,
+  patience: 15,
+  minCount: 2,
+  rareStrategy: 'class',
+  conditionOnBenefits: false,
+  holdout: 0.15,
+  seed: 1,
+};
+
+export const PRESETS: Record<Preset, ModelConfig> = {
+  full: BASE,
+  quick: { ...BASE, hidden: 128, maxEpochs: 25, betaWarmupEpochs: 8, patience: 6 },
+};
+
+export function presetConfig(preset: Preset, overrides: Partial<ModelConfig> = {}): ModelConfig {
+  return { ...PRESETS[preset], ...overrides };
+}

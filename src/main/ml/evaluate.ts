@@ -1,0 +1,175 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { decodeUniqueList } from '../../shared/ml/decode';
+import { jaccard, kendallTauShared, meanAbsoluteError, meanOf, rocAuc } from '../../shared/ml/metrics';
+import type { ModelConfig } from './config';
+import type { JointVae } from './model';
+import { makeBatch, type PreparedData } from './train';
+
+/**
+ * Metrics of a trained model, computed on the training rows and on the held-out rows:
+ * decoded lists (exact unique decoding from the latent mean) against the true lists, benefit
+ * heads against their targets, and the latent space's use of its dimensions.
+ */
+
+export interface ReconstructionMetrics {
+  products: number;
+  /** Mean Jaccard between decoded and true ingredient sets (true sets without rare buckets). */
+  jaccard: number;
+  /** Mean Kendall τ over the ingredients a decoded list shares with the truth. */
+  kendallTau: number | null;
+  /** Share of decoded lists with no repeated ingredient and no bucket/unknown token. */
+  validShare: number;
+  meanDecodedLength: number;
+  meanTrueLength: number;
+}
+
+export interface BenefitMetric {
+  name: string;
+  kind: 'flag' | 'score';
+  /** Held-out AUC for flags, held-out MAE (original units) for scores. */
+  auc: number | null;
+  mae: number | null;
+}
+
+export interface ModelMetrics {
+  train: ReconstructionMetrics;
+  heldOut: ReconstructionMetrics;
+  benefits: BenefitMetric[];
+  meanFlagAuc: number | null;
+  /** Mean KL (nats) of each latent dimension over all products. */
+  klPerDimension: number[];
+  /** Dimensions whose mean code varies across products (Cov > 0.01, Burda et al.). */
+  activeUnits: number;
+  /** Share of ingredient occurrences mapped to a rare bucket (never decodable). */
+  bucketRate: number;
+}
+
+export interface LatentCodes {
+  mu: Float32Array;
+  logVar: Float32Array;
+  rows: number;
+  dims: number;
+}
+
+/** Latent means and log-variances of the given rows (chunked to bound memory). */
+export async function encodeRows(model: JointVae, p: PreparedData, rows: readonly number[], config: ModelConfig): Promise<LatentCodes> {
+  const D = model.shape.latent;
+  const mu = new Float32Array(rows.length * D);
+  const logVar = new Float32Array(rows.length * D);
+  for (let start = 0; start < rows.length; start += 256) {
+    const chunk = rows.slice(start, start + 256);
+    const batch = makeBatch(p, chunk, config.conditionOnBenefits);
+    const enc = model.encode(batch.x);
+    mu.set(await enc.mu.data(), start * D);
+    logVar.set(await enc.logVar.data(), start * D);
+    tf.dispose([enc.mu, enc.logVar, batch.x, batch.y, batch.r, batch.t, batch.m]);
+  }
+  return { mu, logVar, rows: rows.length, dims: D };
+}
+
+/** Decodes latent codes (rows × D) to token lists with the exact unique decoder. */
+export async function decodeCodes(model: JointVae, codes: Float32Array, count: number, maxLength: number, lambda: number, emittable: Uint8Array): Promise<number[][]> {
+  const D = model.shape.latent;
+  const V = model.shape.vocab;
+  const out: number[][] = [];
+  for (let start = 0; start < count; start += 256) {
+    const n = Math.min(256, count - start);
+    const z = tf.tensor2d(codes.subarray(start * D, (start + n) * D), [n, D]);
+    const { logits, positions } = model.decode(z);
+    const a = await logits.data();
+    const m = await positions.data();
+    tf.dispose([z, logits, positions]);
+    for (let i = 0; i < n; i++) {
+      out.push(decodeUniqueList(a.subarray(i * V, (i + 1) * V), m.subarray(i * V, (i + 1) * V), { lambda, maxLength, allowed: emittable }).indices);
+    }
+  }
+  return out;
+}
+
+function reconstruction(decoded: number[][], truth: number[][], emittable: Uint8Array): ReconstructionMetrics {
+  const jac: number[] = [];
+  const taus: (number | null)[] = [];
+  let valid = 0;
+  decoded.forEach((d, i) => {
+    const t = truth[i]!.filter((tok) => emittable[tok]);
+    jac.push(jaccard(d, t));
+    taus.push(kendallTauShared(d, t));
+    if (new Set(d).size === d.length && d.every((tok) => emittable[tok])) valid++;
+  });
+  return {
+    products: decoded.length,
+    jaccard: meanOf(jac) ?? 0,
+    kendallTau: meanOf(taus),
+    validShare: decoded.length ? valid / decoded.length : 1,
+    meanDecodedLength: meanOf(decoded.map((d) => d.length)) ?? 0,
+    meanTrueLength: meanOf(truth.map((t) => t.length)) ?? 0,
+  };
+}
+
+export async function evaluateModel(model: JointVae, p: PreparedData, config: ModelConfig): Promise<ModelMetrics> {
+  const all = p.lists.map((_, i) => i);
+  const codes = await encodeRows(model, p, all, config);
+  const D = codes.dims;
+  const emittable = p.index.emittable;
+  const decoded = await decodeCodes(model, codes.mu, all.length, p.maxLength, config.rankWeight, emittable);
+  const pick = (rows: number[]) => ({ d: rows.map((r) => decoded[r]!), t: rows.map((r) => p.lists[r]!) });
+  const tr = pick(p.trainRows);
+  const ho = pick(p.heldOutRows);
+
+  // Benefit heads on held-out latent means.
+  const B = p.benefits.length;
+  const benefits: BenefitMetric[] = [];
+  if (B > 0) {
+    const heldMu = new Float32Array(p.heldOutRows.length * D);
+    p.heldOutRows.forEach((r, i) => heldMu.set(codes.mu.subarray(r * D, (r + 1) * D), i * D));
+    const muTensor = tf.tensor2d(heldMu, [p.heldOutRows.length, D]);
+    const outTensor = model.predictBenefits(muTensor);
+    const out = await outTensor.data();
+    tf.dispose([muTensor, outTensor]);
+    p.benefits.forEach((spec, b) => {
+      const predicted: number[] = [];
+      const actual: number[] = [];
+      p.heldOutRows.forEach((r, i) => {
+        if (!p.mask[r * B + b]) return;
+        predicted.push(spec.kind === 'flag' ? out[i * B + b]! : out[i * B + b]! * spec.std + spec.mean);
+        actual.push(spec.kind === 'flag' ? p.targets[r * B + b]! : p.targets[r * B + b]! * spec.std + spec.mean);
+      });
+      benefits.push({
+        name: spec.name,
+        kind: spec.kind,
+        auc: spec.kind === 'flag' ? rocAuc(predicted, actual) : null,
+        mae: spec.kind === 'score' ? meanAbsoluteError(predicted, actual) : null,
+      });
+    });
+  }
+
+  // KL per dimension and active units over all products.
+  const N = all.length;
+  const klPerDimension: number[] = [];
+  let activeUnits = 0;
+  for (let d = 0; d < D; d++) {
+    let kl = 0;
+    let mean = 0;
+    for (let i = 0; i < N; i++) {
+      const m = codes.mu[i * D + d]!;
+      const lv = codes.logVar[i * D + d]!;
+      kl += 0.5 * (m * m + Math.exp(lv) - 1 - lv);
+      mean += m;
+    }
+    mean /= N;
+    let variance = 0;
+    for (let i = 0; i < N; i++) variance += (codes.mu[i * D + d]! - mean) ** 2;
+    variance /= N;
+    klPerDimension.push(kl / N);
+    if (variance > 0.01) activeUnits++;
+  }
+  return {
+    train: reconstruction(tr.d, tr.t, emittable),
+    heldOut: reconstruction(ho.d, ho.t, emittable),
+    benefits,
+    meanFlagAuc: meanOf(benefits.filter((b) => b.kind === 'flag').map((b) => b.auc)),
+    klPerDimension,
+    activeUnits,
+    bucketRate: p.bucketRate,
+  };
+}
