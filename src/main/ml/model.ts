@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { CustomGradientFunc } from '@tensorflow/tfjs-core/dist/engine';
 
 /**
  * The joint model: a VAE over ingredient lists with benefit heads on the latent mean
@@ -56,7 +57,7 @@ export const dense = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) =
       return [tf.matMul(g, tf.transpose(ws)), tf.matMul(tf.transpose(xs), g)];
     },
   };
-}) as tf.CustomGradientFunc<tf.Tensor2D>) as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
+}) as CustomGradientFunc<tf.Tensor2D>) as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
 
 /** Deterministic uniform numbers in [0, 1) (mulberry32). */
 export function seededRandom(seed: number): () => number {
