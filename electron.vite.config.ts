@@ -14,8 +14,10 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli/main.ts'),
+          'compute-worker': resolve(__dirname, 'src/main/compute/worker.ts'),
+          'preview-web': resolve(__dirname, 'src/main/preview/main.ts'),
         },
-        external: ['better-sqlite3', 'electron'],
+        external: ['better-sqlite3', 'electron', /^@tensorflow\//],
       },
     },
   },

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, Menu, dialog, session, shell } from 'electron';
+import { app, BrowserWindow, Menu, dialog, session, shell, utilityProcess } from 'electron';
+import type { ComputeChannel } from './compute/host';
+import type { ComputeEvent } from './compute/protocol';
 import { registerIpcHandlers } from './ipc/handlers';
 import { DATABASE_FILE } from './paths';
 import { resolveResourcesDir } from './resources';
@@ -15,6 +17,17 @@ import { FormulatorService } from './services/formulator-service';
 const rendererDevUrl = process.env.ELECTRON_RENDERER_URL;
 const rendererFile = join(import.meta.dirname, '../renderer/index.html');
 const rendererFileUrl = pathToFileURL(rendererFile).href;
+
+/** The compute process as an Electron utility process (native tfjs-node must not load in a worker thread). */
+function utilityChannel(): ComputeChannel {
+  const child = utilityProcess.fork(join(import.meta.dirname, 'compute-worker.js'), [], { serviceName: 'Latent Formulator compute' });
+  return {
+    send: (message) => child.postMessage(message),
+    onMessage: (listener) => child.on('message', (m: unknown) => listener(m as ComputeEvent)),
+    onExit: (listener) => child.on('exit', (code) => listener(code, null)),
+    kill: () => void child.kill(),
+  };
+}
 
 function isTrustedUrl(url: string): boolean {
   if (rendererDevUrl && !app.isPackaged) return url.startsWith(rendererDevUrl);
@@ -65,6 +78,7 @@ async function main(): Promise<void> {
       databasePath: join(app.getPath('userData'), DATABASE_FILE),
       resourcesDir: resolveResourcesDir(),
       appVersion: app.getVersion(),
+      computeChannel: utilityChannel,
     });
   } catch (error) {
     dialog.showErrorBox('Latent Formulator cannot open its database', (error as Error).message);

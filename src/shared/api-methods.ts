@@ -13,6 +13,12 @@ export const API_METHODS = [
   'saveIngredient',
   'importCatalog',
   'loadSampleCatalog',
+  'listModels',
+  'getModel',
+  'activateModel',
+  'trainModel',
+  'encodeLists',
+  'decodeCodes',
 ] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

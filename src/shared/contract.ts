@@ -4,6 +4,7 @@ import {
   SKIN_BENEFITS,
   type CatalogSummary,
   type IngredientRecord,
+  type ModelRecord,
   type ProductDetail,
   type ProductSummary,
 } from './domain';
@@ -76,6 +77,27 @@ export const apiSchemas = {
     })
     .strict(),
   loadSampleCatalog: z.object({ duplicates: duplicatePolicySchema.default('merge') }).strict().default({ duplicates: 'merge' }),
+  listModels: z.undefined(),
+  getModel: z.object({ id: z.number().int().positive() }).strict(),
+  activateModel: z.object({ id: z.number().int().positive() }).strict(),
+  trainModel: z
+    .object({
+      preset: z.enum(['quick', 'full']).default('quick'),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+      name: z.string().trim().min(1).max(200).optional(),
+      catalogIds: z.array(z.number().int().positive()).max(1000).optional(),
+      benefitSources: z.array(z.enum(['imported', 'knowledge'])).min(1).max(2).optional(),
+      activate: z.boolean().default(true),
+    })
+    .strict(),
+  encodeLists: z
+    .object({
+      declarations: z.array(z.string().max(20_000)).max(10_000).optional(),
+      productIds: z.array(z.number().int().positive()).max(100_000).optional(),
+    })
+    .strict()
+    .refine((a) => (a.declarations?.length ?? 0) + (a.productIds?.length ?? 0) > 0, { message: 'give declarations or productIds' }),
+  decodeCodes: z.object({ codes: z.array(z.array(z.number().finite()).min(1).max(1024)).min(1).max(10_000) }).strict(),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export type ApiArgs = { [M in ApiMethod]: z.input<(typeof apiSchemas)[M]> };
@@ -150,6 +172,18 @@ export interface ImportReport {
   elapsedMs: number;
 }
 
+export interface EncodedLists {
+  modelId: number;
+  codes: number[][];
+  /** Per list: ingredients the model's vocabulary does not know (they do not shape the code). */
+  unknownCounts: number[];
+}
+
+export interface DecodedLists {
+  modelId: number;
+  lists: { ingredients: string[] }[];
+}
+
 /** The contract every implementation (services, IPC proxy, HTTP proxy) fulfils. */
 export interface Api {
   getStatus(): Promise<AppStatus>;
@@ -162,6 +196,12 @@ export interface Api {
   saveIngredient(args: ApiArgs['saveIngredient']): Promise<IngredientRecord>;
   importCatalog(args: ApiArgs['importCatalog']): Promise<ImportReport>;
   loadSampleCatalog(args?: ApiArgs['loadSampleCatalog']): Promise<ImportReport>;
+  listModels(): Promise<ModelRecord[]>;
+  getModel(args: ApiArgs['getModel']): Promise<ModelRecord>;
+  activateModel(args: ApiArgs['activateModel']): Promise<ModelRecord>;
+  trainModel(args: ApiArgs['trainModel']): Promise<ModelRecord>;
+  encodeLists(args: ApiArgs['encodeLists']): Promise<EncodedLists>;
+  decodeCodes(args: ApiArgs['decodeCodes']): Promise<DecodedLists>;
 }
 
 /** Error with a stable code that crosses the API boundary intact. */

@@ -102,3 +102,32 @@ export interface CatalogSummary {
   productCount: number;
   illustrative: boolean;
 }
+
+/** A trained model's record (weights live in a verified folder beside the database). */
+export interface ModelRecord {
+  id: number;
+  name: string;
+  createdAt: string;
+  preset: string;
+  seed: number;
+  backend: string;
+  trainMs: number;
+  epochs: number;
+  vocabularySize: number;
+  vocabularyHash: string;
+  config: Record<string, unknown>;
+  metrics: ModelMetricsSummary;
+  snapshot: { products: number; catalogs: number[]; hash: string; benefitSources: string[] };
+  active: boolean;
+}
+
+/** The metrics stored with a model (see src/main/ml/evaluate.ts for their definitions). */
+export interface ModelMetricsSummary {
+  train: { products: number; jaccard: number; kendallTau: number | null; validShare: number; meanDecodedLength: number; meanTrueLength: number };
+  heldOut: { products: number; jaccard: number; kendallTau: number | null; validShare: number; meanDecodedLength: number; meanTrueLength: number };
+  benefits: { name: string; kind: 'flag' | 'score'; auc: number | null; mae: number | null }[];
+  meanFlagAuc: number | null;
+  klPerDimension: number[];
+  activeUnits: number;
+  bucketRate: number;
+}

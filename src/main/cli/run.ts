@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ApiFailure, type ColumnMapping, type ImportReport } from '../../shared/contract';
-import type { ProductDetail } from '../../shared/domain';
+import type { ModelRecord, ProductDetail } from '../../shared/domain';
 import { NewerDatabaseError } from '../db/connection';
 import { defaultDatabasePath } from '../paths';
 import { resolveResourcesDir } from '../resources';
@@ -30,6 +30,12 @@ Commands:
   ingredients search TEXT             names containing TEXT
   ingredients add --inci NAME [--synonym S]... [--function F]... [--benefit B]...
                   [--concentration above-1|below-1] [--note TEXT]
+  train [--preset quick|full] [--seed N] [--catalog ID]... [--name NAME] [--no-activate]
+                                      train a model (progress on stderr; Ctrl-C cancels)
+  models list | models show ID | models activate ID
+  encode [--product ID]... [DECLARATION]...   latent codes under the active model
+  decode --code=CODE...               most likely list for each code (--code=0.1,-0.4,…)
+  backend                             which TensorFlow.js backend the compute process uses
 
 Options:
   --db PATH     database file (default: ${defaultDatabasePath()})
@@ -64,6 +70,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         benefit: { type: 'string', multiple: true },
         concentration: { type: 'string' },
         note: { type: 'string' },
+        preset: { type: 'string' },
+        seed: { type: 'string' },
+        catalog: { type: 'string', multiple: true },
+        product: { type: 'string', multiple: true },
+        code: { type: 'string', multiple: true },
+        'no-activate': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -82,7 +94,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   const print = (value: unknown, human: () => string): void => io.out(opt.json ? JSON.stringify(value, null, 2) : human());
 
-  const known = ['status', 'import', 'catalog', 'ingredients'];
+  const known = ['status', 'import', 'catalog', 'ingredients', 'train', 'models', 'encode', 'decode', 'backend'];
   if (!known.includes(command)) return usage(`unknown command "${command}"`);
 
   let service: FormulatorService | null = null;
@@ -183,6 +195,82 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         }
         return usage(`ingredients needs lookup, search or add${sub ? `, not "${sub}"` : ''}`);
       }
+      case 'train': {
+        const preset = opt.preset ?? 'quick';
+        if (preset !== 'quick' && preset !== 'full') return usage(`--preset must be quick or full, not "${preset}"`);
+        const seed = opt.seed === undefined ? 1 : Number(opt.seed);
+        if (!Number.isInteger(seed) || seed < 0) return usage('--seed must be a whole number ≥ 0');
+        const catalogIds = (opt.catalog ?? []).map(Number);
+        if (catalogIds.some((c) => !Number.isInteger(c) || c <= 0)) return usage('--catalog takes catalog ids (see "catalog sources")');
+        const controller = new AbortController();
+        const onSigint = () => {
+          io.err('cancelling…');
+          controller.abort();
+        };
+        process.once('SIGINT', onSigint);
+        try {
+          const backend = await service.compute.start();
+          io.err(`training (${preset} preset, seed ${seed}) on the ${backend.name} backend${backend.fallbacks.length ? ` (${backend.fallbacks.join('; ')})` : ''}`);
+          const model = await service.trainModel(
+            { preset, seed, name: opt.name, catalogIds: catalogIds.length ? catalogIds : undefined, activate: !opt['no-activate'] },
+            {
+              signal: controller.signal,
+              onProgress: (p) => {
+                if (!opt.json) {
+                  io.err(
+                    `epoch ${p.epoch}/${p.maxEpochs}  loss ${p.train.total.toFixed(1)} (reconstruction ${p.train.reconstruction.toFixed(1)}, position ${p.train.position.toFixed(2)}, KL ${p.train.kl.toFixed(1)}, benefit ${p.train.benefit.toFixed(3)})  held-out ${p.validation.total.toFixed(1)}  β ${p.beta.toFixed(2)}  ETA ≤ ${Math.ceil(p.etaMs / 1000)} s`,
+                  );
+                }
+              },
+            },
+          );
+          print(model, () => formatModel(model));
+          return 0;
+        } finally {
+          process.removeListener('SIGINT', onSigint);
+        }
+      }
+      case 'models': {
+        if (sub === 'list') {
+          const models = await service.listModels();
+          print(models, () => models.map((m) => `${m.active ? '*' : ' '} ${String(m.id).padStart(4)}  ${m.name}  held-out Jaccard ${m.metrics.heldOut.jaccard.toFixed(3)}  AUC ${m.metrics.meanFlagAuc?.toFixed(3) ?? '—'}  ${m.backend}`).join('\n') || 'no models yet: run "latent-formulator train"');
+          return 0;
+        }
+        const id = Number(rest[0]);
+        if ((sub === 'show' || sub === 'activate') && (!Number.isInteger(id) || id <= 0)) return usage(`models ${sub} needs a model id`);
+        if (sub === 'show') {
+          const model = await service.getModel({ id });
+          print(model, () => formatModel(model));
+          return 0;
+        }
+        if (sub === 'activate') {
+          const model = await service.activateModel({ id });
+          print(model, () => `model ${model.id} ("${model.name}") is now active`);
+          return 0;
+        }
+        return usage(`models needs list, show or activate${sub ? `, not "${sub}"` : ''}`);
+      }
+      case 'encode': {
+        const declarations = [sub, ...rest].filter((x): x is string => x !== undefined);
+        const productIds = (opt.product ?? []).map(Number);
+        if (productIds.some((p) => !Number.isInteger(p) || p <= 0)) return usage('--product takes product ids');
+        if (!declarations.length && !productIds.length) return usage('encode needs --product ID or a declaration in quotes');
+        const encoded = await service.encodeLists({ declarations: declarations.length ? declarations : undefined, productIds: productIds.length ? productIds : undefined });
+        print(encoded, () => encoded.codes.map((c, i) => `${c.map((v) => v.toFixed(4)).join(',')}${encoded.unknownCounts[i] ? `   (${encoded.unknownCounts[i]} ingredient(s) unknown to the model)` : ''}`).join('\n'));
+        return 0;
+      }
+      case 'decode': {
+        const codes = [...(opt.code ?? []), ...[sub, ...rest].filter((x): x is string => x !== undefined)].map((c) => c.split(',').map(Number));
+        if (!codes.length || codes.some((c) => c.some((v) => !Number.isFinite(v)))) return usage('decode needs codes: --code=comma-separated numbers, once per code');
+        const decoded = await service.decodeCodes({ codes });
+        print(decoded, () => decoded.lists.map((l) => l.ingredients.join(', ')).join('\n\n'));
+        return 0;
+      }
+      case 'backend': {
+        const backend = await service.compute.start();
+        print(backend, () => `${backend.name} (tfjs-core ${backend.version})${backend.fallbacks.length ? `\nnot used: ${backend.fallbacks.join('; ')}` : ''}`);
+        return 0;
+      }
     }
     return usage(`unknown command "${command}"`);
   } catch (error) {
@@ -191,6 +279,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     else io.err(`latent-formulator: ${(error as Error).message ?? String(error)}`);
     return 1;
   } finally {
+    await service?.compute.close();
     service?.close();
   }
 }
@@ -225,6 +314,21 @@ export function formatImportReport(r: ImportReport): string {
   if (r.duplicates.length) lines.push(`duplicates: ${r.duplicates.length} (${r.duplicates[0]!.action})`);
   if (Object.keys(r.warningCounts).length) lines.push(`warnings: ${Object.entries(r.warningCounts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   return lines.join('\n');
+}
+
+function formatModel(m: ModelRecord): string {
+  const pct = (x: number) => x.toFixed(3);
+  const metrics = m.metrics;
+  return [
+    `model ${m.id}: ${m.name}${m.active ? '  (active)' : ''}`,
+    `  ${m.preset} preset, seed ${m.seed}, ${m.backend} backend, ${(m.trainMs / 1000).toFixed(1)} s, ${m.epochs} epochs, vocabulary ${m.vocabularySize}`,
+    `  trained on ${m.snapshot.products} products (catalogs ${m.snapshot.catalogs.join(', ')})`,
+    `  set Jaccard      train ${pct(metrics.train.jaccard)}   held-out ${pct(metrics.heldOut.jaccard)}`,
+    `  order Kendall τ  train ${metrics.train.kendallTau?.toFixed(3) ?? '—'}   held-out ${metrics.heldOut.kendallTau?.toFixed(3) ?? '—'}`,
+    `  valid lists      ${(metrics.heldOut.validShare * 100).toFixed(1)} % (no repeats, no unknown tokens)`,
+    `  benefit heads    ${metrics.benefits.map((b) => `${b.name} ${b.kind === 'flag' ? `AUC ${b.auc?.toFixed(3) ?? '—'}` : `MAE ${b.mae?.toFixed(3) ?? '—'}`}`).join(', ') || 'none'}`,
+    `  latent           ${metrics.activeUnits} of ${metrics.klPerDimension.length} dimensions active; ${(metrics.bucketRate * 100).toFixed(1)} % of occurrences in rare buckets`,
+  ].join('\n');
 }
 
 function formatProduct(p: ProductDetail): string {

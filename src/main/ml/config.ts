@@ -17,6 +17,8 @@ export interface ModelConfig {
   learningRate: number;
   batchSize: number;
   maxEpochs: number;
+  /** Budget of optimiser steps; caps the epochs so small and large catalogs get similar training. */
+  maxSteps: number;
   /** Stop when the held-out loss has not improved for this many epochs. */
   patience: number;
   minCount: number;
@@ -41,7 +43,8 @@ const BASE: ModelConfig = {
   inputDropout: 0.1,
   learningRate: 2e-3,
   batchSize: 64,
-  maxEpochs: 120,
+  maxEpochs: 200,
+  maxSteps: 2500,
   patience: 15,
   minCount: 2,
   rareStrategy: 'class',
@@ -52,7 +55,7 @@ const BASE: ModelConfig = {
 
 export const PRESETS: Record<Preset, ModelConfig> = {
   full: BASE,
-  quick: { ...BASE, hidden: 128, maxEpochs: 25, betaWarmupEpochs: 8, patience: 6 },
+  quick: { ...BASE, hidden: 128, maxEpochs: 80, maxSteps: 400, betaWarmupEpochs: 8, patience: 8 },
 };
 
 export function presetConfig(preset: Preset, overrides: Partial<ModelConfig> = {}): ModelConfig {

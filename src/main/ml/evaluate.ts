@@ -52,13 +52,13 @@ export interface LatentCodes {
 }
 
 /** Latent means and log-variances of the given rows (chunked to bound memory). */
-export async function encodeRows(model: JointVae, p: PreparedData, rows: readonly number[], config: ModelConfig): Promise<LatentCodes> {
+export async function encodeRows(model: JointVae, p: PreparedData, rows: readonly number[], config: ModelConfig, hideTargets = false): Promise<LatentCodes> {
   const D = model.shape.latent;
   const mu = new Float32Array(rows.length * D);
   const logVar = new Float32Array(rows.length * D);
   for (let start = 0; start < rows.length; start += 256) {
     const chunk = rows.slice(start, start + 256);
-    const batch = makeBatch(p, chunk, config.conditionOnBenefits);
+    const batch = makeBatch(p, chunk, config.conditionOnBenefits, 0, undefined, hideTargets);
     const enc = model.encode(batch.x);
     mu.set(await enc.mu.data(), start * D);
     logVar.set(await enc.logVar.data(), start * D);
@@ -116,13 +116,12 @@ export async function evaluateModel(model: JointVae, p: PreparedData, config: Mo
   const tr = pick(p.trainRows);
   const ho = pick(p.heldOutRows);
 
-  // Benefit heads on held-out latent means.
+  // Benefit heads on held-out latent means, encoded without the targets as inputs.
   const B = p.benefits.length;
   const benefits: BenefitMetric[] = [];
   if (B > 0) {
-    const heldMu = new Float32Array(p.heldOutRows.length * D);
-    p.heldOutRows.forEach((r, i) => heldMu.set(codes.mu.subarray(r * D, (r + 1) * D), i * D));
-    const muTensor = tf.tensor2d(heldMu, [p.heldOutRows.length, D]);
+    const held = await encodeRows(model, p, p.heldOutRows, config, true);
+    const muTensor = tf.tensor2d(held.mu, [p.heldOutRows.length, D]);
     const outTensor = model.predictBenefits(muTensor);
     const out = await outTensor.data();
     tf.dispose([muTensor, outTensor]);

@@ -144,8 +144,12 @@ interface Batch {
   m: tf.Tensor2D;
 }
 
-/** Dense batch tensors; `dropout` hides whole ingredients from the encoder only. */
-export function makeBatch(p: PreparedData, rows: readonly number[], conditioning: boolean, dropout = 0, rand?: () => number): Batch {
+/**
+ * Dense batch tensors; `dropout` hides whole ingredients from the encoder only. With
+ * `conditioning`, the benefit targets are encoder inputs too, unless `hideTargets` (used when
+ * measuring the benefit heads, which must not see the answer).
+ */
+export function makeBatch(p: PreparedData, rows: readonly number[], conditioning: boolean, dropout = 0, rand?: () => number, hideTargets = false): Batch {
   const V = p.index.size;
   const B = p.benefits.length;
   const inputWidth = V + (conditioning ? B : 0);
@@ -166,7 +170,7 @@ export function makeBatch(p: PreparedData, rows: readonly number[], conditioning
     for (let b = 0; b < B; b++) {
       t[i * B + b] = p.targets[row * B + b]!;
       m[i * B + b] = p.mask[row * B + b]!;
-      if (conditioning) x[i * inputWidth + V + b] = p.mask[row * B + b]! ? p.targets[row * B + b]! : 0;
+      if (conditioning && !hideTargets) x[i * inputWidth + V + b] = p.mask[row * B + b]! ? p.targets[row * B + b]! : 0;
     }
   });
   return {
@@ -245,8 +249,10 @@ export async function trainJointVae(data: TrainingData, config: ModelConfig, hoo
   let best = { loss: Infinity, epoch: 0, weights: null as NamedWeights[] | null };
   let step = 0;
   let epoch = 0;
+  const batchesPerEpoch = Math.ceil(prepared.trainRows.length / config.batchSize);
+  const maxEpochs = Math.max(1, Math.min(config.maxEpochs, Math.ceil(config.maxSteps / batchesPerEpoch)));
   try {
-    for (epoch = 1; epoch <= config.maxEpochs; epoch++) {
+    for (epoch = 1; epoch <= maxEpochs; epoch++) {
       const beta = config.beta * Math.min(1, epoch / Math.max(1, config.betaWarmupEpochs));
       const order = shuffle([...prepared.trainRows], rand);
       const trainSum = zeroLoss();
@@ -270,8 +276,8 @@ export async function trainJointVae(data: TrainingData, config: ModelConfig, hoo
       if (validation.total < best.loss) best = { loss: validation.total, epoch, weights: model.getWeights() };
       const elapsedMs = performance.now() - started;
       const progress: TrainProgress = {
-        epoch, maxEpochs: config.maxEpochs, beta, train: trainSum, validation, bestEpoch: best.epoch,
-        elapsedMs: Math.round(elapsedMs), etaMs: Math.round((elapsedMs / epoch) * (config.maxEpochs - epoch)),
+        epoch, maxEpochs, beta, train: trainSum, validation, bestEpoch: best.epoch,
+        elapsedMs: Math.round(elapsedMs), etaMs: Math.round((elapsedMs / epoch) * (maxEpochs - epoch)),
       };
       history.push(progress);
       hooks.onProgress?.(progress);
@@ -285,7 +291,7 @@ export async function trainJointVae(data: TrainingData, config: ModelConfig, hoo
     optimizer.dispose();
   }
   if (best.weights) model.setWeights(best.weights);
-  return { model, prepared, shape, epochsRun: Math.min(epoch, config.maxEpochs), bestEpoch: best.epoch, history, trainMs: Math.round(performance.now() - started) };
+  return { model, prepared, shape, epochsRun: Math.min(epoch, maxEpochs), bestEpoch: best.epoch, history, trainMs: Math.round(performance.now() - started) };
 }
 
 /** Loss on the given rows with z = μ and no dropout. */

@@ -1,15 +1,27 @@
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import {
   ApiFailure,
   type Api,
   type ApiArgs,
   type AppStatus,
+  type DecodedLists,
+  type EncodedLists,
   type ImportReport,
   type IngredientLookup,
   type ProductPage,
   parseApiArgs,
 } from '../../shared/contract';
-import type { CatalogSummary, IngredientRecord, ProductDetail } from '../../shared/domain';
+import type { CatalogSummary, IngredientRecord, ModelRecord, ProductDetail } from '../../shared/domain';
+import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
+import type { DecodeResult, EncodeResult, TrainResult } from '../compute/protocol';
+import { getActiveModel, getModel, insertModel, listModels, setActiveModel, type StoredModel } from '../db/queries/models';
+import { presetConfig } from '../ml/config';
+import { loadTrainingData } from '../ml/dataset';
+import { refreshKnowledgeScores } from '../ml/knowledge-scores';
+import { ModelFileError, loadModel } from '../ml/store';
+import { trainabilityProblem } from '../ml/train';
 import { IngredientLexicon, type LexiconEntry } from '../../shared/inci/lexicon';
 import { parseInciDeclaration } from '../../shared/inci/parse';
 import { openDatabase } from '../db/connection';
@@ -32,6 +44,8 @@ export interface ServiceOptions {
   resourcesDir: string;
   appVersion?: string;
   onImportProgress?: (progress: ImportProgress) => void;
+  /** How to start the compute process (Electron passes a utilityProcess channel). */
+  computeChannel?: ChannelFactory;
 }
 
 /**
@@ -62,7 +76,21 @@ export class FormulatorService implements Api {
     return new FormulatorService(opened.db, options, opened.schemaVersion);
   }
 
+  private computeHost: ComputeHost | null = null;
+
+  /** The compute process, started on first use. */
+  get compute(): ComputeHost {
+    this.computeHost ??= new ComputeHost(this.options.computeChannel);
+    return this.computeHost;
+  }
+
+  /** Where model folders live: beside the database. */
+  get modelsDir(): string {
+    return join(dirname(this.options.databasePath), 'models');
+  }
+
   close(): void {
+    void this.computeHost?.close();
     if (this.db.open) this.db.close();
   }
 
@@ -193,4 +221,137 @@ export class FormulatorService implements Api {
       (fn) => this.exclusive(fn),
     );
   }
+
+  async listModels(): Promise<ModelRecord[]> {
+    return listModels(this.db).map(publicModel);
+  }
+
+  async getModel(args: ApiArgs['getModel']): Promise<ModelRecord> {
+    const { id } = parseApiArgs('getModel', args);
+    return publicModel(this.requireModel(id));
+  }
+
+  /** Makes a model active after verifying its files; a corrupt one is refused and nothing changes. */
+  async activateModel(args: ApiArgs['activateModel']): Promise<ModelRecord> {
+    const { id } = parseApiArgs('activateModel', args);
+    const model = this.requireModel(id);
+    this.verifyModelFiles(model);
+    await this.exclusive(() => setActiveModel(this.db, id));
+    return publicModel({ ...model, active: true });
+  }
+
+  /**
+   * Trains a model in the compute process on the current catalog (knowledge-based scores are
+   * refreshed first), saves it atomically and records it; the new model becomes active unless
+   * `activate` is false. `hooks` carries progress and cancellation for in-process callers.
+   */
+  async trainModel(args: ApiArgs['trainModel'], hooks: RunOptions = {}): Promise<ModelRecord> {
+    const parsed = parseApiArgs('trainModel', args);
+    await this.exclusive(() => refreshKnowledgeScores(this.db));
+    const data = loadTrainingData(this.db, { catalogIds: parsed.catalogIds, benefitSources: parsed.benefitSources });
+    const problem = trainabilityProblem(data);
+    if (problem) throw new ApiFailure('untrainable', `cannot train: ${problem}`);
+    const config = presetConfig(parsed.preset, { seed: parsed.seed });
+    const createdAt = new Date();
+    const folder = `model-${createdAt.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${parsed.seed}-${randomBytes(3).toString('hex')}`;
+    let result: TrainResult;
+    try {
+      result = await this.compute.run<TrainResult>({ kind: 'train', data, config, preset: parsed.preset, modelsDir: this.modelsDir, folder }, hooks);
+    } catch (error) {
+      throw asApiFailure(error);
+    }
+    const id = await this.exclusive(() =>
+      insertModel(
+        this.db,
+        {
+          name: parsed.name ?? `${parsed.preset} model, ${createdAt.toISOString().slice(0, 16).replace('T', ' ')}`,
+          folder,
+          manifestSha256: result.manifestSha256,
+          createdAt: createdAt.toISOString(),
+          preset: parsed.preset,
+          seed: parsed.seed,
+          backend: result.backend,
+          trainMs: result.trainMs,
+          epochs: result.epochs,
+          vocabularyHash: result.vocabularyHash,
+          vocabularySize: result.vocabularySize,
+          config: { ...config },
+          metrics: result.metrics,
+          snapshot: data.snapshot,
+        },
+        parsed.activate || getActiveModel(this.db) === null,
+      ),
+    );
+    return publicModel(this.requireModel(id));
+  }
+
+  /** Latent means of declarations and/or catalog products under the active model. */
+  async encodeLists(args: ApiArgs['encodeLists']): Promise<EncodedLists> {
+    const parsed = parseApiArgs('encodeLists', args);
+    const model = this.requireActiveModel();
+    const lexicon = new IngredientLexicon(this.lexicon());
+    const lists: number[][] = [];
+    for (const [i, text] of (parsed.declarations ?? []).entries()) {
+      const result = parseInciDeclaration(text, lexicon);
+      if (!result.ok) throw new ApiFailure('invalid-argument', `declaration ${i + 1}: ${result.reason}`);
+      lists.push(result.ingredients.filter((x) => x.section !== 'may-contain').map((x) => x.ingredientId ?? findIngredientIdByKey(this.db, x.key) ?? -1));
+    }
+    for (const id of parsed.productIds ?? []) {
+      const product = getProduct(this.db, id);
+      if (!product) throw new ApiFailure('not-found', `there is no product with id ${id}`);
+      lists.push(product.ingredients.filter((x) => x.section !== 'may-contain').map((x) => x.ingredientId));
+    }
+    try {
+      const result = await this.compute.run<EncodeResult>({ kind: 'encode', modelPath: join(this.modelsDir, model.folder), manifestSha256: model.manifestSha256, lists });
+      return { modelId: model.id, codes: result.codes, unknownCounts: result.unknown };
+    } catch (error) {
+      throw asApiFailure(error);
+    }
+  }
+
+  /** The most likely ingredient list of each latent code under the active model. */
+  async decodeCodes(args: ApiArgs['decodeCodes']): Promise<DecodedLists> {
+    const { codes } = parseApiArgs('decodeCodes', args);
+    const model = this.requireActiveModel();
+    try {
+      const result = await this.compute.run<DecodeResult>({ kind: 'decode', modelPath: join(this.modelsDir, model.folder), manifestSha256: model.manifestSha256, codes });
+      const ids = [...new Set(result.lists.flat())];
+      const names = new Map(getIngredientRecords(this.db, ids).map((r) => [r.id, r.inci]));
+      return { modelId: model.id, lists: result.lists.map((l) => ({ ingredients: l.map((id) => names.get(id) ?? `#${id}`) })) };
+    } catch (error) {
+      throw asApiFailure(error);
+    }
+  }
+
+  private requireModel(id: number): StoredModel {
+    const model = getModel(this.db, id);
+    if (!model) throw new ApiFailure('not-found', `there is no model with id ${id}`);
+    return model;
+  }
+
+  private requireActiveModel(): StoredModel {
+    const model = getActiveModel(this.db);
+    if (!model) throw new ApiFailure('no-model', 'no model is active yet: train one first (latent-formulator train)');
+    return model;
+  }
+
+  private verifyModelFiles(model: StoredModel): void {
+    try {
+      loadModel(join(this.modelsDir, model.folder), model.manifestSha256);
+    } catch (error) {
+      if (error instanceof ModelFileError) throw new ApiFailure('model-file', `model ${model.id} ("${model.name}") cannot be used: ${error.message}. The active model was not changed.`);
+      throw error;
+    }
+  }
+}
+
+/** The record without storage details. */
+function publicModel(m: StoredModel): ModelRecord {
+  const { folder: _folder, manifestSha256: _sha, ...rest } = m;
+  return rest;
+}
+
+function asApiFailure(error: unknown): unknown {
+  if (error instanceof ComputeError) return new ApiFailure(error.code, error.message);
+  return error;
 }

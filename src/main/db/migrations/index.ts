@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { updateToSchemaVersion1 } from './001-catalog';
+import { updateToSchemaVersion2 } from './002-models';
 
 /** One step per schema version, in order. A step runs inside its own transaction. */
 export interface Migration {
@@ -10,6 +11,7 @@ export interface Migration {
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'catalog', up: updateToSchemaVersion1 },
+  { version: 2, name: 'models', up: updateToSchemaVersion2 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,80 @@
+import type { BackendInfo } from '../ml/backend';
+import type { ModelConfig } from '../ml/config';
+import type { TrainingData } from '../ml/dataset';
+import type { ModelMetrics } from '../ml/evaluate';
+import type { TrainProgress } from '../ml/train';
+
+/**
+ * Messages between the app (host) and the long-lived compute process (worker). Every job
+ * carries an id; the worker answers with progress events and exactly one of done / failed /
+ * cancelled.
+ */
+
+export interface TrainJob {
+  kind: 'train';
+  data: TrainingData;
+  config: ModelConfig;
+  preset: string;
+  modelsDir: string;
+  folder: string;
+}
+
+export interface EncodeJob {
+  kind: 'encode';
+  modelPath: string;
+  manifestSha256: string;
+  /** Ingredient-id lists, each in declaration order. */
+  lists: number[][];
+}
+
+export interface DecodeJob {
+  kind: 'decode';
+  modelPath: string;
+  manifestSha256: string;
+  codes: number[][];
+}
+
+/** For tests of crash handling: the worker throws, aborts or runs out of memory on purpose. */
+export interface FaultJob {
+  kind: 'fault';
+  fault: 'throw' | 'exit' | 'hang';
+}
+
+export type ComputeJob = TrainJob | EncodeJob | DecodeJob | FaultJob;
+
+export type ComputeRequest =
+  | { type: 'run'; jobId: string; job: ComputeJob }
+  | { type: 'cancel'; jobId: string }
+  | { type: 'shutdown' };
+
+export interface TrainResult {
+  folder: string;
+  manifestSha256: string;
+  backend: string;
+  trainMs: number;
+  epochs: number;
+  bestEpoch: number;
+  vocabularyHash: string;
+  vocabularySize: number;
+  metrics: ModelMetrics;
+  history: TrainProgress[];
+}
+
+export interface EncodeResult {
+  /** Latent means, one per list. */
+  codes: number[][];
+  /** Per list, how many ingredients the model's vocabulary did not know. */
+  unknown: number[];
+}
+
+export interface DecodeResult {
+  /** Ingredient ids in concentration order, one list per code. */
+  lists: number[][];
+}
+
+export type ComputeEvent =
+  | { type: 'ready'; backend: BackendInfo; pid: number }
+  | { type: 'progress'; jobId: string; progress: TrainProgress }
+  | { type: 'done'; jobId: string; result: TrainResult | EncodeResult | DecodeResult }
+  | { type: 'failed'; jobId: string; error: { code: string; message: string } }
+  | { type: 'cancelled'; jobId: string };

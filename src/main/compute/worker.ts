@@ -1,0 +1,184 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { decodeUniqueList } from '../../shared/ml/decode';
+import { initBackend } from '../ml/backend';
+import { evaluateModel } from '../ml/evaluate';
+import { JointVae, fillEncoderInput } from '../ml/model';
+import { ModelFileError, loadModel, saveModel } from '../ml/store';
+import { TrainingCancelled, trainJointVae, trainabilityProblem } from '../ml/train';
+import { VocabularyIndex } from '../ml/vocab';
+import type { ComputeEvent, ComputeJob, ComputeRequest, DecodeJob, DecodeResult, EncodeJob, EncodeResult, TrainJob, TrainResult } from './protocol';
+
+/**
+ * The compute process: owns TensorFlow.js (native tfjs-node must never load in a worker_thread
+ * inside Electron), runs one job at a time, and talks to the app only through messages.
+ * Runs as an Electron utilityProcess (process.parentPort) or a Node child process (process.send).
+ */
+
+interface ParentPort {
+  on(event: 'message', listener: (e: { data: unknown }) => void): void;
+  postMessage(message: unknown): void;
+}
+const parentPort = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort;
+
+function post(event: ComputeEvent): void {
+  if (parentPort) parentPort.postMessage(event);
+  else process.send?.(event);
+}
+
+const cancelled = new Set<string>();
+const models = new Map<string, { model: JointVae; index: VocabularyIndex; maxLength: number; lambda: number; conditioning: number }>();
+let queue: Promise<void> = Promise.resolve();
+
+async function handle(message: ComputeRequest): Promise<void> {
+  if (message.type === 'cancel') {
+    cancelled.add(message.jobId);
+    return;
+  }
+  if (message.type === 'shutdown') {
+    for (const m of models.values()) m.model.dispose();
+    process.exit(0);
+  }
+  if (message.type === 'run') {
+    // One job at a time; a cancel for a queued job is honoured when it starts.
+    queue = queue.then(() => runJob(message.jobId, message.job));
+  }
+}
+
+async function runJob(jobId: string, job: ComputeJob): Promise<void> {
+  try {
+    if (cancelled.has(jobId)) throw new TrainingCancelled();
+    const result = job.kind === 'train' ? await train(jobId, job) : job.kind === 'encode' ? await encode(job) : job.kind === 'decode' ? await decode(job) : fault(job);
+    post({ type: 'done', jobId, result });
+  } catch (error) {
+    if (error instanceof TrainingCancelled) post({ type: 'cancelled', jobId });
+    else {
+      const code = error instanceof ModelFileError ? 'model-file' : (error as { code?: string }).code === 'untrainable' ? 'untrainable' : 'compute-failed';
+      post({ type: 'failed', jobId, error: { code, message: (error as Error)?.message ?? String(error) } });
+    }
+  } finally {
+    cancelled.delete(jobId);
+  }
+}
+
+async function train(jobId: string, job: TrainJob): Promise<TrainResult> {
+  const problem = trainabilityProblem(job.data);
+  if (problem) throw Object.assign(new Error(problem), { code: 'untrainable' });
+  const backend = await initBackend();
+  const outcome = await trainJointVae(job.data, job.config, {
+    onProgress: (progress) => post({ type: 'progress', jobId, progress }),
+    isCancelled: () => cancelled.has(jobId),
+  });
+  try {
+    if (cancelled.has(jobId)) throw new TrainingCancelled();
+    const metrics = await evaluateModel(outcome.model, outcome.prepared, job.config);
+    if (cancelled.has(jobId)) throw new TrainingCancelled();
+    const saved = saveModel(job.modelsDir, job.folder, {
+      vocabulary: outcome.prepared.vocabulary,
+      weights: outcome.model.getWeights(),
+      manifest: {
+        createdAt: new Date().toISOString(),
+        shape: outcome.shape,
+        config: job.config,
+        benefits: outcome.prepared.benefits,
+        maxLength: outcome.prepared.maxLength,
+        backend: backend.name,
+        vocabularyHash: outcome.prepared.vocabulary.hash,
+      },
+    });
+    return {
+      folder: job.folder,
+      manifestSha256: saved.manifestSha256,
+      backend: backend.name,
+      trainMs: outcome.trainMs,
+      epochs: outcome.epochsRun,
+      bestEpoch: outcome.bestEpoch,
+      vocabularyHash: outcome.prepared.vocabulary.hash,
+      vocabularySize: outcome.prepared.vocabulary.tokens.length,
+      metrics,
+      history: outcome.history,
+    };
+  } finally {
+    outcome.model.dispose();
+  }
+}
+
+async function loaded(path: string, sha: string) {
+  const key = `${path}#${sha}`;
+  const cached = models.get(key);
+  if (cached) return cached;
+  await initBackend();
+  const saved = loadModel(path, sha);
+  const entry = {
+    model: JointVae.fromWeights(saved.manifest.shape, saved.weights),
+    index: new VocabularyIndex(saved.vocabulary),
+    maxLength: saved.manifest.maxLength,
+    lambda: saved.manifest.config.rankWeight,
+    conditioning: saved.manifest.shape.conditioning,
+  };
+  models.set(key, entry);
+  return entry;
+}
+
+async function encode(job: EncodeJob): Promise<EncodeResult> {
+  const m = await loaded(job.modelPath, job.manifestSha256);
+  const V = m.index.size;
+  const width = V + m.conditioning;
+  const x = new Float32Array(job.lists.length * width);
+  const unknown: number[] = [];
+  job.lists.forEach((list, i) => {
+    const tokens = m.index.encode(list);
+    unknown.push(list.length - tokens.filter((t) => m.index.emittable[t]).length);
+    fillEncoderInput(x.subarray(i * width, i * width + V), tokens);
+  });
+  const input = tf.tensor2d(x, [job.lists.length, width]);
+  const { mu, logVar } = m.model.encode(input);
+  const values = mu.dataSync();
+  tf.dispose([input, mu, logVar]);
+  const D = m.model.shape.latent;
+  return { codes: job.lists.map((_, i) => Array.from(values.subarray(i * D, (i + 1) * D))), unknown };
+}
+
+async function decode(job: DecodeJob): Promise<DecodeResult> {
+  const m = await loaded(job.modelPath, job.manifestSha256);
+  const D = m.model.shape.latent;
+  const V = m.index.size;
+  for (const c of job.codes) if (c.length !== D) throw new Error(`a latent code has ${c.length} values; this model has ${D} dimensions`);
+  const z = tf.tensor2d(job.codes.flat(), [job.codes.length, D]);
+  const { logits, positions } = m.model.decode(z);
+  const a = logits.dataSync();
+  const p = positions.dataSync();
+  tf.dispose([z, logits, positions]);
+  const lists = job.codes.map((_, i) =>
+    decodeUniqueList(a.subarray(i * V, (i + 1) * V), p.subarray(i * V, (i + 1) * V), { lambda: m.lambda, maxLength: m.maxLength, allowed: m.index.emittable })
+      .indices.map((t) => m.index.ingredientIdOf(t)!),
+  );
+  return { lists };
+}
+
+function fault(job: { fault: 'throw' | 'exit' | 'hang' }): never {
+  if (job.fault === 'exit') process.exit(70);
+  if (job.fault === 'hang') {
+    const until = Date.now() + 60_000;
+    while (Date.now() < until) {
+      // Busy loop on purpose: the host must cope with a worker that stops answering.
+    }
+  }
+  throw new Error('injected fault');
+}
+
+function onMessage(data: unknown): void {
+  void handle(data as ComputeRequest).catch((error: unknown) => {
+    process.stderr.write(`compute process: ${String(error)}\n`);
+  });
+}
+
+if (parentPort) parentPort.on('message', (e) => onMessage(e.data));
+else process.on('message', onMessage);
+
+void initBackend().then(
+  (backend) => post({ type: 'ready', backend, pid: process.pid }),
+  (error: unknown) => {
+    process.stderr.write(`compute process: no TensorFlow.js backend: ${String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,87 @@
+import type { Database } from 'better-sqlite3';
+import type { ModelRecord } from '../../../shared/domain';
+
+/** Typed queries over the models table. */
+
+interface ModelRow {
+  id: number;
+  name: string;
+  folder: string;
+  manifest_sha256: string;
+  created_at: string;
+  preset: string;
+  seed: number;
+  backend: string;
+  train_ms: number;
+  epochs: number;
+  vocab_hash: string;
+  vocab_size: number;
+  config: string;
+  metrics: string;
+  snapshot: string;
+  active: number;
+}
+
+export interface StoredModel extends ModelRecord {
+  folder: string;
+  manifestSha256: string;
+}
+
+function toRecord(r: ModelRow): StoredModel {
+  return {
+    id: r.id,
+    name: r.name,
+    folder: r.folder,
+    manifestSha256: r.manifest_sha256,
+    createdAt: r.created_at,
+    preset: r.preset,
+    seed: r.seed,
+    backend: r.backend,
+    trainMs: r.train_ms,
+    epochs: r.epochs,
+    vocabularySize: r.vocab_size,
+    vocabularyHash: r.vocab_hash,
+    config: JSON.parse(r.config) as Record<string, unknown>,
+    metrics: JSON.parse(r.metrics) as ModelRecord['metrics'],
+    snapshot: JSON.parse(r.snapshot) as ModelRecord['snapshot'],
+    active: r.active === 1,
+  };
+}
+
+export function listModels(db: Database): StoredModel[] {
+  return (db.prepare(`SELECT * FROM models ORDER BY id`).all() as ModelRow[]).map(toRecord);
+}
+
+export function getModel(db: Database, id: number): StoredModel | null {
+  const row = db.prepare(`SELECT * FROM models WHERE id = ?`).get(id) as ModelRow | undefined;
+  return row ? toRecord(row) : null;
+}
+
+export function getActiveModel(db: Database): StoredModel | null {
+  const row = db.prepare(`SELECT * FROM models WHERE active = 1`).get() as ModelRow | undefined;
+  return row ? toRecord(row) : null;
+}
+
+export function insertModel(db: Database, m: Omit<StoredModel, 'id' | 'active'>, activate: boolean): number {
+  return db.transaction(() => {
+    if (activate) db.prepare(`UPDATE models SET active = 0 WHERE active = 1`).run();
+    return Number(
+      db
+        .prepare(
+          `INSERT INTO models (name, folder, manifest_sha256, created_at, preset, seed, backend, train_ms, epochs, vocab_hash, vocab_size, config, metrics, snapshot, active)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          m.name, m.folder, m.manifestSha256, m.createdAt, m.preset, m.seed, m.backend, m.trainMs, m.epochs, m.vocabularyHash, m.vocabularySize,
+          JSON.stringify(m.config), JSON.stringify(m.metrics), JSON.stringify(m.snapshot), activate ? 1 : 0,
+        ).lastInsertRowid,
+    );
+  }).immediate();
+}
+
+export function setActiveModel(db: Database, id: number): void {
+  db.transaction(() => {
+    db.prepare(`UPDATE models SET active = 0 WHERE active = 1`).run();
+    db.prepare(`UPDATE models SET active = 1 WHERE id = ?`).run(id);
+  }).immediate();
+}

@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModelConfig } from './config';
+import type { BenefitSpec } from './train';
+import type { ModelShape, NamedWeights } from './model';
+import type { Vocabulary } from './vocab';
+
+/**
+ * Saving and loading models. A model is a folder: weights.bin (float32 tensors back to back),
+ * vocabulary.json, and manifest.json naming every file with its sha256. Saving writes a
+ * temporary folder, fsyncs each file and the folder, then renames it into place, so a crash
+ * leaves either the complete new model or nothing (the previous model is never touched).
+ * Loading verifies every checksum and tensor shape before anything is used.
+ */
+
+export const MODEL_FORMAT = 'latent-formulator-model';
+export const MODEL_FORMAT_VERSION = 1;
+
+export interface ModelManifest {
+  format: typeof MODEL_FORMAT;
+  version: number;
+  createdAt: string;
+  shape: ModelShape;
+  config: ModelConfig;
+  benefits: BenefitSpec[];
+  maxLength: number;
+  backend: string;
+  vocabularyHash: string;
+  tensors: { name: string; shape: number[]; offset: number; length: number }[];
+  files: Record<string, string>;
+}
+
+export interface SavedModel {
+  manifest: ModelManifest;
+  vocabulary: Vocabulary;
+  weights: NamedWeights[];
+}
+
+/** A model folder that fails verification; the message says which file or tensor and why. */
+export class ModelFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelFileError';
+  }
+}
+
+const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
+
+function writeDurably(path: string, data: Uint8Array | string): void {
+  const fd = openSync(path, 'w');
+  try {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let offset = 0;
+    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fsyncDir(path: string): void {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Some platforms (Windows) cannot open a directory for fsync; the rename is still atomic.
+  }
+}
+
+/** Writes the model atomically as `modelsDir/folder`; returns the manifest's own sha256. */
+export function saveModel(modelsDir: string, folder: string, model: Omit<SavedModel, 'manifest'> & { manifest: Omit<ModelManifest, 'tensors' | 'files' | 'format' | 'version'> }): { path: string; manifestSha256: string } {
+  if (!/^[A-Za-z0-9_-]+$/.test(folder)) throw new Error(`invalid model folder name "${folder}"`);
+  mkdirSync(modelsDir, { recursive: true });
+  const finalPath = join(modelsDir, folder);
+  if (existsSync(finalPath)) throw new Error(`a model folder ${finalPath} already exists`);
+  const tmp = join(modelsDir, `.tmp-${folder}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  try {
+    const total = model.weights.reduce((n, w) => n + w.values.length, 0);
+    const buffer = new Float32Array(total);
+    const tensors: ModelManifest['tensors'] = [];
+    let offset = 0;
+    for (const w of model.weights) {
+      buffer.set(w.values, offset);
+      tensors.push({ name: w.name, shape: w.shape, offset, length: w.values.length });
+      offset += w.values.length;
+    }
+    const weightBytes = new Uint8Array(buffer.buffer);
+    const vocabularyText = JSON.stringify(model.vocabulary);
+    writeDurably(join(tmp, 'weights.bin'), weightBytes);
+    writeDurably(join(tmp, 'vocabulary.json'), vocabularyText);
+    const manifest: ModelManifest = {
+      ...model.manifest,
+      format: MODEL_FORMAT,
+      version: MODEL_FORMAT_VERSION,
+      tensors,
+      files: { 'weights.bin': sha256(weightBytes), 'vocabulary.json': sha256(vocabularyText) },
+    };
+    const manifestText = JSON.stringify(manifest, null, 1);
+    writeDurably(join(tmp, 'manifest.json'), manifestText);
+    fsyncDir(tmp);
+    renameSync(tmp, finalPath);
+    fsyncDir(modelsDir);
+    return { path: finalPath, manifestSha256: sha256(manifestText) };
+  } catch (error) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Reads and verifies a model folder; `expectedManifestSha256` pins it to the database record. */
+export function loadModel(path: string, expectedManifestSha256?: string): SavedModel {
+  const read = (name: string): Buffer => {
+    try {
+      return readFileSync(join(path, name));
+    } catch {
+      throw new ModelFileError(`model ${path}: ${name} is missing or unreadable`);
+    }
+  };
+  const manifestBytes = read('manifest.json');
+  if (expectedManifestSha256 && sha256(manifestBytes) !== expectedManifestSha256) {
+    throw new ModelFileError(`model ${path}: manifest.json does not match the checksum recorded in the database (the folder was changed or replaced)`);
+  }
+  let manifest: ModelManifest;
+  try {
+    manifest = JSON.parse(manifestBytes.toString('utf8')) as ModelManifest;
+  } catch {
+    throw new ModelFileError(`model ${path}: manifest.json is not valid JSON`);
+  }
+  if (manifest.format !== MODEL_FORMAT || manifest.version !== MODEL_FORMAT_VERSION) {
+    throw new ModelFileError(`model ${path}: not a Latent Formulator model of format version ${MODEL_FORMAT_VERSION}`);
+  }
+  for (const [name, expected] of Object.entries(manifest.files ?? {})) {
+    if (sha256(read(name)) !== expected) throw new ModelFileError(`model ${path}: ${name} is corrupt (checksum mismatch)`);
+  }
+  const weightBytes = read('weights.bin');
+  const all = new Float32Array(weightBytes.buffer.slice(weightBytes.byteOffset, weightBytes.byteOffset + weightBytes.byteLength));
+  const weights = manifest.tensors.map((t) => {
+    if (t.offset + t.length > all.length || t.shape.reduce((a, b) => a * b, 1) !== t.length) {
+      throw new ModelFileError(`model ${path}: tensor ${t.name} does not fit weights.bin`);
+    }
+    return { name: t.name, shape: t.shape, values: all.slice(t.offset, t.offset + t.length) };
+  });
+  const vocabulary = JSON.parse(read('vocabulary.json').toString('utf8')) as Vocabulary;
+  if (vocabulary.hash !== manifest.vocabularyHash || vocabulary.tokens.length !== manifest.shape.vocab) {
+    throw new ModelFileError(`model ${path}: the vocabulary does not match the weights`);
+  }
+  return { manifest, vocabulary, weights };
+}
