@@ -1,11 +1,15 @@
 import { benchImport } from './import';
+import { benchModel } from './model';
 
 /** `npm run bench`: prints every benchmark figure. Never a timed test. */
-const sections: [string, () => Promise<Record<string, number | string>>][] = [['import', benchImport]];
+const sections: [string, () => Promise<Record<string, number | string>>][] = [
+  ['import', benchImport],
+  ['model', benchModel],
+];
 const only = process.argv[2];
 for (const [name, run] of sections) {
   if (only && only !== name) continue;
   process.stdout.write(`\n== ${name} (Node ${process.version}, ${process.platform}/${process.arch})\n`);
   const figures = await run();
-  for (const [k, v] of Object.entries(figures)) process.stdout.write(`  ${k.padEnd(52)} ${v}\n`);
+  for (const [k, v] of Object.entries(figures)) process.stdout.write(`  ${k.padEnd(66)} ${v}\n`);
 }

@@ -98,6 +98,20 @@ describe('latent-formulator CLI', () => {
     expect(r.err).toContain('schema version 999');
   });
 
+  it('explains why a tiny catalog cannot be trained, and that no model exists yet', async () => {
+    await cli('--db', db, 'import');
+    const train = await cli('--db', db, 'train', '--preset', 'quick');
+    expect(train.code).toBe(1);
+    expect(train.err).toContain('cannot train: the catalog has 3 products with ingredient lists; at least 30 are needed to train');
+    const list = await cli('--db', db, 'models', 'list');
+    expect(list.out).toContain('no models yet');
+    const encode = await cli('--db', db, 'encode', '--product', '1');
+    expect(encode.code).toBe(1);
+    expect(encode.err).toContain('no model is active yet');
+    expect((await cli('--db', db, 'train', '--preset', 'huge')).code).toBe(2);
+    expect((await cli('--db', db, 'decode', '--code=1,x')).code).toBe(2);
+  });
+
   it('parses mapping specs in both forms', () => {
     expect(parseMappingSpec('name=Product, ingredients=INCI ,benefits=Dry|Oily')).toEqual({ name: 'Product', ingredients: 'INCI', benefits: ['Dry', 'Oily'] });
     expect(parseMappingSpec('{"ingredients":"I"}')).toEqual({ ingredients: 'I' });
