@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPreviewServer, type PreviewServer } from '../../../src/main/preview/server';
 import { FormulatorService } from '../../../src/main/services/formulator-service';
 import { CONTENT_SECURITY_POLICY } from '../../../src/main/security';
+import { LATEST_SCHEMA_VERSION } from '../../../src/main/db/migrations';
 import { tempDir, writeFixtureResources } from '../../helpers';
 
 let dir: string;
@@ -55,7 +56,7 @@ describe('web preview server', () => {
 
   it('answers contract calls as { ok, value }', async () => {
     const res = await call('getStatus', null);
-    expect(await res.json()).toMatchObject({ ok: true, value: { empty: true, schemaVersion: 1 } });
+    expect(await res.json()).toMatchObject({ ok: true, value: { empty: true, schemaVersion: LATEST_SCHEMA_VERSION } });
   });
 
   it('returns { ok: false } with the field for malformed arguments and unknown methods', async () => {
