@@ -91,3 +91,18 @@ describe('schema version 1', () => {
     db.close();
   });
 });
+
+describe('schema version 2', () => {
+  it('allows at most one active model', async () => {
+    const { db } = await openDatabase(':memory:');
+    const insert = db.prepare(
+      `INSERT INTO models (name, folder, manifest_sha256, created_at, preset, seed, backend, train_ms, epochs, vocab_hash, vocab_size, config, metrics, snapshot, active)
+       VALUES (?, ?, 'x', 'now', 'quick', 1, 'wasm', 1, 1, 'h', 1, '{}', '{}', '{}', ?)`,
+    );
+    insert.run('a', 'fa', 1);
+    insert.run('b', 'fb', 0);
+    expect(() => insert.run('c', 'fc', 1)).toThrow(/UNIQUE/);
+    expect(() => insert.run('d', 'fa', 0)).toThrow(/UNIQUE/);
+    db.close();
+  });
+});
