@@ -19,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SKIN_BENEFITS, type SkinBenefit } from '../src/shared/domain';
 import { ingredientKey } from '../src/shared/inci/key';
+import { seededRandom } from '../src/shared/ml/random';
 
 // ---------------------------------------------------------------------------------------------
 // Vocabulary
@@ -465,23 +466,12 @@ export const VOCABULARY: readonly Ingredient[] = [
 
 export const SEED = 20261122;
 
-/** mulberry32: a tiny, well-distributed 32-bit PRNG; returns floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Convenience wrapper so the chassis code reads like a formulator's notes. */
 class Rng {
   private readonly next: () => number;
   constructor(seed: number) {
-    this.next = mulberry32(seed);
+    this.next = seededRandom(seed);
   }
   /** Uniform float in [0, 1). */
   float(): number {

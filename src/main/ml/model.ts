@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CustomGradientFunc } from '@tensorflow/tfjs-core/dist/engine';
+import { seededRandom } from '../../shared/ml/random';
 
 /**
  * The joint model: a VAE over ingredient lists with benefit heads on the latent mean
@@ -58,18 +59,6 @@ export const dense = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) =
     },
   };
 }) as CustomGradientFunc<tf.Tensor2D>) as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
-
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PARAMS = [
   'enc_w1', 'enc_b1', 'enc_wmu', 'enc_bmu', 'enc_wlv', 'enc_blv',

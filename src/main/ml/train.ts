@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ModelConfig } from './config';
 import type { BenefitKind, TrainingData } from './dataset';
-import { JointVae, fillEncoderInput, seededRandom, type ModelShape, type NamedWeights } from './model';
+import { seededRandom } from '../../shared/ml/random';
+import { JointVae, fillEncoderInput, type ModelShape, type NamedWeights } from './model';
 import { VocabularyIndex, buildVocabulary, type Vocabulary } from './vocab';
 
 /**

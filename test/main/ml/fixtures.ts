@@ -1,5 +1,5 @@
 import type { TrainingData } from '../../../src/main/ml/dataset';
-import { seededRandom } from '../../../src/main/ml/model';
+import { seededRandom } from '../../../src/shared/ml/random';
 
 /**
  * A small synthetic catalog with real structure: three formula families (their own base and

@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeUniqueList, scoreList, slotPosition } from '../../../src/shared/ml/decode';
-
-/** A small seeded generator so every case is reproducible. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../../../src/shared/ml/random';
 
 /** Every ordered list of distinct allowed items, scored: the ground truth. */
 function bruteForce(logits: number[], positions: number[], lambda: number, maxLength: number, allowed?: Uint8Array) {

@@ -1,0 +1,18 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { initBackend } from './src/main/ml/backend';
+import { presetConfig } from './src/main/ml/config';
+import { loadTrainingData } from './src/main/ml/dataset';
+import { evaluateModel } from './src/main/ml/evaluate';
+import { trainJointVae } from './src/main/ml/train';
+const backend = await initBackend();
+const db = new BetterSqlite3('/tmp/s.db', { readonly: true });
+const data = loadTrainingData(db, { benefitSources: ['imported'] });
+const preset = (process.argv[2] ?? 'quick') as 'quick' | 'full';
+const overrides = JSON.parse(process.argv[3] ?? '{}');
+const config = presetConfig(preset, overrides);
+const t = performance.now();
+const out = await trainJointVae(data, config, { onProgress: (p) => { if (p.epoch % 5 === 0 || p.epoch === 1) console.log(`ep ${p.epoch} train ${p.train.total.toFixed(1)} (rec ${p.train.reconstruction.toFixed(1)} pos ${p.train.position.toFixed(2)} kl ${p.train.kl.toFixed(1)} ben ${p.train.benefit.toFixed(3)}) val ${p.validation.total.toFixed(1)} rec ${p.validation.reconstruction.toFixed(1)} ben ${p.validation.benefit.toFixed(3)} ${p.elapsedMs}ms`); } });
+const trainMs = performance.now() - t;
+const m = await evaluateModel(out.model, out.prepared, config);
+import { appendFileSync } from "node:fs"; appendFileSync("/tmp/exp/results.jsonl", JSON.stringify({ overrides, trainMs: Math.round(trainMs), epochs: out.epochsRun, best: out.bestEpoch, vocab: out.shape.vocab, trJ: m.train.jaccard, hoJ: m.heldOut.jaccard, hoTau: m.heldOut.kendallTau, trTau: m.train.kendallTau, auc: m.meanFlagAuc, decLen: m.heldOut.meanDecodedLength, bucket: m.bucketRate, active: m.activeUnits }) + "\n");
+console.log(JSON.stringify({ backend: backend.name, preset, overrides, vocab: out.shape.vocab, epochs: out.epochsRun, best: out.bestEpoch, trainMs: Math.round(trainMs), evalMs: Math.round(performance.now() - t - trainMs), train: m.train, heldOut: m.heldOut, meanFlagAuc: m.meanFlagAuc, benefits: m.benefits.map(b => `${b.name}:${b.auc?.toFixed(3)}`), activeUnits: m.activeUnits, bucketRate: m.bucketRate.toFixed(3) }, null, 1));
