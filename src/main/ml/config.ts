@@ -23,6 +23,10 @@ export interface ModelConfig {
   patience: number;
   minCount: number;
   rareStrategy: RareStrategy;
+  /** Give the position output its own hidden layer instead of sharing the presence decoder's. */
+  positionTower: boolean;
+  /** Train the benefit heads on sampled codes z (noise regularises them) or on the mean μ. */
+  headInput: 'mean' | 'sample';
   /** Feed the benefit targets to the encoder too (seed 000); kept only if it measurably helps. */
   conditionOnBenefits: boolean;
   /** Fraction of products held out for validation and metrics. */
@@ -48,6 +52,8 @@ const BASE: ModelConfig = {
   patience: 15,
   minCount: 2,
   rareStrategy: 'class',
+  positionTower: false,
+  headInput: 'mean',
   conditionOnBenefits: false,
   holdout: 0.15,
   seed: 1,

@@ -24,6 +24,8 @@ export interface ModelShape {
   hidden: number;
   headHidden: number;
   benefits: number;
+  /** A separate hidden layer for the position output. */
+  positionTower?: boolean;
 }
 
 export interface NamedWeights {
@@ -64,8 +66,14 @@ const PARAMS = [
   'enc_w1', 'enc_b1', 'enc_wmu', 'enc_bmu', 'enc_wlv', 'enc_blv',
   'dec_w1', 'dec_b1', 'dec_wp', 'dec_bp', 'dec_wr', 'dec_br',
   'head_w1', 'head_b1', 'head_w2', 'head_b2',
+  'pos_w1', 'pos_b1',
 ] as const;
 type ParamName = (typeof PARAMS)[number];
+
+/** The parameters a model of this shape has (the position tower is optional). */
+function paramNames(shape: ModelShape): ParamName[] {
+  return PARAMS.filter((p) => shape.positionTower || !p.startsWith('pos_'));
+}
 
 export class JointVae {
   private constructor(
@@ -104,8 +112,10 @@ export class JointVae {
       head_b1: zeros(shape.headHidden),
       head_w2: glorot(shape.headHidden, Math.max(1, shape.benefits)),
       head_b2: zeros(Math.max(1, shape.benefits)),
+      pos_w1: shape.positionTower ? glorot(shape.latent, shape.hidden) : zeros(0),
+      pos_b1: zeros(shape.positionTower ? shape.hidden : 0),
     };
-    return new JointVae(shape, toVariables(init));
+    return new JointVae(shape, toVariables(init, paramNames(shape)));
   }
 
   /** Rebuilds a model from saved weights; throws naming the first missing or misshapen tensor. */
@@ -114,7 +124,7 @@ export class JointVae {
     const reference = JointVae.initialise(shape, 0);
     const init = {} as Record<ParamName, tf.Tensor>;
     try {
-      for (const name of PARAMS) {
+      for (const name of paramNames(shape)) {
         const w = byName.get(name);
         const expected = reference.vars[name].shape;
         if (!w) throw new Error(`the model file has no tensor "${name}"`);
@@ -124,11 +134,11 @@ export class JointVae {
     } finally {
       reference.dispose();
     }
-    return new JointVae(shape, toVariables(init));
+    return new JointVae(shape, toVariables(init, paramNames(shape)));
   }
 
   get variables(): tf.Variable[] {
-    return PARAMS.map((p) => this.vars[p]);
+    return paramNames(this.shape).map((p) => this.vars[p]);
   }
 
   encode(x: tf.Tensor2D): Encoded {
@@ -147,7 +157,8 @@ export class JointVae {
       const v = this.vars;
       const g = tf.relu(tf.add(dense(z, v.dec_w1 as tf.Tensor2D), v.dec_b1)) as tf.Tensor2D;
       const logits = tf.add(dense(g, v.dec_wp as tf.Tensor2D), v.dec_bp) as tf.Tensor2D;
-      const positions = tf.sigmoid(tf.add(dense(g, v.dec_wr as tf.Tensor2D), v.dec_br)) as tf.Tensor2D;
+      const gp = this.shape.positionTower ? (tf.relu(tf.add(dense(z, v.pos_w1 as tf.Tensor2D), v.pos_b1)) as tf.Tensor2D) : g;
+      const positions = tf.sigmoid(tf.add(dense(gp, v.dec_wr as tf.Tensor2D), v.dec_br)) as tf.Tensor2D;
       return { logits, positions };
     });
   }
@@ -163,7 +174,7 @@ export class JointVae {
 
   /** Current weights as plain arrays (for saving, and for keeping the best epoch). */
   getWeights(): NamedWeights[] {
-    return PARAMS.map((name) => ({ name, shape: [...this.vars[name].shape], values: this.vars[name].dataSync() as Float32Array }));
+    return paramNames(this.shape).map((name) => ({ name, shape: [...this.vars[name].shape], values: this.vars[name].dataSync() as Float32Array }));
   }
 
   setWeights(weights: readonly NamedWeights[]): void {
@@ -173,17 +184,21 @@ export class JointVae {
   }
 
   dispose(): void {
-    for (const p of PARAMS) this.vars[p].dispose();
+    for (const p of paramNames(this.shape)) this.vars[p].dispose();
   }
 }
 
 /** tfjs variable names are global: number each model instance. */
 let instanceCounter = 0;
 
-function toVariables(init: Record<ParamName, tf.Tensor>): Record<ParamName, tf.Variable> {
+function toVariables(init: Record<ParamName, tf.Tensor>, names: readonly ParamName[]): Record<ParamName, tf.Variable> {
   const out = {} as Record<ParamName, tf.Variable>;
   const instance = ++instanceCounter;
   for (const name of PARAMS) {
+    if (!names.includes(name)) {
+      init[name]?.dispose();
+      continue;
+    }
     out[name] = tf.variable(init[name], true, `jvae${instance}_${name}`);
     init[name].dispose();
   }

@@ -198,7 +198,7 @@ function lossTerms(model: JointVae, batch: Batch, flagMask: tf.Tensor, config: M
   const reconstruction = tf.div(tf.sum(bce), n) as tf.Scalar;
   const position = tf.div(tf.mul(tf.sum(tf.mul(batch.y, tf.squaredDifference(positions, batch.r))), config.rankWeight), n) as tf.Scalar;
   const kl = tf.div(tf.mul(tf.sum(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(logVar, 1))), 0.5), n) as tf.Scalar;
-  const out = model.predictBenefits(mu);
+  const out = model.predictBenefits(noiseSeed !== null && config.headInput === 'sample' ? (z as tf.Tensor2D) : mu);
   const flagLoss = tf.add(tf.sub(tf.relu(out), tf.mul(out, batch.t)), tf.softplus(tf.neg(tf.abs(out))));
   const scoreLoss = tf.squaredDifference(out, batch.t);
   const perEntry = tf.add(tf.mul(flagLoss, flagMask), tf.mul(scoreLoss, tf.sub(1, flagMask)));
@@ -236,6 +236,7 @@ export async function trainJointVae(data: TrainingData, config: ModelConfig, hoo
     hidden: config.hidden,
     headHidden: config.headHidden,
     benefits: B,
+    positionTower: config.positionTower,
   };
   const rate = new Float32Array(shape.vocab);
   for (const row of prepared.trainRows) for (const t of prepared.lists[row]!) rate[t]! += 1 / prepared.trainRows.length;
