@@ -56,6 +56,7 @@ export interface TrainResult {
   bestEpoch: number;
   vocabularyHash: string;
   vocabularySize: number;
+  vocabulary: { name: string; ingredientId: number | null }[];
   metrics: ModelMetrics;
   history: TrainProgress[];
 }

@@ -94,6 +94,7 @@ async function train(jobId: string, job: TrainJob): Promise<TrainResult> {
       bestEpoch: outcome.bestEpoch,
       vocabularyHash: outcome.prepared.vocabulary.hash,
       vocabularySize: outcome.prepared.vocabulary.tokens.length,
+      vocabulary: outcome.prepared.vocabulary.tokens,
       metrics,
       history: outcome.history,
     };

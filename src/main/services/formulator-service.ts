@@ -279,6 +279,7 @@ export class FormulatorService implements Api {
           metrics: result.metrics,
           snapshot: data.snapshot,
         },
+        result.vocabulary,
         parsed.activate || getActiveModel(this.db) === null,
       ),
     );

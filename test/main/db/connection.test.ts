@@ -96,8 +96,8 @@ describe('schema version 2', () => {
   it('allows at most one active model', async () => {
     const { db } = await openDatabase(':memory:');
     const insert = db.prepare(
-      `INSERT INTO models (name, folder, manifest_sha256, created_at, preset, seed, backend, train_ms, epochs, vocab_hash, vocab_size, config, metrics, snapshot, active)
-       VALUES (?, ?, 'x', 'now', 'quick', 1, 'wasm', 1, 1, 'h', 1, '{}', '{}', '{}', ?)`,
+      `INSERT INTO models (name, folder, manifest_sha256, created_at, preset, seed, backend, train_ms, epochs, vocab_hash, vocab_size, vocabulary, config, metrics, snapshot, active)
+       VALUES (?, ?, 'x', 'now', 'quick', 1, 'wasm', 1, 1, 'h', 1, '[]', '{}', '{}', '{}', ?)`,
     );
     insert.run('a', 'fa', 1);
     insert.run('b', 'fb', 0);

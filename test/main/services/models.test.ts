@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getModelVocabulary } from '../../../src/main/db/queries/models';
 import { resolveResourcesDir } from '../../../src/main/resources';
 import { FormulatorService } from '../../../src/main/services/formulator-service';
 import type { ModelRecord } from '../../../src/shared/domain';
@@ -41,6 +42,9 @@ describe('models through the service', () => {
     expect(first.metrics.benefits.map((b) => b.name)).toEqual(expect.arrayContaining(['hydration', 'kb:hydration']));
     const knowledge = service.db.prepare(`SELECT count(*) AS n FROM benefit_scores WHERE source = 'knowledge'`).get() as { n: number };
     expect(knowledge.n).toBe(432 * 9);
+    const vocabulary = getModelVocabulary(service.db, first.id)!;
+    expect(vocabulary).toHaveLength(first.vocabularySize);
+    expect(vocabulary[0]).toEqual({ name: 'Water', ingredientId: expect.any(Number) });
   });
 
   it('encodes products and declarations and decodes codes to unique, known ingredient lists', async () => {

@@ -21,6 +21,7 @@ export function updateToSchemaVersion2(db: Database): void {
       epochs INTEGER NOT NULL,
       vocab_hash TEXT NOT NULL,
       vocab_size INTEGER NOT NULL,
+      vocabulary TEXT NOT NULL,
       config TEXT NOT NULL,
       metrics TEXT NOT NULL,
       snapshot TEXT NOT NULL,

@@ -27,6 +27,9 @@ export interface StoredModel extends ModelRecord {
   manifestSha256: string;
 }
 
+/** The vocabulary as stored beside the metadata: token names and ingredient ids, in token order. */
+export type StoredVocabulary = { name: string; ingredientId: number | null }[];
+
 function toRecord(r: ModelRow): StoredModel {
   return {
     id: r.id,
@@ -62,21 +65,27 @@ export function getActiveModel(db: Database): StoredModel | null {
   return row ? toRecord(row) : null;
 }
 
-export function insertModel(db: Database, m: Omit<StoredModel, 'id' | 'active'>, activate: boolean): number {
+export function insertModel(db: Database, m: Omit<StoredModel, 'id' | 'active'>, vocabulary: StoredVocabulary, activate: boolean): number {
   return db.transaction(() => {
     if (activate) db.prepare(`UPDATE models SET active = 0 WHERE active = 1`).run();
     return Number(
       db
         .prepare(
-          `INSERT INTO models (name, folder, manifest_sha256, created_at, preset, seed, backend, train_ms, epochs, vocab_hash, vocab_size, config, metrics, snapshot, active)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO models (name, folder, manifest_sha256, created_at, preset, seed, backend, train_ms, epochs, vocab_hash, vocab_size, vocabulary, config, metrics, snapshot, active)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           m.name, m.folder, m.manifestSha256, m.createdAt, m.preset, m.seed, m.backend, m.trainMs, m.epochs, m.vocabularyHash, m.vocabularySize,
-          JSON.stringify(m.config), JSON.stringify(m.metrics), JSON.stringify(m.snapshot), activate ? 1 : 0,
+          JSON.stringify(vocabulary), JSON.stringify(m.config), JSON.stringify(m.metrics), JSON.stringify(m.snapshot), activate ? 1 : 0,
         ).lastInsertRowid,
     );
   }).immediate();
+}
+
+/** The vocabulary recorded with a model. */
+export function getModelVocabulary(db: Database, id: number): StoredVocabulary | null {
+  const row = db.prepare(`SELECT vocabulary FROM models WHERE id = ?`).get(id) as { vocabulary: string } | undefined;
+  return row ? (JSON.parse(row.vocabulary) as StoredVocabulary) : null;
 }
 
 export function setActiveModel(db: Database, id: number): void {
