@@ -121,10 +121,20 @@ export interface ModelRecord {
   active: boolean;
 }
 
+export interface ReconstructionSummary {
+  products: number;
+  jaccard: number;
+  kendallTau: number | null;
+  kendallTauPriorOrder: number | null;
+  validShare: number;
+  meanDecodedLength: number;
+  meanTrueLength: number;
+}
+
 /** The metrics stored with a model (see src/main/ml/evaluate.ts for their definitions). */
 export interface ModelMetricsSummary {
-  train: { products: number; jaccard: number; kendallTau: number | null; validShare: number; meanDecodedLength: number; meanTrueLength: number };
-  heldOut: { products: number; jaccard: number; kendallTau: number | null; validShare: number; meanDecodedLength: number; meanTrueLength: number };
+  train: ReconstructionSummary;
+  heldOut: ReconstructionSummary;
   benefits: { name: string; kind: 'flag' | 'score'; auc: number | null; mae: number | null }[];
   meanFlagAuc: number | null;
   klPerDimension: number[];

@@ -16,6 +16,7 @@ function describe(prefix: string, m: ModelRecord, figures: Record<string, number
   figures[`${prefix} train time (s) / epochs`] = `${(m.trainMs / 1000).toFixed(1)} / ${m.epochs}`;
   figures[`${prefix} Jaccard train / held-out`] = `${x.train.jaccard.toFixed(3)} / ${x.heldOut.jaccard.toFixed(3)}`;
   figures[`${prefix} Kendall τ train / held-out`] = `${x.train.kendallTau?.toFixed(3)} / ${x.heldOut.kendallTau?.toFixed(3)}`;
+  figures[`${prefix} held-out τ of the same pairs by average position`] = x.heldOut.kendallTauPriorOrder?.toFixed(3) ?? '—';
   figures[`${prefix} valid decoded lists (held-out)`] = `${(x.heldOut.validShare * 100).toFixed(1)} %`;
   figures[`${prefix} decoded / true length (held-out)`] = `${x.heldOut.meanDecodedLength.toFixed(1)} / ${x.heldOut.meanTrueLength.toFixed(1)}`;
   figures[`${prefix} skin-type AUC (held-out, mean)`] = x.meanFlagAuc?.toFixed(3) ?? '—';

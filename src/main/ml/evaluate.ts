@@ -17,6 +17,8 @@ export interface ReconstructionMetrics {
   jaccard: number;
   /** Mean Kendall τ over the ingredients a decoded list shares with the truth. */
   kendallTau: number | null;
+  /** The same pairs ordered by each ingredient's mean position in the training lists: the bar to beat. */
+  kendallTauPriorOrder: number | null;
   /** Share of decoded lists with no repeated ingredient and no bucket/unknown token. */
   validShare: number;
   meanDecodedLength: number;
@@ -86,20 +88,24 @@ export async function decodeCodes(model: JointVae, codes: Float32Array, count: n
   return out;
 }
 
-function reconstruction(decoded: number[][], truth: number[][], emittable: Uint8Array): ReconstructionMetrics {
+function reconstruction(decoded: number[][], truth: number[][], emittable: Uint8Array, priorPosition: (token: number) => number): ReconstructionMetrics {
   const jac: number[] = [];
   const taus: (number | null)[] = [];
+  const priorTaus: (number | null)[] = [];
   let valid = 0;
   decoded.forEach((d, i) => {
     const t = truth[i]!.filter((tok) => emittable[tok]);
     jac.push(jaccard(d, t));
     taus.push(kendallTauShared(d, t));
+    const shared = new Set(t);
+    priorTaus.push(kendallTauShared(d.filter((tok) => shared.has(tok)).sort((a, b) => priorPosition(a) - priorPosition(b) || a - b), t));
     if (new Set(d).size === d.length && d.every((tok) => emittable[tok])) valid++;
   });
   return {
     products: decoded.length,
     jaccard: meanOf(jac) ?? 0,
     kendallTau: meanOf(taus),
+    kendallTauPriorOrder: meanOf(priorTaus),
     validShare: decoded.length ? valid / decoded.length : 1,
     meanDecodedLength: meanOf(decoded.map((d) => d.length)) ?? 0,
     meanTrueLength: meanOf(truth.map((t) => t.length)) ?? 0,
@@ -115,6 +121,17 @@ export async function evaluateModel(model: JointVae, p: PreparedData, config: Mo
   const pick = (rows: number[]) => ({ d: rows.map((r) => decoded[r]!), t: rows.map((r) => p.lists[r]!) });
   const tr = pick(p.trainRows);
   const ho = pick(p.heldOutRows);
+  // Mean relative position of each token over the training lists (the prior-order baseline).
+  const positionSum = new Float64Array(p.index.size);
+  const positionCount = new Float64Array(p.index.size);
+  for (const r of p.trainRows) {
+    const list = p.lists[r]!;
+    list.forEach((tok, j) => {
+      positionSum[tok]! += list.length > 1 ? j / (list.length - 1) : 0;
+      positionCount[tok]! += 1;
+    });
+  }
+  const priorPosition = (tok: number) => (positionCount[tok]! ? positionSum[tok]! / positionCount[tok]! : 0.5);
 
   // Benefit heads on held-out latent means, encoded without the targets as inputs.
   const B = p.benefits.length;
@@ -163,8 +180,8 @@ export async function evaluateModel(model: JointVae, p: PreparedData, config: Mo
     if (variance > 0.01) activeUnits++;
   }
   return {
-    train: reconstruction(tr.d, tr.t, emittable),
-    heldOut: reconstruction(ho.d, ho.t, emittable),
+    train: reconstruction(tr.d, tr.t, emittable, priorPosition),
+    heldOut: reconstruction(ho.d, ho.t, emittable, priorPosition),
     benefits,
     meanFlagAuc: meanOf(benefits.filter((b) => b.kind === 'flag').map((b) => b.auc)),
     klPerDimension,
