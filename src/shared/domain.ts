@@ -123,9 +123,13 @@ export interface ModelRecord {
 
 export interface ReconstructionSummary {
   products: number;
+  /** Mean Jaccard between decoded and true ingredient sets (true sets without rare buckets). */
   jaccard: number;
+  /** Mean Kendall τ over the ingredients a decoded list shares with the truth. */
   kendallTau: number | null;
+  /** The same pairs ordered by each ingredient's mean position in the training lists: the bar to beat. */
   kendallTauPriorOrder: number | null;
+  /** Share of decoded lists with no repeated ingredient and no bucket/unknown token. */
   validShare: number;
   meanDecodedLength: number;
   meanTrueLength: number;
@@ -135,9 +139,13 @@ export interface ReconstructionSummary {
 export interface ModelMetricsSummary {
   train: ReconstructionSummary;
   heldOut: ReconstructionSummary;
+  /** Held-out AUC for 0/1 flags, held-out MAE (original units) for scores. */
   benefits: { name: string; kind: 'flag' | 'score'; auc: number | null; mae: number | null }[];
   meanFlagAuc: number | null;
+  /** Mean KL (nats) of each latent dimension over all products. */
   klPerDimension: number[];
+  /** Dimensions whose mean code varies across products (Cov > 0.01, Burda et al.). */
   activeUnits: number;
+  /** Share of ingredient occurrences mapped to a rare bucket (never decodable). */
   bucketRate: number;
 }

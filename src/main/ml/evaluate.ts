@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { ModelMetricsSummary, ReconstructionSummary } from '../../shared/domain';
 import { decodeUniqueList } from '../../shared/ml/decode';
 import { jaccard, kendallTauShared, meanAbsoluteError, meanOf, rocAuc } from '../../shared/ml/metrics';
 import type { ModelConfig } from './config';
@@ -11,40 +12,10 @@ import { makeBatch, type PreparedData } from './train';
  * heads against their targets, and the latent space's use of its dimensions.
  */
 
-export interface ReconstructionMetrics {
-  products: number;
-  /** Mean Jaccard between decoded and true ingredient sets (true sets without rare buckets). */
-  jaccard: number;
-  /** Mean Kendall τ over the ingredients a decoded list shares with the truth. */
-  kendallTau: number | null;
-  /** The same pairs ordered by each ingredient's mean position in the training lists: the bar to beat. */
-  kendallTauPriorOrder: number | null;
-  /** Share of decoded lists with no repeated ingredient and no bucket/unknown token. */
-  validShare: number;
-  meanDecodedLength: number;
-  meanTrueLength: number;
-}
-
-export interface BenefitMetric {
-  name: string;
-  kind: 'flag' | 'score';
-  /** Held-out AUC for flags, held-out MAE (original units) for scores. */
-  auc: number | null;
-  mae: number | null;
-}
-
-export interface ModelMetrics {
-  train: ReconstructionMetrics;
-  heldOut: ReconstructionMetrics;
-  benefits: BenefitMetric[];
-  meanFlagAuc: number | null;
-  /** Mean KL (nats) of each latent dimension over all products. */
-  klPerDimension: number[];
-  /** Dimensions whose mean code varies across products (Cov > 0.01, Burda et al.). */
-  activeUnits: number;
-  /** Share of ingredient occurrences mapped to a rare bucket (never decodable). */
-  bucketRate: number;
-}
+/** Reconstruction metrics and the full metric set are the shared domain types. */
+export type ReconstructionMetrics = ReconstructionSummary;
+export type ModelMetrics = ModelMetricsSummary;
+export type BenefitMetric = ModelMetricsSummary['benefits'][number];
 
 export interface LatentCodes {
   mu: Float32Array;
