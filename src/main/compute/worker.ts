@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { decodeUniqueList } from '../../shared/ml/decode';
+import { decodeUniqueList, type PositionScale } from '../../shared/ml/decode';
 import { initBackend } from '../ml/backend';
 import { evaluateModel } from '../ml/evaluate';
 import { JointVae, fillEncoderInput } from '../ml/model';
@@ -26,7 +26,7 @@ function post(event: ComputeEvent): void {
 }
 
 const cancelled = new Set<string>();
-const models = new Map<string, { model: JointVae; index: VocabularyIndex; maxLength: number; lambda: number; conditioning: number }>();
+const models = new Map<string, { model: JointVae; index: VocabularyIndex; maxLength: number; lambda: number; positionScale: PositionScale; conditioning: number }>();
 let queue: Promise<void> = Promise.resolve();
 
 async function handle(message: ComputeRequest): Promise<void> {
@@ -114,6 +114,7 @@ async function loaded(path: string, sha: string) {
     index: new VocabularyIndex(saved.vocabulary),
     maxLength: saved.manifest.maxLength,
     lambda: saved.manifest.config.rankWeight,
+    positionScale: (saved.manifest.config.positionScale === 'log' ? { kind: 'log', maxLength: saved.manifest.maxLength } : { kind: 'relative' }) as PositionScale,
     conditioning: saved.manifest.shape.conditioning,
   };
   models.set(key, entry);
@@ -150,7 +151,7 @@ async function decode(job: DecodeJob): Promise<DecodeResult> {
   const p = positions.dataSync();
   tf.dispose([z, logits, positions]);
   const lists = job.codes.map((_, i) =>
-    decodeUniqueList(a.subarray(i * V, (i + 1) * V), p.subarray(i * V, (i + 1) * V), { lambda: m.lambda, maxLength: m.maxLength, allowed: m.index.emittable })
+    decodeUniqueList(a.subarray(i * V, (i + 1) * V), p.subarray(i * V, (i + 1) * V), { lambda: m.lambda, maxLength: m.maxLength, allowed: m.index.emittable, positionScale: m.positionScale })
       .indices.map((t) => m.index.ingredientIdOf(t)!),
   );
   return { lists };

@@ -23,6 +23,8 @@ export interface ModelConfig {
   patience: number;
   minCount: number;
   rareStrategy: RareStrategy;
+  /** How list positions are scaled for the position head and the decoder (see decode.ts). */
+  positionScale: 'relative' | 'log';
   /** Give the position output its own hidden layer instead of sharing the presence decoder's. */
   positionTower: boolean;
   /** Train the benefit heads on sampled codes z (noise regularises them) or on the mean μ. */
@@ -52,6 +54,7 @@ const BASE: ModelConfig = {
   patience: 15,
   minCount: 2,
   rareStrategy: 'class',
+  positionScale: 'relative',
   positionTower: false,
   headInput: 'mean',
   conditionOnBenefits: false,

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ModelConfig } from './config';
 import type { BenefitKind, TrainingData } from './dataset';
+import { slotPosition, type PositionScale } from '../../shared/ml/decode';
 import { seededRandom } from '../../shared/ml/random';
 import { JointVae, fillEncoderInput, type ModelShape, type NamedWeights } from './model';
 import { VocabularyIndex, buildVocabulary, type Vocabulary } from './vocab';
@@ -67,6 +68,7 @@ export interface PreparedData {
   maxLength: number;
   /** Share of ingredient occurrences that fell into a rare bucket. */
   bucketRate: number;
+  positionScale: PositionScale;
 }
 
 export interface TrainOutcome {
@@ -126,7 +128,8 @@ export function prepareData(data: TrainingData, config: ModelConfig): PreparedDa
     return { name, kind, mean, std };
   });
   const maxLength = Math.max(2, ...lists.map((l) => l.length));
-  return { index, vocabulary, productIds: data.products.map((p) => p.id), lists, benefits, targets, mask, trainRows, heldOutRows, maxLength, bucketRate: occurrences ? bucketed / occurrences : 0 };
+  const positionScale: PositionScale = config.positionScale === 'log' ? { kind: 'log', maxLength } : { kind: 'relative' };
+  return { positionScale, index, vocabulary, productIds: data.products.map((p) => p.id), lists, benefits, targets, mask, trainRows, heldOutRows, maxLength, bucketRate: occurrences ? bucketed / occurrences : 0 };
 }
 
 function shuffle<T>(items: T[], rand: () => number): T[] {
@@ -166,7 +169,7 @@ export function makeBatch(p: PreparedData, rows: readonly number[], conditioning
     fillEncoderInput(x.subarray(i * inputWidth, i * inputWidth + V), kept.length ? kept : tokens);
     tokens.forEach((tok, j) => {
       y[i * V + tok] = 1;
-      r[i * V + tok] = n <= 1 ? 0 : j / (n - 1);
+      r[i * V + tok] = slotPosition(j, n, p.positionScale);
     });
     for (let b = 0; b < B; b++) {
       t[i * B + b] = p.targets[row * B + b]!;

@@ -26,6 +26,8 @@
 export interface DecodeOptions {
   /** Weight of the position term, λ = 1 / (2σ²). */
   lambda: number;
+  /** How slots map to positions (default: relative, j / (L − 1)); must match training. */
+  positionScale?: PositionScale;
   /** Longest list considered. */
   maxLength: number;
   /** Shortest list considered (default 1). */
@@ -41,16 +43,26 @@ export interface DecodedList {
   score: number;
 }
 
-/** The relative position of slot j (0-based) in a list of length L. */
-export function slotPosition(j: number, length: number): number {
+/**
+ * How a list position becomes the number the position head predicts:
+ * - `relative`: j / (L − 1), the share of the list above the ingredient;
+ * - `log`: log(1 + j) / log(1 + M) for lists of up to M ingredients, independent of L, which
+ *   spreads the top of the list (where concentrations differ most) and compresses the tail
+ *   below the 1 % line. Both increase with j, which is all the exact decoder relies on.
+ */
+export type PositionScale = { kind: 'relative' } | { kind: 'log'; maxLength: number };
+
+/** The position value of slot j (0-based) in a list of length L. */
+export function slotPosition(j: number, length: number, scale: PositionScale = { kind: 'relative' }): number {
+  if (scale.kind === 'log') return Math.min(1, Math.log1p(j) / Math.log1p(Math.max(1, scale.maxLength)));
   return length <= 1 ? 0 : j / (length - 1);
 }
 
 /** Scores a given list under the model (for tests and for re-scoring edited lists). */
-export function scoreList(indices: readonly number[], logits: ArrayLike<number>, positions: ArrayLike<number>, lambda: number): number {
+export function scoreList(indices: readonly number[], logits: ArrayLike<number>, positions: ArrayLike<number>, lambda: number, scale?: PositionScale): number {
   let s = 0;
   indices.forEach((v, j) => {
-    const d = slotPosition(j, indices.length) - positions[v]!;
+    const d = slotPosition(j, indices.length, scale) - positions[v]!;
     s += logits[v]! - lambda * d * d;
   });
   return s;
@@ -80,13 +92,13 @@ export function decodeUniqueList(logits: ArrayLike<number>, positions: ArrayLike
   let best: DecodedList = { indices: [], score: -Infinity };
   for (const { length, bound } of lengths) {
     if (bound <= best.score) break; // sorted by bound: no later length can win either
-    const candidate = bestListOfLength(length, byLogit, logits, positions, lambda);
+    const candidate = bestListOfLength(length, byLogit, logits, positions, lambda, options.positionScale);
     if (candidate.score > best.score) best = candidate;
   }
   return best;
 }
 
-function bestListOfLength(L: number, byLogit: readonly number[], logits: ArrayLike<number>, positions: ArrayLike<number>, lambda: number): DecodedList {
+function bestListOfLength(L: number, byLogit: readonly number[], logits: ArrayLike<number>, positions: ArrayLike<number>, lambda: number, scale?: PositionScale): DecodedList {
   const n = byLogit.length;
   let m = n;
   if (L < n) {
@@ -110,7 +122,7 @@ function bestListOfLength(L: number, byLogit: readonly number[], logits: ArrayLi
     for (let j = hi; j >= lo; j--) {
       const prev = f[j - 1]!;
       if (prev === -Infinity) continue;
-      const d = slotPosition(j - 1, L) - mu;
+      const d = slotPosition(j - 1, L, scale) - mu;
       const value = prev + a - lambda * d * d;
       if (value > f[j]!) {
         f[j] = value;

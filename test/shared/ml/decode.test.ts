@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { decodeUniqueList, scoreList, slotPosition } from '../../../src/shared/ml/decode';
+import { decodeUniqueList, scoreList, slotPosition, type PositionScale } from '../../../src/shared/ml/decode';
 import { seededRandom as rng } from '../../../src/shared/ml/random';
 
 /** Every ordered list of distinct allowed items, scored: the ground truth. */
-function bruteForce(logits: number[], positions: number[], lambda: number, maxLength: number, allowed?: Uint8Array) {
+function bruteForce(logits: number[], positions: number[], lambda: number, maxLength: number, allowed?: Uint8Array, scale?: PositionScale) {
   let best = { indices: [] as number[], score: -Infinity };
   const items = logits.map((_, i) => i).filter((i) => !allowed || allowed[i]);
   const extend = (list: number[]) => {
     if (list.length > 0) {
-      const score = scoreList(list, logits, positions, lambda);
+      const score = scoreList(list, logits, positions, lambda, scale);
       if (score > best.score + 1e-12) best = { indices: [...list], score };
     }
     if (list.length === maxLength) return;
@@ -19,7 +19,7 @@ function bruteForce(logits: number[], positions: number[], lambda: number, maxLe
 }
 
 describe('decodeUniqueList', () => {
-  it('matches brute force on 300 random small cases', () => {
+  it('matches brute force on 300 random small cases, on both position scales', () => {
     const r = rng(42);
     for (let c = 0; c < 300; c++) {
       const vocab = 3 + Math.floor(r() * 4); // 3..6 items: up to 1,956 ordered lists
@@ -28,10 +28,11 @@ describe('decodeUniqueList', () => {
       const lambda = [0.5, 2, 10, 40][c % 4]!;
       const maxLength = 1 + Math.floor(r() * vocab);
       const allowed = c % 5 === 0 ? Uint8Array.from(logits.map((_, i) => (i === 0 ? 0 : 1))) : undefined;
-      const truth = bruteForce(logits, positions, lambda, maxLength, allowed);
-      const got = decodeUniqueList(logits, positions, { lambda, maxLength, allowed });
+      const positionScale: PositionScale = c % 2 ? { kind: 'log', maxLength: vocab + 2 } : { kind: 'relative' };
+      const truth = bruteForce(logits, positions, lambda, maxLength, allowed, positionScale);
+      const got = decodeUniqueList(logits, positions, { lambda, maxLength, allowed, positionScale });
       expect(got.score).toBeCloseTo(truth.score, 9);
-      expect(scoreList(got.indices, logits, positions, lambda)).toBeCloseTo(got.score, 9);
+      expect(scoreList(got.indices, logits, positions, lambda, positionScale)).toBeCloseTo(got.score, 9);
     }
   });
 
@@ -64,5 +65,6 @@ describe('decodeUniqueList', () => {
   it('puts slots evenly between 0 and 1', () => {
     expect([0, 1, 2, 3, 4].map((j) => slotPosition(j, 5))).toEqual([0, 0.25, 0.5, 0.75, 1]);
     expect(slotPosition(0, 1)).toBe(0);
+    expect(slotPosition(3, 10, { kind: 'log', maxLength: 15 })).toBeCloseTo(Math.log(4) / Math.log(16), 12);
   });
 });
