@@ -113,6 +113,8 @@ export interface AppStatus {
   /** True on a fresh database: the UI offers the sample catalog. */
   empty: boolean;
   appVersion: string;
+  /** The active model, with the TensorFlow.js backend it was trained on. */
+  activeModel: { id: number; name: string; backend: string; heldOutJaccard: number } | null;
 }
 
 export interface ProductPage {

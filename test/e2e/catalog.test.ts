@@ -39,6 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await service?.compute.close();
   service?.close();
   cleanup?.();
 });
@@ -88,6 +89,14 @@ describe('catalog in the browser', () => {
     await page.getByTestId('product-detail').getByRole('heading', { level: 2 }).waitFor();
     expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.locator('img').count()).toBe(0);
+  });
+
+  it('shows the active model and its compute backend', async () => {
+    await expect.poll(async () => page.getByTestId('model-status').textContent()).toContain('No model trained yet');
+    await service.trainModel({ preset: 'quick', seed: 1 });
+    await page.reload();
+    await expect.poll(async () => page.getByTestId('model-status').textContent()).toMatch(/Model: quick model, .* · backend wasm/);
+    await page.screenshot({ path: join(shots, '04-model-status.png') });
   });
 
   it('logged no errors (including CSP violations) in the page', () => {

@@ -103,7 +103,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     switch (command) {
       case 'status': {
         const s = await service.getStatus();
-        print(s, () => `database   ${s.databasePath} (schema ${s.schemaVersion})\nproducts   ${s.productCount} in ${s.catalogCount} catalog(s)\ningredients ${s.ingredientCount} (${s.knowledgeBaseEntries} in the knowledge base)`);
+        print(s, () => `database   ${s.databasePath} (schema ${s.schemaVersion})\nproducts   ${s.productCount} in ${s.catalogCount} catalog(s)\ningredients ${s.ingredientCount} (${s.knowledgeBaseEntries} in the knowledge base)\nmodel      ${s.activeModel ? `${s.activeModel.name} (id ${s.activeModel.id}, ${s.activeModel.backend} backend)` : 'none trained yet'}`);
         return 0;
       }
       case 'import': {

@@ -108,7 +108,9 @@ export class FormulatorService implements Api {
 
   async getStatus(): Promise<AppStatus> {
     const counts = countRows(this.db);
+    const model = getActiveModel(this.db);
     return {
+      activeModel: model ? { id: model.id, name: model.name, backend: model.backend, heldOutJaccard: model.metrics.heldOut.jaccard } : null,
       databasePath: this.options.databasePath,
       schemaVersion: this.schemaVersion,
       productCount: counts.products,
