@@ -59,6 +59,10 @@ export interface TrainResult {
   vocabulary: { name: string; ingredientId: number | null }[];
   metrics: ModelMetrics;
   history: TrainProgress[];
+  /** Latent means of every training product: `productIds[i]` has codes[i·D … (i+1)·D). */
+  productIds: number[];
+  codes: Float32Array;
+  latentDim: number;
 }
 
 export interface EncodeResult {

@@ -70,7 +70,7 @@ async function train(jobId: string, job: TrainJob): Promise<TrainResult> {
   });
   try {
     if (cancelled.has(jobId)) throw new TrainingCancelled();
-    const metrics = await evaluateModel(outcome.model, outcome.prepared, job.config);
+    const { metrics, codes } = await evaluateModel(outcome.model, outcome.prepared, job.config);
     if (cancelled.has(jobId)) throw new TrainingCancelled();
     const saved = saveModel(job.modelsDir, job.folder, {
       vocabulary: outcome.prepared.vocabulary,
@@ -97,6 +97,9 @@ async function train(jobId: string, job: TrainJob): Promise<TrainResult> {
       vocabulary: outcome.prepared.vocabulary.tokens,
       metrics,
       history: outcome.history,
+      productIds: outcome.prepared.productIds,
+      codes: codes.mu,
+      latentDim: codes.dims,
     };
   } finally {
     outcome.model.dispose();

@@ -83,7 +83,8 @@ function reconstruction(decoded: number[][], truth: number[][], emittable: Uint8
   };
 }
 
-export async function evaluateModel(model: JointVae, p: PreparedData, config: ModelConfig): Promise<ModelMetrics> {
+/** Metrics, plus the latent means of every product (rows in `p.productIds` order) for storage. */
+export async function evaluateModel(model: JointVae, p: PreparedData, config: ModelConfig): Promise<{ metrics: ModelMetrics; codes: LatentCodes }> {
   const all = p.lists.map((_, i) => i);
   const codes = await encodeRows(model, p, all, config);
   const D = codes.dims;
@@ -150,7 +151,7 @@ export async function evaluateModel(model: JointVae, p: PreparedData, config: Mo
     klPerDimension.push(kl / N);
     if (variance > 0.01) activeUnits++;
   }
-  return {
+  const metrics: ModelMetrics = {
     train: reconstruction(tr.d, tr.t, emittable, priorPosition),
     heldOut: reconstruction(ho.d, ho.t, emittable, priorPosition),
     benefits,
@@ -159,4 +160,5 @@ export async function evaluateModel(model: JointVae, p: PreparedData, config: Mo
     activeUnits,
     bucketRate: p.bucketRate,
   };
+  return { metrics, codes };
 }

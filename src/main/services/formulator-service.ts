@@ -283,6 +283,7 @@ export class FormulatorService implements Api {
         },
         result.vocabulary,
         parsed.activate || getActiveModel(this.db) === null,
+        { productIds: result.productIds, codes: result.codes, latentDim: result.latentDim },
       ),
     );
     return publicModel(this.requireModel(id));

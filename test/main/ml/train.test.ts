@@ -20,7 +20,9 @@ describe('trainJointVae', () => {
     const first = out.history[0]!;
     const last = out.history[out.history.length - 1]!;
     expect(last.validation.reconstruction).toBeLessThan(first.validation.reconstruction * 0.8);
-    const m = await evaluateModel(out.model, out.prepared, config);
+    const { metrics: m, codes } = await evaluateModel(out.model, out.prepared, config);
+    expect(codes.rows).toBe(data.products.length);
+    expect(codes.mu).toHaveLength(data.products.length * 8);
     expect(m.train.validShare).toBe(1);
     expect(m.heldOut.validShare).toBe(1);
     expect(m.train.jaccard).toBeGreaterThan(0.5);

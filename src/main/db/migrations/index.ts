@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { updateToSchemaVersion1 } from './001-catalog';
 import { updateToSchemaVersion2 } from './002-models';
+import { updateToSchemaVersion3 } from './003-product-codes';
 
 /** One step per schema version, in order. A step runs inside its own transaction. */
 export interface Migration {
@@ -12,6 +13,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'catalog', up: updateToSchemaVersion1 },
   { version: 2, name: 'models', up: updateToSchemaVersion2 },
+  { version: 3, name: 'product codes', up: updateToSchemaVersion3 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

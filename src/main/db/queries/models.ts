@@ -65,10 +65,18 @@ export function getActiveModel(db: Database): StoredModel | null {
   return row ? toRecord(row) : null;
 }
 
-export function insertModel(db: Database, m: Omit<StoredModel, 'id' | 'active'>, vocabulary: StoredVocabulary, activate: boolean): number {
+/** Latent means of products, `codes` row i belonging to `productIds[i]`. */
+export interface ProductCodes {
+  productIds: number[];
+  codes: Float32Array;
+  latentDim: number;
+}
+
+/** Records a model and its products' codes in one transaction. */
+export function insertModel(db: Database, m: Omit<StoredModel, 'id' | 'active'>, vocabulary: StoredVocabulary, activate: boolean, codes?: ProductCodes): number {
   return db.transaction(() => {
     if (activate) db.prepare(`UPDATE models SET active = 0 WHERE active = 1`).run();
-    return Number(
+    const id = Number(
       db
         .prepare(
           `INSERT INTO models (name, folder, manifest_sha256, created_at, preset, seed, backend, train_ms, epochs, vocab_hash, vocab_size, vocabulary, config, metrics, snapshot, active)
@@ -79,7 +87,27 @@ export function insertModel(db: Database, m: Omit<StoredModel, 'id' | 'active'>,
           JSON.stringify(vocabulary), JSON.stringify(m.config), JSON.stringify(m.metrics), JSON.stringify(m.snapshot), activate ? 1 : 0,
         ).lastInsertRowid,
     );
+    if (codes) {
+      const insert = db.prepare(`INSERT INTO product_codes (model_id, product_id, mu) VALUES (?, ?, ?)`);
+      const D = codes.latentDim;
+      codes.productIds.forEach((productId, i) => {
+        const row = codes.codes.slice(i * D, (i + 1) * D);
+        insert.run(id, productId, Buffer.from(row.buffer, row.byteOffset, row.byteLength));
+      });
+    }
+    return id;
   }).immediate();
+}
+
+/** The stored codes of a model's products (those still in the catalog), in product id order. */
+export function getProductCodes(db: Database, modelId: number, latentDim: number): ProductCodes {
+  const rows = db.prepare(`SELECT product_id AS id, mu FROM product_codes WHERE model_id = ? ORDER BY product_id`).all(modelId) as { id: number; mu: Buffer }[];
+  const codes = new Float32Array(rows.length * latentDim);
+  rows.forEach((r, i) => {
+    if (r.mu.byteLength !== latentDim * 4) throw new Error(`stored code of product ${r.id} has ${r.mu.byteLength / 4} values, expected ${latentDim}`);
+    codes.set(new Float32Array(r.mu.buffer.slice(r.mu.byteOffset, r.mu.byteOffset + r.mu.byteLength)), i * latentDim);
+  });
+  return { productIds: rows.map((r) => r.id), codes, latentDim };
 }
 
 /** The vocabulary recorded with a model. */
