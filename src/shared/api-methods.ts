@@ -19,6 +19,9 @@ export const API_METHODS = [
   'trainModel',
   'encodeLists',
   'decodeCodes',
+  'neighbours',
+  'whitespace',
+  'latentMap',
 ] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

@@ -98,6 +98,16 @@ export const apiSchemas = {
     .strict()
     .refine((a) => (a.declarations?.length ?? 0) + (a.productIds?.length ?? 0) > 0, { message: 'give declarations or productIds' }),
   decodeCodes: z.object({ codes: z.array(z.array(z.number().finite()).min(1).max(1024)).min(1).max(10_000) }).strict(),
+  neighbours: z
+    .object({
+      productId: z.number().int().positive().optional(),
+      declaration: z.string().min(1).max(20_000).optional(),
+      k: z.number().int().min(1).max(100).default(10),
+    })
+    .strict()
+    .refine((a) => (a.productId === undefined) !== (a.declaration === undefined), { message: 'give exactly one of productId or declaration' }),
+  whitespace: z.object({ k: z.number().int().min(1).max(500).default(10), bandwidth: z.number().positive().max(100).optional() }).strict().default({ k: 10 }),
+  latentMap: z.object({ components: z.tuple([z.number().int().min(0).max(1023), z.number().int().min(0).max(1023)]).default([0, 1]) }).strict().default({ components: [0, 1] }),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export type ApiArgs = { [M in ApiMethod]: z.input<(typeof apiSchemas)[M]> };
@@ -186,6 +196,46 @@ export interface DecodedLists {
   lists: { ingredients: string[] }[];
 }
 
+export interface NeighbourEntry {
+  productId: number;
+  name: string;
+  brand: string;
+  /** Distance between whitened latent codes (Mahalanobis distance of the raw codes). */
+  distance: number | null;
+  jaccard: number;
+  weightedJaccard: number;
+  shared: string[];
+  onlyInQuery: string[];
+  onlyInProduct: string[];
+}
+
+export interface NeighboursResult {
+  modelId: number;
+  query: { productId: number | null; ingredients: string[] };
+  /** The k nearest catalog products in latent space. */
+  byLatent: NeighbourEntry[];
+  /** The k catalog products with the highest position-weighted ingredient overlap. */
+  byOverlap: NeighbourEntry[];
+}
+
+export interface WhitespaceResult {
+  modelId: number;
+  products: number;
+  bandwidth: number;
+  bandwidthRule: string;
+  /** Leave-one-out log densities of the catalog: 5th, 50th and 95th percentiles. */
+  logDensityPercentiles: { p5: number; p50: number; p95: number };
+  /** The k products in the sparsest regions (candidate outliers), sparsest first. */
+  sparsest: { productId: number; name: string; brand: string; logDensity: number }[];
+}
+
+export interface LatentMap {
+  modelId: number;
+  components: [number, number];
+  explained: [number, number];
+  points: { productId: number; x: number; y: number }[];
+}
+
 /** The contract every implementation (services, IPC proxy, HTTP proxy) fulfils. */
 export interface Api {
   getStatus(): Promise<AppStatus>;
@@ -204,6 +254,9 @@ export interface Api {
   trainModel(args: ApiArgs['trainModel']): Promise<ModelRecord>;
   encodeLists(args: ApiArgs['encodeLists']): Promise<EncodedLists>;
   decodeCodes(args: ApiArgs['decodeCodes']): Promise<DecodedLists>;
+  neighbours(args: ApiArgs['neighbours']): Promise<NeighboursResult>;
+  whitespace(args?: ApiArgs['whitespace']): Promise<WhitespaceResult>;
+  latentMap(args?: ApiArgs['latentMap']): Promise<LatentMap>;
 }
 
 /** Error with a stable code that crosses the API boundary intact. */

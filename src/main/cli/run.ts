@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ApiFailure, type ColumnMapping, type ImportReport } from '../../shared/contract';
+import { ApiFailure, type ColumnMapping, type ImportReport, type NeighboursResult } from '../../shared/contract';
 import type { ModelRecord, ProductDetail } from '../../shared/domain';
 import { NewerDatabaseError } from '../db/connection';
 import { defaultDatabasePath } from '../paths';
@@ -36,6 +36,8 @@ Commands:
   encode [--product ID]... [DECLARATION]...   latent codes under the active model
   decode --code=CODE...               most likely list for each code (--code=0.1,-0.4,…)
   backend                             which TensorFlow.js backend the compute process uses
+  neighbours (--product ID | DECLARATION) [--k N]   nearest catalog products, in latent space and by overlap
+  whitespace [--k N]                  latent density: bandwidth and the sparsest (outlier) products
 
 Options:
   --db PATH     database file (default: ${defaultDatabasePath()})
@@ -75,6 +77,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         catalog: { type: 'string', multiple: true },
         product: { type: 'string', multiple: true },
         code: { type: 'string', multiple: true },
+        k: { type: 'string' },
         'no-activate': { type: 'boolean', default: false },
       },
     });
@@ -94,7 +97,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   const print = (value: unknown, human: () => string): void => io.out(opt.json ? JSON.stringify(value, null, 2) : human());
 
-  const known = ['status', 'import', 'catalog', 'ingredients', 'train', 'models', 'encode', 'decode', 'backend'];
+  const known = ['status', 'import', 'catalog', 'ingredients', 'train', 'models', 'encode', 'decode', 'backend', 'neighbours', 'whitespace'];
   if (!known.includes(command)) return usage(`unknown command "${command}"`);
 
   let service: FormulatorService | null = null;
@@ -264,6 +267,30 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         if (!codes.length || codes.some((c) => c.some((v) => !Number.isFinite(v)))) return usage('decode needs codes: --code=comma-separated numbers, once per code');
         const decoded = await service.decodeCodes({ codes });
         print(decoded, () => decoded.lists.map((l) => l.ingredients.join(', ')).join('\n\n'));
+        return 0;
+      }
+      case 'neighbours': {
+        const k = opt.k === undefined ? 10 : Number(opt.k);
+        if (!Number.isInteger(k) || k < 1) return usage('--k must be a whole number ≥ 1');
+        const productId = opt.product?.[0] === undefined ? undefined : Number(opt.product[0]);
+        const declaration = [sub, ...rest].filter((x): x is string => x !== undefined).join(' ') || undefined;
+        if ((productId === undefined) === (declaration === undefined)) return usage('neighbours needs --product ID or a declaration in quotes');
+        const result = await service.neighbours({ productId, declaration, k });
+        const line = (e: NeighboursResult['byLatent'][number]) =>
+          `  ${String(e.productId).padStart(6)}  ${e.name} — ${e.brand || '(no brand)'}  distance ${e.distance?.toFixed(2) ?? '—'}  Jaccard ${e.jaccard.toFixed(2)}  weighted ${e.weightedJaccard.toFixed(2)}\n          shared: ${e.shared.slice(0, 8).join(', ')}${e.shared.length > 8 ? ', …' : ''}\n          only here: ${e.onlyInProduct.slice(0, 6).join(', ')}${e.onlyInProduct.length > 6 ? ', …' : ''}`;
+        print(result, () => [`nearest in latent space:`, ...result.byLatent.map(line), `highest ingredient overlap:`, ...result.byOverlap.map(line)].join('\n'));
+        return 0;
+      }
+      case 'whitespace': {
+        const k = opt.k === undefined ? 10 : Number(opt.k);
+        if (!Number.isInteger(k) || k < 1) return usage('--k must be a whole number ≥ 1');
+        const w = await service.whitespace({ k });
+        print(w, () => [
+          `${w.products} products; bandwidth ${w.bandwidth.toFixed(3)} (${w.bandwidthRule})`,
+          `log density percentiles: 5 % ${w.logDensityPercentiles.p5.toFixed(1)}, median ${w.logDensityPercentiles.p50.toFixed(1)}, 95 % ${w.logDensityPercentiles.p95.toFixed(1)}`,
+          `sparsest products (outlier candidates):`,
+          ...w.sparsest.map((x) => `  ${String(x.productId).padStart(6)}  ${x.name} — ${x.brand || '(no brand)'}  log density ${x.logDensity.toFixed(1)}`),
+        ].join('\n'));
         return 0;
       }
       case 'backend': {

@@ -10,13 +10,19 @@ import {
   type EncodedLists,
   type ImportReport,
   type IngredientLookup,
+  type LatentMap,
+  type NeighbourEntry,
+  type NeighboursResult,
   type ProductPage,
+  type WhitespaceResult,
   parseApiArgs,
 } from '../../shared/contract';
 import type { CatalogSummary, IngredientRecord, ModelRecord, ProductDetail } from '../../shared/domain';
 import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
 import type { DecodeResult, EncodeResult, TrainResult } from '../compute/protocol';
-import { getActiveModel, getModel, insertModel, listModels, setActiveModel, type StoredModel } from '../db/queries/models';
+import { getActiveModel, getModel, getProductCodes, insertModel, listModels, setActiveModel, type ProductCodes, type StoredModel } from '../db/queries/models';
+import { distancesFrom, kdeLogDensity, latentStatistics, projectPca, scottBandwidth, whiten, type LatentStatistics } from '../../shared/ml/latent';
+import { compareLists } from '../../shared/ml/overlap';
 import { presetConfig } from '../ml/config';
 import { loadTrainingData } from '../ml/dataset';
 import { refreshKnowledgeScores } from '../ml/knowledge-scores';
@@ -77,6 +83,8 @@ export class FormulatorService implements Api {
   }
 
   private computeHost: ComputeHost | null = null;
+  /** The active model's catalog codes and their statistics, rebuilt when the active model changes. */
+  private space: { modelId: number; codes: ProductCodes; stats: LatentStatistics; whitened: Float64Array } | null = null;
 
   /** The compute process, started on first use. */
   get compute(): ComputeHost {
@@ -325,6 +333,123 @@ export class FormulatorService implements Api {
     } catch (error) {
       throw asApiFailure(error);
     }
+  }
+
+  /** The k nearest catalog products to a product or a typed list, in latent space and by overlap. */
+  async neighbours(args: ApiArgs['neighbours']): Promise<NeighboursResult> {
+    const { productId, declaration, k } = parseApiArgs('neighbours', args);
+    const space = this.latentSpace();
+    const D = space.codes.latentDim;
+    let queryIds: number[];
+    let queryCode: Float32Array;
+    if (productId !== undefined) {
+      const product = getProduct(this.db, productId);
+      if (!product) throw new ApiFailure('not-found', `there is no product with id ${productId}`);
+      queryIds = product.ingredients.filter((x) => x.section !== 'may-contain').map((x) => x.ingredientId);
+      const row = space.codes.productIds.indexOf(productId);
+      queryCode = row >= 0 ? space.codes.codes.slice(row * D, (row + 1) * D) : Float32Array.from((await this.encodeLists({ productIds: [productId] })).codes[0]!);
+    } else {
+      const encoded = await this.encodeLists({ declarations: [declaration!] });
+      const parsed = parseInciDeclaration(declaration!, new IngredientLexicon(this.lexicon()));
+      queryIds = parsed.ok ? parsed.ingredients.filter((x) => x.section !== 'may-contain').map((x) => x.ingredientId ?? findIngredientIdByKey(this.db, x.key) ?? -1) : [];
+      queryCode = Float32Array.from(encoded.codes[0]!);
+    }
+    const whitenedQuery = whiten(queryCode, 1, space.stats);
+    const distances = distancesFrom(whitenedQuery, space.whitened, space.codes.productIds.length, D);
+    const lists = this.productLists();
+    const names = new Map(getIngredientRecords(this.db, [...new Set([...queryIds, ...[...lists.values()].flat()])]).map((r) => [r.id, r.inci]));
+    const label = (ids: number[]) => ids.map((id) => names.get(id) ?? 'unknown ingredient');
+    const entry = (id: number, distance: number | null): NeighbourEntry => {
+      const info = this.db.prepare(`SELECT name, brand FROM products WHERE id = ?`).get(id) as { name: string; brand: string };
+      const o = compareLists(queryIds, lists.get(id) ?? []);
+      return { productId: id, ...info, distance, jaccard: o.jaccard, weightedJaccard: o.weightedJaccard, shared: label(o.shared), onlyInQuery: label(o.onlyInFirst), onlyInProduct: label(o.onlyInSecond) };
+    };
+    const byDistance = space.codes.productIds
+      .map((id, i) => ({ id, d: distances[i]! }))
+      .filter((x) => x.id !== productId)
+      .sort((a, b) => a.d - b.d || a.id - b.id)
+      .slice(0, k);
+    const distanceOf = new Map(space.codes.productIds.map((id, i) => [id, distances[i]!]));
+    const byOverlap = [...lists.entries()]
+      .filter(([id]) => id !== productId)
+      .map(([id, list]) => ({ id, w: compareLists(queryIds, list).weightedJaccard }))
+      .sort((a, b) => b.w - a.w || a.id - b.id)
+      .slice(0, k);
+    return {
+      modelId: space.modelId,
+      query: { productId: productId ?? null, ingredients: label(queryIds) },
+      byLatent: byDistance.map((x) => entry(x.id, x.d)),
+      byOverlap: byOverlap.map((x) => entry(x.id, distanceOf.get(x.id) ?? null)),
+    };
+  }
+
+  /**
+   * Density of the catalog in latent space: a Gaussian KDE on whitened codes, bandwidth by
+   * Scott's rule unless given; the sparsest products are the outlier candidates.
+   */
+  async whitespace(args?: ApiArgs['whitespace']): Promise<WhitespaceResult> {
+    const { k, bandwidth } = parseApiArgs('whitespace', args);
+    const space = this.latentSpace();
+    const n = space.codes.productIds.length;
+    const D = space.codes.latentDim;
+    const h = bandwidth ?? scottBandwidth(n, D);
+    const density = kdeLogDensity(space.whitened, n, space.whitened, n, D, h, true);
+    const sorted = Array.from(density).sort((a, b) => a - b);
+    const pct = (p: number) => sorted[Math.min(n - 1, Math.max(0, Math.round(p * (n - 1))))]!;
+    const order = Array.from(density.keys()).sort((a, b) => density[a]! - density[b]! || a - b).slice(0, k);
+    const info = this.db.prepare(`SELECT name, brand FROM products WHERE id = ?`);
+    return {
+      modelId: space.modelId,
+      products: n,
+      bandwidth: h,
+      bandwidthRule: bandwidth === undefined ? `Scott's rule on whitened codes, h = n^(-1/(d+4)) with n = ${n}, d = ${D}` : 'given',
+      logDensityPercentiles: { p5: pct(0.05), p50: pct(0.5), p95: pct(0.95) },
+      sparsest: order.map((i) => {
+        const productId = space.codes.productIds[i]!;
+        return { productId, ...(info.get(productId) as { name: string; brand: string }), logDensity: density[i]! };
+      }),
+    };
+  }
+
+  /** 2-D principal-component coordinates of every coded catalog product. */
+  async latentMap(args?: ApiArgs['latentMap']): Promise<LatentMap> {
+    const { components } = parseApiArgs('latentMap', args);
+    const space = this.latentSpace();
+    const D = space.codes.latentDim;
+    if (components.some((c) => c >= D)) throw new ApiFailure('invalid-argument', `this model has ${D} latent dimensions; components must be below ${D}`);
+    const n = space.codes.productIds.length;
+    const xy = projectPca(space.codes.codes, n, space.stats, components);
+    return {
+      modelId: space.modelId,
+      components,
+      explained: [space.stats.explained[components[0]]!, space.stats.explained[components[1]]!],
+      points: space.codes.productIds.map((productId, i) => ({ productId, x: xy[i * 2]!, y: xy[i * 2 + 1]! })),
+    };
+  }
+
+  private latentSpace(): NonNullable<FormulatorService['space']> {
+    const model = this.requireActiveModel();
+    if (this.space?.modelId === model.id) return this.space;
+    const D = Number((model.config as { latentDim?: number }).latentDim);
+    const codes = getProductCodes(this.db, model.id, D);
+    if (codes.productIds.length < 3) throw new ApiFailure('no-codes', `model ${model.id} has codes for ${codes.productIds.length} catalog products; train again on the current catalog`);
+    const stats = latentStatistics(codes.codes, codes.productIds.length, D);
+    this.space = { modelId: model.id, codes, stats, whitened: whiten(codes.codes, codes.productIds.length, stats) };
+    return this.space;
+  }
+
+  /** Every product's ingredient ids in order (without "may contain"), for overlap measures. */
+  private productLists(): Map<number, number[]> {
+    const rows = this.db
+      .prepare(`SELECT product_id AS p, ingredient_id AS i FROM product_ingredients WHERE section <> 'may-contain' ORDER BY product_id, position`)
+      .all() as { p: number; i: number }[];
+    const lists = new Map<number, number[]>();
+    for (const r of rows) {
+      const list = lists.get(r.p);
+      if (list) list.push(r.i);
+      else lists.set(r.p, [r.i]);
+    }
+    return lists;
   }
 
   private requireModel(id: number): StoredModel {

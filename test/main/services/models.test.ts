@@ -60,6 +60,36 @@ describe('models through the service', () => {
     await expect(service.decodeCodes({ codes: [[1, 2]] })).rejects.toThrow(/this model has 32 dimensions/);
   });
 
+  it('finds neighbours in latent space and by overlap, with shared and differing ingredients', async () => {
+    const n = await service.neighbours({ productId: 5, k: 5 });
+    expect(n.byLatent).toHaveLength(5);
+    expect(n.byLatent.every((e) => e.productId !== 5)).toBe(true);
+    const distances = n.byLatent.map((e) => e.distance!);
+    expect([...distances].sort((a, b) => a - b)).toEqual(distances);
+    const overlaps = n.byOverlap.map((e) => e.weightedJaccard);
+    expect([...overlaps].sort((a, b) => b - a)).toEqual(overlaps);
+    const top = n.byOverlap[0]!;
+    expect(top.shared.length + top.onlyInQuery.length).toBe(n.query.ingredients.length);
+    const typed = await service.neighbours({ declaration: 'Water, Glycerin, Niacinamide, Zinc PCA, Phenoxyethanol', k: 3 });
+    expect(typed.query.productId).toBeNull();
+    expect(typed.byOverlap[0]!.shared).toEqual(expect.arrayContaining(['Water', 'Glycerin']));
+    await expect(service.neighbours({ productId: 5, declaration: 'Water' } as never)).rejects.toMatchObject({ code: 'invalid-argument' });
+  });
+
+  it('reports density with its bandwidth rule and the sparsest products, and a 2-D map', async () => {
+    const w = await service.whitespace({ k: 4 });
+    expect(w.products).toBe(432);
+    expect(w.bandwidthRule).toMatch(/^Scott's rule on whitened codes/);
+    expect(w.bandwidth).toBeCloseTo(432 ** (-1 / 36), 10);
+    const densities = w.sparsest.map((x) => x.logDensity);
+    expect([...densities].sort((a, b) => a - b)).toEqual(densities);
+    expect(densities[3]!).toBeLessThanOrEqual(w.logDensityPercentiles.p5);
+    const map = await service.latentMap();
+    expect(map.points).toHaveLength(432);
+    expect(map.explained[0]).toBeGreaterThanOrEqual(map.explained[1]);
+    await expect(service.latentMap({ components: [0, 99] })).rejects.toThrow(/this model has 32 latent dimensions/);
+  });
+
   it('keeps the previous model active when asked to activate a corrupted one', async () => {
     const second = await service.trainModel({ preset: 'quick', seed: 8, activate: false });
     expect(second.active).toBe(false);
