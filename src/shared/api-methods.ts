@@ -22,6 +22,7 @@ export const API_METHODS = [
   'neighbours',
   'whitespace',
   'latentMap',
+  'interpolate',
 ] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

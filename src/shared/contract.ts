@@ -107,6 +107,14 @@ export const apiSchemas = {
     .strict()
     .refine((a) => (a.productId === undefined) !== (a.declaration === undefined), { message: 'give exactly one of productId or declaration' }),
   whitespace: z.object({ k: z.number().int().min(1).max(500).default(10), bandwidth: z.number().positive().max(100).optional() }).strict().default({ k: 10 }),
+  interpolate: z
+    .object({
+      fromProductId: z.number().int().positive(),
+      toProductId: z.number().int().positive(),
+      steps: z.number().int().min(2).max(50).default(7),
+      method: z.enum(['linear', 'slerp']).default('linear'),
+    })
+    .strict(),
   latentMap: z.object({ components: z.tuple([z.number().int().min(0).max(1023), z.number().int().min(0).max(1023)]).default([0, 1]) }).strict().default({ components: [0, 1] }),
 } satisfies Record<ApiMethod, z.ZodType>;
 
@@ -236,6 +244,12 @@ export interface LatentMap {
   points: { productId: number; x: number; y: number }[];
 }
 
+export interface InterpolationResult {
+  modelId: number;
+  method: 'linear' | 'slerp';
+  steps: { t: number; code: number[]; ingredients: string[]; benefits: Record<string, number> }[];
+}
+
 /** The contract every implementation (services, IPC proxy, HTTP proxy) fulfils. */
 export interface Api {
   getStatus(): Promise<AppStatus>;
@@ -257,6 +271,7 @@ export interface Api {
   neighbours(args: ApiArgs['neighbours']): Promise<NeighboursResult>;
   whitespace(args?: ApiArgs['whitespace']): Promise<WhitespaceResult>;
   latentMap(args?: ApiArgs['latentMap']): Promise<LatentMap>;
+  interpolate(args: ApiArgs['interpolate']): Promise<InterpolationResult>;
 }
 
 /** Error with a stable code that crosses the API boundary intact. */

@@ -38,6 +38,7 @@ Commands:
   backend                             which TensorFlow.js backend the compute process uses
   neighbours (--product ID | DECLARATION) [--k N]   nearest catalog products, in latent space and by overlap
   whitespace [--k N]                  latent density: bandwidth and the sparsest (outlier) products
+  interpolate --from ID --to ID [--steps N] [--method linear|slerp]   decoded lists between two products
 
 Options:
   --db PATH     database file (default: ${defaultDatabasePath()})
@@ -78,6 +79,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         product: { type: 'string', multiple: true },
         code: { type: 'string', multiple: true },
         k: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        steps: { type: 'string' },
+        method: { type: 'string' },
         'no-activate': { type: 'boolean', default: false },
       },
     });
@@ -97,7 +102,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   const print = (value: unknown, human: () => string): void => io.out(opt.json ? JSON.stringify(value, null, 2) : human());
 
-  const known = ['status', 'import', 'catalog', 'ingredients', 'train', 'models', 'encode', 'decode', 'backend', 'neighbours', 'whitespace'];
+  const known = ['status', 'import', 'catalog', 'ingredients', 'train', 'models', 'encode', 'decode', 'backend', 'neighbours', 'whitespace', 'interpolate'];
   if (!known.includes(command)) return usage(`unknown command "${command}"`);
 
   let service: FormulatorService | null = null;
@@ -291,6 +296,25 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           `sparsest products (outlier candidates):`,
           ...w.sparsest.map((x) => `  ${String(x.productId).padStart(6)}  ${x.name} — ${x.brand || '(no brand)'}  log density ${x.logDensity.toFixed(1)}`),
         ].join('\n'));
+        return 0;
+      }
+      case 'interpolate': {
+        const from = Number(opt.from);
+        const to = Number(opt.to);
+        const steps = opt.steps === undefined ? 7 : Number(opt.steps);
+        const method = opt.method ?? 'linear';
+        if (!Number.isInteger(from) || !Number.isInteger(to) || from <= 0 || to <= 0) return usage('interpolate needs --from ID and --to ID (product ids)');
+        if (!Number.isInteger(steps) || steps < 2 || steps > 50) return usage('--steps must be a whole number from 2 to 50');
+        if (method !== 'linear' && method !== 'slerp') return usage('--method must be linear or slerp');
+        const result = await service.interpolate({ fromProductId: from, toProductId: to, steps, method });
+        print(result, () =>
+          result.steps
+            .map((s) => {
+              const top = Object.entries(s.benefits).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
+              return `t = ${s.t.toFixed(2)}  (${top})\n  ${s.ingredients.join(', ')}`;
+            })
+            .join('\n\n'),
+        );
         return 0;
       }
       case 'backend': {

@@ -34,13 +34,21 @@ export interface DecodeJob {
   codes: number[][];
 }
 
+/** Benefit predictions of the heads for latent codes. */
+export interface PredictJob {
+  kind: 'predict';
+  modelPath: string;
+  manifestSha256: string;
+  codes: number[][];
+}
+
 /** For tests of crash handling: the worker throws, aborts or runs out of memory on purpose. */
 export interface FaultJob {
   kind: 'fault';
   fault: 'throw' | 'exit' | 'hang';
 }
 
-export type ComputeJob = TrainJob | EncodeJob | DecodeJob | FaultJob;
+export type ComputeJob = TrainJob | EncodeJob | DecodeJob | PredictJob | FaultJob;
 
 export type ComputeRequest =
   | { type: 'run'; jobId: string; job: ComputeJob }
@@ -77,9 +85,14 @@ export interface DecodeResult {
   lists: number[][];
 }
 
+export interface PredictResult {
+  /** Per code: benefit name → predicted value (probability for 0/1 flags, original units for scores). */
+  benefits: Record<string, number>[];
+}
+
 export type ComputeEvent =
   | { type: 'ready'; backend: BackendInfo; pid: number }
   | { type: 'progress'; jobId: string; progress: TrainProgress }
-  | { type: 'done'; jobId: string; result: TrainResult | EncodeResult | DecodeResult }
+  | { type: 'done'; jobId: string; result: TrainResult | EncodeResult | DecodeResult | PredictResult }
   | { type: 'failed'; jobId: string; error: { code: string; message: string } }
   | { type: 'cancelled'; jobId: string };

@@ -6,7 +6,8 @@ import { JointVae, fillEncoderInput } from '../ml/model';
 import { ModelFileError, loadModel, saveModel } from '../ml/store';
 import { TrainingCancelled, trainJointVae, trainabilityProblem } from '../ml/train';
 import { VocabularyIndex } from '../ml/vocab';
-import type { ComputeEvent, ComputeJob, ComputeRequest, DecodeJob, DecodeResult, EncodeJob, EncodeResult, TrainJob, TrainResult } from './protocol';
+import type { BenefitSpec } from '../ml/train';
+import type { ComputeEvent, ComputeJob, ComputeRequest, DecodeJob, DecodeResult, EncodeJob, EncodeResult, PredictJob, PredictResult, TrainJob, TrainResult } from './protocol';
 
 /**
  * The compute process: owns TensorFlow.js (native tfjs-node must never load in a worker_thread
@@ -26,7 +27,10 @@ function post(event: ComputeEvent): void {
 }
 
 const cancelled = new Set<string>();
-const models = new Map<string, { model: JointVae; index: VocabularyIndex; maxLength: number; lambda: number; positionScale: PositionScale; conditioning: number }>();
+const models = new Map<
+  string,
+  { model: JointVae; index: VocabularyIndex; maxLength: number; lambda: number; positionScale: PositionScale; conditioning: number; benefits: BenefitSpec[] }
+>();
 let queue: Promise<void> = Promise.resolve();
 
 async function handle(message: ComputeRequest): Promise<void> {
@@ -47,7 +51,16 @@ async function handle(message: ComputeRequest): Promise<void> {
 async function runJob(jobId: string, job: ComputeJob): Promise<void> {
   try {
     if (cancelled.has(jobId)) throw new TrainingCancelled();
-    const result = job.kind === 'train' ? await train(jobId, job) : job.kind === 'encode' ? await encode(job) : job.kind === 'decode' ? await decode(job) : fault(job);
+    const result =
+      job.kind === 'train'
+        ? await train(jobId, job)
+        : job.kind === 'encode'
+          ? await encode(job)
+          : job.kind === 'decode'
+            ? await decode(job)
+            : job.kind === 'predict'
+              ? await predict(job)
+              : fault(job);
     post({ type: 'done', jobId, result });
   } catch (error) {
     if (error instanceof TrainingCancelled) post({ type: 'cancelled', jobId });
@@ -118,6 +131,7 @@ async function loaded(path: string, sha: string) {
     maxLength: saved.manifest.maxLength,
     lambda: saved.manifest.config.rankWeight,
     positionScale: (saved.manifest.config.positionScale === 'log' ? { kind: 'log', maxLength: saved.manifest.maxLength } : { kind: 'relative' }) as PositionScale,
+    benefits: saved.manifest.benefits,
     conditioning: saved.manifest.shape.conditioning,
   };
   models.set(key, entry);
@@ -158,6 +172,27 @@ async function decode(job: DecodeJob): Promise<DecodeResult> {
       .indices.map((t) => m.index.ingredientIdOf(t)!),
   );
   return { lists };
+}
+
+async function predict(job: PredictJob): Promise<PredictResult> {
+  const m = await loaded(job.modelPath, job.manifestSha256);
+  const D = m.model.shape.latent;
+  for (const c of job.codes) if (c.length !== D) throw new Error(`a latent code has ${c.length} values; this model has ${D} dimensions`);
+  const z = tf.tensor2d(job.codes.flat(), [job.codes.length, D]);
+  const out = m.model.predictBenefits(z);
+  const values = out.dataSync();
+  tf.dispose([z, out]);
+  const B = Math.max(1, m.benefits.length);
+  return {
+    benefits: job.codes.map((_, i) =>
+      Object.fromEntries(
+        m.benefits.map((spec, b) => {
+          const raw = values[i * B + b]!;
+          return [spec.name, spec.kind === 'flag' ? 1 / (1 + Math.exp(-raw)) : raw * spec.std + spec.mean];
+        }),
+      ),
+    ),
+  };
 }
 
 function fault(job: { fault: 'throw' | 'exit' | 'hang' }): never {

@@ -10,6 +10,7 @@ import {
   type EncodedLists,
   type ImportReport,
   type IngredientLookup,
+  type InterpolationResult,
   type LatentMap,
   type NeighbourEntry,
   type NeighboursResult,
@@ -19,7 +20,8 @@ import {
 } from '../../shared/contract';
 import type { CatalogSummary, IngredientRecord, ModelRecord, ProductDetail } from '../../shared/domain';
 import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
-import type { DecodeResult, EncodeResult, TrainResult } from '../compute/protocol';
+import type { DecodeResult, EncodeResult, PredictResult, TrainResult } from '../compute/protocol';
+import { interpolationPath } from '../../shared/ml/interpolate';
 import { getActiveModel, getModel, getProductCodes, insertModel, listModels, setActiveModel, type ProductCodes, type StoredModel } from '../db/queries/models';
 import { distancesFrom, kdeLogDensity, latentStatistics, projectPca, scottBandwidth, whiten, type LatentStatistics } from '../../shared/ml/latent';
 import { compareLists } from '../../shared/ml/overlap';
@@ -424,6 +426,27 @@ export class FormulatorService implements Api {
       components,
       explained: [space.stats.explained[components[0]]!, space.stats.explained[components[1]]!],
       points: space.codes.productIds.map((productId, i) => ({ productId, x: xy[i * 2]!, y: xy[i * 2 + 1]! })),
+    };
+  }
+
+  /** Steps between two products' codes, each decoded to its most likely list, with predicted benefits. */
+  async interpolate(args: ApiArgs['interpolate']): Promise<InterpolationResult> {
+    const { fromProductId, toProductId, steps, method } = parseApiArgs('interpolate', args);
+    const model = this.requireActiveModel();
+    const ends = await this.encodeLists({ productIds: [fromProductId, toProductId] });
+    const path = interpolationPath(ends.codes[0]!, ends.codes[1]!, steps, method);
+    const codes = path.map((p) => p.code);
+    const decoded = await this.decodeCodes({ codes });
+    let predicted: PredictResult;
+    try {
+      predicted = await this.compute.run<PredictResult>({ kind: 'predict', modelPath: join(this.modelsDir, model.folder), manifestSha256: model.manifestSha256, codes });
+    } catch (error) {
+      throw asApiFailure(error);
+    }
+    return {
+      modelId: model.id,
+      method,
+      steps: path.map((p, i) => ({ t: p.t, code: p.code, ingredients: decoded.lists[i]!.ingredients, benefits: predicted.benefits[i]! })),
     };
   }
 

@@ -90,6 +90,19 @@ describe('models through the service', () => {
     await expect(service.latentMap({ components: [0, 99] })).rejects.toThrow(/this model has 32 latent dimensions/);
   });
 
+  it('interpolates between two products, decoding each step and predicting its benefits', async () => {
+    const path = await service.interpolate({ fromProductId: 1, toProductId: 4, steps: 5, method: 'slerp' });
+    expect(path.steps.map((s) => s.t)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    for (const step of path.steps) {
+      expect(new Set(step.ingredients).size).toBe(step.ingredients.length);
+      expect(step.benefits.hydration).toBeTypeOf('number');
+    }
+    const [from, to] = await Promise.all([service.encodeLists({ productIds: [1] }), service.encodeLists({ productIds: [4] })]);
+    path.steps[0]!.code.forEach((v, i) => expect(v).toBeCloseTo(from.codes[0]![i]!, 5));
+    path.steps[4]!.code.forEach((v, i) => expect(v).toBeCloseTo(to.codes[0]![i]!, 5));
+    await expect(service.interpolate({ fromProductId: 1, toProductId: 99_999 })).rejects.toMatchObject({ code: 'not-found' });
+  });
+
   it('keeps the previous model active when asked to activate a corrupted one', async () => {
     const second = await service.trainModel({ preset: 'quick', seed: 8, activate: false });
     expect(second.active).toBe(false);
