@@ -13,10 +13,10 @@
  * - for a fixed set, placing the items in increasing μ is optimal (rearrangement inequality on
  *   Σ (r_j − μ)²), so a list is a subset matched in μ-order to the slots: a DP over the items
  *   sorted by μ and the slots 1…L;
- * - an item u can be in an optimal list of length L only if a(u) ≥ a_(L+1) − λ, where a_(L+1) is
- *   the (L+1)-th largest logit: otherwise swapping u for an unused item among the top L+1
- *   improves the list (every squared distance lies in [0, 1]). So only a prefix of the items
- *   sorted by logit is searched;
+ * - an item u can be in an optimal list of length L only if a(u) ≥ min over the top L+1 items w
+ *   of a(w) − λ·(w's largest squared distance to a slot): otherwise swapping u for an unused
+ *   item among the top L+1 improves the list. So only a prefix of the items sorted by logit is
+ *   searched, and only a slice of the order is ever sorted;
  * - lengths are searched best-bound-first: Σ of the L largest logits bounds every list of
  *   length L from above, so lengths whose bound cannot beat the best list found are skipped.
  *
@@ -71,38 +71,108 @@ export function scoreList(indices: readonly number[], logits: ArrayLike<number>,
 /** The most likely list of distinct, allowed ingredients (see the module comment). */
 export function decodeUniqueList(logits: ArrayLike<number>, positions: ArrayLike<number>, options: DecodeOptions): DecodedList {
   const { lambda } = options;
-  const vocab = logits.length;
-  const byLogit: number[] = [];
-  for (let v = 0; v < vocab; v++) if (!options.allowed || options.allowed[v]) byLogit.push(v);
-  byLogit.sort((x, y) => logits[y]! - logits[x]! || x - y);
-  const n = byLogit.length;
+  const mask = options.allowed;
+  const values = new Float64Array(logits.length);
+  let n = 0;
+  for (let v = 0; v < logits.length; v++) if (!mask || mask[v]) values[n++] = logits[v]!;
   const maxLength = Math.min(options.maxLength, n);
   const minLength = Math.max(1, options.minLength ?? 1);
   if (maxLength < minLength) return { indices: [], score: 0 };
+  const byLogitDesc = (x: number, y: number) => logits[y]! - logits[x]! || x - y;
 
-  // Upper bound per length: the sum of the L largest logits (position terms are ≤ 0).
+  // Fast path: lengths below K0 only ever need items with a ≥ a_(K0) − λ (each threshold used is
+  // a_(L+1) − λ with L + 1 ≤ K0), so only that slice is sorted, found by a linear-time selection.
+  const k0 = Math.min(n, FAST_SLICE);
+  const kth = selectDescending(values.subarray(0, n), k0 - 1);
+  const slice: number[] = [];
+  for (let v = 0; v < logits.length; v++) if ((!mask || mask[v]) && logits[v]! >= kth - lambda) slice.push(v);
+  slice.sort(byLogitDesc);
+  let best = searchLengths(slice, minLength, Math.min(maxLength, k0 - 1), logits, positions, lambda, options.positionScale, { indices: [], score: -Infinity });
+  if (maxLength < k0) return best;
+
+  // Lengths ≥ K0: when a_(K0) ≤ 0 their bound (the sum of their L largest logits) cannot exceed
+  // the sum of the first K0 − 1, so they are pruned if the best list already reaches that.
+  const firstSum = slice.slice(0, k0 - 1).reduce((s, v) => s + logits[v]!, 0);
+  if (kth <= 0 && best.score >= firstSum) return best;
+  const byLogit: number[] = [];
+  for (let v = 0; v < logits.length; v++) if (!mask || mask[v]) byLogit.push(v);
+  byLogit.sort(byLogitDesc);
+  best = searchLengths(byLogit, Math.max(minLength, k0), maxLength, logits, positions, lambda, options.positionScale, best);
+  return best;
+}
+
+/** Items sorted by logit in the fast path: enough for typical lists of a few dozen ingredients. */
+const FAST_SLICE = 64;
+
+/** Branch-and-bound over lengths in [from, to] using `byLogit` (a descending prefix of the order). */
+function searchLengths(
+  byLogit: readonly number[],
+  from: number,
+  to: number,
+  logits: ArrayLike<number>,
+  positions: ArrayLike<number>,
+  lambda: number,
+  scale: PositionScale | undefined,
+  start: DecodedList,
+): DecodedList {
   const lengths: { length: number; bound: number }[] = [];
   let prefix = 0;
-  for (let L = 1; L <= maxLength; L++) {
+  for (let L = 1; L <= to; L++) {
     prefix += logits[byLogit[L - 1]!]!;
-    if (L >= minLength) lengths.push({ length: L, bound: prefix });
+    if (L >= from) lengths.push({ length: L, bound: prefix });
   }
   lengths.sort((x, y) => y.bound - x.bound || x.length - y.length);
-
-  let best: DecodedList = { indices: [], score: -Infinity };
+  let best = start;
   for (const { length, bound } of lengths) {
     if (bound <= best.score) break; // sorted by bound: no later length can win either
-    const candidate = bestListOfLength(length, byLogit, logits, positions, lambda, options.positionScale);
+    const candidate = bestListOfLength(length, byLogit, logits, positions, lambda, scale);
     if (candidate.score > best.score) best = candidate;
   }
   return best;
+}
+
+/** The value at index `k` of `values` sorted descending (Hoare selection; reorders `values`). */
+function selectDescending(values: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! > pivot) i++;
+      while (values[j]! < pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i] = values[j]!;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return values[k]!;
 }
 
 function bestListOfLength(L: number, byLogit: readonly number[], logits: ArrayLike<number>, positions: ArrayLike<number>, lambda: number, scale?: PositionScale): DecodedList {
   const n = byLogit.length;
   let m = n;
   if (L < n) {
-    const threshold = logits[byLogit[L]!]! - lambda;
+    // One of the top L + 1 items stays unused; swapping it in for an item u at u's slot must
+    // not improve the list, so a(u) ≥ min over those w of a(w) − λ·(w's worst squared distance
+    // to any slot). Positions and slots lie in [first slot, last slot] ⊆ [0, 1].
+    const first = slotPosition(0, L, scale);
+    const last = slotPosition(L - 1, L, scale);
+    let threshold = Infinity;
+    for (let i = 0; i <= L; i++) {
+      const w = byLogit[i]!;
+      const mu = positions[w]!;
+      const worst = Math.max((mu - first) ** 2, (last - mu) ** 2);
+      threshold = Math.min(threshold, logits[w]! - lambda * worst);
+    }
     m = L + 1;
     while (m < n && logits[byLogit[m]!]! >= threshold) m++;
   }

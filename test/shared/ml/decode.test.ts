@@ -18,7 +18,46 @@ function bruteForce(logits: number[], positions: number[], lambda: number, maxLe
   return best;
 }
 
+/**
+ * The plain exact search: every length, all items sorted, the basic a_(L+1) − λ candidate bound.
+ * Verified by brute force on small cases; the reference for long lists.
+ */
+function plainSearch(logits: ArrayLike<number>, positions: ArrayLike<number>, lambda: number, maxLength: number): number {
+  const order = Array.from({ length: logits.length }, (_, i) => i).sort((x, y) => logits[y]! - logits[x]! || x - y);
+  let best = -Infinity;
+  for (let L = 1; L <= Math.min(maxLength, order.length); L++) {
+    const threshold = L < order.length ? logits[order[L]!]! - lambda : -Infinity;
+    const items = order.filter((v) => logits[v]! >= threshold).sort((x, y) => positions[x]! - positions[y]! || x - y);
+    const f = new Float64Array(L + 1).fill(-Infinity);
+    f[0] = 0;
+    for (const v of items) {
+      for (let j = L; j >= 1; j--) {
+        if (f[j - 1] === -Infinity) continue;
+        const d = slotPosition(j - 1, L) - positions[v]!;
+        f[j] = Math.max(f[j]!, f[j - 1]! + logits[v]! - lambda * d * d);
+      }
+    }
+    best = Math.max(best, f[L]!);
+  }
+  return best;
+}
+
 describe('decodeUniqueList', () => {
+  it('agrees with the plain search on long lists, including lengths past the fast slice', () => {
+    const r = rng(11);
+    for (let c = 0; c < 40; c++) {
+      const vocab = 120 + Math.floor(r() * 80);
+      // Mostly positive logits in some cases, so the best list is longer than 64 items.
+      const shift = c % 2 ? 2.5 : -1.5;
+      const logits = Float32Array.from({ length: vocab }, () => (r() - 0.5) * 6 + shift);
+      const positions = Float32Array.from({ length: vocab }, () => r());
+      const lambda = [1, 4, 12][c % 3]!;
+      const got = decodeUniqueList(logits, positions, { lambda, maxLength: vocab });
+      expect(got.score).toBeCloseTo(plainSearch(logits, positions, lambda, vocab), 6);
+      if (c % 2) expect(got.indices.length).toBeGreaterThan(64);
+    }
+  });
+
   it('matches brute force on 300 random small cases, on both position scales', () => {
     const r = rng(42);
     for (let c = 0; c < 300; c++) {
