@@ -23,6 +23,7 @@ export const API_METHODS = [
   'whitespace',
   'latentMap',
   'interpolate',
+  'sensitivity',
 ] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

@@ -115,6 +115,14 @@ export const apiSchemas = {
       method: z.enum(['linear', 'slerp']).default('linear'),
     })
     .strict(),
+  sensitivity: z
+    .object({
+      baseCount: z.number().int().min(5).max(500).default(40),
+      resamples: z.number().int().min(1).max(100).default(8),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    })
+    .strict()
+    .default({ baseCount: 40, resamples: 8, seed: 1 }),
   latentMap: z.object({ components: z.tuple([z.number().int().min(0).max(1023), z.number().int().min(0).max(1023)]).default([0, 1]) }).strict().default({ components: [0, 1] }),
 } satisfies Record<ApiMethod, z.ZodType>;
 
@@ -250,6 +258,25 @@ export interface InterpolationResult {
   steps: { t: number; code: number[]; ingredients: string[]; benefits: Record<string, number> }[];
 }
 
+export interface SensitivityReport {
+  modelId: number;
+  baseCount: number;
+  resamples: number;
+  seed: number;
+  decodes: number;
+  elapsedMs: number;
+  /** Dimensions ordered by sensitivity (N(0, 1) resampling), most sensitive first. */
+  dimensions: {
+    dimension: number;
+    variance: number;
+    /** Mean number of ingredients changed when the dimension is resampled from N(0, 1) / from the catalog. */
+    sensitivityNormal: number;
+    sensitivityEmpirical: number;
+    /** Pearson correlations of this dimension with every other one, over the catalog's codes. */
+    correlations: number[];
+  }[];
+}
+
 /** The contract every implementation (services, IPC proxy, HTTP proxy) fulfils. */
 export interface Api {
   getStatus(): Promise<AppStatus>;
@@ -272,6 +299,7 @@ export interface Api {
   whitespace(args?: ApiArgs['whitespace']): Promise<WhitespaceResult>;
   latentMap(args?: ApiArgs['latentMap']): Promise<LatentMap>;
   interpolate(args: ApiArgs['interpolate']): Promise<InterpolationResult>;
+  sensitivity(args?: ApiArgs['sensitivity']): Promise<SensitivityReport>;
 }
 
 /** Error with a stable code that crosses the API boundary intact. */

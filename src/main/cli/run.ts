@@ -39,6 +39,7 @@ Commands:
   neighbours (--product ID | DECLARATION) [--k N]   nearest catalog products, in latent space and by overlap
   whitespace [--k N]                  latent density: bandwidth and the sparsest (outlier) products
   interpolate --from ID --to ID [--steps N] [--method linear|slerp]   decoded lists between two products
+  sensitivity [--k N] [--seed N]      ingredients changed per latent dimension (N = base codes, default 40)
 
 Options:
   --db PATH     database file (default: ${defaultDatabasePath()})
@@ -102,7 +103,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   const print = (value: unknown, human: () => string): void => io.out(opt.json ? JSON.stringify(value, null, 2) : human());
 
-  const known = ['status', 'import', 'catalog', 'ingredients', 'train', 'models', 'encode', 'decode', 'backend', 'neighbours', 'whitespace', 'interpolate'];
+  const known = ['status', 'import', 'catalog', 'ingredients', 'train', 'models', 'encode', 'decode', 'backend', 'neighbours', 'whitespace', 'interpolate', 'sensitivity'];
   if (!known.includes(command)) return usage(`unknown command "${command}"`);
 
   let service: FormulatorService | null = null;
@@ -315,6 +316,24 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             })
             .join('\n\n'),
         );
+        return 0;
+      }
+      case 'sensitivity': {
+        const baseCount = opt.k === undefined ? 40 : Number(opt.k);
+        const seed = opt.seed === undefined ? 1 : Number(opt.seed);
+        if (!Number.isInteger(baseCount) || baseCount < 5) return usage('--k (base codes) must be a whole number ≥ 5');
+        if (!Number.isInteger(seed) || seed < 0) return usage('--seed must be a whole number ≥ 0');
+        const report = await service.sensitivity(
+          { baseCount, seed },
+          { onStage: (p) => !opt.json && io.err(`dimension ${p.done}/${p.total}`) },
+        );
+        print(report, () => [
+          `${report.decodes} decodes in ${(report.elapsedMs / 1000).toFixed(1)} s; dimensions by sensitivity (ingredients changed, N(0,1) / catalog resampling; variance; median |correlation| to the others):`,
+          ...report.dimensions.map((d) => {
+            const abs = d.correlations.map(Math.abs).sort((a, b) => a - b);
+            return `  dim ${String(d.dimension).padStart(3)}  ${d.sensitivityNormal.toFixed(2).padStart(6)} / ${d.sensitivityEmpirical.toFixed(2).padStart(6)}  var ${d.variance.toFixed(3)}  |r| median ${(abs[Math.floor(abs.length / 2)] ?? 0).toFixed(3)}`;
+          }),
+        ].join('\n'));
         return 0;
       }
       case 'backend': {

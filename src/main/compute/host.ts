@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BackendInfo } from '../ml/backend';
 import type { TrainProgress } from '../ml/train';
-import type { ComputeEvent, ComputeJob, ComputeRequest } from './protocol';
+import type { ComputeEvent, ComputeJob, ComputeRequest, StageProgress } from './protocol';
 
 /**
  * The app's side of the compute process: starts it, runs jobs on it with progress and
@@ -67,10 +67,13 @@ interface PendingJob {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
   onProgress?: (progress: TrainProgress) => void;
+  onStage?: (progress: StageProgress) => void;
 }
 
 export interface RunOptions {
   onProgress?: (progress: TrainProgress) => void;
+  /** Progress of non-training jobs (stage, done, total). */
+  onStage?: (progress: StageProgress) => void;
   signal?: AbortSignal;
 }
 
@@ -159,6 +162,7 @@ export class ComputeHost {
           reject(error);
         },
         onProgress: options.onProgress,
+        onStage: options.onStage,
       });
       channel.send({ type: 'run', jobId, job });
     });
@@ -169,7 +173,8 @@ export class ComputeHost {
     const job = this.pending.get(event.jobId);
     if (!job) return;
     if (event.type === 'progress') {
-      job.onProgress?.(event.progress);
+      if ('kind' in event.progress) job.onStage?.(event.progress);
+      else job.onProgress?.(event.progress);
       return;
     }
     this.pending.delete(event.jobId);

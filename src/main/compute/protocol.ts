@@ -42,13 +42,38 @@ export interface PredictJob {
   codes: number[][];
 }
 
+/**
+ * Seed 000's sensitivity analysis: for each latent dimension, resample it (from N(0, 1) and from
+ * its empirical distribution over the catalog) in `baseCount` catalog codes, `resamples` times
+ * each, and count the ingredients that change in the decoded list.
+ */
+export interface SensitivityJob {
+  kind: 'sensitivity';
+  modelPath: string;
+  manifestSha256: string;
+  /** Catalog codes, n × latentDim row-major. */
+  catalogCodes: Float32Array;
+  latentDim: number;
+  baseCount: number;
+  resamples: number;
+  seed: number;
+}
+
 /** For tests of crash handling: the worker throws, aborts or runs out of memory on purpose. */
 export interface FaultJob {
   kind: 'fault';
   fault: 'throw' | 'exit' | 'hang';
 }
 
-export type ComputeJob = TrainJob | EncodeJob | DecodeJob | PredictJob | FaultJob;
+export type ComputeJob = TrainJob | EncodeJob | DecodeJob | PredictJob | SensitivityJob | FaultJob;
+
+/** Progress of a job that is not training: which stage, how far. */
+export interface StageProgress {
+  kind: 'stage';
+  stage: string;
+  done: number;
+  total: number;
+}
 
 export type ComputeRequest =
   | { type: 'run'; jobId: string; job: ComputeJob }
@@ -90,9 +115,16 @@ export interface PredictResult {
   benefits: Record<string, number>[];
 }
 
+export interface SensitivityResult {
+  /** Per dimension: mean number of ingredients that changed, resampling from N(0, 1) / from the catalog. */
+  normal: number[];
+  empirical: number[];
+  decodes: number;
+}
+
 export type ComputeEvent =
   | { type: 'ready'; backend: BackendInfo; pid: number }
-  | { type: 'progress'; jobId: string; progress: TrainProgress }
-  | { type: 'done'; jobId: string; result: TrainResult | EncodeResult | DecodeResult | PredictResult }
+  | { type: 'progress'; jobId: string; progress: TrainProgress | StageProgress }
+  | { type: 'done'; jobId: string; result: TrainResult | EncodeResult | DecodeResult | PredictResult | SensitivityResult }
   | { type: 'failed'; jobId: string; error: { code: string; message: string } }
   | { type: 'cancelled'; jobId: string };

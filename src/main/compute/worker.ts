@@ -7,7 +7,23 @@ import { ModelFileError, loadModel, saveModel } from '../ml/store';
 import { TrainingCancelled, trainJointVae, trainabilityProblem } from '../ml/train';
 import { VocabularyIndex } from '../ml/vocab';
 import type { BenefitSpec } from '../ml/train';
-import type { ComputeEvent, ComputeJob, ComputeRequest, DecodeJob, DecodeResult, EncodeJob, EncodeResult, PredictJob, PredictResult, TrainJob, TrainResult } from './protocol';
+import { normalGenerator } from '../../shared/ml/linalg';
+import { seededRandom } from '../../shared/ml/random';
+import type {
+  ComputeEvent,
+  ComputeJob,
+  ComputeRequest,
+  DecodeJob,
+  DecodeResult,
+  EncodeJob,
+  EncodeResult,
+  PredictJob,
+  PredictResult,
+  SensitivityJob,
+  SensitivityResult,
+  TrainJob,
+  TrainResult,
+} from './protocol';
 
 /**
  * The compute process: owns TensorFlow.js (native tfjs-node must never load in a worker_thread
@@ -60,7 +76,9 @@ async function runJob(jobId: string, job: ComputeJob): Promise<void> {
             ? await decode(job)
             : job.kind === 'predict'
               ? await predict(job)
-              : fault(job);
+              : job.kind === 'sensitivity'
+                ? await sensitivity(jobId, job)
+                : fault(job);
     post({ type: 'done', jobId, result });
   } catch (error) {
     if (error instanceof TrainingCancelled) post({ type: 'cancelled', jobId });
@@ -160,18 +178,9 @@ async function encode(job: EncodeJob): Promise<EncodeResult> {
 async function decode(job: DecodeJob): Promise<DecodeResult> {
   const m = await loaded(job.modelPath, job.manifestSha256);
   const D = m.model.shape.latent;
-  const V = m.index.size;
   for (const c of job.codes) if (c.length !== D) throw new Error(`a latent code has ${c.length} values; this model has ${D} dimensions`);
-  const z = tf.tensor2d(job.codes.flat(), [job.codes.length, D]);
-  const { logits, positions } = m.model.decode(z);
-  const a = logits.dataSync();
-  const p = positions.dataSync();
-  tf.dispose([z, logits, positions]);
-  const lists = job.codes.map((_, i) =>
-    decodeUniqueList(a.subarray(i * V, (i + 1) * V), p.subarray(i * V, (i + 1) * V), { lambda: m.lambda, maxLength: m.maxLength, allowed: m.index.emittable, positionScale: m.positionScale })
-      .indices.map((t) => m.index.ingredientIdOf(t)!),
-  );
-  return { lists };
+  const lists = decodeTokens(m, Float32Array.from(job.codes.flat()), job.codes.length);
+  return { lists: lists.map((l) => l.map((t) => m.index.ingredientIdOf(t)!)) };
 }
 
 async function predict(job: PredictJob): Promise<PredictResult> {
@@ -193,6 +202,64 @@ async function predict(job: PredictJob): Promise<PredictResult> {
       ),
     ),
   };
+}
+
+/** Decodes codes (rows × D) in batches to token lists. */
+function decodeTokens(m: Awaited<ReturnType<typeof loaded>>, codes: Float32Array, count: number): number[][] {
+  const D = m.model.shape.latent;
+  const V = m.index.size;
+  const out: number[][] = [];
+  for (let start = 0; start < count; start += 512) {
+    const n = Math.min(512, count - start);
+    const z = tf.tensor2d(codes.subarray(start * D, (start + n) * D), [n, D]);
+    const { logits, positions } = m.model.decode(z);
+    const a = logits.dataSync();
+    const p = positions.dataSync();
+    tf.dispose([z, logits, positions]);
+    for (let i = 0; i < n; i++) {
+      out.push(decodeUniqueList(a.subarray(i * V, (i + 1) * V), p.subarray(i * V, (i + 1) * V), { lambda: m.lambda, maxLength: m.maxLength, allowed: m.index.emittable, positionScale: m.positionScale }).indices);
+    }
+  }
+  return out;
+}
+
+async function sensitivity(jobId: string, job: SensitivityJob): Promise<SensitivityResult> {
+  const m = await loaded(job.modelPath, job.manifestSha256);
+  const D = job.latentDim;
+  if (D !== m.model.shape.latent) throw new Error(`catalog codes have ${D} dimensions; this model has ${m.model.shape.latent}`);
+  const n = job.catalogCodes.length / D;
+  const rand = seededRandom(job.seed);
+  const normal = normalGenerator(rand);
+  const baseRows = Array.from({ length: Math.min(job.baseCount, n) }, () => Math.floor(rand() * n));
+  const base = new Float32Array(baseRows.length * D);
+  baseRows.forEach((r, i) => base.set(job.catalogCodes.subarray(r * D, (r + 1) * D), i * D));
+  const baseLists = decodeTokens(m, base, baseRows.length).map((l) => new Set(l));
+  const result: SensitivityResult = { normal: [], empirical: [], decodes: baseRows.length };
+  const copies = baseRows.length * job.resamples;
+  for (let d = 0; d < D; d++) {
+    for (const source of ['normal', 'empirical'] as const) {
+      if (cancelled.has(jobId)) throw new TrainingCancelled();
+      const codes = new Float32Array(copies * D);
+      for (let i = 0; i < copies; i++) {
+        const b = Math.floor(i / job.resamples);
+        codes.set(base.subarray(b * D, (b + 1) * D), i * D);
+        codes[i * D + d] = source === 'normal' ? normal() : job.catalogCodes[Math.floor(rand() * n) * D + d]!;
+      }
+      const lists = decodeTokens(m, codes, copies);
+      let changed = 0;
+      lists.forEach((list, i) => {
+        const ref = baseLists[Math.floor(i / job.resamples)]!;
+        const set = new Set(list);
+        for (const t of set) if (!ref.has(t)) changed++;
+        for (const t of ref) if (!set.has(t)) changed++;
+      });
+      result[source].push(changed / copies);
+      result.decodes += copies;
+    }
+    post({ type: 'progress', jobId, progress: { kind: 'stage', stage: 'sensitivity', done: d + 1, total: D } });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return result;
 }
 
 function fault(job: { fault: 'throw' | 'exit' | 'hang' }): never {

@@ -15,12 +15,13 @@ import {
   type NeighbourEntry,
   type NeighboursResult,
   type ProductPage,
+  type SensitivityReport,
   type WhitespaceResult,
   parseApiArgs,
 } from '../../shared/contract';
 import type { CatalogSummary, IngredientRecord, ModelRecord, ProductDetail } from '../../shared/domain';
 import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
-import type { DecodeResult, EncodeResult, PredictResult, TrainResult } from '../compute/protocol';
+import type { DecodeResult, EncodeResult, PredictResult, SensitivityResult, TrainResult } from '../compute/protocol';
 import { interpolationPath } from '../../shared/ml/interpolate';
 import { getActiveModel, getModel, getProductCodes, insertModel, listModels, setActiveModel, type ProductCodes, type StoredModel } from '../db/queries/models';
 import { distancesFrom, kdeLogDensity, latentStatistics, projectPca, scottBandwidth, whiten, type LatentStatistics } from '../../shared/ml/latent';
@@ -448,6 +449,37 @@ export class FormulatorService implements Api {
       method,
       steps: path.map((p, i) => ({ t: p.t, code: p.code, ingredients: decoded.lists[i]!.ingredients, benefits: predicted.benefits[i]! })),
     };
+  }
+
+  /**
+   * Seed 000's sensitivity analysis in the compute process, with each dimension's correlations
+   * to all others (the data behind the seed's correlation-vs-sensitivity boxplot).
+   */
+  async sensitivity(args?: ApiArgs['sensitivity'], hooks: RunOptions = {}): Promise<SensitivityReport> {
+    const { baseCount, resamples, seed } = parseApiArgs('sensitivity', args);
+    const model = this.requireActiveModel();
+    const space = this.latentSpace();
+    const D = space.codes.latentDim;
+    const started = performance.now();
+    let result: SensitivityResult;
+    try {
+      result = await this.compute.run<SensitivityResult>(
+        { kind: 'sensitivity', modelPath: join(this.modelsDir, model.folder), manifestSha256: model.manifestSha256, catalogCodes: space.codes.codes, latentDim: D, baseCount, resamples, seed },
+        hooks,
+      );
+    } catch (error) {
+      throw asApiFailure(error);
+    }
+    const cov = space.stats.covariance;
+    const correlation = (i: number, j: number) => cov[i * D + j]! / Math.sqrt(cov[i * D + i]! * cov[j * D + j]! || 1);
+    const dimensions = Array.from({ length: D }, (_, d) => ({
+      dimension: d,
+      variance: space.stats.variance[d]!,
+      sensitivityNormal: result.normal[d]!,
+      sensitivityEmpirical: result.empirical[d]!,
+      correlations: Array.from({ length: D }, (_, j) => j).filter((j) => j !== d).map((j) => correlation(d, j)),
+    })).sort((a, b) => b.sensitivityNormal - a.sensitivityNormal || a.dimension - b.dimension);
+    return { modelId: model.id, baseCount, resamples, seed, decodes: result.decodes, elapsedMs: Math.round(performance.now() - started), dimensions };
   }
 
   private latentSpace(): NonNullable<FormulatorService['space']> {

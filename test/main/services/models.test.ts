@@ -103,6 +103,22 @@ describe('models through the service', () => {
     await expect(service.interpolate({ fromProductId: 1, toProductId: 99_999 })).rejects.toMatchObject({ code: 'not-found' });
   });
 
+  it('measures the sensitivity of each dimension with progress, and its correlations to the others', async () => {
+    const stages: number[] = [];
+    const report = await service.sensitivity({ baseCount: 5, resamples: 2, seed: 3 }, { onStage: (p) => stages.push(p.done) });
+    expect(stages).toEqual(Array.from({ length: 32 }, (_, i) => i + 1));
+    expect(report.dimensions).toHaveLength(32);
+    expect(report.decodes).toBe(5 + 32 * 2 * 5 * 2);
+    const s = report.dimensions.map((d) => d.sensitivityNormal);
+    expect([...s].sort((a, b) => b - a)).toEqual(s);
+    for (const d of report.dimensions) {
+      expect(d.correlations).toHaveLength(31);
+      expect(d.correlations.every((r) => r >= -1 - 1e-9 && r <= 1 + 1e-9)).toBe(true);
+    }
+    const again = await service.sensitivity({ baseCount: 5, resamples: 2, seed: 3 });
+    expect(again.dimensions.map((d) => d.sensitivityNormal)).toEqual(s);
+  });
+
   it('keeps the previous model active when asked to activate a corrupted one', async () => {
     const second = await service.trainModel({ preset: 'quick', seed: 8, activate: false });
     expect(second.active).toBe(false);
