@@ -1,0 +1,200 @@
+/**
+ * Checks of a generated ingredient list, each with reasons a chemist can read: ordering
+ * plausibility (learned pairwise precedence plus the 1 % rule of the knowledge base), novelty
+ * against the catalog, and structural rules (preservation, emulsification, length).
+ * Lists are arrays of integer ids (vocabulary tokens); facts come from the knowledge base.
+ */
+
+export interface IngredientFacts {
+  name: string;
+  functions: readonly string[];
+  concentration: 'above-1' | 'below-1' | null;
+}
+
+/** How often each ingredient precedes each other one in the catalog (sparse, by pair key). */
+export class PrecedenceTable {
+  private readonly before = new Map<number, number>();
+
+  constructor(
+    lists: readonly (readonly number[])[],
+    private readonly size: number,
+  ) {
+    for (const list of lists) {
+      for (let i = 0; i < list.length; i++) {
+        for (let j = i + 1; j < list.length; j++) {
+          const key = list[i]! * size + list[j]!;
+          this.before.set(key, (this.before.get(key) ?? 0) + 1);
+        }
+      }
+    }
+  }
+
+  /** Smoothed probability that `a` is listed before `b`: (n(a<b) + 1) / (n(a<b) + n(b<a) + 2). */
+  probability(a: number, b: number): number {
+    const ab = this.before.get(a * this.size + b) ?? 0;
+    const ba = this.before.get(b * this.size + a) ?? 0;
+    return (ab + 1) / (ab + ba + 2);
+  }
+
+  /** Count of catalog lists that put `a` before `b` and the reverse. */
+  counts(a: number, b: number): [number, number] {
+    return [this.before.get(a * this.size + b) ?? 0, this.before.get(b * this.size + a) ?? 0];
+  }
+}
+
+export interface PlausibilityResult {
+  /** Mean over all ordered pairs of the catalog probability of that order, in [0, 1]. */
+  score: number;
+  reasons: string[];
+}
+
+/**
+ * Ordering plausibility: the mean, over every pair in the list, of how often the catalog puts
+ * them in this order; the worst-supported pairs and any 1 % rule breaks become reasons.
+ */
+export function orderingPlausibility(list: readonly number[], table: PrecedenceTable, facts: (id: number) => IngredientFacts | undefined): PlausibilityResult {
+  let sum = 0;
+  let pairs = 0;
+  const doubtful: { p: number; a: number; b: number }[] = [];
+  for (let i = 0; i < list.length; i++) {
+    for (let j = i + 1; j < list.length; j++) {
+      const p = table.probability(list[i]!, list[j]!);
+      sum += p;
+      pairs++;
+      const [ab, ba] = table.counts(list[i]!, list[j]!);
+      if (ba >= 3 && ab === 0) doubtful.push({ p, a: list[i]!, b: list[j]! });
+    }
+  }
+  const reasons: string[] = [];
+  doubtful
+    .sort((x, y) => x.p - y.p)
+    .slice(0, 3)
+    .forEach(({ a, b }) => {
+      const [, ba] = table.counts(a, b);
+      reasons.push(`${facts(a)?.name ?? a} is placed before ${facts(b)?.name ?? b}, but ${ba} catalog products list it after`);
+    });
+  // The 1 % rule: ingredients usually used below 1 % should not precede ones usually above it.
+  const lastAbove = list.map((id) => facts(id)?.concentration).lastIndexOf('above-1');
+  const earlyTrace = list.slice(0, Math.max(0, lastAbove)).find((id) => facts(id)?.concentration === 'below-1');
+  if (earlyTrace !== undefined) {
+    reasons.push(`${facts(earlyTrace)?.name} (usually below 1 %) comes before ${facts(list[lastAbove]!)?.name} (usually above 1 %)`);
+  }
+  const first = list[0] !== undefined ? facts(list[0]) : undefined;
+  const hasWater = list.some((id) => /^water$/i.test(facts(id)?.name ?? ''));
+  if (hasWater && first && !/^water$/i.test(first.name) && !first.functions.includes('solvent') && first.concentration !== 'above-1') {
+    reasons.push(`an aqueous list that does not start with water or another base (${first.name} first)`);
+  }
+  const penalty = (earlyTrace !== undefined ? 0.1 : 0) + (reasons.some((r) => r.startsWith('an aqueous')) ? 0.1 : 0);
+  return { score: Math.max(0, (pairs ? sum / pairs : 1) - penalty), reasons };
+}
+
+export interface StructureResult {
+  ok: boolean;
+  reasons: string[];
+}
+
+/** Structural rules: preservation when water is present, an emulsifier when oils meet water, length. */
+export function structuralChecks(list: readonly number[], facts: (id: number) => IngredientFacts | undefined, lengthRange: [number, number]): StructureResult {
+  const reasons: string[] = [];
+  const has = (fn: string) => list.some((id) => facts(id)?.functions.includes(fn));
+  const hasWater = list.some((id) => /^water$/i.test(facts(id)?.name ?? ''));
+  if (hasWater && !has('preservative')) reasons.push('contains water but no preservative');
+  const oily = list.some((id) => {
+    const f = facts(id);
+    return !!f && (f.functions.includes('occlusive') || (f.functions.includes('emollient') && !f.functions.includes('humectant')));
+  });
+  if (hasWater && oily && !has('emulsifier') && !has('surfactant')) reasons.push('oils and water without an emulsifier');
+  if (list.length < lengthRange[0]) reasons.push(`only ${list.length} ingredients (catalog lists have at least ${lengthRange[0]})`);
+  if (list.length > lengthRange[1]) reasons.push(`${list.length} ingredients (catalog lists have at most ${lengthRange[1]})`);
+  return { ok: reasons.length === 0, reasons };
+}
+
+/** Finds, for a list, the catalog list with the highest Jaccard (inverted index on ids). */
+export class NoveltyIndex {
+  private readonly postings = new Map<number, number[]>();
+  private readonly sizes: number[];
+
+  constructor(private readonly lists: readonly (readonly number[])[]) {
+    this.sizes = lists.map((l) => new Set(l).size);
+    lists.forEach((list, row) => {
+      for (const id of new Set(list)) {
+        const p = this.postings.get(id);
+        if (p) p.push(row);
+        else this.postings.set(id, [row]);
+      }
+    });
+  }
+
+  /** The nearest catalog list by Jaccard: its row and the similarity (novelty = 1 − similarity). */
+  nearest(list: readonly number[]): { row: number; jaccard: number } {
+    const shared = new Map<number, number>();
+    const set = new Set(list);
+    for (const id of set) for (const row of this.postings.get(id) ?? []) shared.set(row, (shared.get(row) ?? 0) + 1);
+    let best = { row: -1, jaccard: 0 };
+    for (const [row, s] of shared) {
+      const j = s / (set.size + this.sizes[row]! - s);
+      if (j > best.jaccard || (j === best.jaccard && row < best.row)) best = { row, jaccard: j };
+    }
+    return best;
+  }
+}
+
+/**
+ * Distance between two ingredient-frequency distributions (how often each id occurs across a
+ * set of lists): Jensen–Shannon divergence in bits, 0 for identical, 1 for disjoint.
+ */
+export function frequencyDivergence(a: readonly (readonly number[])[], b: readonly (readonly number[])[]): number {
+  const freq = (lists: readonly (readonly number[])[]) => {
+    const m = new Map<number, number>();
+    let total = 0;
+    for (const l of lists) {
+      for (const id of l) m.set(id, (m.get(id) ?? 0) + 1);
+      total += l.length;
+    }
+    return { m, total: Math.max(1, total) };
+  };
+  const fa = freq(a);
+  const fb = freq(b);
+  let js = 0;
+  for (const id of new Set([...fa.m.keys(), ...fb.m.keys()])) {
+    const p = (fa.m.get(id) ?? 0) / fa.total;
+    const q = (fb.m.get(id) ?? 0) / fb.total;
+    const mid = (p + q) / 2;
+    if (p > 0) js += 0.5 * p * Math.log2(p / mid);
+    if (q > 0) js += 0.5 * q * Math.log2(q / mid);
+  }
+  return js;
+}
+
+/** Mean pairwise Jaccard distance over (up to `maxPairs` seeded-sampled) pairs of lists. */
+export function internalDiversity(lists: readonly (readonly number[])[], maxPairs: number, random: () => number): number {
+  const n = lists.length;
+  if (n < 2) return 0;
+  const sets = lists.map((l) => new Set(l));
+  const distance = (i: number, j: number) => {
+    let s = 0;
+    for (const x of sets[i]!) if (sets[j]!.has(x)) s++;
+    const u = sets[i]!.size + sets[j]!.size - s;
+    return u === 0 ? 0 : 1 - s / u;
+  };
+  const all = (n * (n - 1)) / 2;
+  let sum = 0;
+  let count = 0;
+  if (all <= maxPairs) {
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        sum += distance(i, j);
+        count++;
+      }
+    }
+  } else {
+    while (count < maxPairs) {
+      const i = Math.floor(random() * n);
+      const j = Math.floor(random() * n);
+      if (i === j) continue;
+      sum += distance(i, j);
+      count++;
+    }
+  }
+  return sum / count;
+}

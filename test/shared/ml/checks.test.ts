@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { NoveltyIndex, PrecedenceTable, frequencyDivergence, internalDiversity, orderingPlausibility, structuralChecks, type IngredientFacts } from '../../../src/shared/ml/checks';
+import { seededRandom } from '../../../src/shared/ml/random';
+
+// 0 water, 1 glycerin, 2 phenoxyethanol, 3 squalane, 4 cetearyl alcohol (emulsifier), 5 fragrance
+const FACTS: IngredientFacts[] = [
+  { name: 'Water', functions: ['solvent'], concentration: 'above-1' },
+  { name: 'Glycerin', functions: ['humectant'], concentration: 'above-1' },
+  { name: 'Phenoxyethanol', functions: ['preservative'], concentration: 'below-1' },
+  { name: 'Squalane', functions: ['emollient'], concentration: 'above-1' },
+  { name: 'Cetearyl Alcohol', functions: ['emulsifier', 'thickener'], concentration: 'above-1' },
+  { name: 'Parfum', functions: ['fragrance'], concentration: 'below-1' },
+];
+const facts = (id: number) => FACTS[id];
+const catalog = [
+  [0, 1, 3, 4, 2, 5],
+  [0, 1, 4, 2],
+  [0, 3, 1, 4, 2, 5],
+  [0, 1, 2, 5],
+];
+
+describe('generation checks', () => {
+  const table = new PrecedenceTable(catalog, 6);
+
+  it('smooths pairwise precedence from the catalog', () => {
+    // Glycerin before phenoxyethanol in all 4 lists: (4 + 1) / (4 + 0 + 2).
+    expect(table.probability(1, 2)).toBeCloseTo(5 / 6, 12);
+    expect(table.probability(2, 1)).toBeCloseTo(1 / 6, 12);
+    expect(table.probability(3, 1)).toBeCloseTo(2 / 4, 12); // squalane before glycerin once, after once
+  });
+
+  it('scores a catalog-like order above a reversed one and explains the reversal', () => {
+    const good = orderingPlausibility([0, 1, 4, 2, 5], table, facts);
+    const bad = orderingPlausibility([5, 2, 4, 1, 0], table, facts);
+    expect(good.score).toBeGreaterThan(0.75);
+    expect(bad.score).toBeLessThan(0.3);
+    expect(good.reasons).toEqual([]);
+    expect(bad.reasons).toContain('Parfum (usually below 1 %) comes before Water (usually above 1 %)');
+    expect(bad.reasons).toContain('Phenoxyethanol is placed before Glycerin, but 4 catalog products list it after');
+    expect(bad.reasons).toContain('an aqueous list that does not start with water or another base (Parfum first)');
+  });
+
+  it('checks preservation, emulsification and length', () => {
+    expect(structuralChecks([0, 1, 3, 4, 2], facts, [3, 10])).toEqual({ ok: true, reasons: [] });
+    expect(structuralChecks([0, 1, 3], facts, [2, 10]).reasons).toEqual(['contains water but no preservative', 'oils and water without an emulsifier']);
+    expect(structuralChecks([0, 2], facts, [3, 4]).reasons).toEqual(['only 2 ingredients (catalog lists have at least 3)']);
+  });
+
+  it('finds the most similar catalog list for novelty', () => {
+    const index = new NoveltyIndex(catalog);
+    expect(index.nearest([0, 1, 4, 2])).toEqual({ row: 1, jaccard: 1 });
+    expect(index.nearest([0, 1, 2]).jaccard).toBeCloseTo(3 / 4, 12);
+    expect(index.nearest([9, 8])).toEqual({ row: -1, jaccard: 0 });
+  });
+
+  it('measures distribution divergence and internal diversity', () => {
+    expect(frequencyDivergence(catalog, catalog)).toBeCloseTo(0, 12);
+    expect(frequencyDivergence([[1, 2]], [[3, 4]])).toBeCloseTo(1, 12);
+    expect(internalDiversity([[1, 2], [1, 2]], 10, seededRandom(1))).toBe(0);
+    expect(internalDiversity([[1, 2], [3, 4], [1, 3]], 10, seededRandom(1))).toBeCloseTo((1 + 2 / 3 + 2 / 3) / 3, 12);
+  });
+});
