@@ -24,6 +24,7 @@ export const API_METHODS = [
   'latentMap',
   'interpolate',
   'sensitivity',
+  'generate',
 ] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

@@ -123,6 +123,21 @@ export const apiSchemas = {
     })
     .strict()
     .default({ baseCount: 40, resamples: 8, seed: 1 }),
+  generate: z
+    .object({
+      n: z.number().int().min(1).max(200_000).default(10_000),
+      k: z.number().int().min(1).max(20_000).default(1_000),
+      temperature: z.number().positive().max(5).default(1),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+      centreProductId: z.number().int().positive().optional(),
+      densityFloorQuantile: z.number().min(0).max(0.99).default(0.05),
+      minNovelty: z.number().min(0).max(1).default(0.3),
+      minPlausibility: z.number().min(0).max(1).default(0.5),
+      benefitThresholds: z.record(z.string().max(200), z.number().finite()).default({}),
+      shortlist: z.number().int().min(1).max(1000).default(50),
+    })
+    .strict()
+    .refine((a) => a.n >= a.k, { message: 'N (samples) must be at least K (candidates to decode)', path: ['n'] }),
   latentMap: z.object({ components: z.tuple([z.number().int().min(0).max(1023), z.number().int().min(0).max(1023)]).default([0, 1]) }).strict().default({ components: [0, 1] }),
 } satisfies Record<ApiMethod, z.ZodType>;
 
@@ -277,6 +292,43 @@ export interface SensitivityReport {
   }[];
 }
 
+export interface GeneratedCandidateView {
+  rank: number;
+  ingredients: string[];
+  passed: boolean;
+  score: number;
+  novelty: number;
+  plausibility: number;
+  logDensity: number;
+  benefits: Record<string, number>;
+  nearestProduct: { id: number; name: string } | null;
+  reasons: string[];
+}
+
+export interface GenerateReport {
+  runId: number;
+  modelId: number;
+  backend: string;
+  params: Record<string, unknown>;
+  timingsMs: Record<string, number>;
+  totalMs: number;
+  densityFloor: number;
+  counts: { sampled: number; aboveFloor: number; decoded: number; passed: number };
+  quality: {
+    validLists: number;
+    passedAllChecks: number;
+    uniqueness: number;
+    meanNovelty: number;
+    medianNovelty: number;
+    medianPlausibility: number;
+    catalogMedianPlausibility: number;
+    internalDiversity: number;
+    frequencyDivergence: number;
+  };
+  /** The best candidates that passed every check, best first. */
+  shortlist: GeneratedCandidateView[];
+}
+
 /** The contract every implementation (services, IPC proxy, HTTP proxy) fulfils. */
 export interface Api {
   getStatus(): Promise<AppStatus>;
@@ -300,6 +352,7 @@ export interface Api {
   latentMap(args?: ApiArgs['latentMap']): Promise<LatentMap>;
   interpolate(args: ApiArgs['interpolate']): Promise<InterpolationResult>;
   sensitivity(args?: ApiArgs['sensitivity']): Promise<SensitivityReport>;
+  generate(args?: ApiArgs['generate']): Promise<GenerateReport>;
 }
 
 /** Error with a stable code that crosses the API boundary intact. */

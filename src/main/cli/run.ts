@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { toCsv } from '../../shared/csv-write';
 import { ApiFailure, type ColumnMapping, type ImportReport, type NeighboursResult } from '../../shared/contract';
 import type { ModelRecord, ProductDetail } from '../../shared/domain';
 import { NewerDatabaseError } from '../db/connection';
@@ -40,6 +42,9 @@ Commands:
   whitespace [--k N]                  latent density: bandwidth and the sparsest (outlier) products
   interpolate --from ID --to ID [--steps N] [--method linear|slerp]   decoded lists between two products
   sensitivity [--k N] [--seed N]      ingredients changed per latent dimension (N = base codes, default 40)
+  generate [--n 10000] [--top 1000] [--temperature T] [--seed N] [--centre PRODUCT]
+           [--min-novelty X] [--min-plausibility X] [--benefit NAME=MIN]... [--shortlist N] [--out FILE.csv]
+                                      sample, decode and filter new candidates; --out writes the shortlist
 
 Options:
   --db PATH     database file (default: ${defaultDatabasePath()})
@@ -84,6 +89,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         to: { type: 'string' },
         steps: { type: 'string' },
         method: { type: 'string' },
+        n: { type: 'string' },
+        top: { type: 'string' },
+        temperature: { type: 'string' },
+        centre: { type: 'string' },
+        'min-novelty': { type: 'string' },
+        'min-plausibility': { type: 'string' },
+        shortlist: { type: 'string' },
+        out: { type: 'string' },
         'no-activate': { type: 'boolean', default: false },
       },
     });
@@ -103,7 +116,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   const print = (value: unknown, human: () => string): void => io.out(opt.json ? JSON.stringify(value, null, 2) : human());
 
-  const known = ['status', 'import', 'catalog', 'ingredients', 'train', 'models', 'encode', 'decode', 'backend', 'neighbours', 'whitespace', 'interpolate', 'sensitivity'];
+  const known = ['status', 'import', 'catalog', 'ingredients', 'train', 'models', 'encode', 'decode', 'backend', 'neighbours', 'whitespace', 'interpolate', 'sensitivity', 'generate'];
   if (!known.includes(command)) return usage(`unknown command "${command}"`);
 
   let service: FormulatorService | null = null;
@@ -336,6 +349,51 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         ].join('\n'));
         return 0;
       }
+      case 'generate': {
+        const num = (v: string | undefined, name: string): number | undefined => {
+          if (v === undefined) return undefined;
+          const x = Number(v);
+          if (!Number.isFinite(x)) throw new UsageError(`${name} must be a number, not "${v}"`);
+          return x;
+        };
+        const thresholds: Record<string, number> = {};
+        for (const b of opt.benefit ?? []) {
+          const [name, min] = b.split('=');
+          if (!name || min === undefined || !Number.isFinite(Number(min))) return usage(`--benefit takes NAME=MIN, e.g. hydration=0.5 (got "${b}")`);
+          thresholds[name] = Number(min);
+        }
+        let args;
+        try {
+          args = {
+            n: num(opt.n, '--n'), k: num(opt.top, '--top'), temperature: num(opt.temperature, '--temperature'), seed: num(opt.seed, '--seed'),
+            centreProductId: num(opt.centre, '--centre'), minNovelty: num(opt['min-novelty'], '--min-novelty'),
+            minPlausibility: num(opt['min-plausibility'], '--min-plausibility'), shortlist: num(opt.shortlist, '--shortlist'), benefitThresholds: thresholds,
+          };
+        } catch (error) {
+          if (error instanceof UsageError) return usage(error.message);
+          throw error;
+        }
+        const report = await service.generate(args);
+        if (opt.out) {
+          const benefitNames = [...new Set(report.shortlist.flatMap((c) => Object.keys(c.benefits)))].sort();
+          const rows = [
+            ['rank', 'ingredients', 'score', 'novelty', 'ordering_plausibility', ...benefitNames.map((b) => `predicted_${b}`), 'nearest_catalog_product', 'notes', 'run', 'model', 'seed'],
+            ...report.shortlist.map((c) => [c.rank, c.ingredients.join(', '), c.score.toFixed(3), c.novelty.toFixed(3), c.plausibility.toFixed(3), ...benefitNames.map((b) => c.benefits[b]?.toFixed(3) ?? ''), c.nearestProduct?.name ?? '', c.reasons.join('; '), report.runId, report.modelId, String(report.params.seed)]),
+          ];
+          writeFileSync(opt.out, toCsv(rows));
+        }
+        print(report, () => {
+          const q = report.quality;
+          return [
+            `run ${report.runId}: ${report.counts.sampled} sampled → ${report.counts.aboveFloor} above the density floor → ${report.counts.decoded} decoded → ${report.counts.passed} passed every check (${report.backend} backend)`,
+            `time per stage (ms): ${Object.entries(report.timingsMs).map(([k, v]) => `${k} ${v}`).join(', ')}; total ${report.totalMs} ms`,
+            `quality: valid lists ${(q.validLists * 100).toFixed(1)} %, passed ${(q.passedAllChecks * 100).toFixed(1)} %, unique ${(q.uniqueness * 100).toFixed(1)} %, novelty median ${q.medianNovelty.toFixed(2)}, ordering plausibility median ${q.medianPlausibility.toFixed(2)} (catalog ${q.catalogMedianPlausibility.toFixed(2)}), internal diversity ${q.internalDiversity.toFixed(2)}, frequency divergence ${q.frequencyDivergence.toFixed(3)} bits`,
+            ...report.shortlist.slice(0, 10).map((c) => `\n#${c.rank}  score ${c.score.toFixed(2)}  novelty ${c.novelty.toFixed(2)}  plausibility ${c.plausibility.toFixed(2)}  nearest: ${c.nearestProduct?.name ?? '—'}\n  ${c.ingredients.join(', ')}${c.reasons.length ? `\n  notes: ${c.reasons.join('; ')}` : ''}`),
+            opt.out ? `\nshortlist of ${report.shortlist.length} written to ${opt.out}` : '',
+          ].filter(Boolean).join('\n');
+        });
+        return 0;
+      }
       case 'backend': {
         const backend = await service.compute.start();
         print(backend, () => `${backend.name} (tfjs-core ${backend.version})${backend.fallbacks.length ? `\nnot used: ${backend.fallbacks.join('; ')}` : ''}`);
@@ -353,6 +411,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     service?.close();
   }
 }
+
+class UsageError extends Error {}
 
 /** "name=Product,ingredients=INCI,benefits=Dry|Oily" or a JSON object. */
 export function parseMappingSpec(spec: string): ColumnMapping {

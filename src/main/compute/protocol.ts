@@ -1,3 +1,5 @@
+import type { IngredientFacts } from '../../shared/ml/checks';
+import type { GenerateOutcome, GenerateParams } from '../generate/job';
 import type { BackendInfo } from '../ml/backend';
 import type { ModelConfig } from '../ml/config';
 import type { TrainingData } from '../ml/dataset';
@@ -59,13 +61,27 @@ export interface SensitivityJob {
   seed: number;
 }
 
+/** The generate-and-filter job (see src/main/generate/job.ts). */
+export interface GenerateJob {
+  kind: 'generate';
+  modelPath: string;
+  manifestSha256: string;
+  catalogCodes: Float32Array;
+  latentDim: number;
+  /** Ingredient-id lists of the same products, in the same order. */
+  catalogLists: number[][];
+  /** Knowledge-base facts by ingredient id. */
+  facts: [number, IngredientFacts][];
+  params: GenerateParams;
+}
+
 /** For tests of crash handling: the worker throws, aborts or runs out of memory on purpose. */
 export interface FaultJob {
   kind: 'fault';
   fault: 'throw' | 'exit' | 'hang';
 }
 
-export type ComputeJob = TrainJob | EncodeJob | DecodeJob | PredictJob | SensitivityJob | FaultJob;
+export type ComputeJob = TrainJob | EncodeJob | DecodeJob | PredictJob | SensitivityJob | GenerateJob | FaultJob;
 
 /** Progress of a job that is not training: which stage, how far. */
 export interface StageProgress {
@@ -125,6 +141,6 @@ export interface SensitivityResult {
 export type ComputeEvent =
   | { type: 'ready'; backend: BackendInfo; pid: number }
   | { type: 'progress'; jobId: string; progress: TrainProgress | StageProgress }
-  | { type: 'done'; jobId: string; result: TrainResult | EncodeResult | DecodeResult | PredictResult | SensitivityResult }
+  | { type: 'done'; jobId: string; result: TrainResult | EncodeResult | DecodeResult | PredictResult | SensitivityResult | GenerateOutcome }
   | { type: 'failed'; jobId: string; error: { code: string; message: string } }
   | { type: 'cancelled'; jobId: string };

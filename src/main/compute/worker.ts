@@ -7,6 +7,7 @@ import { ModelFileError, loadModel, saveModel } from '../ml/store';
 import { TrainingCancelled, trainJointVae, trainabilityProblem } from '../ml/train';
 import { VocabularyIndex } from '../ml/vocab';
 import type { BenefitSpec } from '../ml/train';
+import { GenerationCancelled, runGeneration, type GenerateOutcome } from '../generate/job';
 import { normalGenerator } from '../../shared/ml/linalg';
 import { seededRandom } from '../../shared/ml/random';
 import type {
@@ -17,6 +18,7 @@ import type {
   DecodeResult,
   EncodeJob,
   EncodeResult,
+  GenerateJob,
   PredictJob,
   PredictResult,
   SensitivityJob,
@@ -78,10 +80,12 @@ async function runJob(jobId: string, job: ComputeJob): Promise<void> {
               ? await predict(job)
               : job.kind === 'sensitivity'
                 ? await sensitivity(jobId, job)
-                : fault(job);
+                : job.kind === 'generate'
+                  ? await generate(jobId, job)
+                  : fault(job);
     post({ type: 'done', jobId, result });
   } catch (error) {
-    if (error instanceof TrainingCancelled) post({ type: 'cancelled', jobId });
+    if (error instanceof TrainingCancelled || error instanceof GenerationCancelled) post({ type: 'cancelled', jobId });
     else {
       const code = error instanceof ModelFileError ? 'model-file' : (error as { code?: string }).code === 'untrainable' ? 'untrainable' : 'compute-failed';
       post({ type: 'failed', jobId, error: { code, message: (error as Error)?.message ?? String(error) } });
@@ -187,21 +191,25 @@ async function predict(job: PredictJob): Promise<PredictResult> {
   const m = await loaded(job.modelPath, job.manifestSha256);
   const D = m.model.shape.latent;
   for (const c of job.codes) if (c.length !== D) throw new Error(`a latent code has ${c.length} values; this model has ${D} dimensions`);
-  const z = tf.tensor2d(job.codes.flat(), [job.codes.length, D]);
+  return { benefits: predictCodes(m, job.codes) };
+}
+
+/** Benefit-head outputs in the benefits' own terms: probability for flags, original units for scores. */
+function predictCodes(m: Awaited<ReturnType<typeof loaded>>, codes: number[][]): Record<string, number>[] {
+  const D = m.model.shape.latent;
+  const z = tf.tensor2d(codes.flat(), [codes.length, D]);
   const out = m.model.predictBenefits(z);
   const values = out.dataSync();
   tf.dispose([z, out]);
   const B = Math.max(1, m.benefits.length);
-  return {
-    benefits: job.codes.map((_, i) =>
-      Object.fromEntries(
-        m.benefits.map((spec, b) => {
-          const raw = values[i * B + b]!;
-          return [spec.name, spec.kind === 'flag' ? 1 / (1 + Math.exp(-raw)) : raw * spec.std + spec.mean];
-        }),
-      ),
+  return codes.map((_, i) =>
+    Object.fromEntries(
+      m.benefits.map((spec, b) => {
+        const raw = values[i * B + b]!;
+        return [spec.name, spec.kind === 'flag' ? 1 / (1 + Math.exp(-raw)) : raw * spec.std + spec.mean];
+      }),
     ),
-  };
+  );
 }
 
 /** Decodes codes (rows × D) in batches to token lists. */
@@ -260,6 +268,22 @@ async function sensitivity(jobId: string, job: SensitivityJob): Promise<Sensitiv
     await new Promise((resolve) => setImmediate(resolve));
   }
   return result;
+}
+
+async function generate(jobId: string, job: GenerateJob): Promise<GenerateOutcome> {
+  const m = await loaded(job.modelPath, job.manifestSha256);
+  if (job.latentDim !== m.model.shape.latent) throw new Error(`catalog codes have ${job.latentDim} dimensions; this model has ${m.model.shape.latent}`);
+  const predictions = (codes: Float32Array, count: number) => predictCodes(m, Array.from({ length: count }, (_, i) => Array.from(codes.subarray(i * job.latentDim, (i + 1) * job.latentDim))));
+  return runGeneration({
+    params: job.params,
+    catalogCodes: job.catalogCodes,
+    latentDim: job.latentDim,
+    catalogLists: job.catalogLists,
+    facts: new Map(job.facts),
+    decode: (codes, count) => decodeTokens(m, codes, count).map((list) => list.map((t) => m.index.ingredientIdOf(t)!)),
+    predict: predictions,
+    isCancelled: () => cancelled.has(jobId),
+  });
 }
 
 function fault(job: { fault: 'throw' | 'exit' | 'hang' }): never {

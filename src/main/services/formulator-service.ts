@@ -14,6 +14,7 @@ import {
   type LatentMap,
   type NeighbourEntry,
   type NeighboursResult,
+  type GenerateReport,
   type ProductPage,
   type SensitivityReport,
   type WhitespaceResult,
@@ -22,6 +23,8 @@ import {
 import type { CatalogSummary, IngredientRecord, ModelRecord, ProductDetail } from '../../shared/domain';
 import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
 import type { DecodeResult, EncodeResult, PredictResult, SensitivityResult, TrainResult } from '../compute/protocol';
+import type { GenerateOutcome } from '../generate/job';
+import type { IngredientFacts } from '../../shared/ml/checks';
 import { interpolationPath } from '../../shared/ml/interpolate';
 import { getActiveModel, getModel, getProductCodes, insertModel, listModels, setActiveModel, type ProductCodes, type StoredModel } from '../db/queries/models';
 import { distancesFrom, kdeLogDensity, latentStatistics, projectPca, scottBandwidth, whiten, type LatentStatistics } from '../../shared/ml/latent';
@@ -480,6 +483,106 @@ export class FormulatorService implements Api {
       correlations: Array.from({ length: D }, (_, j) => j).filter((j) => j !== d).map((j) => correlation(d, j)),
     })).sort((a, b) => b.sensitivityNormal - a.sensitivityNormal || a.dimension - b.dimension);
     return { modelId: model.id, baseCount, resamples, seed, decodes: result.decodes, elapsedMs: Math.round(performance.now() - started), dimensions };
+  }
+
+  /**
+   * Seed 000's generate-and-filter job on the active model, in the compute process; the run
+   * and every decoded candidate are stored with full provenance in one transaction (a
+   * cancelled or failed run stores nothing).
+   */
+  async generate(args?: ApiArgs['generate'], hooks: RunOptions = {}): Promise<GenerateReport> {
+    const params = parseApiArgs('generate', args);
+    const model = this.requireActiveModel();
+    const space = this.latentSpace();
+    const D = space.codes.latentDim;
+    let centre: number[] | null = null;
+    if (params.centreProductId !== undefined) {
+      const row = space.codes.productIds.indexOf(params.centreProductId);
+      if (row < 0) throw new ApiFailure('not-found', `product ${params.centreProductId} has no code under the active model (not in the catalog it was trained on)`);
+      centre = Array.from(space.codes.codes.subarray(row * D, (row + 1) * D));
+    }
+    const lists = this.productLists();
+    const catalogLists = space.codes.productIds.map((id) => lists.get(id) ?? []);
+    const ids = [...new Set(catalogLists.flat())];
+    const facts: [number, IngredientFacts][] = getIngredientRecords(this.db, ids).map((r) => [r.id, { name: r.inci, functions: r.functions, concentration: r.concentration }]);
+    const started = performance.now();
+    let outcome: GenerateOutcome;
+    try {
+      outcome = await this.compute.run<GenerateOutcome>(
+        {
+          kind: 'generate',
+          modelPath: join(this.modelsDir, model.folder),
+          manifestSha256: model.manifestSha256,
+          catalogCodes: space.codes.codes,
+          latentDim: D,
+          catalogLists,
+          facts,
+          params: {
+            n: params.n,
+            k: params.k,
+            temperature: params.temperature,
+            seed: params.seed,
+            centre,
+            densityFloorQuantile: params.densityFloorQuantile,
+            minNovelty: params.minNovelty,
+            minPlausibility: params.minPlausibility,
+            benefitThresholds: params.benefitThresholds,
+          },
+        },
+        hooks,
+      );
+    } catch (error) {
+      throw asApiFailure(error);
+    }
+    if (outcome.counts.aboveFloor === 0) throw new ApiFailure('empty-result', `no sample reached the density floor (quantile ${params.densityFloorQuantile}); lower the floor or raise the temperature`);
+    const totalMs = Math.round(performance.now() - started);
+    const names = new Map(getIngredientRecords(this.db, [...new Set(outcome.candidates.flatMap((c) => c.ingredientIds))]).map((r) => [r.id, r.inci]));
+    const productName = this.db.prepare(`SELECT name FROM products WHERE id = ?`);
+    const view = (c: GenerateOutcome['candidates'][number], rank: number) => {
+      const nearestId = c.nearestRow >= 0 ? space.codes.productIds[c.nearestRow]! : null;
+      return {
+        rank,
+        ingredients: c.ingredientIds.map((id) => names.get(id) ?? `#${id}`),
+        passed: c.passed,
+        score: c.score,
+        novelty: c.novelty,
+        plausibility: c.plausibility,
+        logDensity: c.logDensity,
+        benefits: c.benefits,
+        nearestProduct: nearestId === null ? null : { id: nearestId, name: (productName.get(nearestId) as { name: string } | undefined)?.name ?? '' },
+        reasons: c.reasons,
+      };
+    };
+    const backend = (await this.compute.start()).name;
+    const runId = await this.exclusive(() =>
+      this.db.transaction(() => {
+        const id = Number(
+          this.db
+            .prepare(`INSERT INTO generation_runs (model_id, created_at, backend, params, timings, counts, quality, density_floor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+            .run(model.id, new Date().toISOString(), backend, JSON.stringify(params), JSON.stringify({ ...outcome.timingsMs, totalMs }), JSON.stringify(outcome.counts), JSON.stringify(outcome.quality), outcome.densityFloor)
+            .lastInsertRowid,
+        );
+        const insert = this.db.prepare(`INSERT INTO generated_candidates (run_id, rank, passed, ingredients, code, scores, reasons) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+        outcome.candidates.forEach((c, i) => {
+          const code = Float32Array.from(c.code);
+          const v = view(c, i + 1);
+          insert.run(id, i + 1, c.passed ? 1 : 0, JSON.stringify(c.ingredientIds), Buffer.from(code.buffer), JSON.stringify({ score: c.score, novelty: c.novelty, plausibility: c.plausibility, logDensity: c.logDensity, benefits: c.benefits, nearestProductId: v.nearestProduct?.id ?? null }), JSON.stringify(c.reasons));
+        });
+        return id;
+      }).immediate(),
+    );
+    return {
+      runId,
+      modelId: model.id,
+      backend,
+      params: { ...params },
+      timingsMs: outcome.timingsMs,
+      totalMs,
+      densityFloor: outcome.densityFloor,
+      counts: outcome.counts,
+      quality: outcome.quality,
+      shortlist: outcome.candidates.filter((c) => c.passed).slice(0, params.shortlist).map((c, i) => view(c, i + 1)),
+    };
   }
 
   private latentSpace(): NonNullable<FormulatorService['space']> {

@@ -119,6 +119,31 @@ describe('models through the service', () => {
     expect(again.dimensions.map((d) => d.sensitivityNormal)).toEqual(s);
   });
 
+  it('generates, filters and ranks candidates, storing the run with its provenance', async () => {
+    await expect(service.generate({ n: 100, k: 200 })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('N (samples) must be at least K') });
+    const report = await service.generate({ n: 2000, k: 200, seed: 5, shortlist: 20 });
+    expect(report.counts).toMatchObject({ sampled: 2000, decoded: 200 });
+    expect(report.quality.validLists).toBe(1);
+    expect(Object.keys(report.timingsMs)).toEqual(['fit', 'sample', 'density', 'select', 'decode', 'check', 'quality']);
+    expect(report.shortlist.length).toBeGreaterThan(0);
+    const scores = report.shortlist.map((c) => c.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    for (const c of report.shortlist) {
+      expect(c.passed).toBe(true);
+      expect(c.novelty).toBeGreaterThanOrEqual(0.3);
+      expect(new Set(c.ingredients).size).toBe(c.ingredients.length);
+    }
+    const stored = service.db.prepare(`SELECT count(*) AS n, sum(passed) AS passed FROM generated_candidates WHERE run_id = ?`).get(report.runId) as { n: number; passed: number };
+    expect(stored).toEqual({ n: 200, passed: report.counts.passed });
+    const run = service.db.prepare(`SELECT params, timings, backend FROM generation_runs WHERE id = ?`).get(report.runId) as { params: string; timings: string; backend: string };
+    expect(JSON.parse(run.params)).toMatchObject({ n: 2000, k: 200, seed: 5 });
+    expect(run.backend).toBe('wasm');
+    const again = await service.generate({ n: 2000, k: 200, seed: 5, shortlist: 20 });
+    expect(again.shortlist.map((c) => c.ingredients)).toEqual(report.shortlist.map((c) => c.ingredients));
+    const strict = await service.generate({ n: 2000, k: 200, seed: 5, benefitThresholds: { hydration: 0.99 } });
+    expect(strict.counts.passed).toBeLessThan(report.counts.passed);
+  });
+
   it('keeps the previous model active when asked to activate a corrupted one', async () => {
     const second = await service.trainModel({ preset: 'quick', seed: 8, activate: false });
     expect(second.active).toBe(false);

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { updateToSchemaVersion1 } from './001-catalog';
 import { updateToSchemaVersion2 } from './002-models';
 import { updateToSchemaVersion3 } from './003-product-codes';
+import { updateToSchemaVersion4 } from './004-generation';
 
 /** One step per schema version, in order. A step runs inside its own transaction. */
 export interface Migration {
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'catalog', up: updateToSchemaVersion1 },
   { version: 2, name: 'models', up: updateToSchemaVersion2 },
   { version: 3, name: 'product codes', up: updateToSchemaVersion3 },
+  { version: 4, name: 'generation runs', up: updateToSchemaVersion4 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

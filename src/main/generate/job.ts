@@ -1,0 +1,246 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { NoveltyIndex, PrecedenceTable, frequencyDivergence, internalDiversity, orderingPlausibility, structuralChecks, type IngredientFacts } from '../../shared/ml/checks';
+import { latentStatistics, whiten } from '../../shared/ml/latent';
+import { normalGenerator } from '../../shared/ml/linalg';
+import { seededRandom } from '../../shared/ml/random';
+
+/**
+ * The generate-and-filter job of seed 000, run in the compute process: sample N codes from the
+ * multivariate normal fitted to the catalog's codes, keep the K most unique that stay above a
+ * density floor, decode them exactly, and check every candidate. Every stage is timed.
+ */
+
+export interface GenerateParams {
+  n: number;
+  k: number;
+  temperature: number;
+  seed: number;
+  /** Centre the distribution on this code (e.g. a product's) instead of the catalog mean. */
+  centre: number[] | null;
+  /** Samples whose density is below this quantile of the catalog's own densities are dropped. */
+  densityFloorQuantile: number;
+  /** Candidates whose nearest catalog product shares more than 1 − minNovelty (Jaccard) are rejected. */
+  minNovelty: number;
+  minPlausibility: number;
+  /** Predicted benefit (probability for flags, value for scores) each candidate must reach. */
+  benefitThresholds: Record<string, number>;
+}
+
+export interface GeneratedCandidate {
+  ingredientIds: number[];
+  code: number[];
+  logDensity: number;
+  novelty: number;
+  /** Row (in the catalog arrays passed in) of the most similar catalog product. */
+  nearestRow: number;
+  plausibility: number;
+  benefits: Record<string, number>;
+  passed: boolean;
+  score: number;
+  reasons: string[];
+}
+
+export interface QualityPanel {
+  /** Share of decoded lists with no repeated ingredient and no unknown/bucket token. */
+  validLists: number;
+  /** Share passing every check. */
+  passedAllChecks: number;
+  /** Distinct lists among the decoded candidates. */
+  uniqueness: number;
+  meanNovelty: number;
+  medianNovelty: number;
+  medianPlausibility: number;
+  catalogMedianPlausibility: number;
+  /** Mean pairwise Jaccard distance between candidates. */
+  internalDiversity: number;
+  /** Jensen–Shannon divergence (bits) between candidate and catalog ingredient frequencies. */
+  frequencyDivergence: number;
+}
+
+export interface GenerateOutcome {
+  timingsMs: Record<string, number>;
+  densityFloor: number;
+  counts: { sampled: number; aboveFloor: number; decoded: number; passed: number };
+  quality: QualityPanel;
+  candidates: GeneratedCandidate[];
+}
+
+export interface GenerateInputs {
+  params: GenerateParams;
+  /** Catalog codes (n × D) and the same products' ingredient-id lists in declaration order. */
+  catalogCodes: Float32Array;
+  latentDim: number;
+  catalogLists: number[][];
+  facts: ReadonlyMap<number, IngredientFacts>;
+  /** Decodes codes (rows × D) to ingredient-id lists; returns null for a list with an unknown token. */
+  decode: (codes: Float32Array, count: number) => (number[] | null)[];
+  /** Benefit predictions for codes. */
+  predict: (codes: Float32Array, count: number) => Record<string, number>[];
+  isCancelled: () => boolean;
+}
+
+export class GenerationCancelled extends Error {}
+
+/** Log densities of whitened queries under a Gaussian KDE on whitened references (blocked tf products). */
+function kdeLogDensities(queries: Float32Array, m: number, refs: Float32Array, n: number, d: number, h: number, excludeSelf: boolean): Float32Array {
+  const out = new Float32Array(m);
+  const r = tf.tensor2d(refs, [n, d]);
+  const rt = tf.transpose(r);
+  const rNorm = tf.sum(tf.square(r), 1);
+  const count = excludeSelf ? n - 1 : n;
+  const norm = -Math.log(Math.max(1, count)) - d * Math.log(h * Math.sqrt(2 * Math.PI));
+  // Blocks of 1,000 rows keep each product's output small enough to stay fast on wasm.
+  for (let start = 0; start < m; start += 1000) {
+    const rows = Math.min(1000, m - start);
+    const lse = tf.tidy(() => {
+      const q = tf.tensor2d(queries.subarray(start * d, (start + rows) * d), [rows, d]);
+      const d2 = tf.add(tf.sub(tf.sum(tf.square(q), 1, true), tf.mul(tf.matMul(q, rt), 2)), rNorm);
+      return tf.logSumExp(tf.mul(d2, -1 / (2 * h * h)), 1);
+    });
+    const values = lse.dataSync();
+    lse.dispose();
+    for (let i = 0; i < rows; i++) {
+      // Leave-one-out: remove the point's own kernel, exp(0) = 1, from the sum.
+      const v = excludeSelf ? values[i]! + Math.log1p(-Math.min(1 - 1e-12, Math.exp(-values[i]!))) : values[i]!;
+      out[start + i] = v + norm;
+    }
+  }
+  tf.dispose([r, rt, rNorm]);
+  return out;
+}
+
+export function runGeneration(inputs: GenerateInputs): GenerateOutcome {
+  const { params, latentDim: D, catalogLists, facts } = inputs;
+  const timings: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (stage: string) => {
+    const now = performance.now();
+    timings[stage] = Math.round((now - t) * 10) / 10;
+    t = now;
+    if (inputs.isCancelled()) throw new GenerationCancelled();
+  };
+  const n = catalogLists.length;
+
+  // 1. Fit: mean and covariance of the catalog codes, whitened catalog.
+  const stats = latentStatistics(inputs.catalogCodes, n, D);
+  const catalogWhite = Float32Array.from(whiten(inputs.catalogCodes, n, stats));
+  lap('fit');
+
+  // 2. Sample N from N(centre, T²·Σ). Whitened, a sample is just T·e + L⁻¹(centre − mean).
+  const normal = normalGenerator(seededRandom(params.seed));
+  const offset = params.centre ? whiten(params.centre, 1, stats) : new Float64Array(D);
+  const white = new Float32Array(params.n * D);
+  for (let i = 0; i < params.n * D; i++) white[i] = params.temperature * normal() + offset[i % D]!;
+  lap('sample');
+
+  // 3. Uniqueness: KDE log density (Scott's rule in whitened space); the floor from the catalog.
+  const h = Math.pow(n, -1 / (D + 4));
+  const catalogDensity = kdeLogDensities(catalogWhite, n, catalogWhite, n, D, h, true);
+  const sortedCatalog = Array.from(catalogDensity).sort((a, b) => a - b);
+  const floor = sortedCatalog[Math.min(n - 1, Math.floor(params.densityFloorQuantile * (n - 1)))]!;
+  const density = kdeLogDensities(white, params.n, catalogWhite, n, D, h, false);
+  lap('density');
+
+  // 4. Keep the K most unique (lowest density) above the floor.
+  const kept = Array.from({ length: params.n }, (_, i) => i)
+    .filter((i) => density[i]! >= floor)
+    .sort((a, b) => density[a]! - density[b]! || a - b)
+    .slice(0, params.k);
+  const aboveFloor = density.reduce((c, v) => c + (v >= floor ? 1 : 0), 0);
+  // Back to latent coordinates: x = mean + L·y.
+  const codes = new Float32Array(kept.length * D);
+  kept.forEach((row, i) => {
+    for (let r = 0; r < D; r++) {
+      let v = stats.mean[r]!;
+      for (let c = 0; c <= r; c++) v += stats.cholesky[r * D + c]! * white[row * D + c]!;
+      codes[i * D + r] = v;
+    }
+  });
+  lap('select');
+
+  // 5. Decode exactly.
+  const lists = inputs.decode(codes, kept.length);
+  lap('decode');
+
+  // 6. Check every candidate.
+  const maxId = Math.max(0, ...catalogLists.flat(), ...lists.flatMap((l) => l ?? []));
+  const table = new PrecedenceTable(catalogLists, maxId + 1);
+  const novelty = new NoveltyIndex(catalogLists);
+  const fact = (id: number) => facts.get(id);
+  const lengths = catalogLists.map((l) => l.length).sort((a, b) => a - b);
+  const lengthRange: [number, number] = [lengths[Math.floor(0.02 * (n - 1))]!, lengths[Math.ceil(0.98 * (n - 1))]!];
+  const benefits = inputs.predict(codes, kept.length);
+  const thresholdNames = Object.keys(params.benefitThresholds);
+  const candidates: GeneratedCandidate[] = lists.map((list, i) => {
+    const reasons: string[] = [];
+    const ids = list ?? [];
+    if (list === null) reasons.push('the decoded list contains an ingredient the model cannot name');
+    if (new Set(ids).size !== ids.length) reasons.push('an ingredient is repeated');
+    const near = novelty.nearest(ids);
+    const nov = 1 - near.jaccard;
+    if (near.jaccard >= 0.999) reasons.push('identical to a catalog product');
+    else if (nov < params.minNovelty) reasons.push(`too close to a catalog product (shares ${(near.jaccard * 100).toFixed(0)} % of ingredients)`);
+    const plaus = orderingPlausibility(ids, table, fact);
+    if (plaus.score < params.minPlausibility) reasons.push(`ordering plausibility ${plaus.score.toFixed(2)} is below ${params.minPlausibility}`);
+    reasons.push(...plaus.reasons.map((r) => `order: ${r}`));
+    const structure = structuralChecks(ids, fact, lengthRange);
+    reasons.push(...structure.reasons);
+    const predicted = benefits[i]!;
+    for (const name of thresholdNames) {
+      const v = predicted[name];
+      if (v === undefined) reasons.push(`the model does not predict "${name}"`);
+      else if (v < params.benefitThresholds[name]!) reasons.push(`predicted ${name} ${v.toFixed(2)} is below ${params.benefitThresholds[name]}`);
+    }
+    const failed =
+      list === null ||
+      new Set(ids).size !== ids.length ||
+      nov < params.minNovelty ||
+      near.jaccard >= 0.999 ||
+      plaus.score < params.minPlausibility ||
+      !structure.ok ||
+      thresholdNames.some((b) => (predicted[b] ?? -Infinity) < params.benefitThresholds[b]!);
+    const relevance = thresholdNames.length ? thresholdNames.reduce((s, b) => s + Math.min(1, Math.max(0, predicted[b] ?? 0)), 0) / thresholdNames.length : 0.5;
+    return {
+      ingredientIds: ids,
+      code: Array.from(codes.subarray(i * D, (i + 1) * D)),
+      logDensity: density[kept[i]!]!,
+      novelty: nov,
+      nearestRow: near.row,
+      plausibility: plaus.score,
+      benefits: predicted,
+      passed: !failed,
+      // Ranking: plausibility and novelty weigh most; requested benefits break ties among good ones.
+      score: 0.45 * plaus.score + 0.35 * nov + 0.2 * relevance,
+      reasons,
+    };
+  });
+  candidates.sort((a, b) => Number(b.passed) - Number(a.passed) || b.score - a.score);
+  lap('check');
+
+  // 7. Quality panel.
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length ? s[Math.floor((s.length - 1) / 2)]! : 0;
+  };
+  const decodedLists = candidates.map((c) => c.ingredientIds);
+  const catalogPlausibility = catalogLists.map((l) => orderingPlausibility(l, table, fact).score);
+  const quality: QualityPanel = {
+    validLists: candidates.filter((c) => !c.reasons.some((r) => r.startsWith('the decoded list') || r === 'an ingredient is repeated')).length / Math.max(1, candidates.length),
+    passedAllChecks: candidates.filter((c) => c.passed).length / Math.max(1, candidates.length),
+    uniqueness: new Set(decodedLists.map((l) => l.join(','))).size / Math.max(1, decodedLists.length),
+    meanNovelty: candidates.reduce((s, c) => s + c.novelty, 0) / Math.max(1, candidates.length),
+    medianNovelty: median(candidates.map((c) => c.novelty)),
+    medianPlausibility: median(candidates.map((c) => c.plausibility)),
+    catalogMedianPlausibility: median(catalogPlausibility),
+    internalDiversity: internalDiversity(decodedLists, 20_000, seededRandom(params.seed + 1)),
+    frequencyDivergence: frequencyDivergence(decodedLists, catalogLists),
+  };
+  lap('quality');
+  return {
+    timingsMs: timings,
+    densityFloor: floor,
+    counts: { sampled: params.n, aboveFloor, decoded: kept.length, passed: candidates.filter((c) => c.passed).length },
+    quality,
+    candidates,
+  };
+}
