@@ -1,10 +1,12 @@
 import { benchImport } from './import';
+import { benchGenerate } from './generate';
 import { benchModel } from './model';
 
 /** `npm run bench`: prints every benchmark figure. Never a timed test. */
 const sections: [string, () => Promise<Record<string, number | string>>][] = [
   ['import', benchImport],
   ['model', benchModel],
+  ['generate', benchGenerate],
 ];
 const only = process.argv[2];
 for (const [name, run] of sections) {
