@@ -109,6 +109,28 @@ function kdeLogDensities(queries: Float32Array, m: number, refs: Float32Array, n
   return out;
 }
 
+/** Precedence table, novelty index and the catalog's own median plausibility, per catalog. */
+let cachedTables: { key: string; table: PrecedenceTable; novelty: NoveltyIndex; catalogMedianPlausibility: number } | null = null;
+
+function catalogTables(inputs: GenerateInputs): NonNullable<typeof cachedTables> {
+  // FNV-1a over the lists identifies the catalog cheaply.
+  let h = 0x811c9dc5;
+  for (const list of inputs.catalogLists) {
+    for (const id of list) h = Math.imul(h ^ id, 0x01000193);
+    h = Math.imul(h ^ 0xffff, 0x01000193);
+  }
+  const key = `${inputs.catalogLists.length}:${h >>> 0}:${inputs.facts.size}`;
+  if (cachedTables?.key === key) return cachedTables;
+  // Candidates only hold vocabulary ingredients (seen in ≥ 2 products); index just those.
+  const seen = new Map<number, number>();
+  for (const list of inputs.catalogLists) for (const id of new Set(list)) seen.set(id, (seen.get(id) ?? 0) + 1);
+  const table = new PrecedenceTable(inputs.catalogLists, [...seen].filter(([, c]) => c >= 2).map(([id]) => id));
+  const fact = (id: number) => inputs.facts.get(id);
+  const scores = inputs.catalogLists.map((l) => orderingPlausibility(l, table, fact).score).sort((a, b) => a - b);
+  cachedTables = { key, table, novelty: new NoveltyIndex(inputs.catalogLists), catalogMedianPlausibility: scores[Math.floor((scores.length - 1) / 2)] ?? 0 };
+  return cachedTables;
+}
+
 export function runGeneration(inputs: GenerateInputs): GenerateOutcome {
   const { params, latentDim: D, catalogLists, facts } = inputs;
   const timings: Record<string, number> = {};
@@ -162,10 +184,8 @@ export function runGeneration(inputs: GenerateInputs): GenerateOutcome {
   const lists = inputs.decode(codes, kept.length);
   lap('decode');
 
-  // 6. Check every candidate.
-  const maxId = Math.max(0, ...catalogLists.flat(), ...lists.flatMap((l) => l ?? []));
-  const table = new PrecedenceTable(catalogLists, maxId + 1);
-  const novelty = new NoveltyIndex(catalogLists);
+  // 6. Check every candidate (catalog-derived tables are cached across runs on the same catalog).
+  const { table, novelty, catalogMedianPlausibility } = catalogTables(inputs);
   const fact = (id: number) => facts.get(id);
   const lengths = catalogLists.map((l) => l.length).sort((a, b) => a - b);
   const lengthRange: [number, number] = [lengths[Math.floor(0.02 * (n - 1))]!, lengths[Math.ceil(0.98 * (n - 1))]!];
@@ -223,7 +243,6 @@ export function runGeneration(inputs: GenerateInputs): GenerateOutcome {
     return s.length ? s[Math.floor((s.length - 1) / 2)]! : 0;
   };
   const decodedLists = candidates.map((c) => c.ingredientIds);
-  const catalogPlausibility = catalogLists.map((l) => orderingPlausibility(l, table, fact).score);
   const quality: QualityPanel = {
     validLists: candidates.filter((c) => !c.reasons.some((r) => r.startsWith('the decoded list') || r === 'an ingredient is repeated')).length / Math.max(1, candidates.length),
     passedAllChecks: candidates.filter((c) => c.passed).length / Math.max(1, candidates.length),
@@ -231,7 +250,7 @@ export function runGeneration(inputs: GenerateInputs): GenerateOutcome {
     meanNovelty: candidates.reduce((s, c) => s + c.novelty, 0) / Math.max(1, candidates.length),
     medianNovelty: median(candidates.map((c) => c.novelty)),
     medianPlausibility: median(candidates.map((c) => c.plausibility)),
-    catalogMedianPlausibility: median(catalogPlausibility),
+    catalogMedianPlausibility,
     internalDiversity: internalDiversity(decodedLists, 20_000, seededRandom(params.seed + 1)),
     frequencyDivergence: frequencyDivergence(decodedLists, catalogLists),
   };

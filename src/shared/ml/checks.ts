@@ -11,19 +11,27 @@ export interface IngredientFacts {
   concentration: 'above-1' | 'below-1' | null;
 }
 
-/** How often each ingredient precedes each other one in the catalog (sparse, by pair key). */
+/**
+ * How often each ingredient precedes each other one in the catalog. Ids are mapped to a dense
+ * index and counts kept in one typed array, so a lookup is two array reads; ingredients not in
+ * the table count as never seen.
+ */
 export class PrecedenceTable {
-  private readonly before = new Map<number, number>();
+  private readonly index = new Map<number, number>();
+  private readonly before: Uint16Array;
+  private readonly size: number;
 
-  constructor(
-    lists: readonly (readonly number[])[],
-    private readonly size: number,
-  ) {
+  constructor(lists: readonly (readonly number[])[], ids?: Iterable<number>) {
+    for (const id of ids ?? lists.flat()) if (!this.index.has(id)) this.index.set(id, this.index.size);
+    this.size = this.index.size;
+    this.before = new Uint16Array(this.size * this.size);
     for (const list of lists) {
-      for (let i = 0; i < list.length; i++) {
-        for (let j = i + 1; j < list.length; j++) {
-          const key = list[i]! * size + list[j]!;
-          this.before.set(key, (this.before.get(key) ?? 0) + 1);
+      const dense = list.map((id) => this.index.get(id)).filter((x): x is number => x !== undefined);
+      for (let i = 0; i < dense.length; i++) {
+        const row = dense[i]! * this.size;
+        for (let j = i + 1; j < dense.length; j++) {
+          const k = row + dense[j]!;
+          if (this.before[k]! < 65535) this.before[k]!++;
         }
       }
     }
@@ -31,14 +39,16 @@ export class PrecedenceTable {
 
   /** Smoothed probability that `a` is listed before `b`: (n(a<b) + 1) / (n(a<b) + n(b<a) + 2). */
   probability(a: number, b: number): number {
-    const ab = this.before.get(a * this.size + b) ?? 0;
-    const ba = this.before.get(b * this.size + a) ?? 0;
+    const [ab, ba] = this.counts(a, b);
     return (ab + 1) / (ab + ba + 2);
   }
 
   /** Count of catalog lists that put `a` before `b` and the reverse. */
   counts(a: number, b: number): [number, number] {
-    return [this.before.get(a * this.size + b) ?? 0, this.before.get(b * this.size + a) ?? 0];
+    const x = this.index.get(a);
+    const y = this.index.get(b);
+    if (x === undefined || y === undefined) return [0, 0];
+    return [this.before[x * this.size + y]!, this.before[y * this.size + x]!];
   }
 }
 
@@ -58,10 +68,10 @@ export function orderingPlausibility(list: readonly number[], table: PrecedenceT
   const doubtful: { p: number; a: number; b: number }[] = [];
   for (let i = 0; i < list.length; i++) {
     for (let j = i + 1; j < list.length; j++) {
-      const p = table.probability(list[i]!, list[j]!);
+      const [ab, ba] = table.counts(list[i]!, list[j]!);
+      const p = (ab + 1) / (ab + ba + 2);
       sum += p;
       pairs++;
-      const [ab, ba] = table.counts(list[i]!, list[j]!);
       if (ba >= 3 && ab === 0) doubtful.push({ p, a: list[i]!, b: list[j]! });
     }
   }

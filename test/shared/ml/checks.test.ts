@@ -20,7 +20,7 @@ const catalog = [
 ];
 
 describe('generation checks', () => {
-  const table = new PrecedenceTable(catalog, 6);
+  const table = new PrecedenceTable(catalog);
 
   it('smooths pairwise precedence from the catalog', () => {
     // Glycerin before phenoxyethanol in all 4 lists: (4 + 1) / (4 + 0 + 2).
