@@ -81,31 +81,54 @@ export interface GenerateInputs {
 
 export class GenerationCancelled extends Error {}
 
-/** Log densities of whitened queries under a Gaussian KDE on whitened references (blocked tf products). */
-function kdeLogDensities(queries: Float32Array, m: number, refs: Float32Array, n: number, d: number, h: number, excludeSelf: boolean): Float32Array {
+/**
+ * Log densities of whitened queries under a Gaussian KDE on whitened references. The kernel
+ * exponent −|q − r|²/2h² = q·r/h² − |r|²/2h² − |q|²/2h²; the last term is constant per query and
+ * leaves the logsumexp, and the middle one rides along as an extra column, so one product of
+ * [q, 1] with [r/h², −|r|²/2h²]ᵀ gives every exponent. Blocks of 1,000 queries keep each
+ * product's output small enough to stay on wasm's fast path.
+ */
+export function kdeLogDensities(queries: Float32Array, m: number, refs: Float32Array, n: number, d: number, h: number, excludeSelf: boolean): Float32Array {
   const out = new Float32Array(m);
-  const r = tf.tensor2d(refs, [n, d]);
-  const rt = tf.transpose(r);
-  const rNorm = tf.sum(tf.square(r), 1);
+  const inv = 1 / (h * h);
+  const augmented = new Float32Array((d + 1) * n); // (d + 1) × n, already transposed
+  for (let i = 0; i < n; i++) {
+    let norm = 0;
+    for (let k = 0; k < d; k++) {
+      const v = refs[i * d + k]!;
+      augmented[k * n + i] = v * inv;
+      norm += v * v;
+    }
+    augmented[d * n + i] = -norm * inv * 0.5;
+  }
+  const r = tf.tensor2d(augmented, [d + 1, n]);
   const count = excludeSelf ? n - 1 : n;
-  const norm = -Math.log(Math.max(1, count)) - d * Math.log(h * Math.sqrt(2 * Math.PI));
-  // Blocks of 1,000 rows keep each product's output small enough to stay fast on wasm.
+  const constant = -Math.log(Math.max(1, count)) - d * Math.log(h * Math.sqrt(2 * Math.PI));
   for (let start = 0; start < m; start += 1000) {
     const rows = Math.min(1000, m - start);
-    const lse = tf.tidy(() => {
-      const q = tf.tensor2d(queries.subarray(start * d, (start + rows) * d), [rows, d]);
-      const d2 = tf.add(tf.sub(tf.sum(tf.square(q), 1, true), tf.mul(tf.matMul(q, rt), 2)), rNorm);
-      return tf.logSumExp(tf.mul(d2, -1 / (2 * h * h)), 1);
-    });
+    const block = new Float32Array(rows * (d + 1));
+    const queryNorm = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) {
+      let norm = 0;
+      for (let k = 0; k < d; k++) {
+        const v = queries[(start + i) * d + k]!;
+        block[i * (d + 1) + k] = v;
+        norm += v * v;
+      }
+      block[i * (d + 1) + d] = 1;
+      queryNorm[i] = norm;
+    }
+    const lse = tf.tidy(() => tf.logSumExp(tf.matMul(tf.tensor2d(block, [rows, d + 1]), r), 1));
     const values = lse.dataSync();
     lse.dispose();
     for (let i = 0; i < rows; i++) {
-      // Leave-one-out: remove the point's own kernel, exp(0) = 1, from the sum.
-      const v = excludeSelf ? values[i]! + Math.log1p(-Math.min(1 - 1e-12, Math.exp(-values[i]!))) : values[i]!;
-      out[start + i] = v + norm;
+      let v = values[i]! - queryNorm[i]! * inv * 0.5;
+      // Leave-one-out: remove the point's own kernel, exp(0) = 1 relative to the sum.
+      if (excludeSelf) v += Math.log1p(-Math.min(1 - 1e-12, Math.exp(-(v)) ));
+      out[start + i] = v + constant;
     }
   }
-  tf.dispose([r, rt, rNorm]);
+  r.dispose();
   return out;
 }
 

@@ -123,9 +123,12 @@ export function structuralChecks(list: readonly number[], facts: (id: number) =>
 export class NoveltyIndex {
   private readonly postings = new Map<number, number[]>();
   private readonly sizes: number[];
+  /** Scratch counters per catalog row, reset after each query. */
+  private readonly shared: Int32Array;
 
-  constructor(private readonly lists: readonly (readonly number[])[]) {
+  constructor(lists: readonly (readonly number[])[]) {
     this.sizes = lists.map((l) => new Set(l).size);
+    this.shared = new Int32Array(lists.length);
     lists.forEach((list, row) => {
       for (const id of new Set(list)) {
         const p = this.postings.get(id);
@@ -135,13 +138,22 @@ export class NoveltyIndex {
     });
   }
 
+
   /** The nearest catalog list by Jaccard: its row and the similarity (novelty = 1 − similarity). */
   nearest(list: readonly number[]): { row: number; jaccard: number } {
-    const shared = new Map<number, number>();
+    const counts = this.shared;
+    const touched: number[] = [];
     const set = new Set(list);
-    for (const id of set) for (const row of this.postings.get(id) ?? []) shared.set(row, (shared.get(row) ?? 0) + 1);
+    for (const id of set) {
+      for (const row of this.postings.get(id) ?? []) {
+        if (counts[row] === 0) touched.push(row);
+        counts[row]!++;
+      }
+    }
     let best = { row: -1, jaccard: 0 };
-    for (const [row, s] of shared) {
+    for (const row of touched) {
+      const s = counts[row]!;
+      counts[row] = 0;
       const j = s / (set.size + this.sizes[row]! - s);
       if (j > best.jaccard || (j === best.jaccard && row < best.row)) best = { row, jaccard: j };
     }
