@@ -135,6 +135,7 @@ export const apiSchemas = {
       minPlausibility: z.number().min(0).max(1).default(0.5),
       benefitThresholds: z.record(z.string().max(200), z.number().finite()).default({}),
       shortlist: z.number().int().min(1).max(1000).default(50),
+      baselines: z.boolean().default(false),
     })
     .strict()
     .refine((a) => a.n >= a.k, { message: 'N (samples) must be at least K (candidates to decode)', path: ['n'] }),
@@ -327,6 +328,8 @@ export interface GenerateReport {
   };
   /** The best candidates that passed every check, best first. */
   shortlist: GeneratedCandidateView[];
+  /** The same checks on the seed's decoding and on recombined catalog products. */
+  baselines: { name: string; candidates: number; quality: GenerateReport['quality'] }[];
 }
 
 /** The contract every implementation (services, IPC proxy, HTTP proxy) fulfils. */

@@ -18,6 +18,7 @@ export async function benchGenerate(): Promise<Record<string, number | string>> 
       await service.generate({ n: 1000, k: 100 }); // warm-up: loads the model in the worker
       const runs: GenerateReport[] = [];
       for (let seed = 1; seed <= 3; seed++) runs.push(await service.generate({ n: 10_000, k: 1_000, seed }));
+      const compared = await service.generate({ n: 10_000, k: 1_000, seed: 1, baselines: true });
       const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
       const stages = Object.keys(runs[0]!.timingsMs);
       figures[`${preset}: job total, median of 3 (ms, incl. IPC)`] = median(runs.map((r) => r.totalMs));
@@ -30,6 +31,10 @@ export async function benchGenerate(): Promise<Record<string, number | string>> 
       figures[`${preset}: novelty mean / median`] = `${q.meanNovelty.toFixed(3)} / ${q.medianNovelty.toFixed(3)}`;
       figures[`${preset}: ordering plausibility median (catalog median)`] = `${q.medianPlausibility.toFixed(3)} (${q.catalogMedianPlausibility.toFixed(3)})`;
       figures[`${preset}: ingredient-frequency divergence from catalog (JS, bits)`] = q.frequencyDivergence.toFixed(3);
+      for (const b of compared.baselines) {
+        figures[`${preset}: baseline "${b.name.split(':')[0]}" valid / passed / novelty med / plausibility med`] =
+          `${(b.quality.validLists * 100).toFixed(1)} % / ${(b.quality.passedAllChecks * 100).toFixed(1)} % / ${b.quality.medianNovelty.toFixed(3)} / ${b.quality.medianPlausibility.toFixed(3)}`;
+      }
       const shortlist = runs[0]!.shortlist;
       figures[`${preset}: shortlist novelty median / plausibility median`] = `${shortlist.map((c) => c.novelty).sort((a, b) => a - b)[Math.floor(shortlist.length / 2)]?.toFixed(3)} / ${shortlist.map((c) => c.plausibility).sort((a, b) => a - b)[Math.floor(shortlist.length / 2)]?.toFixed(3)}`;
     }

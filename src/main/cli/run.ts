@@ -44,6 +44,7 @@ Commands:
   sensitivity [--k N] [--seed N]      ingredients changed per latent dimension (N = base codes, default 40)
   generate [--n 10000] [--top 1000] [--temperature T] [--seed N] [--centre PRODUCT]
            [--min-novelty X] [--min-plausibility X] [--benefit NAME=MIN]... [--shortlist N] [--out FILE.csv]
+           [--baselines]              also run the seed's decoding and recombination through the same checks
                                       sample, decode and filter new candidates; --out writes the shortlist
 
 Options:
@@ -98,6 +99,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         shortlist: { type: 'string' },
         out: { type: 'string' },
         'no-activate': { type: 'boolean', default: false },
+        baselines: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -368,6 +370,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             n: num(opt.n, '--n'), k: num(opt.top, '--top'), temperature: num(opt.temperature, '--temperature'), seed: num(opt.seed, '--seed'),
             centreProductId: num(opt.centre, '--centre'), minNovelty: num(opt['min-novelty'], '--min-novelty'),
             minPlausibility: num(opt['min-plausibility'], '--min-plausibility'), shortlist: num(opt.shortlist, '--shortlist'), benefitThresholds: thresholds,
+            baselines: opt.baselines,
           };
         } catch (error) {
           if (error instanceof UsageError) return usage(error.message);
@@ -388,6 +391,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             `run ${report.runId}: ${report.counts.sampled} sampled → ${report.counts.aboveFloor} above the density floor → ${report.counts.decoded} decoded → ${report.counts.passed} passed every check (${report.backend} backend)`,
             `time per stage (ms): ${Object.entries(report.timingsMs).map(([k, v]) => `${k} ${v}`).join(', ')}; total ${report.totalMs} ms`,
             `quality: valid lists ${(q.validLists * 100).toFixed(1)} %, passed ${(q.passedAllChecks * 100).toFixed(1)} %, unique ${(q.uniqueness * 100).toFixed(1)} %, novelty median ${q.medianNovelty.toFixed(2)}, ordering plausibility median ${q.medianPlausibility.toFixed(2)} (catalog ${q.catalogMedianPlausibility.toFixed(2)}), internal diversity ${q.internalDiversity.toFixed(2)}, frequency divergence ${q.frequencyDivergence.toFixed(3)} bits`,
+            ...report.baselines.map((b) => `baseline — ${b.name}: valid ${(b.quality.validLists * 100).toFixed(1)} %, passed ${(b.quality.passedAllChecks * 100).toFixed(1)} %, novelty median ${b.quality.medianNovelty.toFixed(2)}, plausibility median ${b.quality.medianPlausibility.toFixed(2)}`),
             ...report.shortlist.slice(0, 10).map((c) => `\n#${c.rank}  score ${c.score.toFixed(2)}  novelty ${c.novelty.toFixed(2)}  plausibility ${c.plausibility.toFixed(2)}  nearest: ${c.nearestProduct?.name ?? '—'}\n  ${c.ingredients.join(', ')}${c.reasons.length ? `\n  notes: ${c.reasons.join('; ')}` : ''}`),
             opt.out ? `\nshortlist of ${report.shortlist.length} written to ${opt.out}` : '',
           ].filter(Boolean).join('\n');

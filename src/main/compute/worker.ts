@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { decodeUniqueList, type PositionScale } from '../../shared/ml/decode';
+import { decodeUniqueList, slotPosition, type PositionScale } from '../../shared/ml/decode';
 import { initBackend } from '../ml/backend';
 import { evaluateModel } from '../ml/evaluate';
 import { JointVae, fillEncoderInput } from '../ml/model';
@@ -231,6 +231,47 @@ function decodeTokens(m: Awaited<ReturnType<typeof loaded>>, codes: Float32Array
   return out;
 }
 
+/**
+ * The seed's decoding, as a baseline: as many slots as the model expects ingredients (p > 0.5),
+ * each filled independently with the token that maximises a − λ(r − μ)²; repeats and rare or
+ * unknown buckets are allowed (null marks a bucket).
+ */
+function decodePerSlot(m: Awaited<ReturnType<typeof loaded>>, codes: Float32Array, count: number): (number | null)[][] {
+  const D = m.model.shape.latent;
+  const V = m.index.size;
+  const out: (number | null)[][] = [];
+  for (let start = 0; start < count; start += 512) {
+    const n = Math.min(512, count - start);
+    const z = tf.tensor2d(codes.subarray(start * D, (start + n) * D), [n, D]);
+    const { logits, positions } = m.model.decode(z);
+    const a = logits.dataSync();
+    const p = positions.dataSync();
+    tf.dispose([z, logits, positions]);
+    for (let i = 0; i < n; i++) {
+      let length = 0;
+      for (let v = 0; v < V; v++) if (a[i * V + v]! > 0) length++;
+      length = Math.max(1, Math.min(length, m.maxLength));
+      const slots: (number | null)[] = [];
+      for (let j = 0; j < length; j++) {
+        const r = slotPosition(j, length, m.positionScale);
+        let best = 0;
+        let bestValue = -Infinity;
+        for (let v = 0; v < V; v++) {
+          const d = r - p[i * V + v]!;
+          const value = a[i * V + v]! - m.lambda * d * d;
+          if (value > bestValue) {
+            bestValue = value;
+            best = v;
+          }
+        }
+        slots.push(m.index.emittable[best] ? m.index.ingredientIdOf(best)! : null);
+      }
+      out.push(slots);
+    }
+  }
+  return out;
+}
+
 async function sensitivity(jobId: string, job: SensitivityJob): Promise<SensitivityResult> {
   const m = await loaded(job.modelPath, job.manifestSha256);
   const D = job.latentDim;
@@ -281,6 +322,7 @@ async function generate(jobId: string, job: GenerateJob): Promise<GenerateOutcom
     catalogLists: job.catalogLists,
     facts: new Map(job.facts),
     decode: (codes, count) => decodeTokens(m, codes, count).map((list) => list.map((t) => m.index.ingredientIdOf(t)!)),
+    decodePerSlot: (codes, count) => decodePerSlot(m, codes, count),
     predict: predictions,
     isCancelled: () => cancelled.has(jobId),
   });

@@ -24,6 +24,8 @@ export interface GenerateParams {
   minPlausibility: number;
   /** Predicted benefit (probability for flags, value for scores) each candidate must reach. */
   benefitThresholds: Record<string, number>;
+  /** Also run the baselines (seed decoding, recombination) through the same checks. */
+  baselines: boolean;
 }
 
 export interface GeneratedCandidate {
@@ -57,7 +59,15 @@ export interface QualityPanel {
   frequencyDivergence: number;
 }
 
+export interface BaselinePanel {
+  name: string;
+  candidates: number;
+  quality: QualityPanel;
+}
+
 export interface GenerateOutcome {
+  /** The same checks on the seed's per-slot argmax decoding and on a recombination baseline. */
+  baselines: BaselinePanel[];
   timingsMs: Record<string, number>;
   densityFloor: number;
   counts: { sampled: number; aboveFloor: number; decoded: number; passed: number };
@@ -76,6 +86,11 @@ export interface GenerateInputs {
   decode: (codes: Float32Array, count: number) => (number[] | null)[];
   /** Benefit predictions for codes. */
   predict: (codes: Float32Array, count: number) => Record<string, number>[];
+  /**
+   * The seed's decoding, for the baseline: per slot the single most likely token (repeats and
+   * unknown tokens allowed; null marks an unknown/bucket token).
+   */
+  decodePerSlot?: (codes: Float32Array, count: number) => (number | null)[][];
   isCancelled: () => boolean;
 }
 
@@ -213,12 +228,62 @@ export function runGeneration(inputs: GenerateInputs): GenerateOutcome {
   const lengths = catalogLists.map((l) => l.length).sort((a, b) => a - b);
   const lengthRange: [number, number] = [lengths[Math.floor(0.02 * (n - 1))]!, lengths[Math.ceil(0.98 * (n - 1))]!];
   const benefits = inputs.predict(codes, kept.length);
+  const check = makeChecker(params, table, novelty, fact, lengthRange);
+  const candidates: GeneratedCandidate[] = lists.map((list, i) => ({
+    ...check(list, benefits[i]!),
+    code: Array.from(codes.subarray(i * D, (i + 1) * D)),
+    logDensity: density[kept[i]!]!,
+  }));
+  candidates.sort((a, b) => Number(b.passed) - Number(a.passed) || b.score - a.score);
+  lap('check');
+
+  // 7. Quality panel, and the baselines on the same checks.
+  const quality = qualityPanel(candidates, catalogLists, catalogMedianPlausibility, params.seed);
+  lap('quality');
+  const baselines: BaselinePanel[] = [];
+  if (params.baselines && inputs.decodePerSlot) {
+    const perSlot = inputs.decodePerSlot(codes, kept.length);
+    const seedCandidates = perSlot.map((slots, i) => {
+      const unknown = slots.some((x) => x === null);
+      return { ...check(unknown ? null : (slots as number[]), benefits[i]!, slots.filter((x): x is number => x !== null)), code: [], logDensity: 0 };
+    });
+    baselines.push({ name: "seed's per-position argmax decoding (same model, same codes)", candidates: seedCandidates.length, quality: qualityPanel(seedCandidates, catalogLists, catalogMedianPlausibility, params.seed) });
+  }
+  if (params.baselines) {
+    const recombined = recombine(catalogLists, facts, kept.length, params.seed);
+    const recombinedCandidates = recombined.map((list) => ({ ...check(list, {}), code: [], logDensity: 0 }));
+    baselines.push({ name: 'recombination: a catalog product with 3 ingredients swapped for others of the same class', candidates: recombined.length, quality: qualityPanel(recombinedCandidates, catalogLists, catalogMedianPlausibility, params.seed) });
+  }
+  if (params.baselines) lap('baselines');
+  return {
+    baselines,
+    timingsMs: timings,
+    densityFloor: floor,
+    counts: { sampled: params.n, aboveFloor, decoded: kept.length, passed: candidates.filter((c) => c.passed).length },
+    quality,
+    candidates,
+  };
+}
+
+/**
+ * Builds the candidate check: validity, novelty, ordering plausibility, structure and benefit
+ * thresholds, each failure with a reason. `shown` is the list to score when `list` is null
+ * (an unknown token: invalid, but its other properties are still measured for the panel).
+ */
+function makeChecker(
+  params: GenerateParams,
+  table: PrecedenceTable,
+  novelty: NoveltyIndex,
+  fact: (id: number) => IngredientFacts | undefined,
+  lengthRange: [number, number],
+) {
   const thresholdNames = Object.keys(params.benefitThresholds);
-  const candidates: GeneratedCandidate[] = lists.map((list, i) => {
+  return (list: number[] | null, predicted: Record<string, number>, shown?: number[]): Omit<GeneratedCandidate, 'code' | 'logDensity'> => {
     const reasons: string[] = [];
-    const ids = list ?? [];
+    const ids = list ?? shown ?? [];
     if (list === null) reasons.push('the decoded list contains an ingredient the model cannot name');
-    if (new Set(ids).size !== ids.length) reasons.push('an ingredient is repeated');
+    const repeated = new Set(ids).size !== ids.length;
+    if (repeated) reasons.push('an ingredient is repeated');
     const near = novelty.nearest(ids);
     const nov = 1 - near.jaccard;
     if (near.jaccard >= 0.999) reasons.push('identical to a catalog product');
@@ -228,7 +293,6 @@ export function runGeneration(inputs: GenerateInputs): GenerateOutcome {
     reasons.push(...plaus.reasons.map((r) => `order: ${r}`));
     const structure = structuralChecks(ids, fact, lengthRange);
     reasons.push(...structure.reasons);
-    const predicted = benefits[i]!;
     for (const name of thresholdNames) {
       const v = predicted[name];
       if (v === undefined) reasons.push(`the model does not predict "${name}"`);
@@ -236,7 +300,7 @@ export function runGeneration(inputs: GenerateInputs): GenerateOutcome {
     }
     const failed =
       list === null ||
-      new Set(ids).size !== ids.length ||
+      repeated ||
       nov < params.minNovelty ||
       near.jaccard >= 0.999 ||
       plaus.score < params.minPlausibility ||
@@ -245,8 +309,6 @@ export function runGeneration(inputs: GenerateInputs): GenerateOutcome {
     const relevance = thresholdNames.length ? thresholdNames.reduce((s, b) => s + Math.min(1, Math.max(0, predicted[b] ?? 0)), 0) / thresholdNames.length : 0.5;
     return {
       ingredientIds: ids,
-      code: Array.from(codes.subarray(i * D, (i + 1) * D)),
-      logDensity: density[kept[i]!]!,
       novelty: nov,
       nearestRow: near.row,
       plausibility: plaus.score,
@@ -256,33 +318,50 @@ export function runGeneration(inputs: GenerateInputs): GenerateOutcome {
       score: 0.45 * plaus.score + 0.35 * nov + 0.2 * relevance,
       reasons,
     };
-  });
-  candidates.sort((a, b) => Number(b.passed) - Number(a.passed) || b.score - a.score);
-  lap('check');
-
-  // 7. Quality panel.
-  const median = (xs: number[]) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length ? s[Math.floor((s.length - 1) / 2)]! : 0;
   };
-  const decodedLists = candidates.map((c) => c.ingredientIds);
-  const quality: QualityPanel = {
-    validLists: candidates.filter((c) => !c.reasons.some((r) => r.startsWith('the decoded list') || r === 'an ingredient is repeated')).length / Math.max(1, candidates.length),
-    passedAllChecks: candidates.filter((c) => c.passed).length / Math.max(1, candidates.length),
-    uniqueness: new Set(decodedLists.map((l) => l.join(','))).size / Math.max(1, decodedLists.length),
-    meanNovelty: candidates.reduce((s, c) => s + c.novelty, 0) / Math.max(1, candidates.length),
+}
+
+function qualityPanel(candidates: readonly Omit<GeneratedCandidate, 'code' | 'logDensity'>[], catalogLists: number[][], catalogMedianPlausibility: number, seed: number): QualityPanel {
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : 0;
+  };
+  const lists = candidates.map((c) => c.ingredientIds);
+  const total = Math.max(1, candidates.length);
+  return {
+    validLists: candidates.filter((c) => !c.reasons.some((r) => r.startsWith('the decoded list') || r === 'an ingredient is repeated')).length / total,
+    passedAllChecks: candidates.filter((c) => c.passed).length / total,
+    uniqueness: new Set(lists.map((l) => l.join(','))).size / total,
+    meanNovelty: candidates.reduce((s, c) => s + c.novelty, 0) / total,
     medianNovelty: median(candidates.map((c) => c.novelty)),
     medianPlausibility: median(candidates.map((c) => c.plausibility)),
     catalogMedianPlausibility,
-    internalDiversity: internalDiversity(decodedLists, 20_000, seededRandom(params.seed + 1)),
-    frequencyDivergence: frequencyDivergence(decodedLists, catalogLists),
+    internalDiversity: internalDiversity(lists, 20_000, seededRandom(seed + 1)),
+    frequencyDivergence: frequencyDivergence(lists, catalogLists),
   };
-  lap('quality');
-  return {
-    timingsMs: timings,
-    densityFloor: floor,
-    counts: { sampled: params.n, aboveFloor, decoded: kept.length, passed: candidates.filter((c) => c.passed).length },
-    quality,
-    candidates,
-  };
+}
+
+/** The recombination baseline: random catalog products with three ingredients swapped within their class. */
+function recombine(catalogLists: number[][], facts: ReadonlyMap<number, IngredientFacts>, count: number, seed: number): number[][] {
+  const rand = seededRandom(seed + 7);
+  const byClass = new Map<string, number[]>();
+  const frequent = new Map<number, number>();
+  for (const l of catalogLists) for (const id of new Set(l)) frequent.set(id, (frequent.get(id) ?? 0) + 1);
+  for (const [id, n] of frequent) {
+    const cls = facts.get(id)?.functions[0];
+    if (!cls || n < 2) continue;
+    const list = byClass.get(cls);
+    if (list) list.push(id);
+    else byClass.set(cls, [id]);
+  }
+  return Array.from({ length: count }, () => {
+    const list = [...catalogLists[Math.floor(rand() * catalogLists.length)]!];
+    for (let s = 0; s < 3 && list.length; s++) {
+      const at = Math.floor(rand() * list.length);
+      const pool = byClass.get(facts.get(list[at]!)?.functions[0] ?? '') ?? [];
+      const replacement = pool[Math.floor(rand() * pool.length)];
+      if (replacement !== undefined && !list.includes(replacement)) list[at] = replacement;
+    }
+    return list;
+  });
 }

@@ -527,6 +527,7 @@ export class FormulatorService implements Api {
             minNovelty: params.minNovelty,
             minPlausibility: params.minPlausibility,
             benefitThresholds: params.benefitThresholds,
+            baselines: params.baselines,
           },
         },
         hooks,
@@ -581,6 +582,7 @@ export class FormulatorService implements Api {
       densityFloor: outcome.densityFloor,
       counts: outcome.counts,
       quality: outcome.quality,
+      baselines: outcome.baselines,
       shortlist: outcome.candidates.filter((c) => c.passed).slice(0, params.shortlist).map((c, i) => view(c, i + 1)),
     };
   }

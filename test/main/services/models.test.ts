@@ -142,6 +142,13 @@ describe('models through the service', () => {
     expect(again.shortlist.map((c) => c.ingredients)).toEqual(report.shortlist.map((c) => c.ingredients));
     const strict = await service.generate({ n: 2000, k: 200, seed: 5, benefitThresholds: { hydration: 0.99 } });
     expect(strict.counts.passed).toBeLessThan(report.counts.passed);
+    expect(report.baselines).toEqual([]);
+    const compared = await service.generate({ n: 2000, k: 200, seed: 5, baselines: true });
+    const [seedDecoding, recombination] = compared.baselines;
+    expect(seedDecoding!.quality.validLists).toBeLessThan(compared.quality.validLists);
+    expect(seedDecoding!.quality.medianPlausibility).toBeLessThan(compared.quality.medianPlausibility);
+    expect(recombination!.quality.medianNovelty).toBeLessThan(compared.quality.medianNovelty);
+    expect(recombination!.quality.passedAllChecks).toBeLessThan(compared.quality.passedAllChecks);
   });
 
   it('keeps the previous model active when asked to activate a corrupted one', async () => {
