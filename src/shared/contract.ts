@@ -306,6 +306,24 @@ export interface GeneratedCandidateView {
   reasons: string[];
 }
 
+/** The quality panel of a generate run (MOSES/GuacaMol style). */
+export interface GenerationQuality {
+  /** Share of decoded lists with no repeated ingredient and no unknown/bucket token. */
+  validLists: number;
+  /** Share passing every check. */
+  passedAllChecks: number;
+  /** Distinct lists among the decoded candidates. */
+  uniqueness: number;
+  meanNovelty: number;
+  medianNovelty: number;
+  medianPlausibility: number;
+  catalogMedianPlausibility: number;
+  /** Mean pairwise Jaccard distance between candidates. */
+  internalDiversity: number;
+  /** Jensen–Shannon divergence (bits) between candidate and catalog ingredient frequencies. */
+  frequencyDivergence: number;
+}
+
 export interface GenerateReport {
   runId: number;
   modelId: number;
@@ -315,21 +333,11 @@ export interface GenerateReport {
   totalMs: number;
   densityFloor: number;
   counts: { sampled: number; aboveFloor: number; decoded: number; passed: number };
-  quality: {
-    validLists: number;
-    passedAllChecks: number;
-    uniqueness: number;
-    meanNovelty: number;
-    medianNovelty: number;
-    medianPlausibility: number;
-    catalogMedianPlausibility: number;
-    internalDiversity: number;
-    frequencyDivergence: number;
-  };
+  quality: GenerationQuality;
   /** The best candidates that passed every check, best first. */
   shortlist: GeneratedCandidateView[];
   /** The same checks on the seed's decoding and on recombined catalog products. */
-  baselines: { name: string; candidates: number; quality: GenerateReport['quality'] }[];
+  baselines: { name: string; candidates: number; quality: GenerationQuality }[];
 }
 
 /** The contract every implementation (services, IPC proxy, HTTP proxy) fulfils. */

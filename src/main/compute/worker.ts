@@ -212,22 +212,27 @@ function predictCodes(m: Awaited<ReturnType<typeof loaded>>, codes: number[][]):
   );
 }
 
-/** Decodes codes (rows × D) in batches to token lists. */
-function decodeTokens(m: Awaited<ReturnType<typeof loaded>>, codes: Float32Array, count: number): number[][] {
+/** Runs the decoder over codes (rows × D) in batches, handing each row's logits and positions to `use`. */
+function forEachDecoded(m: Awaited<ReturnType<typeof loaded>>, codes: Float32Array, count: number, use: (logits: Float32Array, positions: Float32Array) => void): void {
   const D = m.model.shape.latent;
   const V = m.index.size;
-  const out: number[][] = [];
   for (let start = 0; start < count; start += 512) {
     const n = Math.min(512, count - start);
     const z = tf.tensor2d(codes.subarray(start * D, (start + n) * D), [n, D]);
     const { logits, positions } = m.model.decode(z);
-    const a = logits.dataSync();
-    const p = positions.dataSync();
+    const a = logits.dataSync() as Float32Array;
+    const p = positions.dataSync() as Float32Array;
     tf.dispose([z, logits, positions]);
-    for (let i = 0; i < n; i++) {
-      out.push(decodeUniqueList(a.subarray(i * V, (i + 1) * V), p.subarray(i * V, (i + 1) * V), { lambda: m.lambda, maxLength: m.maxLength, allowed: m.index.emittable, positionScale: m.positionScale }).indices);
-    }
+    for (let i = 0; i < n; i++) use(a.subarray(i * V, (i + 1) * V), p.subarray(i * V, (i + 1) * V));
   }
+}
+
+/** Decodes codes (rows × D) to token lists with the exact unique decoder. */
+function decodeTokens(m: Awaited<ReturnType<typeof loaded>>, codes: Float32Array, count: number): number[][] {
+  const out: number[][] = [];
+  forEachDecoded(m, codes, count, (a, p) => {
+    out.push(decodeUniqueList(a, p, { lambda: m.lambda, maxLength: m.maxLength, allowed: m.index.emittable, positionScale: m.positionScale }).indices);
+  });
   return out;
 }
 
@@ -237,38 +242,29 @@ function decodeTokens(m: Awaited<ReturnType<typeof loaded>>, codes: Float32Array
  * unknown buckets are allowed (null marks a bucket).
  */
 function decodePerSlot(m: Awaited<ReturnType<typeof loaded>>, codes: Float32Array, count: number): (number | null)[][] {
-  const D = m.model.shape.latent;
   const V = m.index.size;
   const out: (number | null)[][] = [];
-  for (let start = 0; start < count; start += 512) {
-    const n = Math.min(512, count - start);
-    const z = tf.tensor2d(codes.subarray(start * D, (start + n) * D), [n, D]);
-    const { logits, positions } = m.model.decode(z);
-    const a = logits.dataSync();
-    const p = positions.dataSync();
-    tf.dispose([z, logits, positions]);
-    for (let i = 0; i < n; i++) {
-      let length = 0;
-      for (let v = 0; v < V; v++) if (a[i * V + v]! > 0) length++;
-      length = Math.max(1, Math.min(length, m.maxLength));
-      const slots: (number | null)[] = [];
-      for (let j = 0; j < length; j++) {
-        const r = slotPosition(j, length, m.positionScale);
-        let best = 0;
-        let bestValue = -Infinity;
-        for (let v = 0; v < V; v++) {
-          const d = r - p[i * V + v]!;
-          const value = a[i * V + v]! - m.lambda * d * d;
-          if (value > bestValue) {
-            bestValue = value;
-            best = v;
-          }
+  forEachDecoded(m, codes, count, (a, p) => {
+    let length = 0;
+    for (let v = 0; v < V; v++) if (a[v]! > 0) length++;
+    length = Math.max(1, Math.min(length, m.maxLength));
+    const slots: (number | null)[] = [];
+    for (let j = 0; j < length; j++) {
+      const r = slotPosition(j, length, m.positionScale);
+      let best = 0;
+      let bestValue = -Infinity;
+      for (let v = 0; v < V; v++) {
+        const d = r - p[v]!;
+        const value = a[v]! - m.lambda * d * d;
+        if (value > bestValue) {
+          bestValue = value;
+          best = v;
         }
-        slots.push(m.index.emittable[best] ? m.index.ingredientIdOf(best)! : null);
       }
-      out.push(slots);
+      slots.push(m.index.emittable[best] ? m.index.ingredientIdOf(best)! : null);
     }
-  }
+    out.push(slots);
+  });
   return out;
 }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { GenerationQuality } from '../../shared/contract';
 import { NoveltyIndex, PrecedenceTable, frequencyDivergence, internalDiversity, orderingPlausibility, structuralChecks, type IngredientFacts } from '../../shared/ml/checks';
 import { latentStatistics, whiten } from '../../shared/ml/latent';
 import { normalGenerator } from '../../shared/ml/linalg';
@@ -42,22 +43,7 @@ export interface GeneratedCandidate {
   reasons: string[];
 }
 
-export interface QualityPanel {
-  /** Share of decoded lists with no repeated ingredient and no unknown/bucket token. */
-  validLists: number;
-  /** Share passing every check. */
-  passedAllChecks: number;
-  /** Distinct lists among the decoded candidates. */
-  uniqueness: number;
-  meanNovelty: number;
-  medianNovelty: number;
-  medianPlausibility: number;
-  catalogMedianPlausibility: number;
-  /** Mean pairwise Jaccard distance between candidates. */
-  internalDiversity: number;
-  /** Jensen–Shannon divergence (bits) between candidate and catalog ingredient frequencies. */
-  frequencyDivergence: number;
-}
+export type QualityPanel = GenerationQuality;
 
 export interface BaselinePanel {
   name: string;
