@@ -106,7 +106,14 @@ export const apiSchemas = {
     })
     .strict()
     .refine((a) => (a.productId === undefined) !== (a.declaration === undefined), { message: 'give exactly one of productId or declaration' }),
-  whitespace: z.object({ k: z.number().int().min(1).max(500).default(10), bandwidth: z.number().positive().max(100).optional() }).strict().default({ k: 10 }),
+  whitespace: z
+    .object({
+      k: z.number().int().min(1).max(500).default(10),
+      bandwidth: z.number().positive().max(100).optional(),
+      bandwidthMethod: z.enum(['scott', 'cross-validation']).default('scott'),
+    })
+    .strict()
+    .default({ k: 10, bandwidthMethod: 'scott' }),
   interpolate: z
     .object({
       fromProductId: z.number().int().positive(),
@@ -255,6 +262,8 @@ export interface WhitespaceResult {
   products: number;
   bandwidth: number;
   bandwidthRule: string;
+  /** With cross-validation: each candidate bandwidth and its mean leave-one-out log density. */
+  bandwidthScores?: { bandwidth: number; meanLogDensity: number }[];
   /** Leave-one-out log densities of the catalog: 5th, 50th and 95th percentiles. */
   logDensityPercentiles: { p5: number; p50: number; p95: number };
   /** The k products in the sparsest regions (candidate outliers), sparsest first. */

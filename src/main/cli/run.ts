@@ -39,7 +39,7 @@ Commands:
   decode --code=CODE...               most likely list for each code (--code=0.1,-0.4,…)
   backend                             which TensorFlow.js backend the compute process uses
   neighbours (--product ID | DECLARATION) [--k N]   nearest catalog products, in latent space and by overlap
-  whitespace [--k N]                  latent density: bandwidth and the sparsest (outlier) products
+  whitespace [--k N] [--method cv]    latent density: bandwidth (Scott, or cross-validated) and the sparsest products
   interpolate --from ID --to ID [--steps N] [--method linear|slerp]   decoded lists between two products
   sensitivity [--k N] [--seed N]      ingredients changed per latent dimension (N = base codes, default 40)
   generate [--n 10000] [--top 1000] [--temperature T] [--seed N] [--centre PRODUCT]
@@ -305,7 +305,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'whitespace': {
         const k = opt.k === undefined ? 10 : Number(opt.k);
         if (!Number.isInteger(k) || k < 1) return usage('--k must be a whole number ≥ 1');
-        const w = await service.whitespace({ k });
+        const w = await service.whitespace({ k, bandwidthMethod: opt.method === 'cv' ? 'cross-validation' : 'scott' });
         print(w, () => [
           `${w.products} products; bandwidth ${w.bandwidth.toFixed(3)} (${w.bandwidthRule})`,
           `log density percentiles: 5 % ${w.logDensityPercentiles.p5.toFixed(1)}, median ${w.logDensityPercentiles.p50.toFixed(1)}, 95 % ${w.logDensityPercentiles.p95.toFixed(1)}`,

@@ -27,7 +27,7 @@ import type { GenerateOutcome } from '../generate/job';
 import type { IngredientFacts } from '../../shared/ml/checks';
 import { interpolationPath } from '../../shared/ml/interpolate';
 import { getActiveModel, getModel, getProductCodes, insertModel, listModels, setActiveModel, type ProductCodes, type StoredModel } from '../db/queries/models';
-import { distancesFrom, kdeLogDensity, latentStatistics, projectPca, scottBandwidth, whiten, type LatentStatistics } from '../../shared/ml/latent';
+import { crossValidatedBandwidth, distancesFrom, kdeLogDensity, latentStatistics, projectPca, scottBandwidth, whiten, type LatentStatistics } from '../../shared/ml/latent';
 import { compareLists } from '../../shared/ml/overlap';
 import { presetConfig } from '../ml/config';
 import { loadTrainingData } from '../ml/dataset';
@@ -394,11 +394,13 @@ export class FormulatorService implements Api {
    * Scott's rule unless given; the sparsest products are the outlier candidates.
    */
   async whitespace(args?: ApiArgs['whitespace']): Promise<WhitespaceResult> {
-    const { k, bandwidth } = parseApiArgs('whitespace', args);
+    const { k, bandwidth, bandwidthMethod } = parseApiArgs('whitespace', args);
     const space = this.latentSpace();
     const n = space.codes.productIds.length;
     const D = space.codes.latentDim;
-    const h = bandwidth ?? scottBandwidth(n, D);
+    const scott = scottBandwidth(n, D);
+    const cv = bandwidth === undefined && bandwidthMethod === 'cross-validation' ? crossValidatedBandwidth(space.whitened, n, D, [0.5, 0.7, 1, 1.4, 2].map((f) => f * scott)) : null;
+    const h = bandwidth ?? cv?.bandwidth ?? scott;
     const density = kdeLogDensity(space.whitened, n, space.whitened, n, D, h, true);
     const sorted = Array.from(density).sort((a, b) => a - b);
     const pct = (p: number) => sorted[Math.min(n - 1, Math.max(0, Math.round(p * (n - 1))))]!;
@@ -408,7 +410,13 @@ export class FormulatorService implements Api {
       modelId: space.modelId,
       products: n,
       bandwidth: h,
-      bandwidthRule: bandwidth === undefined ? `Scott's rule on whitened codes, h = n^(-1/(d+4)) with n = ${n}, d = ${D}` : 'given',
+      bandwidthRule:
+        bandwidth !== undefined
+          ? 'given'
+          : cv
+            ? `likelihood cross-validation over 0.5–2 × Scott's value (${scott.toFixed(3)}), on whitened codes`
+            : `Scott's rule on whitened codes, h = n^(-1/(d+4)) with n = ${n}, d = ${D}`,
+      ...(cv ? { bandwidthScores: cv.scores } : {}),
       logDensityPercentiles: { p5: pct(0.05), p50: pct(0.5), p95: pct(0.95) },
       sparsest: order.map((i) => {
         const productId = space.codes.productIds[i]!;

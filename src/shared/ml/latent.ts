@@ -122,3 +122,16 @@ export function distancesFrom(point: ArrayLike<number>, references: Float64Array
   }
   return out;
 }
+
+/**
+ * Likelihood cross-validation: the bandwidth from `grid` that maximises the mean leave-one-out
+ * log density of the (whitened) points. Returns every candidate's score for display.
+ */
+export function crossValidatedBandwidth(whitened: Float64Array, n: number, d: number, grid: readonly number[]): { bandwidth: number; scores: { bandwidth: number; meanLogDensity: number }[] } {
+  const scores = grid.map((h) => {
+    const loo = kdeLogDensity(whitened, n, whitened, n, d, h, true);
+    return { bandwidth: h, meanLogDensity: loo.reduce((a, b) => a + b, 0) / n };
+  });
+  const best = scores.reduce((a, b) => (b.meanLogDensity > a.meanLogDensity ? b : a));
+  return { bandwidth: best.bandwidth, scores };
+}

@@ -84,6 +84,10 @@ describe('models through the service', () => {
     const densities = w.sparsest.map((x) => x.logDensity);
     expect([...densities].sort((a, b) => a - b)).toEqual(densities);
     expect(densities[3]!).toBeLessThanOrEqual(w.logDensityPercentiles.p5);
+    const cv = await service.whitespace({ k: 2, bandwidthMethod: 'cross-validation' });
+    expect(cv.bandwidthScores).toHaveLength(5);
+    expect(cv.bandwidthScores!.map((x) => x.bandwidth)).toContain(cv.bandwidth);
+    expect(cv.bandwidthRule).toMatch(/^likelihood cross-validation/);
     const map = await service.latentMap();
     expect(map.points).toHaveLength(432);
     expect(map.explained[0]).toBeGreaterThanOrEqual(map.explained[1]);

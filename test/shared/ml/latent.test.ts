@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cholesky, normalGenerator, sampleMultivariateNormal } from '../../../src/shared/ml/linalg';
-import { kdeLogDensity, latentStatistics, projectPca, scottBandwidth, whiten } from '../../../src/shared/ml/latent';
+import { crossValidatedBandwidth, kdeLogDensity, latentStatistics, projectPca, scottBandwidth, whiten } from '../../../src/shared/ml/latent';
 import { seededRandom } from '../../../src/shared/ml/random';
 
 describe('latent statistics', () => {
@@ -43,5 +43,15 @@ describe('latent statistics', () => {
 
   it("uses Scott's rule", () => {
     expect(scottBandwidth(1000, 6)).toBeCloseTo(1000 ** (-1 / 10), 12);
+  });
+});
+
+describe('crossValidatedBandwidth', () => {
+  it('prefers a bandwidth near the one that fits the data over much smaller or larger ones', () => {
+    const n = 400;
+    const codes = Float64Array.from(sampleMultivariateNormal([0, 0], cholesky([1, 0, 0, 1], 2).l, 2, n, normalGenerator(seededRandom(8))));
+    const { bandwidth, scores } = crossValidatedBandwidth(codes, n, 2, [0.02, 0.3, 5]);
+    expect(bandwidth).toBe(0.3);
+    expect(scores).toHaveLength(3);
   });
 });
