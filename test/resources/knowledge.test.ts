@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ingredientKey } from '../../src/shared/inci/key';
-import { loadKnowledgeFile } from '../../src/main/inci/knowledge';
-import { knowledgeBasePath, resolveResourcesDir } from '../../src/main/resources';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IngredientLexicon } from '../../src/shared/inci/lexicon';
+import { loadIncompatibilities, loadKnowledgeFile } from '../../src/main/inci/knowledge';
+import { incompatibilitiesPath, knowledgeBasePath, resolveResourcesDir } from '../../src/main/resources';
 
 describe('shipped ingredient knowledge base', () => {
   const kb = loadKnowledgeFile(knowledgeBasePath(resolveResourcesDir()));
@@ -36,5 +40,23 @@ describe('shipped ingredient knowledge base', () => {
     }
     const withBenefits = kb.entries.filter((e) => (e.benefits ?? []).length > 0).length;
     expect(withBenefits).toBeGreaterThan(100);
+  });
+});
+
+describe('shipped incompatibility list', () => {
+  const kb = loadKnowledgeFile(knowledgeBasePath(resolveResourcesDir()));
+  const lexicon = new IngredientLexicon(kb.entries.map((e, i) => ({ id: i + 1, inci: e.inci, synonyms: e.synonyms ?? [], misspellings: e.misspellings ?? [] })));
+  const resolve = (name: string) => lexicon.lookup(name)?.inci ?? null;
+
+  it('loads, and every ingredient it names is in the knowledge base', () => {
+    const pairs = loadIncompatibilities(incompatibilitiesPath(resolveResourcesDir()), resolve);
+    expect(pairs.length).toBeGreaterThanOrEqual(4);
+    expect(pairs[0]).toMatchObject({ a: expect.arrayContaining(['Retinol']), b: expect.arrayContaining(['Glycolic Acid']) });
+  });
+
+  it('names an unknown ingredient instead of silently dropping the rule', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'lf-inc-')), 'bad.json');
+    writeFileSync(path, JSON.stringify({ version: 1, notice: '', groups: { g: ['Retinoll'], h: ['Water'] }, pairs: [{ a: 'g', b: 'h', reason: 'x' }] }));
+    expect(() => loadIncompatibilities(path, resolve)).toThrow(/group "g" names "Retinoll", which the knowledge base does not know/);
   });
 });

@@ -72,6 +72,8 @@ export interface GenerateJob {
   catalogLists: number[][];
   /** Knowledge-base facts by ingredient id. */
   facts: [number, IngredientFacts][];
+  /** Ingredient-id groups not to combine, with the reason. */
+  incompatible: { a: number[]; b: number[]; reason: string }[];
   params: GenerateParams;
 }
 

@@ -317,6 +317,7 @@ async function generate(jobId: string, job: GenerateJob): Promise<GenerateOutcom
     latentDim: job.latentDim,
     catalogLists: job.catalogLists,
     facts: new Map(job.facts),
+    incompatible: job.incompatible.map((p) => ({ a: new Set(p.a), b: new Set(p.b), reason: p.reason })),
     decode: (codes, count) => decodeTokens(m, codes, count).map((list) => list.map((t) => m.index.ingredientIdOf(t)!)),
     decodePerSlot: (codes, count) => decodePerSlot(m, codes, count),
     predict: predictions,

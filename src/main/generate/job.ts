@@ -1,6 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GenerationQuality } from '../../shared/contract';
-import { NoveltyIndex, PrecedenceTable, frequencyDivergence, internalDiversity, orderingPlausibility, structuralChecks, type IngredientFacts } from '../../shared/ml/checks';
+import {
+  NoveltyIndex,
+  PrecedenceTable,
+  frequencyDivergence,
+  internalDiversity,
+  orderingPlausibility,
+  structuralChecks,
+  type IncompatibleGroups,
+  type IngredientFacts,
+} from '../../shared/ml/checks';
 import { latentStatistics, whiten } from '../../shared/ml/latent';
 import { normalGenerator } from '../../shared/ml/linalg';
 import { seededRandom } from '../../shared/ml/random';
@@ -68,6 +77,8 @@ export interface GenerateInputs {
   latentDim: number;
   catalogLists: number[][];
   facts: ReadonlyMap<number, IngredientFacts>;
+  /** Ingredient groups not to combine in one product. */
+  incompatible: readonly IncompatibleGroups[];
   /** Decodes codes (rows × D) to ingredient-id lists; returns null for a list with an unknown token. */
   decode: (codes: Float32Array, count: number) => (number[] | null)[];
   /** Benefit predictions for codes. */
@@ -214,7 +225,7 @@ export function runGeneration(inputs: GenerateInputs): GenerateOutcome {
   const lengths = catalogLists.map((l) => l.length).sort((a, b) => a - b);
   const lengthRange: [number, number] = [lengths[Math.floor(0.02 * (n - 1))]!, lengths[Math.ceil(0.98 * (n - 1))]!];
   const benefits = inputs.predict(codes, kept.length);
-  const check = makeChecker(params, table, novelty, fact, lengthRange);
+  const check = makeChecker(params, table, novelty, fact, lengthRange, inputs.incompatible);
   const candidates: GeneratedCandidate[] = lists.map((list, i) => ({
     ...check(list, benefits[i]!),
     code: Array.from(codes.subarray(i * D, (i + 1) * D)),
@@ -262,6 +273,7 @@ function makeChecker(
   novelty: NoveltyIndex,
   fact: (id: number) => IngredientFacts | undefined,
   lengthRange: [number, number],
+  incompatible: readonly IncompatibleGroups[],
 ) {
   const thresholdNames = Object.keys(params.benefitThresholds);
   return (list: number[] | null, predicted: Record<string, number>, shown?: number[]): Omit<GeneratedCandidate, 'code' | 'logDensity'> => {
@@ -277,7 +289,7 @@ function makeChecker(
     const plaus = orderingPlausibility(ids, table, fact);
     if (plaus.score < params.minPlausibility) reasons.push(`ordering plausibility ${plaus.score.toFixed(2)} is below ${params.minPlausibility}`);
     reasons.push(...plaus.reasons.map((r) => `order: ${r}`));
-    const structure = structuralChecks(ids, fact, lengthRange);
+    const structure = structuralChecks(ids, fact, lengthRange, incompatible);
     reasons.push(...structure.reasons);
     for (const name of thresholdNames) {
       const v = predicted[name];

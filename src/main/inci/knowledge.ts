@@ -47,3 +47,36 @@ export function loadKnowledgeFile(path: string): KnowledgeFile {
 }
 
 export { INGREDIENT_FUNCTIONS };
+
+const incompatibilitiesSchema = z.object({
+  version: z.number().int(),
+  notice: z.string(),
+  groups: z.record(z.string(), z.array(z.string().min(1)).min(1)),
+  pairs: z.array(z.object({ a: z.string(), b: z.string(), reason: z.string().min(1) })).min(1),
+});
+
+export interface IncompatiblePair {
+  a: string[];
+  b: string[];
+  reason: string;
+}
+
+/**
+ * Reads resources/knowledge/incompatibilities.json: groups of INCI names and the group pairs
+ * not to combine. `resolve` maps a name to its canonical form; an unknown name or group is an
+ * error naming it, so a typo cannot silently switch a rule off.
+ */
+export function loadIncompatibilities(path: string, resolve: (name: string) => string | null): IncompatiblePair[] {
+  const parsed = incompatibilitiesSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new Error(`incompatibility list ${path}: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
+  const group = (name: string): string[] => {
+    const members = parsed.data.groups[name];
+    if (!members) throw new Error(`incompatibility list ${path}: a pair names the group "${name}", which is not defined`);
+    return members.map((m) => {
+      const canonical = resolve(m);
+      if (!canonical) throw new Error(`incompatibility list ${path}: group "${name}" names "${m}", which the knowledge base does not know`);
+      return canonical;
+    });
+  };
+  return parsed.data.pairs.map((p) => ({ a: group(p.a), b: group(p.b), reason: p.reason }));
+}

@@ -47,8 +47,8 @@ import {
 } from '../db/queries/ingredients';
 import { countProductsWithIngredient, countRows, getProduct, listCatalogs, listCategories, listProducts } from '../db/queries/products';
 import { ImportError, importCatalog, type ImportProgress } from '../import/importer';
-import { loadKnowledgeFile } from '../inci/knowledge';
-import { knowledgeBasePath, sampleCatalogPath } from '../resources';
+import { loadIncompatibilities, loadKnowledgeFile } from '../inci/knowledge';
+import { incompatibilitiesPath, knowledgeBasePath, sampleCatalogPath } from '../resources';
 import { ingredientKey } from '../../shared/inci/key';
 
 export interface ServiceOptions {
@@ -513,6 +513,13 @@ export class FormulatorService implements Api {
     const catalogLists = space.codes.productIds.map((id) => lists.get(id) ?? []);
     const ids = [...new Set(catalogLists.flat())];
     const facts: [number, IngredientFacts][] = getIngredientRecords(this.db, ids).map((r) => [r.id, { name: r.inci, functions: r.functions, concentration: r.concentration }]);
+    const lexicon = new IngredientLexicon(this.lexicon());
+    const idOf = (name: string) => lexicon.lookup(name)?.id;
+    const incompatible = loadIncompatibilities(incompatibilitiesPath(this.options.resourcesDir), (name) => lexicon.lookup(name)?.inci ?? null).map((p) => ({
+      a: p.a.map(idOf).filter((x): x is number => x !== undefined),
+      b: p.b.map(idOf).filter((x): x is number => x !== undefined),
+      reason: p.reason,
+    }));
     const started = performance.now();
     let outcome: GenerateOutcome;
     try {
@@ -525,6 +532,7 @@ export class FormulatorService implements Api {
           latentDim: D,
           catalogLists,
           facts,
+          incompatible,
           params: {
             n: params.n,
             k: params.k,

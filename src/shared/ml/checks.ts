@@ -103,9 +103,29 @@ export interface StructureResult {
   reasons: string[];
 }
 
-/** Structural rules: preservation when water is present, an emulsifier when oils meet water, length. */
-export function structuralChecks(list: readonly number[], facts: (id: number) => IngredientFacts | undefined, lengthRange: [number, number]): StructureResult {
+/** A pair of ingredient groups not to combine in one product, by ingredient id. */
+export interface IncompatibleGroups {
+  a: ReadonlySet<number>;
+  b: ReadonlySet<number>;
+  reason: string;
+}
+
+/**
+ * Structural rules: preservation when water is present, an emulsifier when oils meet water,
+ * length within the catalog's range, and no combination from the incompatibility list.
+ */
+export function structuralChecks(
+  list: readonly number[],
+  facts: (id: number) => IngredientFacts | undefined,
+  lengthRange: [number, number],
+  incompatible: readonly IncompatibleGroups[] = [],
+): StructureResult {
   const reasons: string[] = [];
+  for (const pair of incompatible) {
+    const x = list.find((id) => pair.a.has(id));
+    const y = list.find((id) => pair.b.has(id));
+    if (x !== undefined && y !== undefined) reasons.push(`${facts(x)?.name ?? x} with ${facts(y)?.name ?? y}: ${pair.reason}`);
+  }
   const has = (fn: string) => list.some((id) => facts(id)?.functions.includes(fn));
   const hasWater = list.some((id) => /^water$/i.test(facts(id)?.name ?? ''));
   if (hasWater && !has('preservative')) reasons.push('contains water but no preservative');

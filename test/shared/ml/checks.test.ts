@@ -46,6 +46,12 @@ describe('generation checks', () => {
     expect(structuralChecks([0, 2], facts, [3, 4]).reasons).toEqual(['only 2 ingredients (catalog lists have at least 3)']);
   });
 
+  it('flags an incompatible combination with its reason', () => {
+    const pair = { a: new Set([1]), b: new Set([5]), reason: 'they do not mix' };
+    expect(structuralChecks([0, 1, 3, 4, 2, 5], facts, [3, 10], [pair]).reasons).toEqual(['Glycerin with Parfum: they do not mix']);
+    expect(structuralChecks([0, 1, 3, 4, 2], facts, [3, 10], [pair]).ok).toBe(true);
+  });
+
   it('finds the most similar catalog list for novelty', () => {
     const index = new NoveltyIndex(catalog);
     expect(index.nearest([0, 1, 4, 2])).toEqual({ row: 1, jaccard: 1 });
