@@ -146,7 +146,14 @@ export const apiSchemas = {
     })
     .strict()
     .refine((a) => a.n >= a.k, { message: 'N (samples) must be at least K (candidates to decode)', path: ['n'] }),
-  latentMap: z.object({ components: z.tuple([z.number().int().min(0).max(1023), z.number().int().min(0).max(1023)]).default([0, 1]) }).strict().default({ components: [0, 1] }),
+  latentMap: z
+    .object({
+      method: z.enum(['pca', 'umap']).default('pca'),
+      components: z.tuple([z.number().int().min(0).max(1023), z.number().int().min(0).max(1023)]).default([0, 1]),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    })
+    .strict()
+    .default({ method: 'pca', components: [0, 1], seed: 1 }),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export type ApiArgs = { [M in ApiMethod]: z.input<(typeof apiSchemas)[M]> };
@@ -272,8 +279,10 @@ export interface WhitespaceResult {
 
 export interface LatentMap {
   modelId: number;
-  components: [number, number];
-  explained: [number, number];
+  method: 'pca' | 'umap';
+  /** PCA: the two components shown and the share of variance each explains (null for UMAP). */
+  components: [number, number] | null;
+  explained: [number, number] | null;
   points: { productId: number; x: number; y: number }[];
 }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { UMAP } from 'umap-js';
 import { decodeUniqueList, slotPosition, type PositionScale } from '../../shared/ml/decode';
 import { initBackend } from '../ml/backend';
 import { evaluateModel } from '../ml/evaluate';
@@ -25,6 +26,8 @@ import type {
   SensitivityResult,
   TrainJob,
   TrainResult,
+  UmapJob,
+  UmapResult,
 } from './protocol';
 
 /**
@@ -82,7 +85,9 @@ async function runJob(jobId: string, job: ComputeJob): Promise<void> {
                 ? await sensitivity(jobId, job)
                 : job.kind === 'generate'
                   ? await generate(jobId, job)
-                  : fault(job);
+                  : job.kind === 'umap'
+                    ? umap(job)
+                    : fault(job);
     post({ type: 'done', jobId, result });
   } catch (error) {
     if (error instanceof TrainingCancelled || error instanceof GenerationCancelled) post({ type: 'cancelled', jobId });
@@ -323,6 +328,16 @@ async function generate(jobId: string, job: GenerateJob): Promise<GenerateOutcom
     predict: predictions,
     isCancelled: () => cancelled.has(jobId),
   });
+}
+
+/** UMAP on the codes, seeded so the same catalog and seed give the same map. */
+function umap(job: UmapJob): UmapResult {
+  const D = job.latentDim;
+  const n = job.codes.length / D;
+  const rows = Array.from({ length: n }, (_, i) => Array.from(job.codes.subarray(i * D, (i + 1) * D)));
+  const projection = new UMAP({ nComponents: 2, nNeighbors: Math.min(job.neighbours, n - 1), minDist: job.minDistance, random: seededRandom(job.seed) });
+  const points = projection.fit(rows);
+  return { points: Float32Array.from(points.flat()) };
 }
 
 function fault(job: { fault: 'throw' | 'exit' | 'hang' }): never {

@@ -22,7 +22,7 @@ import {
 } from '../../shared/contract';
 import type { CatalogSummary, IngredientRecord, ModelRecord, ProductDetail } from '../../shared/domain';
 import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
-import type { DecodeResult, EncodeResult, PredictResult, SensitivityResult, TrainResult } from '../compute/protocol';
+import type { DecodeResult, EncodeResult, PredictResult, SensitivityResult, TrainResult, UmapResult } from '../compute/protocol';
 import type { GenerateOutcome } from '../generate/job';
 import type { IngredientFacts } from '../../shared/ml/checks';
 import { interpolationPath } from '../../shared/ml/interpolate';
@@ -425,18 +425,28 @@ export class FormulatorService implements Api {
     };
   }
 
-  /** 2-D principal-component coordinates of every coded catalog product. */
+  /** 2-D coordinates of every coded catalog product: principal components, or a seeded UMAP. */
   async latentMap(args?: ApiArgs['latentMap']): Promise<LatentMap> {
-    const { components } = parseApiArgs('latentMap', args);
+    const { method, components, seed } = parseApiArgs('latentMap', args);
     const space = this.latentSpace();
     const D = space.codes.latentDim;
-    if (components.some((c) => c >= D)) throw new ApiFailure('invalid-argument', `this model has ${D} latent dimensions; components must be below ${D}`);
     const n = space.codes.productIds.length;
-    const xy = projectPca(space.codes.codes, n, space.stats, components);
+    let xy: Float32Array;
+    if (method === 'umap') {
+      try {
+        xy = (await this.compute.run<UmapResult>({ kind: 'umap', codes: space.codes.codes, latentDim: D, seed, neighbours: 15, minDistance: 0.1 })).points;
+      } catch (error) {
+        throw asApiFailure(error);
+      }
+    } else {
+      if (components.some((c) => c >= D)) throw new ApiFailure('invalid-argument', `this model has ${D} latent dimensions; components must be below ${D}`);
+      xy = projectPca(space.codes.codes, n, space.stats, components);
+    }
     return {
       modelId: space.modelId,
-      components,
-      explained: [space.stats.explained[components[0]]!, space.stats.explained[components[1]]!],
+      method,
+      components: method === 'pca' ? components : null,
+      explained: method === 'pca' ? [space.stats.explained[components[0]]!, space.stats.explained[components[1]]!] : null,
       points: space.codes.productIds.map((productId, i) => ({ productId, x: xy[i * 2]!, y: xy[i * 2 + 1]! })),
     };
   }

@@ -90,7 +90,11 @@ describe('models through the service', () => {
     expect(cv.bandwidthRule).toMatch(/^likelihood cross-validation/);
     const map = await service.latentMap();
     expect(map.points).toHaveLength(432);
-    expect(map.explained[0]).toBeGreaterThanOrEqual(map.explained[1]);
+    expect(map.explained![0]).toBeGreaterThanOrEqual(map.explained![1]);
+    const umap = await service.latentMap({ method: 'umap', seed: 4 });
+    expect(umap).toMatchObject({ method: 'umap', components: null });
+    expect(umap.points.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y))).toBe(true);
+    expect((await service.latentMap({ method: 'umap', seed: 4 })).points).toEqual(umap.points);
     await expect(service.latentMap({ components: [0, 99] })).rejects.toThrow(/this model has 32 latent dimensions/);
   });
 
