@@ -25,6 +25,7 @@ export const API_METHODS = [
   'interpolate',
   'sensitivity',
   'generate',
+  'density',
 ] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

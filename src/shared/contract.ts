@@ -146,6 +146,10 @@ export const apiSchemas = {
     })
     .strict()
     .refine((a) => a.n >= a.k, { message: 'N (samples) must be at least K (candidates to decode)', path: ['n'] }),
+  density: z
+    .object({ productId: z.number().int().positive().optional(), declaration: z.string().min(1).max(20_000).optional() })
+    .strict()
+    .refine((a) => (a.productId === undefined) !== (a.declaration === undefined), { message: 'give exactly one of productId or declaration' }),
   latentMap: z
     .object({
       method: z.enum(['pca', 'umap']).default('pca'),
@@ -277,6 +281,15 @@ export interface WhitespaceResult {
   sparsest: { productId: number; name: string; brand: string; logDensity: number }[];
 }
 
+export interface DensityResult {
+  modelId: number;
+  /** Log density under the catalog KDE (leave-one-out for a catalog product), Scott's bandwidth. */
+  logDensity: number;
+  /** Share of catalog products with a lower (leave-one-out) density: 0 = sparser than all. */
+  percentile: number;
+  bandwidth: number;
+}
+
 export interface LatentMap {
   modelId: number;
   method: 'pca' | 'umap';
@@ -382,6 +395,7 @@ export interface Api {
   interpolate(args: ApiArgs['interpolate']): Promise<InterpolationResult>;
   sensitivity(args?: ApiArgs['sensitivity']): Promise<SensitivityReport>;
   generate(args?: ApiArgs['generate']): Promise<GenerateReport>;
+  density(args: ApiArgs['density']): Promise<DensityResult>;
 }
 
 /** Error with a stable code that crosses the API boundary intact. */

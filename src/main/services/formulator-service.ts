@@ -14,6 +14,7 @@ import {
   type LatentMap,
   type NeighbourEntry,
   type NeighboursResult,
+  type DensityResult,
   type GenerateReport,
   type ProductPage,
   type SensitivityReport,
@@ -423,6 +424,25 @@ export class FormulatorService implements Api {
         return { productId, ...(info.get(productId) as { name: string; brand: string }), logDensity: density[i]! };
       }),
     };
+  }
+
+  /** How crowded the latent space is at a product or a typed list, compared with the catalog. */
+  async density(args: ApiArgs['density']): Promise<DensityResult> {
+    const { productId, declaration } = parseApiArgs('density', args);
+    const space = this.latentSpace();
+    const n = space.codes.productIds.length;
+    const D = space.codes.latentDim;
+    const h = scottBandwidth(n, D);
+    const catalog = kdeLogDensity(space.whitened, n, space.whitened, n, D, h, true);
+    const row = productId !== undefined ? space.codes.productIds.indexOf(productId) : -1;
+    let logDensity: number;
+    if (row >= 0) logDensity = catalog[row]!;
+    else {
+      const code = (await this.encodeLists(productId !== undefined ? { productIds: [productId] } : { declarations: [declaration!] })).codes[0]!;
+      logDensity = kdeLogDensity(whiten(code, 1, space.stats), 1, space.whitened, n, D, h, false)[0]!;
+    }
+    const below = catalog.reduce((c, v, i) => c + (i !== row && v < logDensity ? 1 : 0), 0);
+    return { modelId: space.modelId, logDensity, percentile: below / Math.max(1, n - (row >= 0 ? 1 : 0)), bandwidth: h };
   }
 
   /** 2-D coordinates of every coded catalog product: principal components, or a seeded UMAP. */

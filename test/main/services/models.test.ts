@@ -84,6 +84,11 @@ describe('models through the service', () => {
     const densities = w.sparsest.map((x) => x.logDensity);
     expect([...densities].sort((a, b) => a - b)).toEqual(densities);
     expect(densities[3]!).toBeLessThanOrEqual(w.logDensityPercentiles.p5);
+    const sparsest = await service.density({ productId: w.sparsest[0]!.productId });
+    expect(sparsest.logDensity).toBeCloseTo(w.sparsest[0]!.logDensity, 6);
+    expect(sparsest.percentile).toBe(0);
+    const typed = await service.density({ declaration: 'Water, Glycerin, Niacinamide, Phenoxyethanol' });
+    expect(typed.percentile).toBeGreaterThan(0);
     const cv = await service.whitespace({ k: 2, bandwidthMethod: 'cross-validation' });
     expect(cv.bandwidthScores).toHaveLength(5);
     expect(cv.bandwidthScores!.map((x) => x.bandwidth)).toContain(cv.bandwidth);
