@@ -102,10 +102,11 @@ export const apiSchemas = {
     .object({
       productId: z.number().int().positive().optional(),
       declaration: z.string().min(1).max(20_000).optional(),
+      candidate: z.object({ runId: z.number().int().positive(), rank: z.number().int().positive() }).strict().optional(),
       k: z.number().int().min(1).max(100).default(10),
     })
     .strict()
-    .refine((a) => (a.productId === undefined) !== (a.declaration === undefined), { message: 'give exactly one of productId or declaration' }),
+    .refine((a) => [a.productId, a.declaration, a.candidate].filter((x) => x !== undefined).length === 1, { message: 'give exactly one of productId, declaration or candidate' }),
   whitespace: z
     .object({
       k: z.number().int().min(1).max(500).default(10),

@@ -344,12 +344,20 @@ export class FormulatorService implements Api {
 
   /** The k nearest catalog products to a product or a typed list, in latent space and by overlap. */
   async neighbours(args: ApiArgs['neighbours']): Promise<NeighboursResult> {
-    const { productId, declaration, k } = parseApiArgs('neighbours', args);
+    const { productId, declaration, candidate, k } = parseApiArgs('neighbours', args);
     const space = this.latentSpace();
     const D = space.codes.latentDim;
     let queryIds: number[];
     let queryCode: Float32Array;
-    if (productId !== undefined) {
+    if (candidate) {
+      const row = this.db
+        .prepare(`SELECT c.ingredients, c.code, r.model_id AS modelId FROM generated_candidates c JOIN generation_runs r ON r.id = c.run_id WHERE c.run_id = ? AND c.rank = ?`)
+        .get(candidate.runId, candidate.rank) as { ingredients: string; code: Buffer; modelId: number } | undefined;
+      if (!row) throw new ApiFailure('not-found', `run ${candidate.runId} has no candidate ranked ${candidate.rank}`);
+      if (row.modelId !== space.modelId) throw new ApiFailure('model-mismatch', `candidate ${candidate.rank} of run ${candidate.runId} was generated with model ${row.modelId}; activate it to compare in its latent space`);
+      queryIds = JSON.parse(row.ingredients) as number[];
+      queryCode = new Float32Array(row.code.buffer.slice(row.code.byteOffset, row.code.byteOffset + row.code.byteLength));
+    } else if (productId !== undefined) {
       const product = getProduct(this.db, productId);
       if (!product) throw new ApiFailure('not-found', `there is no product with id ${productId}`);
       queryIds = product.ingredients.filter((x) => x.section !== 'may-contain').map((x) => x.ingredientId);

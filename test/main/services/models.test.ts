@@ -153,6 +153,11 @@ describe('models through the service', () => {
     expect(run.backend).toBe('wasm');
     const again = await service.generate({ n: 2000, k: 200, seed: 5, shortlist: 20 });
     expect(again.shortlist.map((c) => c.ingredients)).toEqual(report.shortlist.map((c) => c.ingredients));
+    const near = await service.neighbours({ candidate: { runId: report.runId, rank: 1 }, k: 3 });
+    const best = (service.db.prepare(`SELECT ingredients FROM generated_candidates WHERE run_id = ? AND rank = 1`).get(report.runId) as { ingredients: string }).ingredients;
+    expect(near.query.ingredients).toHaveLength((JSON.parse(best) as number[]).length);
+    expect(near.byLatent).toHaveLength(3);
+    await expect(service.neighbours({ candidate: { runId: report.runId, rank: 9999 } })).rejects.toMatchObject({ code: 'not-found' });
     const strict = await service.generate({ n: 2000, k: 200, seed: 5, benefitThresholds: { hydration: 0.99 } });
     expect(strict.counts.passed).toBeLessThan(report.counts.passed);
     expect(report.baselines).toEqual([]);
