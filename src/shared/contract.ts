@@ -112,9 +112,11 @@ export const apiSchemas = {
       k: z.number().int().min(1).max(500).default(10),
       bandwidth: z.number().positive().max(100).optional(),
       bandwidthMethod: z.enum(['scott', 'cross-validation']).default('scott'),
+      /** How many gaps between supported products to find and decode (0: none). */
+      gaps: z.number().int().min(0).max(100).default(0),
     })
     .strict()
-    .default({ k: 10, bandwidthMethod: 'scott' }),
+    .default({ k: 10, bandwidthMethod: 'scott', gaps: 0 }),
   interpolate: z
     .object({
       fromProductId: z.number().int().positive(),
@@ -280,6 +282,18 @@ export interface WhitespaceResult {
   logDensityPercentiles: { p5: number; p50: number; p95: number };
   /** The k products in the sparsest regions (candidate outliers), sparsest first. */
   sparsest: { productId: number; name: string; brand: string; logDensity: number }[];
+  /**
+   * Whitespace between supported products: midpoints of neighbouring, well-supported products
+   * (both above the 25th density percentile) where the density dips below both ends, deepest
+   * dip first, each decoded to its most likely list.
+   */
+  gaps: {
+    between: [{ productId: number; name: string }, { productId: number; name: string }];
+    midpointLogDensity: number;
+    depth: number;
+    ingredients: string[];
+    benefits: Record<string, number>;
+  }[];
 }
 
 export interface DensityResult {

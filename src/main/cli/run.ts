@@ -39,7 +39,8 @@ Commands:
   decode --code=CODE...               most likely list for each code (--code=0.1,-0.4,…)
   backend                             which TensorFlow.js backend the compute process uses
   neighbours (--product ID | DECLARATION) [--k N]   nearest catalog products, in latent space and by overlap
-  whitespace [--k N] [--method cv]    latent density: bandwidth (Scott, or cross-validated) and the sparsest products
+  whitespace [--k N] [--method cv] [--n GAPS]   latent density: bandwidth (Scott or cross-validated),
+                                      the sparsest products, and decoded gaps between supported products
   interpolate --from ID --to ID [--steps N] [--method linear|slerp]   decoded lists between two products
   sensitivity [--k N] [--seed N]      ingredients changed per latent dimension (N = base codes, default 40)
   generate [--n 10000] [--top 1000] [--temperature T] [--seed N] [--centre PRODUCT]
@@ -305,12 +306,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'whitespace': {
         const k = opt.k === undefined ? 10 : Number(opt.k);
         if (!Number.isInteger(k) || k < 1) return usage('--k must be a whole number ≥ 1');
-        const w = await service.whitespace({ k, bandwidthMethod: opt.method === 'cv' ? 'cross-validation' : 'scott' });
+        const w = await service.whitespace({ k, bandwidthMethod: opt.method === 'cv' ? 'cross-validation' : 'scott', gaps: opt.n === undefined ? 5 : Number(opt.n) });
         print(w, () => [
           `${w.products} products; bandwidth ${w.bandwidth.toFixed(3)} (${w.bandwidthRule})`,
           `log density percentiles: 5 % ${w.logDensityPercentiles.p5.toFixed(1)}, median ${w.logDensityPercentiles.p50.toFixed(1)}, 95 % ${w.logDensityPercentiles.p95.toFixed(1)}`,
           `sparsest products (outlier candidates):`,
           ...w.sparsest.map((x) => `  ${String(x.productId).padStart(6)}  ${x.name} — ${x.brand || '(no brand)'}  log density ${x.logDensity.toFixed(1)}`),
+          `gaps between supported products (deepest first):`,
+          ...w.gaps.map((g) => `  between ${g.between[0].name} and ${g.between[1].name}: density dips by ${g.depth.toFixed(1)}\n    ${g.ingredients.join(', ')}`),
         ].join('\n'));
         return 0;
       }

@@ -77,6 +77,26 @@ export interface GenerateJob {
   params: GenerateParams;
 }
 
+/**
+ * Whitespace between supported products: midpoints between well-supported catalog products
+ * (above the 25th density percentile) and their nearest neighbours where the density dips below
+ * both ends; the deepest dips are decoded.
+ */
+export interface GapsJob {
+  kind: 'gaps';
+  modelPath: string;
+  manifestSha256: string;
+  catalogCodes: Float32Array;
+  latentDim: number;
+  neighbours: number;
+  count: number;
+}
+
+export interface GapsResult {
+  gaps: { rowA: number; rowB: number; midpointLogDensity: number; endpointLogDensity: [number, number]; depth: number; code: number[]; ingredientIds: number[]; benefits: Record<string, number> }[];
+  midpointsScored: number;
+}
+
 /** A seeded UMAP projection of codes to 2-D. */
 export interface UmapJob {
   kind: 'umap';
@@ -98,7 +118,7 @@ export interface FaultJob {
   fault: 'throw' | 'exit' | 'hang';
 }
 
-export type ComputeJob = TrainJob | EncodeJob | DecodeJob | PredictJob | SensitivityJob | GenerateJob | UmapJob | FaultJob;
+export type ComputeJob = TrainJob | EncodeJob | DecodeJob | PredictJob | SensitivityJob | GenerateJob | UmapJob | GapsJob | FaultJob;
 
 /** Progress of a job that is not training: which stage, how far. */
 export interface StageProgress {
@@ -158,6 +178,6 @@ export interface SensitivityResult {
 export type ComputeEvent =
   | { type: 'ready'; backend: BackendInfo; pid: number }
   | { type: 'progress'; jobId: string; progress: TrainProgress | StageProgress }
-  | { type: 'done'; jobId: string; result: TrainResult | EncodeResult | DecodeResult | PredictResult | SensitivityResult | GenerateOutcome | UmapResult }
+  | { type: 'done'; jobId: string; result: TrainResult | EncodeResult | DecodeResult | PredictResult | SensitivityResult | GenerateOutcome | UmapResult | GapsResult }
   | { type: 'failed'; jobId: string; error: { code: string; message: string } }
   | { type: 'cancelled'; jobId: string };

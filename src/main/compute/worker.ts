@@ -8,7 +8,8 @@ import { ModelFileError, loadModel, saveModel } from '../ml/store';
 import { TrainingCancelled, trainJointVae, trainabilityProblem } from '../ml/train';
 import { VocabularyIndex } from '../ml/vocab';
 import type { BenefitSpec } from '../ml/train';
-import { GenerationCancelled, runGeneration, type GenerateOutcome } from '../generate/job';
+import { GenerationCancelled, kdeLogDensities, runGeneration, type GenerateOutcome } from '../generate/job';
+import { latentStatistics, whiten } from '../../shared/ml/latent';
 import { normalGenerator } from '../../shared/ml/linalg';
 import { seededRandom } from '../../shared/ml/random';
 import type {
@@ -19,6 +20,8 @@ import type {
   DecodeResult,
   EncodeJob,
   EncodeResult,
+  GapsJob,
+  GapsResult,
   GenerateJob,
   PredictJob,
   PredictResult,
@@ -87,7 +90,9 @@ async function runJob(jobId: string, job: ComputeJob): Promise<void> {
                   ? await generate(jobId, job)
                   : job.kind === 'umap'
                     ? umap(job)
-                    : fault(job);
+                    : job.kind === 'gaps'
+                      ? await gaps(job)
+                      : fault(job);
     post({ type: 'done', jobId, result });
   } catch (error) {
     if (error instanceof TrainingCancelled || error instanceof GenerationCancelled) post({ type: 'cancelled', jobId });
@@ -328,6 +333,79 @@ async function generate(jobId: string, job: GenerateJob): Promise<GenerateOutcom
     predict: predictions,
     isCancelled: () => cancelled.has(jobId),
   });
+}
+
+async function gaps(job: GapsJob): Promise<GapsResult> {
+  const m = await loaded(job.modelPath, job.manifestSha256);
+  const D = job.latentDim;
+  const n = job.catalogCodes.length / D;
+  const stats = latentStatistics(job.catalogCodes, n, D);
+  const white = Float32Array.from(whiten(job.catalogCodes, n, stats));
+  const h = Math.pow(n, -1 / (D + 4));
+  const density = kdeLogDensities(white, n, white, n, D, h, true);
+  const sorted = Array.from(density).sort((a, b) => a - b);
+  const q25 = sorted[Math.floor(0.25 * (n - 1))]!;
+  // Nearest neighbours of each product among the well-supported ones, in whitened space.
+  const supported = Array.from({ length: n }, (_, i) => i).filter((i) => density[i]! >= q25);
+  const pairs = new Set<string>();
+  for (const i of supported) {
+    const near = supported
+      .filter((j) => j !== i)
+      .map((j) => {
+        let s = 0;
+        for (let k = 0; k < D; k++) s += (white[i * D + k]! - white[j * D + k]!) ** 2;
+        return { j, s };
+      })
+      .sort((a, b) => a.s - b.s)
+      .slice(0, job.neighbours);
+    for (const { j } of near) pairs.add(i < j ? `${i},${j}` : `${j},${i}`);
+  }
+  const list = [...pairs].map((p) => p.split(',').map(Number) as [number, number]);
+  const mid = new Float32Array(list.length * D);
+  list.forEach(([a, b], r) => {
+    for (let k = 0; k < D; k++) mid[r * D + k] = (white[a * D + k]! + white[b * D + k]!) / 2;
+  });
+  // Support from the rest of the catalog: the pair's own kernels are left out at the midpoint,
+  // as each endpoint's own kernel is left out of its density.
+  const midDensity = list.map(([a, b], r) => {
+    const exps = new Float64Array(n);
+    let max = -Infinity;
+    for (let i = 0; i < n; i++) {
+      if (i === a || i === b) continue;
+      let s2 = 0;
+      for (let k = 0; k < D; k++) s2 += (mid[r * D + k]! - white[i * D + k]!) ** 2;
+      exps[i] = -s2 / (2 * h * h);
+      if (exps[i]! > max) max = exps[i]!;
+    }
+    let sum = 0;
+    for (let i = 0; i < n; i++) if (i !== a && i !== b) sum += Math.exp(exps[i]! - max);
+    return max + Math.log(sum) - Math.log(n - 2) - D * Math.log(h * Math.sqrt(2 * Math.PI));
+  });
+  const found = list
+    .map(([a, b], r) => ({ a, b, r, d: midDensity[r]!, depth: Math.min(density[a]!, density[b]!) - midDensity[r]! }))
+    .filter((g) => g.depth > 0)
+    .sort((x, y) => y.depth - x.depth || x.a - y.a)
+    .slice(0, job.count);
+  // Back to latent coordinates (the midpoint of two codes), then decode and predict.
+  const codes = new Float32Array(found.length * D);
+  found.forEach((g, i) => {
+    for (let k = 0; k < D; k++) codes[i * D + k] = (job.catalogCodes[g.a * D + k]! + job.catalogCodes[g.b * D + k]!) / 2;
+  });
+  const lists = decodeTokens(m, codes, found.length);
+  const benefits = predictCodes(m, found.map((_, i) => Array.from(codes.subarray(i * D, (i + 1) * D))));
+  return {
+    midpointsScored: list.length,
+    gaps: found.map((g, i) => ({
+      rowA: g.a,
+      rowB: g.b,
+      midpointLogDensity: g.d,
+      endpointLogDensity: [density[g.a]!, density[g.b]!],
+      depth: g.depth,
+      code: Array.from(codes.subarray(i * D, (i + 1) * D)),
+      ingredientIds: lists[i]!.map((t) => m.index.ingredientIdOf(t)!),
+      benefits: benefits[i]!,
+    })),
+  };
 }
 
 /** UMAP on the codes, seeded so the same catalog and seed give the same map. */

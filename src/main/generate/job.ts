@@ -130,15 +130,21 @@ export function kdeLogDensities(queries: Float32Array, m: number, refs: Float32A
       block[i * (d + 1) + d] = 1;
       queryNorm[i] = norm;
     }
-    const lse = tf.tidy(() => tf.logSumExp(tf.matMul(tf.tensor2d(block, [rows, d + 1]), r), 1));
+    // Leave-one-out (queries are the references): mask each point's own kernel out exactly.
+    // Subtracting it afterwards would lose the other kernels, which in tens of dimensions are
+    // far below float32 resolution next to the self term's exp(0) = 1.
+    let mask: Float32Array | null = null;
+    if (excludeSelf) {
+      mask = new Float32Array(rows * n);
+      for (let i = 0; i < rows; i++) mask[i * n + start + i] = -1e30;
+    }
+    const lse = tf.tidy(() => {
+      const exponents = tf.matMul(tf.tensor2d(block, [rows, d + 1]), r);
+      return tf.logSumExp(mask ? tf.add(exponents, tf.tensor2d(mask, [rows, n])) : exponents, 1);
+    });
     const values = lse.dataSync();
     lse.dispose();
-    for (let i = 0; i < rows; i++) {
-      let v = values[i]! - queryNorm[i]! * inv * 0.5;
-      // Leave-one-out: remove the point's own kernel, exp(0) = 1 relative to the sum.
-      if (excludeSelf) v += Math.log1p(-Math.min(1 - 1e-12, Math.exp(-(v)) ));
-      out[start + i] = v + constant;
-    }
+    for (let i = 0; i < rows; i++) out[start + i] = values[i]! - queryNorm[i]! * inv * 0.5 + constant;
   }
   r.dispose();
   return out;

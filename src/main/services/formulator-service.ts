@@ -23,7 +23,7 @@ import {
 } from '../../shared/contract';
 import type { CatalogSummary, IngredientRecord, ModelRecord, ProductDetail } from '../../shared/domain';
 import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
-import type { DecodeResult, EncodeResult, PredictResult, SensitivityResult, TrainResult, UmapResult } from '../compute/protocol';
+import type { DecodeResult, EncodeResult, GapsResult, PredictResult, SensitivityResult, TrainResult, UmapResult } from '../compute/protocol';
 import type { GenerateOutcome } from '../generate/job';
 import type { IngredientFacts } from '../../shared/ml/checks';
 import { interpolationPath } from '../../shared/ml/interpolate';
@@ -403,7 +403,7 @@ export class FormulatorService implements Api {
    * Scott's rule unless given; the sparsest products are the outlier candidates.
    */
   async whitespace(args?: ApiArgs['whitespace']): Promise<WhitespaceResult> {
-    const { k, bandwidth, bandwidthMethod } = parseApiArgs('whitespace', args);
+    const { k, bandwidth, bandwidthMethod, gaps: gapCount } = parseApiArgs('whitespace', args);
     const space = this.latentSpace();
     const n = space.codes.productIds.length;
     const D = space.codes.latentDim;
@@ -415,7 +415,30 @@ export class FormulatorService implements Api {
     const pct = (p: number) => sorted[Math.min(n - 1, Math.max(0, Math.round(p * (n - 1))))]!;
     const order = Array.from(density.keys()).sort((a, b) => density[a]! - density[b]! || a - b).slice(0, k);
     const info = this.db.prepare(`SELECT name, brand FROM products WHERE id = ?`);
+    let gaps: WhitespaceResult['gaps'] = [];
+    if (gapCount > 0) {
+      const model = this.requireActiveModel();
+      let found: GapsResult;
+      try {
+        found = await this.compute.run<GapsResult>({ kind: 'gaps', modelPath: join(this.modelsDir, model.folder), manifestSha256: model.manifestSha256, catalogCodes: space.codes.codes, latentDim: D, neighbours: 10, count: gapCount });
+      } catch (error) {
+        throw asApiFailure(error);
+      }
+      const names = new Map(getIngredientRecords(this.db, [...new Set(found.gaps.flatMap((g) => g.ingredientIds))]).map((r) => [r.id, r.inci]));
+      const product = (row: number) => {
+        const productId = space.codes.productIds[row]!;
+        return { productId, name: (info.get(productId) as { name: string }).name };
+      };
+      gaps = found.gaps.map((g) => ({
+        between: [product(g.rowA), product(g.rowB)],
+        midpointLogDensity: g.midpointLogDensity,
+        depth: g.depth,
+        ingredients: g.ingredientIds.map((id) => names.get(id) ?? `#${id}`),
+        benefits: g.benefits,
+      }));
+    }
     return {
+      gaps,
       modelId: space.modelId,
       products: n,
       bandwidth: h,

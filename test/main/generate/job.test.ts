@@ -10,9 +10,9 @@ beforeAll(async () => {
 });
 
 describe('tensor KDE of the generate job', () => {
-  it('matches the plain KDE, for new points and leave-one-out', () => {
+  it('matches the plain KDE, for new points and leave-one-out, in as many dimensions as the models use', () => {
     const normal = normalGenerator(seededRandom(2));
-    const d = 8;
+    const d = 32;
     const n = 300;
     const m = 2300; // more than two blocks
     const refs = Float32Array.from({ length: n * d }, normal);

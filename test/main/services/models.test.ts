@@ -89,6 +89,13 @@ describe('models through the service', () => {
     expect(sparsest.percentile).toBe(0);
     const typed = await service.density({ declaration: 'Water, Glycerin, Niacinamide, Phenoxyethanol' });
     expect(typed.percentile).toBeGreaterThan(0);
+    const withGaps = await service.whitespace({ k: 1, gaps: 3 });
+    expect(withGaps.gaps.length).toBeGreaterThan(0);
+    for (const g of withGaps.gaps) {
+      expect(g.depth).toBeGreaterThan(0);
+      expect(g.between[0].productId).not.toBe(g.between[1].productId);
+      expect(new Set(g.ingredients).size).toBe(g.ingredients.length);
+    }
     const cv = await service.whitespace({ k: 2, bandwidthMethod: 'cross-validation' });
     expect(cv.bandwidthScores).toHaveLength(5);
     expect(cv.bandwidthScores!.map((x) => x.bandwidth)).toContain(cv.bandwidth);
