@@ -97,6 +97,20 @@ export interface GapsResult {
   midpointsScored: number;
 }
 
+/** Gaussian KDE log densities of whitened queries against whitened references. */
+export interface KdeJob {
+  kind: 'kde';
+  /** Null: the references themselves, leave-one-out. */
+  queries: Float32Array | null;
+  references: Float32Array;
+  dims: number;
+  bandwidth: number;
+}
+
+export interface KdeResult {
+  logDensity: Float32Array;
+}
+
 /** A seeded UMAP projection of codes to 2-D. */
 export interface UmapJob {
   kind: 'umap';
@@ -118,7 +132,7 @@ export interface FaultJob {
   fault: 'throw' | 'exit' | 'hang';
 }
 
-export type ComputeJob = TrainJob | EncodeJob | DecodeJob | PredictJob | SensitivityJob | GenerateJob | UmapJob | GapsJob | FaultJob;
+export type ComputeJob = TrainJob | EncodeJob | DecodeJob | PredictJob | SensitivityJob | GenerateJob | UmapJob | GapsJob | KdeJob | FaultJob;
 
 /** Progress of a job that is not training: which stage, how far. */
 export interface StageProgress {
@@ -178,6 +192,6 @@ export interface SensitivityResult {
 export type ComputeEvent =
   | { type: 'ready'; backend: BackendInfo; pid: number }
   | { type: 'progress'; jobId: string; progress: TrainProgress | StageProgress }
-  | { type: 'done'; jobId: string; result: TrainResult | EncodeResult | DecodeResult | PredictResult | SensitivityResult | GenerateOutcome | UmapResult | GapsResult }
+  | { type: 'done'; jobId: string; result: TrainResult | EncodeResult | DecodeResult | PredictResult | SensitivityResult | GenerateOutcome | UmapResult | GapsResult | KdeResult }
   | { type: 'failed'; jobId: string; error: { code: string; message: string } }
   | { type: 'cancelled'; jobId: string };

@@ -9,7 +9,7 @@ import { TrainingCancelled, trainJointVae, trainabilityProblem } from '../ml/tra
 import { VocabularyIndex } from '../ml/vocab';
 import type { BenefitSpec } from '../ml/train';
 import { GenerationCancelled, kdeLogDensities, runGeneration, type GenerateOutcome } from '../generate/job';
-import { latentStatistics, whiten } from '../../shared/ml/latent';
+import { kdeLogDensity, latentStatistics, whiten } from '../../shared/ml/latent';
 import { normalGenerator } from '../../shared/ml/linalg';
 import { seededRandom } from '../../shared/ml/random';
 import type {
@@ -22,6 +22,8 @@ import type {
   EncodeResult,
   GapsJob,
   GapsResult,
+  KdeJob,
+  KdeResult,
   GenerateJob,
   PredictJob,
   PredictResult,
@@ -92,7 +94,9 @@ async function runJob(jobId: string, job: ComputeJob): Promise<void> {
                     ? umap(job)
                     : job.kind === 'gaps'
                       ? await gaps(job)
-                      : fault(job);
+                      : job.kind === 'kde'
+                        ? kde(job)
+                        : fault(job);
     post({ type: 'done', jobId, result });
   } catch (error) {
     if (error instanceof TrainingCancelled || error instanceof GenerationCancelled) post({ type: 'cancelled', jobId });
@@ -367,20 +371,7 @@ async function gaps(job: GapsJob): Promise<GapsResult> {
   });
   // Support from the rest of the catalog: the pair's own kernels are left out at the midpoint,
   // as each endpoint's own kernel is left out of its density.
-  const midDensity = list.map(([a, b], r) => {
-    const exps = new Float64Array(n);
-    let max = -Infinity;
-    for (let i = 0; i < n; i++) {
-      if (i === a || i === b) continue;
-      let s2 = 0;
-      for (let k = 0; k < D; k++) s2 += (mid[r * D + k]! - white[i * D + k]!) ** 2;
-      exps[i] = -s2 / (2 * h * h);
-      if (exps[i]! > max) max = exps[i]!;
-    }
-    let sum = 0;
-    for (let i = 0; i < n; i++) if (i !== a && i !== b) sum += Math.exp(exps[i]! - max);
-    return max + Math.log(sum) - Math.log(n - 2) - D * Math.log(h * Math.sqrt(2 * Math.PI));
-  });
+  const midDensity = kdeLogDensity(Float64Array.from(mid), list.length, Float64Array.from(white), n, D, h, (r, i) => i === list[r]![0] || i === list[r]![1]);
   const found = list
     .map(([a, b], r) => ({ a, b, r, d: midDensity[r]!, depth: Math.min(density[a]!, density[b]!) - midDensity[r]! }))
     .filter((g) => g.depth > 0)
@@ -406,6 +397,14 @@ async function gaps(job: GapsJob): Promise<GapsResult> {
       benefits: benefits[i]!,
     })),
   };
+}
+
+/** KDE on tensors (the backend is ready: the worker reports ready only after initialising it). */
+function kde(job: KdeJob): KdeResult {
+  const n = job.references.length / job.dims;
+  const queries = job.queries ?? job.references;
+  const m = queries.length / job.dims;
+  return { logDensity: kdeLogDensities(queries, m, job.references, n, job.dims, job.bandwidth, job.queries === null) };
 }
 
 /** UMAP on the codes, seeded so the same catalog and seed give the same map. */

@@ -23,12 +23,12 @@ import {
 } from '../../shared/contract';
 import type { CatalogSummary, IngredientRecord, ModelRecord, ProductDetail } from '../../shared/domain';
 import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
-import type { DecodeResult, EncodeResult, GapsResult, PredictResult, SensitivityResult, TrainResult, UmapResult } from '../compute/protocol';
+import type { DecodeResult, EncodeResult, GapsResult, KdeResult, PredictResult, SensitivityResult, TrainResult, UmapResult } from '../compute/protocol';
 import type { GenerateOutcome } from '../generate/job';
 import type { IngredientFacts } from '../../shared/ml/checks';
 import { interpolationPath } from '../../shared/ml/interpolate';
 import { getActiveModel, getModel, getProductCodes, insertModel, listModels, setActiveModel, type ProductCodes, type StoredModel } from '../db/queries/models';
-import { crossValidatedBandwidth, distancesFrom, kdeLogDensity, latentStatistics, projectPca, scottBandwidth, whiten, type LatentStatistics } from '../../shared/ml/latent';
+import { distancesFrom, latentStatistics, projectPca, scottBandwidth, whiten, type LatentStatistics } from '../../shared/ml/latent';
 import { compareLists } from '../../shared/ml/overlap';
 import { presetConfig } from '../ml/config';
 import { loadTrainingData } from '../ml/dataset';
@@ -91,7 +91,14 @@ export class FormulatorService implements Api {
 
   private computeHost: ComputeHost | null = null;
   /** The active model's catalog codes and their statistics, rebuilt when the active model changes. */
-  private space: { modelId: number; codes: ProductCodes; stats: LatentStatistics; whitened: Float64Array } | null = null;
+  private space: {
+    modelId: number;
+    codes: ProductCodes;
+    stats: LatentStatistics;
+    whitened: Float64Array;
+    /** Leave-one-out catalog log densities by bandwidth, computed in the compute process. */
+    catalogDensity: Map<number, Float32Array>;
+  } | null = null;
 
   /** The compute process, started on first use. */
   get compute(): ComputeHost {
@@ -408,9 +415,18 @@ export class FormulatorService implements Api {
     const n = space.codes.productIds.length;
     const D = space.codes.latentDim;
     const scott = scottBandwidth(n, D);
-    const cv = bandwidth === undefined && bandwidthMethod === 'cross-validation' ? crossValidatedBandwidth(space.whitened, n, D, [0.5, 0.7, 1, 1.4, 2].map((f) => f * scott)) : null;
+    let cv: { bandwidth: number; scores: { bandwidth: number; meanLogDensity: number }[] } | null = null;
+    if (bandwidth === undefined && bandwidthMethod === 'cross-validation') {
+      // Likelihood cross-validation: the grid bandwidth with the highest mean leave-one-out log density.
+      const scores: { bandwidth: number; meanLogDensity: number }[] = [];
+      for (const f of [0.5, 0.7, 1, 1.4, 2]) {
+        const loo = await this.kde(space, f * scott);
+        scores.push({ bandwidth: f * scott, meanLogDensity: loo.reduce((a, b) => a + b, 0) / n });
+      }
+      cv = { bandwidth: scores.reduce((a, b) => (b.meanLogDensity > a.meanLogDensity ? b : a)).bandwidth, scores };
+    }
     const h = bandwidth ?? cv?.bandwidth ?? scott;
-    const density = kdeLogDensity(space.whitened, n, space.whitened, n, D, h, true);
+    const density = await this.kde(space, h);
     const sorted = Array.from(density).sort((a, b) => a - b);
     const pct = (p: number) => sorted[Math.min(n - 1, Math.max(0, Math.round(p * (n - 1))))]!;
     const order = Array.from(density.keys()).sort((a, b) => density[a]! - density[b]! || a - b).slice(0, k);
@@ -464,13 +480,13 @@ export class FormulatorService implements Api {
     const n = space.codes.productIds.length;
     const D = space.codes.latentDim;
     const h = scottBandwidth(n, D);
-    const catalog = kdeLogDensity(space.whitened, n, space.whitened, n, D, h, true);
+    const catalog = await this.kde(space, h);
     const row = productId !== undefined ? space.codes.productIds.indexOf(productId) : -1;
     let logDensity: number;
     if (row >= 0) logDensity = catalog[row]!;
     else {
       const code = (await this.encodeLists(productId !== undefined ? { productIds: [productId] } : { declarations: [declaration!] })).codes[0]!;
-      logDensity = kdeLogDensity(whiten(code, 1, space.stats), 1, space.whitened, n, D, h, false)[0]!;
+      logDensity = (await this.kde(space, h, whiten(code, 1, space.stats)))[0]!;
     }
     const below = catalog.reduce((c, v, i) => c + (i !== row && v < logDensity ? 1 : 0), 0);
     return { modelId: space.modelId, logDensity, percentile: below / Math.max(1, n - (row >= 0 ? 1 : 0)), bandwidth: h };
@@ -664,6 +680,28 @@ export class FormulatorService implements Api {
     };
   }
 
+  /** KDE log densities in the compute process (never on the main thread); `queries` null = leave-one-out catalog. */
+  private async kde(space: NonNullable<FormulatorService['space']>, bandwidth: number, queries: Float64Array | null = null): Promise<Float32Array> {
+    if (queries === null) {
+      const cached = space.catalogDensity.get(bandwidth);
+      if (cached) return cached;
+    }
+    let result: KdeResult;
+    try {
+      result = await this.compute.run<KdeResult>({
+        kind: 'kde',
+        queries: queries ? Float32Array.from(queries) : null,
+        references: Float32Array.from(space.whitened),
+        dims: space.codes.latentDim,
+        bandwidth,
+      });
+    } catch (error) {
+      throw asApiFailure(error);
+    }
+    if (queries === null) space.catalogDensity.set(bandwidth, result.logDensity);
+    return result.logDensity;
+  }
+
   private latentSpace(): NonNullable<FormulatorService['space']> {
     const model = this.requireActiveModel();
     if (this.space?.modelId === model.id) return this.space;
@@ -671,7 +709,7 @@ export class FormulatorService implements Api {
     const codes = getProductCodes(this.db, model.id, D);
     if (codes.productIds.length < 3) throw new ApiFailure('no-codes', `model ${model.id} has codes for ${codes.productIds.length} catalog products; train again on the current catalog`);
     const stats = latentStatistics(codes.codes, codes.productIds.length, D);
-    this.space = { modelId: model.id, codes, stats, whitened: whiten(codes.codes, codes.productIds.length, stats) };
+    this.space = { modelId: model.id, codes, stats, whitened: whiten(codes.codes, codes.productIds.length, stats), catalogDensity: new Map() };
     return this.space;
   }
 

@@ -78,22 +78,33 @@ export function scottBandwidth(n: number, d: number): number {
 
 /**
  * Log density (up to the whitening Jacobian, the same for every point) of each query under a
- * Gaussian KDE on the reference points, all whitened. `excludeSelf` gives leave-one-out
- * densities when the queries are the references themselves.
+ * Gaussian KDE on the reference points, all whitened. `exclude` leaves kernels out: `true` the
+ * query's own (leave-one-out, when the queries are the references), or a predicate on
+ * (query, reference) for anything else; the normalisation counts only the kernels kept.
  */
-export function kdeLogDensity(queries: Float64Array, m: number, references: Float64Array, n: number, d: number, bandwidth: number, excludeSelf = false): Float64Array {
+export function kdeLogDensity(
+  queries: Float64Array,
+  m: number,
+  references: Float64Array,
+  n: number,
+  d: number,
+  bandwidth: number,
+  exclude: boolean | ((query: number, reference: number) => boolean) = false,
+): Float64Array {
   const out = new Float64Array(m);
   const inv = 1 / (2 * bandwidth * bandwidth);
-  const count = excludeSelf ? n - 1 : n;
-  const norm = -Math.log(Math.max(1, count)) - d * Math.log(bandwidth * Math.sqrt(2 * Math.PI));
+  const kernelNorm = -d * Math.log(bandwidth * Math.sqrt(2 * Math.PI));
+  const skip = exclude === true ? (q: number, i: number) => q === i : exclude === false ? null : exclude;
   const exps = new Float64Array(n);
   for (let q = 0; q < m; q++) {
     let max = -Infinity;
+    let kept = 0;
     for (let i = 0; i < n; i++) {
-      if (excludeSelf && i === q) {
+      if (skip?.(q, i)) {
         exps[i] = -Infinity;
         continue;
       }
+      kept++;
       let s = 0;
       for (let k = 0; k < d; k++) {
         const diff = queries[q * d + k]! - references[i * d + k]!;
@@ -104,7 +115,7 @@ export function kdeLogDensity(queries: Float64Array, m: number, references: Floa
     }
     let sum = 0;
     for (let i = 0; i < n; i++) if (exps[i] !== -Infinity) sum += Math.exp(exps[i]! - max);
-    out[q] = max + Math.log(sum) + norm;
+    out[q] = max + Math.log(sum) - Math.log(Math.max(1, kept)) + kernelNorm;
   }
   return out;
 }
@@ -121,17 +132,4 @@ export function distancesFrom(point: ArrayLike<number>, references: Float64Array
     out[i] = Math.sqrt(s);
   }
   return out;
-}
-
-/**
- * Likelihood cross-validation: the bandwidth from `grid` that maximises the mean leave-one-out
- * log density of the (whitened) points. Returns every candidate's score for display.
- */
-export function crossValidatedBandwidth(whitened: Float64Array, n: number, d: number, grid: readonly number[]): { bandwidth: number; scores: { bandwidth: number; meanLogDensity: number }[] } {
-  const scores = grid.map((h) => {
-    const loo = kdeLogDensity(whitened, n, whitened, n, d, h, true);
-    return { bandwidth: h, meanLogDensity: loo.reduce((a, b) => a + b, 0) / n };
-  });
-  const best = scores.reduce((a, b) => (b.meanLogDensity > a.meanLogDensity ? b : a));
-  return { bandwidth: best.bandwidth, scores };
 }
