@@ -106,3 +106,23 @@ describe('schema version 2', () => {
     db.close();
   });
 });
+
+describe('schema versions 3 and 4', () => {
+  it('deletes a model’s product codes and generation runs with it, and candidates with their run', async () => {
+    const { db } = await openDatabase(':memory:');
+    db.prepare(`INSERT INTO catalogs (name, source_path, format, imported_at, report) VALUES ('c', 'p', 'csv', 'now', '{}')`).run();
+    db.prepare(`INSERT INTO products (catalog_id, name, brand, category, declaration, ingredients_hash) VALUES (1, 'x', '', '', '', '')`).run();
+    db.prepare(
+      `INSERT INTO models (name, folder, manifest_sha256, created_at, preset, seed, backend, train_ms, epochs, vocab_hash, vocab_size, vocabulary, config, metrics, snapshot, active)
+       VALUES ('m', 'f', 'x', 'now', 'quick', 1, 'wasm', 1, 1, 'h', 1, '[]', '{}', '{}', '{}', 1)`,
+    ).run();
+    db.prepare(`INSERT INTO product_codes (model_id, product_id, mu) VALUES (1, 1, ?)`).run(Buffer.alloc(8));
+    db.prepare(`INSERT INTO generation_runs (model_id, created_at, backend, params, timings, counts, quality, density_floor) VALUES (1, 'now', 'wasm', '{}', '{}', '{}', '{}', -1)`).run();
+    db.prepare(`INSERT INTO generated_candidates (run_id, rank, passed, ingredients, code, scores, reasons) VALUES (1, 1, 1, '[]', ?, '{}', '[]')`).run(Buffer.alloc(8));
+    expect(() => db.prepare(`INSERT INTO generated_candidates (run_id, rank, passed, ingredients, code, scores, reasons) VALUES (1, 2, 2, '[]', x'00', '{}', '[]')`).run()).toThrow(/CHECK/);
+    db.prepare(`DELETE FROM models WHERE id = 1`).run();
+    const left = db.prepare(`SELECT (SELECT count(*) FROM product_codes) AS codes, (SELECT count(*) FROM generation_runs) AS runs, (SELECT count(*) FROM generated_candidates) AS candidates`).get();
+    expect(left).toEqual({ codes: 0, runs: 0, candidates: 0 });
+    db.close();
+  });
+});
