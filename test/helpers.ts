@@ -1,6 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resolveResourcesDir } from '../src/main/resources';
+import { FormulatorService } from '../src/main/services/formulator-service';
 
 /** A fresh temporary folder, removed by the returned `cleanup`. */
 export function tempDir(prefix = 'lf-test-'): { dir: string; cleanup: () => void } {
@@ -41,4 +43,22 @@ export function writeFixtureResources(dir: string): string {
     }),
   );
   return resources;
+}
+
+/**
+ * The services on a fresh temporary database with the shipped resources (or `resourcesDir`).
+ * `close` stops the compute process, closes the database, then removes the folder.
+ */
+export async function openTestService(resourcesDir?: string): Promise<{ service: FormulatorService; dir: string; close: () => Promise<void> }> {
+  const { dir, cleanup } = tempDir();
+  const service = await FormulatorService.open({ databasePath: join(dir, 'test.db'), resourcesDir: resourcesDir ?? resolveResourcesDir() });
+  return {
+    service,
+    dir,
+    close: async () => {
+      await service.compute.close();
+      service.close();
+      cleanup();
+    },
+  };
 }

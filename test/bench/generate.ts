@@ -1,15 +1,11 @@
-import { join } from 'node:path';
-import { resolveResourcesDir } from '../../src/main/resources';
-import { FormulatorService } from '../../src/main/services/formulator-service';
 import type { GenerateReport } from '../../src/shared/contract';
 import { sephoraCsvPath } from '../data';
-import { tempDir } from '../helpers';
+import { openTestService } from '../helpers';
 
 /** The 10,000-sample generate job on models trained on sephora_cosmetics.csv: time per stage and quality. */
 export async function benchGenerate(): Promise<Record<string, number | string>> {
-  const { dir, cleanup } = tempDir('lf-bench-generate-');
   const figures: Record<string, number | string> = {};
-  const service = await FormulatorService.open({ databasePath: join(dir, 'bench.db'), resourcesDir: resolveResourcesDir() });
+  const { service, close } = await openTestService();
   try {
     await service.importCatalog({ path: sephoraCsvPath() });
     figures['compute backend'] = (await service.compute.start()).name;
@@ -39,9 +35,7 @@ export async function benchGenerate(): Promise<Record<string, number | string>> 
       figures[`${preset}: shortlist novelty median / plausibility median`] = `${shortlist.map((c) => c.novelty).sort((a, b) => a - b)[Math.floor(shortlist.length / 2)]?.toFixed(3)} / ${shortlist.map((c) => c.plausibility).sort((a, b) => a - b)[Math.floor(shortlist.length / 2)]?.toFixed(3)}`;
     }
   } finally {
-    await service.compute.close();
-    service.close();
-    cleanup();
+    await close();
   }
   return figures;
 }

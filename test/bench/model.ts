@@ -1,13 +1,11 @@
-import { join } from 'node:path';
 import { presetConfig } from '../../src/main/ml/config';
 import { loadTrainingData } from '../../src/main/ml/dataset';
 import { prepareData } from '../../src/main/ml/train';
-import { resolveResourcesDir } from '../../src/main/resources';
-import { FormulatorService } from '../../src/main/services/formulator-service';
+import type { FormulatorService } from '../../src/main/services/formulator-service';
 import { meanOf, rocAuc } from '../../src/shared/ml/metrics';
 import type { ModelRecord } from '../../src/shared/domain';
 import { sephoraCsvPath } from '../data';
-import { tempDir } from '../helpers';
+import { openTestService } from '../helpers';
 
 /** Model benchmarks on sephora_cosmetics.csv: prints figures, asserts nothing about time. */
 
@@ -65,9 +63,8 @@ function logisticRegressionBaseline(db: FormulatorService['db']): { mean: number
 }
 
 export async function benchModel(): Promise<Record<string, number | string>> {
-  const { dir, cleanup } = tempDir('lf-bench-model-');
   const figures: Record<string, number | string> = {};
-  const service = await FormulatorService.open({ databasePath: join(dir, 'bench.db'), resourcesDir: resolveResourcesDir() });
+  const { service, close } = await openTestService();
   try {
     await service.importCatalog({ path: sephoraCsvPath() });
     const backend = await service.compute.start();
@@ -100,9 +97,7 @@ export async function benchModel(): Promise<Record<string, number | string>> {
     await cancelled;
     figures['cancel acknowledged after (ms)'] = service.compute.lastCancelAckMs?.toFixed(0) ?? '—';
   } finally {
-    await service.compute.close();
-    service.close();
-    cleanup();
+    await close();
   }
   return figures;
 }

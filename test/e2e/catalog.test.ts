@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPreviewServer, type PreviewServer } from '../../src/main/preview/server';
-import { resolveResourcesDir } from '../../src/main/resources';
-import { FormulatorService } from '../../src/main/services/formulator-service';
-import { tempDir } from '../helpers';
+import type { FormulatorService } from '../../src/main/services/formulator-service';
+import { openTestService } from '../helpers';
 import { chromiumAvailable, launchChromium } from './browser';
 
 /**
@@ -14,7 +13,7 @@ import { chromiumAvailable, launchChromium } from './browser';
  */
 const shots = join(process.cwd(), 'test-output', 'e2e');
 let dir: string;
-let cleanup: () => void;
+let close: (() => Promise<void>) | undefined;
 let service: FormulatorService;
 let server: PreviewServer;
 let browser: Browser;
@@ -23,10 +22,8 @@ const consoleErrors: string[] = [];
 
 beforeAll(async () => {
   if (!chromiumAvailable()) throw new Error('Chromium not found at /usr/bin/chromium: run `apt-get install -y chromium` (.ci/run does)');
-  ({ dir, cleanup } = tempDir());
+  ({ service, dir, close } = await openTestService());
   mkdirSync(shots, { recursive: true });
-  const resourcesDir = resolveResourcesDir();
-  service = await FormulatorService.open({ databasePath: join(dir, 'e2e.db'), resourcesDir });
   server = await startPreviewServer({ api: service, staticDir: join(process.cwd(), 'out', 'renderer'), importRoots: [dir] });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -39,9 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await service?.compute.close();
-  service?.close();
-  cleanup?.();
+  await close?.();
 });
 
 describe('catalog in the browser', () => {

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalog } from '../../scripts/build-sample-catalog';
 import { resolveResourcesDir, sampleCatalogPath } from '../../src/main/resources';
-import { FormulatorService } from '../../src/main/services/formulator-service';
+import type { FormulatorService } from '../../src/main/services/formulator-service';
 import type { ImportReport } from '../../src/shared/contract';
 import { SKIN_BENEFITS } from '../../src/shared/domain';
-import { tempDir } from '../helpers';
+import { openTestService } from '../helpers';
 
 interface SampleFile {
   notice: string;
@@ -15,20 +14,15 @@ interface SampleFile {
 }
 
 const file = JSON.parse(readFileSync(sampleCatalogPath(resolveResourcesDir()), 'utf8')) as SampleFile;
-let dir: string;
-let cleanup: () => void;
 let service: FormulatorService;
+let close: () => Promise<void>;
 let report: ImportReport;
 
 beforeAll(async () => {
-  ({ dir, cleanup } = tempDir());
-  service = await FormulatorService.open({ databasePath: join(dir, 'sample.db'), resourcesDir: resolveResourcesDir() });
+  ({ service, close } = await openTestService());
   report = await service.loadSampleCatalog();
 });
-afterAll(() => {
-  service.close();
-  cleanup();
-});
+afterAll(() => close());
 
 describe('shipped sample catalog', () => {
   it('is exactly what its seeded generator produces', () => {

@@ -1,26 +1,19 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../../src/shared/contract';
-import { resolveResourcesDir } from '../../../src/main/resources';
-import { FormulatorService } from '../../../src/main/services/formulator-service';
+import type { FormulatorService } from '../../../src/main/services/formulator-service';
 import { sephoraCsvPath } from '../../data';
-import { tempDir } from '../../helpers';
+import { openTestService } from '../../helpers';
 
 /** The real, messy public catalog through the real importer and the shipped knowledge base. */
-let dir: string;
-let cleanup: () => void;
 let service: FormulatorService;
+let close: () => Promise<void>;
 let report: ImportReport;
 
 beforeAll(async () => {
-  ({ dir, cleanup } = tempDir());
-  service = await FormulatorService.open({ databasePath: join(dir, 's.db'), resourcesDir: resolveResourcesDir() });
+  ({ service, close } = await openTestService());
   report = await service.importCatalog({ path: sephoraCsvPath() });
 });
-afterAll(() => {
-  service.close();
-  cleanup();
-});
+afterAll(() => close());
 
 describe('importing sephora_cosmetics.csv', () => {
   it('reads every row and imports at least 1,250 products', () => {

@@ -2,26 +2,19 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getModelVocabulary } from '../../../src/main/db/queries/models';
-import { resolveResourcesDir } from '../../../src/main/resources';
-import { FormulatorService } from '../../../src/main/services/formulator-service';
+import type { FormulatorService } from '../../../src/main/services/formulator-service';
 import type { ModelRecord } from '../../../src/shared/domain';
-import { tempDir } from '../../helpers';
+import { openTestService } from '../../helpers';
 
 /** Training and using models through the service, on the shipped sample catalog. */
-let dir: string;
-let cleanup: () => void;
 let service: FormulatorService;
+let close: () => Promise<void>;
 let first: ModelRecord;
 
 beforeAll(async () => {
-  ({ dir, cleanup } = tempDir());
-  service = await FormulatorService.open({ databasePath: join(dir, 'm.db'), resourcesDir: resolveResourcesDir() });
+  ({ service, close } = await openTestService());
 });
-afterAll(async () => {
-  await service.compute.close();
-  service.close();
-  cleanup();
-});
+afterAll(() => close());
 
 describe('models through the service', () => {
   it('refuses to train an empty or tiny catalog before starting, saying why', async () => {
