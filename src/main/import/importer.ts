@@ -4,7 +4,7 @@ import { basename, extname } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
 import type { ColumnMapping, DuplicatePolicy, ImportRejection, ImportReport } from '../../shared/contract';
-import { IngredientLexicon, type LexiconEntry } from '../../shared/inci/lexicon';
+import type { IngredientLexicon } from '../../shared/inci/lexicon';
 import { parseInciDeclaration, type ParsedIngredient } from '../../shared/inci/parse';
 import { ensureCatalogIngredient } from '../db/queries/ingredients';
 import { CsvError, readCsvRecords, type CsvFormat, type Delimiter, type TextEncodingName } from './csv';
@@ -64,14 +64,14 @@ const MAX_DUPLICATES_LISTED = 1000;
 const SLICE_MS = 20;
 
 /**
- * Imports a catalog file. `lexiconEntries` is the knowledge base's name index; `runExclusive`
+ * Imports a catalog file. `lexicon` is the knowledge base's name index; `runExclusive`
  * serialises the import with every other write of the app, because its single transaction
  * spans awaits: rows are parsed, checked and inserted as they stream in, so memory stays flat
  * and the event loop is never held for long, yet the import commits all at once or not at all.
  */
 export async function importCatalog(
   db: Database,
-  lexiconEntries: Iterable<LexiconEntry>,
+  lexicon: IngredientLexicon,
   options: ImportOptions,
   runExclusive: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn(),
 ): Promise<ImportReport> {
@@ -80,7 +80,6 @@ export async function importCatalog(
   if (!stat) throw new ImportError(`cannot read ${options.path}: the file does not exist`);
   if (!stat.isFile()) throw new ImportError(`${options.path} is not a file`);
   const format = options.format && options.format !== 'auto' ? options.format : extname(options.path).toLowerCase() === '.json' ? 'json' : 'csv';
-  const lexicon = new IngredientLexicon(lexiconEntries);
 
   return runExclusive(async () => {
     const run = new ImportRun(db, lexicon, options, emptyReport(options.path, format));
