@@ -72,60 +72,169 @@ export function scoreList(indices: readonly number[], logits: ArrayLike<number>,
 export function decodeUniqueList(logits: ArrayLike<number>, positions: ArrayLike<number>, options: DecodeOptions): DecodedList {
   const { lambda } = options;
   const mask = options.allowed;
-  const values = new Float64Array(logits.length);
+  const V = logits.length;
+  const s = scratch(V);
   let n = 0;
-  for (let v = 0; v < logits.length; v++) if (!mask || mask[v]) values[n++] = logits[v]!;
+  for (let v = 0; v < V; v++) if (!mask || mask[v]) s.values[n++] = logits[v]!;
   const maxLength = Math.min(options.maxLength, n);
   const minLength = Math.max(1, options.minLength ?? 1);
   if (maxLength < minLength) return { indices: [], score: 0 };
-  const byLogitDesc = (x: number, y: number) => logits[y]! - logits[x]! || x - y;
+  const search: Search = { logits, positions, lambda, scale: options.positionScale, s, count: 0 };
 
   // Fast path: lengths below K0 only ever need items with a ≥ a_(K0) − λ (each threshold used is
   // a_(L+1) − λ with L + 1 ≤ K0), so only that slice is sorted, found by a linear-time selection.
   const k0 = Math.min(n, FAST_SLICE);
-  const kth = selectDescending(values.subarray(0, n), k0 - 1);
-  const slice: number[] = [];
-  for (let v = 0; v < logits.length; v++) if ((!mask || mask[v]) && logits[v]! >= kth - lambda) slice.push(v);
-  slice.sort(byLogitDesc);
-  let best = searchLengths(slice, minLength, Math.min(maxLength, k0 - 1), logits, positions, lambda, options.positionScale, { indices: [], score: -Infinity });
+  const kth = selectDescending(s.values.subarray(0, n), k0 - 1);
+  collect(search, mask, kth - lambda, kth);
+  let best = searchLengths(search, minLength, Math.min(maxLength, k0 - 1), { indices: [], score: -Infinity });
   if (maxLength < k0) return best;
 
   // Lengths ≥ K0: when a_(K0) ≤ 0 their bound (the sum of their L largest logits) cannot exceed
   // the sum of the first K0 − 1, so they are pruned if the best list already reaches that.
-  const firstSum = slice.slice(0, k0 - 1).reduce((s, v) => s + logits[v]!, 0);
+  let firstSum = 0;
+  for (let i = 0; i < k0 - 1; i++) firstSum += logits[s.byLogit[i]!]!;
   if (kth <= 0 && best.score >= firstSum) return best;
-  const byLogit: number[] = [];
-  for (let v = 0; v < logits.length; v++) if (!mask || mask[v]) byLogit.push(v);
-  byLogit.sort(byLogitDesc);
-  best = searchLengths(byLogit, Math.max(minLength, k0), maxLength, logits, positions, lambda, options.positionScale, best);
+  collect(search, mask, -Infinity, -Infinity);
+  best = searchLengths(search, Math.max(minLength, k0), maxLength, best);
   return best;
 }
 
 /** Items sorted by logit in the fast path: enough for typical lists of a few dozen ingredients. */
 const FAST_SLICE = 64;
 
-/** Branch-and-bound over lengths in [from, to] using `byLogit` (a descending prefix of the order). */
-function searchLengths(
-  byLogit: readonly number[],
-  from: number,
-  to: number,
-  logits: ArrayLike<number>,
-  positions: ArrayLike<number>,
-  lambda: number,
-  scale: PositionScale | undefined,
-  start: DecodedList,
-): DecodedList {
+/**
+ * Reusable buffers: decoding runs thousands of times in a row, and allocating (and sorting with
+ * a comparator) per list was most of its time. Grown on demand, never shrunk.
+ */
+interface Scratch {
+  values: Float64Array;
+  /** The leading candidates by logit, descending (ties by index): at least all lengths need. */
+  byLogit: Int32Array;
+  /** The first `count` entries: all candidate items by predicted position, ascending (ties by index). */
+  byPosition: Int32Array;
+  keys: Float64Array;
+  items: Int32Array;
+  slots: Float64Array;
+  f: Float64Array;
+  take: Uint8Array;
+}
+
+let shared: Scratch | null = null;
+
+function scratch(V: number): Scratch {
+  if (!shared || shared.values.length < V) {
+    shared = {
+      values: new Float64Array(V),
+      byLogit: new Int32Array(V),
+      byPosition: new Int32Array(V),
+      keys: new Float64Array(V),
+      items: new Int32Array(V),
+      slots: new Float64Array(V + 1),
+      f: new Float64Array(V + 1),
+      take: new Uint8Array(4096),
+    };
+  }
+  return shared;
+}
+
+/** One list's search: the model outputs and how many candidate items the scratch holds. */
+interface Search {
+  logits: ArrayLike<number>;
+  positions: ArrayLike<number>;
+  lambda: number;
+  scale: PositionScale | undefined;
+  s: Scratch;
+  count: number;
+}
+
+/**
+ * Gathers the allowed items with logit ≥ `floor`, all of them sorted by position and those with
+ * logit ≥ `top` sorted by logit (only the first few are ever read in logit order).
+ */
+function collect(search: Search, mask: Uint8Array | null | undefined, floor: number, top: number): void {
+  const { logits, positions, s } = search;
+  const { byLogit, byPosition, keys } = s;
+  let c = 0;
+  let t = 0;
+  for (let v = 0; v < logits.length; v++) {
+    if ((!mask || mask[v]) && logits[v]! >= floor) {
+      byPosition[c++] = v;
+      if (logits[v]! >= top) byLogit[t++] = v;
+    }
+  }
+  search.count = c;
+  for (let i = 0; i < t; i++) keys[i] = -logits[byLogit[i]!]!;
+  sortByKey(keys, byLogit, t);
+  for (let i = 0; i < c; i++) keys[i] = positions[byPosition[i]!]!;
+  sortByKey(keys, byPosition, c);
+}
+
+/**
+ * Sorts `items[0, count)` ascending by (key, item), permuting `keys` alongside: a quicksort on
+ * typed arrays, with insertion sort for short runs.
+ */
+export function sortByKey(keys: Float64Array, items: Int32Array, count: number): void {
+  const stack: number[] = [0, count - 1];
+  while (stack.length) {
+    let hi = stack.pop()!;
+    let lo = stack.pop()!;
+    while (hi - lo > 16) {
+      const mid = (lo + hi) >> 1;
+      const pk = keys[mid]!;
+      const pi = items[mid]!;
+      let i = lo;
+      let j = hi;
+      while (i <= j) {
+        while (keys[i]! < pk || (keys[i] === pk && items[i]! < pi)) i++;
+        while (keys[j]! > pk || (keys[j] === pk && items[j]! > pi)) j--;
+        if (i <= j) {
+          const tk = keys[i]!;
+          keys[i] = keys[j]!;
+          keys[j] = tk;
+          const ti = items[i]!;
+          items[i] = items[j]!;
+          items[j] = ti;
+          i++;
+          j--;
+        }
+      }
+      // Keep the smaller side for later (a bounded stack); go on with the larger.
+      if (j - lo < hi - i) {
+        stack.push(lo, j);
+        lo = i;
+      } else {
+        stack.push(i, hi);
+        hi = j;
+      }
+    }
+    for (let i = lo + 1; i <= hi; i++) {
+      const k = keys[i]!;
+      const it = items[i]!;
+      let j = i - 1;
+      while (j >= lo && (keys[j]! > k || (keys[j] === k && items[j]! > it))) {
+        keys[j + 1] = keys[j]!;
+        items[j + 1] = items[j]!;
+        j--;
+      }
+      keys[j + 1] = k;
+      items[j + 1] = it;
+    }
+  }
+}
+
+/** Branch-and-bound over lengths in [from, to] using the search's candidates. */
+function searchLengths(search: Search, from: number, to: number, start: DecodedList): DecodedList {
   const lengths: { length: number; bound: number }[] = [];
   let prefix = 0;
   for (let L = 1; L <= to; L++) {
-    prefix += logits[byLogit[L - 1]!]!;
+    prefix += search.logits[search.s.byLogit[L - 1]!]!;
     if (L >= from) lengths.push({ length: L, bound: prefix });
   }
   lengths.sort((x, y) => y.bound - x.bound || x.length - y.length);
   let best = start;
   for (const { length, bound } of lengths) {
     if (bound <= best.score) break; // sorted by bound: no later length can win either
-    const candidate = bestListOfLength(length, byLogit, logits, positions, lambda, scale);
+    const candidate = bestListOfLength(length, search);
     if (candidate.score > best.score) best = candidate;
   }
   return best;
@@ -157,31 +266,42 @@ function selectDescending(values: Float64Array, k: number): number {
   return values[k]!;
 }
 
-function bestListOfLength(L: number, byLogit: readonly number[], logits: ArrayLike<number>, positions: ArrayLike<number>, lambda: number, scale?: PositionScale): DecodedList {
-  const n = byLogit.length;
-  let m = n;
+function bestListOfLength(L: number, search: Search): DecodedList {
+  const { logits, positions, lambda, scale, s } = search;
+  const { byLogit, byPosition, slots } = s;
+  const n = search.count;
+  for (let j = 0; j < L; j++) slots[j] = slotPosition(j, L, scale);
+  let threshold = -Infinity;
   if (L < n) {
     // One of the top L + 1 items stays unused; swapping it in for an item u at u's slot must
     // not improve the list, so a(u) ≥ min over those w of a(w) − λ·(w's worst squared distance
     // to any slot). Positions and slots lie in [first slot, last slot] ⊆ [0, 1].
-    const first = slotPosition(0, L, scale);
-    const last = slotPosition(L - 1, L, scale);
-    let threshold = Infinity;
+    const first = slots[0]!;
+    const last = slots[L - 1]!;
+    threshold = Infinity;
     for (let i = 0; i <= L; i++) {
       const w = byLogit[i]!;
       const mu = positions[w]!;
       const worst = Math.max((mu - first) ** 2, (last - mu) ** 2);
       threshold = Math.min(threshold, logits[w]! - lambda * worst);
     }
-    m = L + 1;
-    while (m < n && logits[byLogit[m]!]! >= threshold) m++;
   }
-  const items = byLogit.slice(0, m).sort((x, y) => positions[x]! - positions[y]! || x - y);
+  // The candidates (every item at or above the threshold), already in position order.
+  const items = s.items;
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const v = byPosition[i]!;
+    if (logits[v]! >= threshold) items[m++] = v;
+  }
   // f[j]: best value with j slots filled by items seen so far, in order; take[i * (L + 1) + j]
   // records whether item i filled slot j on the best path (for backtracking).
-  const f = new Float64Array(L + 1).fill(-Infinity);
+  const f = s.f;
+  f.fill(-Infinity, 0, L + 1);
   f[0] = 0;
-  const take = new Uint8Array(m * (L + 1));
+  const width = L + 1;
+  if (s.take.length < m * width) s.take = new Uint8Array(Math.max(m * width, 2 * s.take.length));
+  const take = s.take;
+  take.fill(0, 0, m * width);
   for (let i = 0; i < m; i++) {
     const v = items[i]!;
     const a = logits[v]!;
@@ -189,21 +309,22 @@ function bestListOfLength(L: number, byLogit: readonly number[], logits: ArrayLi
     // Slot j can only be reached if at least j items were seen and (m - i) items remain for the rest.
     const hi = Math.min(i + 1, L);
     const lo = Math.max(1, L - (m - i) + 1);
+    const row = i * width;
     for (let j = hi; j >= lo; j--) {
       const prev = f[j - 1]!;
       if (prev === -Infinity) continue;
-      const d = slotPosition(j - 1, L, scale) - mu;
+      const d = slots[j - 1]! - mu;
       const value = prev + a - lambda * d * d;
       if (value > f[j]!) {
         f[j] = value;
-        take[i * (L + 1) + j] = 1;
+        take[row + j] = 1;
       }
     }
   }
   const indices: number[] = new Array<number>(L);
   let j = L;
   for (let i = m - 1; i >= 0 && j > 0; i--) {
-    if (take[i * (L + 1) + j]) {
+    if (take[i * width + j]) {
       indices[j - 1] = items[i]!;
       j--;
     }
