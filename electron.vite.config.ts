@@ -3,21 +3,30 @@ import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 /**
- * Three builds: the Electron main process (plus the CLI entry, which shares its services),
+ * Three builds: the Electron main process (plus the CLI, the compute process and its helper
+ * thread, and the web preview, which share its services),
  * the sandboxed preload (CommonJS, because sandboxed preloads cannot be ES modules), and the
  * Svelte renderer.
  */
 export default defineConfig({
   main: {
     build: {
+      // tfjs-core is externalised by the rule below instead (all of it but the gradients).
+      externalizeDeps: { exclude: ['@tensorflow/tfjs-core'] },
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli/main.ts'),
           'compute-worker': resolve(__dirname, 'src/main/compute/worker.ts'),
+          // The compute process's helper thread (pure JavaScript, shares the generate job's work).
+          'compute-helper': resolve(__dirname, 'src/main/compute/helper-thread.ts'),
           'preview-web': resolve(__dirname, 'src/main/preview/main.ts'),
         },
-        external: ['better-sqlite3', 'electron', /^@tensorflow\//],
+        // TensorFlow.js stays external (native and wasm files load from node_modules), except the
+        // gradient registrations: tfjs-core ships them only as ES modules with extensionless
+        // imports, which Node cannot load unbundled. Bundled, they register into tfjs's global
+        // gradient registry like any other copy.
+        external: ['better-sqlite3', 'electron', /^@tensorflow\/(?!tfjs-core\/dist\/register_all_gradients)/],
       },
     },
   },

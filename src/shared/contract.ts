@@ -375,8 +375,17 @@ export interface GenerateReport {
   modelId: number;
   backend: string;
   params: Record<string, unknown>;
+  /** Wall time of each stage in the compute process. */
   timingsMs: Record<string, number>;
+  /** The whole job as the app sees it: request, every stage, the ranked shortlist back. */
   totalMs: number;
+  /** Storing the run and every candidate afterwards. */
+  savedMs: number;
+  /**
+   * Threads that shared the JavaScript work, each one's busy time in the shared stages, and the
+   * time the compute thread waited for samples drawn by the helper.
+   */
+  work: { threads: number; batches: number; helperBatches: number; mainMs: number; helperMs: number; sampleWaitMs: number };
   densityFloor: number;
   counts: { sampled: number; aboveFloor: number; decoded: number; passed: number };
   quality: GenerationQuality;

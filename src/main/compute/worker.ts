@@ -9,6 +9,8 @@ import { TrainingCancelled, trainJointVae, trainabilityProblem } from '../ml/tra
 import { VocabularyIndex } from '../ml/vocab';
 import type { BenefitSpec } from '../ml/train';
 import { GenerationCancelled, kdeLogDensities, runGeneration, type GenerateOutcome } from '../generate/job';
+import type { DecoderSpec } from '../generate/kernels';
+import { SharedWork } from './shared-work';
 import { kdeLogDensity, latentStatistics, whiten } from '../../shared/ml/latent';
 import { normalGenerator } from '../../shared/ml/linalg';
 import { seededRandom } from '../../shared/ml/random';
@@ -55,8 +57,17 @@ function post(event: ComputeEvent): void {
 const cancelled = new Set<string>();
 const models = new Map<
   string,
-  { model: JointVae; index: VocabularyIndex; maxLength: number; lambda: number; positionScale: PositionScale; conditioning: number; benefits: BenefitSpec[] }
+  { model: JointVae; index: VocabularyIndex; maxLength: number; lambda: number; positionScale: PositionScale; conditioning: number; benefits: BenefitSpec[]; decoder: DecoderSpec }
 >();
+/** The helper thread that shares the JavaScript work of the generate job and the KDE. */
+const sharedWork = new SharedWork();
+
+/** The settings the exact decoder needs, with each token's ingredient id (−1 for buckets). */
+function decoderSpec(index: VocabularyIndex, m: { lambda: number; maxLength: number; positionScale: PositionScale }): DecoderSpec {
+  const ingredientIds = new Int32Array(index.size);
+  for (let t = 0; t < index.size; t++) ingredientIds[t] = index.emittable[t] ? (index.ingredientIdOf(t) ?? -1) : -1;
+  return { lambda: m.lambda, maxLength: m.maxLength, positionScale: m.positionScale, allowed: index.emittable, ingredientIds };
+}
 let queue: Promise<void> = Promise.resolve();
 
 async function handle(message: ComputeRequest): Promise<void> {
@@ -95,7 +106,7 @@ async function runJob(jobId: string, job: ComputeJob): Promise<void> {
                     : job.kind === 'gaps'
                       ? await gaps(job)
                       : job.kind === 'kde'
-                        ? kde(job)
+                        ? await kde(jobId, job)
                         : fault(job);
     post({ type: 'done', jobId, result });
   } catch (error) {
@@ -170,8 +181,9 @@ async function loaded(path: string, sha: string) {
     benefits: saved.manifest.benefits,
     conditioning: saved.manifest.shape.conditioning,
   };
-  models.set(key, entry);
-  return entry;
+  const withDecoder = { ...entry, decoder: decoderSpec(entry.index, entry) };
+  models.set(key, withDecoder);
+  return withDecoder;
 }
 
 async function encode(job: EncodeJob): Promise<EncodeResult> {
@@ -205,18 +217,18 @@ async function predict(job: PredictJob): Promise<PredictResult> {
   const m = await loaded(job.modelPath, job.manifestSha256);
   const D = m.model.shape.latent;
   for (const c of job.codes) if (c.length !== D) throw new Error(`a latent code has ${c.length} values; this model has ${D} dimensions`);
-  return { benefits: predictCodes(m, job.codes) };
+  return { benefits: predictCodes(m, Float32Array.from(job.codes.flat()), job.codes.length) };
 }
 
 /** Benefit-head outputs in the benefits' own terms: probability for flags, original units for scores. */
-function predictCodes(m: Awaited<ReturnType<typeof loaded>>, codes: number[][]): Record<string, number>[] {
+function predictCodes(m: Awaited<ReturnType<typeof loaded>>, codes: Float32Array, count: number): Record<string, number>[] {
   const D = m.model.shape.latent;
-  const z = tf.tensor2d(codes.flat(), [codes.length, D]);
+  const z = tf.tensor2d(codes, [count, D]);
   const out = m.model.predictBenefits(z);
   const values = out.dataSync();
   tf.dispose([z, out]);
   const B = Math.max(1, m.benefits.length);
-  return codes.map((_, i) =>
+  return Array.from({ length: count }, (_, i) =>
     Object.fromEntries(
       m.benefits.map((spec, b) => {
         const raw = values[i * B + b]!;
@@ -239,6 +251,15 @@ function forEachDecoded(m: Awaited<ReturnType<typeof loaded>>, codes: Float32Arr
     tf.dispose([z, logits, positions]);
     for (let i = 0; i < n; i++) use(a.subarray(i * V, (i + 1) * V), p.subarray(i * V, (i + 1) * V));
   }
+}
+
+/** Decoder outputs for codes: logits and every position. */
+function forwardAll(m: Awaited<ReturnType<typeof loaded>>, codes: Float32Array, count: number): { logits: Float32Array; positions: Float32Array } {
+  const z = tf.tensor2d(codes, [count, m.model.shape.latent]);
+  const { logits, positions } = m.model.decode(z);
+  const out = { logits: logits.dataSync() as Float32Array, positions: positions.dataSync() as Float32Array };
+  tf.dispose([z, logits, positions]);
+  return out;
 }
 
 /** Decodes codes (rows × D) to token lists with the exact unique decoder. */
@@ -324,17 +345,18 @@ async function sensitivity(jobId: string, job: SensitivityJob): Promise<Sensitiv
 async function generate(jobId: string, job: GenerateJob): Promise<GenerateOutcome> {
   const m = await loaded(job.modelPath, job.manifestSha256);
   if (job.latentDim !== m.model.shape.latent) throw new Error(`catalog codes have ${job.latentDim} dimensions; this model has ${m.model.shape.latent}`);
-  const predictions = (codes: Float32Array, count: number) => predictCodes(m, Array.from({ length: count }, (_, i) => Array.from(codes.subarray(i * job.latentDim, (i + 1) * job.latentDim))));
   return runGeneration({
     params: job.params,
     catalogCodes: job.catalogCodes,
     latentDim: job.latentDim,
     catalogLists: job.catalogLists,
-    facts: new Map(job.facts),
-    incompatible: job.incompatible.map((p) => ({ a: new Set(p.a), b: new Set(p.b), reason: p.reason })),
-    decode: (codes, count) => decodeTokens(m, codes, count).map((list) => list.map((t) => m.index.ingredientIdOf(t)!)),
+    facts: job.facts,
+    incompatible: job.incompatible,
+    decoder: m.decoder,
+    forward: (codes, count) => forwardAll(m, codes, count),
     decodePerSlot: (codes, count) => decodePerSlot(m, codes, count),
-    predict: predictions,
+    predict: (codes, count) => predictCodes(m, codes, count),
+    work: sharedWork,
     isCancelled: () => cancelled.has(jobId),
   });
 }
@@ -346,7 +368,7 @@ async function gaps(job: GapsJob): Promise<GapsResult> {
   const stats = latentStatistics(job.catalogCodes, n, D);
   const white = Float32Array.from(whiten(job.catalogCodes, n, stats));
   const h = Math.pow(n, -1 / (D + 4));
-  const density = kdeLogDensities(white, n, white, n, D, h, true);
+  const density = await kdeLogDensities(white, n, white, n, D, h, true, sharedWork);
   const sorted = Array.from(density).sort((a, b) => a - b);
   const q25 = sorted[Math.floor(0.25 * (n - 1))]!;
   // Nearest neighbours of each product among the well-supported ones, in whitened space.
@@ -383,7 +405,7 @@ async function gaps(job: GapsJob): Promise<GapsResult> {
     for (let k = 0; k < D; k++) codes[i * D + k] = (job.catalogCodes[g.a * D + k]! + job.catalogCodes[g.b * D + k]!) / 2;
   });
   const lists = decodeTokens(m, codes, found.length);
-  const benefits = predictCodes(m, found.map((_, i) => Array.from(codes.subarray(i * D, (i + 1) * D))));
+  const benefits = predictCodes(m, codes, found.length);
   return {
     midpointsScored: list.length,
     gaps: found.map((g, i) => ({
@@ -400,11 +422,11 @@ async function gaps(job: GapsJob): Promise<GapsResult> {
 }
 
 /** KDE on tensors (the backend is ready: the worker reports ready only after initialising it). */
-function kde(job: KdeJob): KdeResult {
+async function kde(jobId: string, job: KdeJob): Promise<KdeResult> {
   const n = job.references.length / job.dims;
   const queries = job.queries ?? job.references;
   const m = queries.length / job.dims;
-  return { logDensity: kdeLogDensities(queries, m, job.references, n, job.dims, job.bandwidth, job.queries === null) };
+  return { logDensity: await kdeLogDensities(queries, m, job.references, n, job.dims, job.bandwidth, job.queries === null, sharedWork, { isCancelled: () => cancelled.has(jobId) }) };
 }
 
 /** UMAP on the codes, seeded so the same catalog and seed give the same map. */
@@ -437,8 +459,9 @@ function onMessage(data: unknown): void {
 if (parentPort) parentPort.on('message', (e) => onMessage(e.data));
 else process.on('message', onMessage);
 
-void initBackend().then(
-  (backend) => post({ type: 'ready', backend, pid: process.pid }),
+// The helper thread loads alongside the backend, so the first job already shares its work.
+void Promise.all([initBackend(), sharedWork.ready()]).then(
+  ([backend]) => post({ type: 'ready', backend: { ...backend, threads: sharedWork.participants, helperProblem: sharedWork.helperProblem }, pid: process.pid }),
   (error: unknown) => {
     process.stderr.write(`compute process: no TensorFlow.js backend: ${String(error)}\n`);
     process.exit(1);

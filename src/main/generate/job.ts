@@ -1,23 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GenerationQuality } from '../../shared/contract';
-import {
-  NoveltyIndex,
-  PrecedenceTable,
-  frequencyDivergence,
-  internalDiversity,
-  orderingPlausibility,
-  structuralChecks,
-  type IncompatibleGroups,
-  type IngredientFacts,
-} from '../../shared/ml/checks';
-import { latentStatistics, whiten } from '../../shared/ml/latent';
-import { normalGenerator } from '../../shared/ml/linalg';
+import { frequencyDivergence, internalDiversity, type IngredientFacts } from '../../shared/ml/checks';
+import { latentStatistics, whiten, type LatentStatistics } from '../../shared/ml/latent';
+import { sortByKey } from '../../shared/ml/decode';
 import { seededRandom } from '../../shared/ml/random';
+import { SharedWorkCancelled, type ShareReport, type SharedWork } from '../compute/shared-work';
+import { catalogKey, checkCandidate, type CatalogContext, type CheckedCandidate, type DecoderSpec } from './kernels';
 
 /**
  * The generate-and-filter job of seed 000, run in the compute process: sample N codes from the
  * multivariate normal fitted to the catalog's codes, keep the K most unique that stay above a
  * density floor, decode them exactly, and check every candidate. Every stage is timed.
+ *
+ * TensorFlow.js work (the density's matrix products, the decoder) runs on the compute process's
+ * main thread; the JavaScript work (log-sum-exp, exact decoding, checks) is shared with a helper
+ * thread batch by batch (src/main/compute/shared-work.ts), so the two overlap.
  */
 
 export interface GenerateParams {
@@ -38,18 +35,9 @@ export interface GenerateParams {
   baselines: boolean;
 }
 
-export interface GeneratedCandidate {
-  ingredientIds: number[];
+export interface GeneratedCandidate extends CheckedCandidate {
   code: number[];
   logDensity: number;
-  novelty: number;
-  /** Row (in the catalog arrays passed in) of the most similar catalog product. */
-  nearestRow: number;
-  plausibility: number;
-  benefits: Record<string, number>;
-  passed: boolean;
-  score: number;
-  reasons: string[];
 }
 
 export type QualityPanel = GenerationQuality;
@@ -63,7 +51,13 @@ export interface BaselinePanel {
 export interface GenerateOutcome {
   /** The same checks on the seed's per-slot argmax decoding and on a recombination baseline. */
   baselines: BaselinePanel[];
+  /** Wall time of each stage. */
   timingsMs: Record<string, number>;
+  /**
+   * How many threads shared the JavaScript work, each one's busy time in the shared stages, and
+   * the time this thread waited for samples (inside the sample-and-density stage).
+   */
+  work: { threads: number; helperBatches: number; batches: number; mainMs: number; helperMs: number; sampleWaitMs: number };
   densityFloor: number;
   counts: { sampled: number; aboveFloor: number; decoded: number; passed: number };
   quality: QualityPanel;
@@ -76,11 +70,13 @@ export interface GenerateInputs {
   catalogCodes: Float32Array;
   latentDim: number;
   catalogLists: number[][];
-  facts: ReadonlyMap<number, IngredientFacts>;
-  /** Ingredient groups not to combine in one product. */
-  incompatible: readonly IncompatibleGroups[];
-  /** Decodes codes (rows × D) to ingredient-id lists; returns null for a list with an unknown token. */
-  decode: (codes: Float32Array, count: number) => (number[] | null)[];
+  facts: [number, IngredientFacts][];
+  /** Ingredient-id groups not to combine in one product, with the reason. */
+  incompatible: { a: number[]; b: number[]; reason: string }[];
+  /** The model's decoding settings and its tokens' ingredient ids. */
+  decoder: DecoderSpec;
+  /** Decoder outputs for codes (rows × D): presence logits and positions, rows × V each. */
+  forward: (codes: Float32Array, count: number) => { logits: Float32Array; positions: Float32Array };
   /** Benefit predictions for codes. */
   predict: (codes: Float32Array, count: number) => Record<string, number>[];
   /**
@@ -88,19 +84,47 @@ export interface GenerateInputs {
    * unknown tokens allowed; null marks an unknown/bucket token).
    */
   decodePerSlot?: (codes: Float32Array, count: number) => (number | null)[][];
+  /** The threads that share the JavaScript work. */
+  work: SharedWork;
   isCancelled: () => boolean;
 }
 
 export class GenerationCancelled extends Error {}
+
+/** Queries per matrix product in the KDE (large enough for wasm's fast path, see below). */
+const KDE_BLOCK = 1000;
+
+export interface KdeOptions {
+  isCancelled?: () => boolean;
+  /** How the work was shared between the threads. */
+  onReport?: (report: ShareReport) => void;
+  /** Called before query rows [start, start + rows) are read, in order: lets them be sampled just in time. */
+  prepareRows?: (start: number, rows: number) => void;
+}
 
 /**
  * Log densities of whitened queries under a Gaussian KDE on whitened references. The kernel
  * exponent −|q − r|²/2h² = q·r/h² − |r|²/2h² − |q|²/2h²; the last term is constant per query and
  * leaves the logsumexp, and the middle one rides along as an extra column, so one product of
  * [q, 1] with [r/h², −|r|²/2h²]ᵀ gives every exponent. Blocks of 1,000 queries keep each
- * product's output small enough to stay on wasm's fast path.
+ * product's output small enough to stay on wasm's fast path; each block's log-sum-exp runs on
+ * whichever thread is free (kernels.ts: logSumExpRows), while the next product is computed.
+ * With `excludeSelf` (queries are the references) each point's own kernel is left out exactly:
+ * subtracting it afterwards would lose the other kernels, which in tens of dimensions are far
+ * below float32 resolution next to the self term's exp(0) = 1.
  */
-export function kdeLogDensities(queries: Float32Array, m: number, refs: Float32Array, n: number, d: number, h: number, excludeSelf: boolean): Float32Array {
+export async function kdeLogDensities(
+  queries: Float32Array,
+  m: number,
+  refs: Float32Array,
+  n: number,
+  d: number,
+  h: number,
+  excludeSelf: boolean,
+  work: SharedWork,
+  options: KdeOptions = {},
+): Promise<Float32Array> {
+  const isCancelled = options.isCancelled ?? (() => false);
   const out = new Float32Array(m);
   const inv = 1 / (h * h);
   const augmented = new Float32Array((d + 1) * n); // (d + 1) × n, already transposed
@@ -116,64 +140,89 @@ export function kdeLogDensities(queries: Float32Array, m: number, refs: Float32A
   const r = tf.tensor2d(augmented, [d + 1, n]);
   const count = excludeSelf ? n - 1 : n;
   const constant = -Math.log(Math.max(1, count)) - d * Math.log(h * Math.sqrt(2 * Math.PI));
-  for (let start = 0; start < m; start += 1000) {
-    const rows = Math.min(1000, m - start);
-    const block = new Float32Array(rows * (d + 1));
-    const queryNorm = new Float64Array(rows);
-    for (let i = 0; i < rows; i++) {
-      let norm = 0;
-      for (let k = 0; k < d; k++) {
-        const v = queries[(start + i) * d + k]!;
-        block[i * (d + 1) + k] = v;
-        norm += v * v;
-      }
-      block[i * (d + 1) + d] = 1;
-      queryNorm[i] = norm;
-    }
-    // Leave-one-out (queries are the references): mask each point's own kernel out exactly.
-    // Subtracting it afterwards would lose the other kernels, which in tens of dimensions are
-    // far below float32 resolution next to the self term's exp(0) = 1.
-    let mask: Float32Array | null = null;
-    if (excludeSelf) {
-      mask = new Float32Array(rows * n);
-      for (let i = 0; i < rows; i++) mask[i * n + start + i] = -1e30;
-    }
-    const lse = tf.tidy(() => {
-      const exponents = tf.matMul(tf.tensor2d(block, [rows, d + 1]), r);
-      return tf.logSumExp(mask ? tf.add(exponents, tf.tensor2d(mask, [rows, n])) : exponents, 1);
+  const BLOCK = KDE_BLOCK;
+  const blocks = Math.ceil(m / BLOCK);
+  const queryNorm = new Float64Array(m);
+  try {
+    const { results, report } = await work.map(
+      blocks,
+      (b) => {
+        const start = b * BLOCK;
+        const rows = Math.min(BLOCK, m - start);
+        options.prepareRows?.(start, rows);
+        const block = new Float32Array(rows * (d + 1));
+        for (let i = 0; i < rows; i++) {
+          let norm = 0;
+          for (let k = 0; k < d; k++) {
+            const v = queries[(start + i) * d + k]!;
+            block[i * (d + 1) + k] = v;
+            norm += v * v;
+          }
+          block[i * (d + 1) + d] = 1;
+          queryNorm[start + i] = norm;
+        }
+        const exponents = tf.tidy(() => tf.matMul(tf.tensor2d(block, [rows, d + 1]), r));
+        const values = shareable(exponents.dataSync() as Float32Array);
+        exponents.dispose();
+        return { kind: 'lse', block: values, rows, n, self: excludeSelf ? start : null };
+      },
+      isCancelled,
+    );
+    options.onReport?.(report);
+    results.forEach((lse, b) => {
+      const values = lse as Float64Array;
+      for (let i = 0; i < values.length; i++) out[b * BLOCK + i] = values[i]! - queryNorm[b * BLOCK + i]! * inv * 0.5 + constant;
     });
-    const values = lse.dataSync();
-    lse.dispose();
-    for (let i = 0; i < rows; i++) out[start + i] = values[i]! - queryNorm[i]! * inv * 0.5 + constant;
+  } finally {
+    r.dispose();
   }
-  r.dispose();
   return out;
 }
 
-/** Precedence table, novelty index and the catalog's own median plausibility, per catalog. */
-let cachedTables: { key: string; table: PrecedenceTable; novelty: NoveltyIndex; catalogMedianPlausibility: number } | null = null;
-
-function catalogTables(inputs: GenerateInputs): NonNullable<typeof cachedTables> {
-  // FNV-1a over the lists identifies the catalog cheaply.
-  let h = 0x811c9dc5;
-  for (const list of inputs.catalogLists) {
-    for (const id of list) h = Math.imul(h ^ id, 0x01000193);
-    h = Math.imul(h ^ 0xffff, 0x01000193);
-  }
-  const key = `${inputs.catalogLists.length}:${h >>> 0}:${inputs.facts.size}`;
-  if (cachedTables?.key === key) return cachedTables;
-  // Candidates only hold vocabulary ingredients (seen in ≥ 2 products); index just those.
-  const seen = new Map<number, number>();
-  for (const list of inputs.catalogLists) for (const id of new Set(list)) seen.set(id, (seen.get(id) ?? 0) + 1);
-  const table = new PrecedenceTable(inputs.catalogLists, [...seen].filter(([, c]) => c >= 2).map(([id]) => id));
-  const fact = (id: number) => inputs.facts.get(id);
-  const scores = inputs.catalogLists.map((l) => orderingPlausibility(l, table, fact).score).sort((a, b) => a - b);
-  cachedTables = { key, table, novelty: new NoveltyIndex(inputs.catalogLists), catalogMedianPlausibility: scores[Math.floor((scores.length - 1) / 2)] ?? 0 };
-  return cachedTables;
+/** A copy in shared memory: posting it to the helper thread then copies nothing. */
+function shareable(values: Float32Array): Float32Array {
+  const copy = new Float32Array(new SharedArrayBuffer(values.byteLength));
+  copy.set(values);
+  return copy;
 }
 
-export function runGeneration(inputs: GenerateInputs): GenerateOutcome {
-  const { params, latentDim: D, catalogLists, facts } = inputs;
+/**
+ * The fitted distribution and the catalog's own (leave-one-out) densities, per catalog space:
+ * they depend only on the model's codes of the catalog, so repeated jobs reuse them.
+ */
+interface FittedSpace {
+  key: string;
+  stats: LatentStatistics;
+  catalogWhite: Float32Array;
+  bandwidth: number;
+  sortedCatalogDensity: Float32Array;
+}
+
+let fittedSpace: FittedSpace | null = null;
+
+function spaceKey(codes: Float32Array, n: number, d: number): string {
+  const words = new Uint32Array(codes.buffer, codes.byteOffset, codes.length);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i]!, 0x01000193);
+  return `${n}x${d}:${h >>> 0}`;
+}
+
+async function fitSpace(inputs: GenerateInputs): Promise<FittedSpace> {
+  const { latentDim: D, catalogCodes } = inputs;
+  const n = inputs.catalogLists.length;
+  const key = spaceKey(catalogCodes, n, D);
+  if (fittedSpace?.key === key) return fittedSpace;
+  const stats = latentStatistics(catalogCodes, n, D);
+  const catalogWhite = Float32Array.from(whiten(catalogCodes, n, stats));
+  // Scott's rule in whitened space.
+  const bandwidth = Math.pow(n, -1 / (D + 4));
+  const density = await kdeLogDensities(catalogWhite, n, catalogWhite, n, D, bandwidth, true, inputs.work, { isCancelled: inputs.isCancelled });
+  fittedSpace = { key, stats, catalogWhite, bandwidth, sortedCatalogDensity: density.sort() };
+  return fittedSpace;
+}
+
+export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOutcome> {
+  const { params, latentDim: D, catalogLists, work } = inputs;
   const timings: Record<string, number> = {};
   let t = performance.now();
   const lap = (stage: string) => {
@@ -183,149 +232,130 @@ export function runGeneration(inputs: GenerateInputs): GenerateOutcome {
     if (inputs.isCancelled()) throw new GenerationCancelled();
   };
   const n = catalogLists.length;
-
-  // 1. Fit: mean and covariance of the catalog codes, whitened catalog.
-  const stats = latentStatistics(inputs.catalogCodes, n, D);
-  const catalogWhite = Float32Array.from(whiten(inputs.catalogCodes, n, stats));
-  lap('fit');
-
-  // 2. Sample N from N(centre, T²·Σ). Whitened, a sample is just T·e + L⁻¹(centre − mean).
-  const normal = normalGenerator(seededRandom(params.seed));
-  const offset = params.centre ? whiten(params.centre, 1, stats) : new Float64Array(D);
-  const white = new Float32Array(params.n * D);
-  for (let i = 0; i < params.n * D; i++) white[i] = params.temperature * normal() + offset[i % D]!;
-  lap('sample');
-
-  // 3. Uniqueness: KDE log density (Scott's rule in whitened space); the floor from the catalog.
-  const h = Math.pow(n, -1 / (D + 4));
-  const catalogDensity = kdeLogDensities(catalogWhite, n, catalogWhite, n, D, h, true);
-  const sortedCatalog = Array.from(catalogDensity).sort((a, b) => a - b);
-  const floor = sortedCatalog[Math.min(n - 1, Math.floor(params.densityFloorQuantile * (n - 1)))]!;
-  const density = kdeLogDensities(white, params.n, catalogWhite, n, D, h, false);
-  lap('density');
-
-  // 4. Keep the K most unique (lowest density) above the floor.
-  const kept = Array.from({ length: params.n }, (_, i) => i)
-    .filter((i) => density[i]! >= floor)
-    .sort((a, b) => density[a]! - density[b]! || a - b)
-    .slice(0, params.k);
-  const aboveFloor = density.reduce((c, v) => c + (v >= floor ? 1 : 0), 0);
-  // Back to latent coordinates: x = mean + L·y.
-  const codes = new Float32Array(kept.length * D);
-  kept.forEach((row, i) => {
-    for (let r = 0; r < D; r++) {
-      let v = stats.mean[r]!;
-      for (let c = 0; c <= r; c++) v += stats.cholesky[r * D + c]! * white[row * D + c]!;
-      codes[i * D + r] = v;
-    }
-  });
-  lap('select');
-
-  // 5. Decode exactly.
-  const lists = inputs.decode(codes, kept.length);
-  lap('decode');
-
-  // 6. Check every candidate (catalog-derived tables are cached across runs on the same catalog).
-  const { table, novelty, catalogMedianPlausibility } = catalogTables(inputs);
-  const fact = (id: number) => facts.get(id);
-  const lengths = catalogLists.map((l) => l.length).sort((a, b) => a - b);
-  const lengthRange: [number, number] = [lengths[Math.floor(0.02 * (n - 1))]!, lengths[Math.ceil(0.98 * (n - 1))]!];
-  const benefits = inputs.predict(codes, kept.length);
-  const check = makeChecker(params, table, novelty, fact, lengthRange, inputs.incompatible);
-  const candidates: GeneratedCandidate[] = lists.map((list, i) => ({
-    ...check(list, benefits[i]!),
-    code: Array.from(codes.subarray(i * D, (i + 1) * D)),
-    logDensity: density[kept[i]!]!,
-  }));
-  candidates.sort((a, b) => Number(b.passed) - Number(a.passed) || b.score - a.score);
-  lap('check');
-
-  // 7. Quality panel, and the baselines on the same checks.
-  const quality = qualityPanel(candidates, catalogLists, catalogMedianPlausibility, params.seed);
-  lap('quality');
-  const baselines: BaselinePanel[] = [];
-  if (params.baselines && inputs.decodePerSlot) {
-    const perSlot = inputs.decodePerSlot(codes, kept.length);
-    const seedCandidates = perSlot.map((slots, i) => {
-      const unknown = slots.some((x) => x === null);
-      return { ...check(unknown ? null : (slots as number[]), benefits[i]!, slots.filter((x): x is number => x !== null)), code: [], logDensity: 0 };
-    });
-    baselines.push({ name: "seed's per-position argmax decoding (same model, same codes)", candidates: seedCandidates.length, quality: qualityPanel(seedCandidates, catalogLists, catalogMedianPlausibility, params.seed) });
-  }
-  if (params.baselines) {
-    const recombined = recombine(catalogLists, facts, kept.length, params.seed);
-    const recombinedCandidates = recombined.map((list) => ({ ...check(list, {}), code: [], logDensity: 0 }));
-    baselines.push({ name: 'recombination: a catalog product with 3 ingredients swapped for others of the same class', candidates: recombined.length, quality: qualityPanel(recombinedCandidates, catalogLists, catalogMedianPlausibility, params.seed) });
-  }
-  if (params.baselines) lap('baselines');
-  return {
-    baselines,
-    timingsMs: timings,
-    densityFloor: floor,
-    counts: { sampled: params.n, aboveFloor, decoded: kept.length, passed: candidates.filter((c) => c.passed).length },
-    quality,
-    candidates,
+  const shares = { batches: 0, helperBatches: 0, mainMs: 0, helperMs: 0 };
+  const tally = (report: ShareReport) => {
+    shares.batches += report.batches;
+    shares.helperBatches += report.helperBatches;
+    shares.mainMs += report.mainMs;
+    shares.helperMs += report.helperMs;
   };
-}
 
-/**
- * Builds the candidate check: validity, novelty, ordering plausibility, structure and benefit
- * thresholds, each failure with a reason. `shown` is the list to score when `list` is null
- * (an unknown token: invalid, but its other properties are still measured for the panel).
- */
-function makeChecker(
-  params: GenerateParams,
-  table: PrecedenceTable,
-  novelty: NoveltyIndex,
-  fact: (id: number) => IngredientFacts | undefined,
-  lengthRange: [number, number],
-  incompatible: readonly IncompatibleGroups[],
-) {
-  const thresholdNames = Object.keys(params.benefitThresholds);
-  return (list: number[] | null, predicted: Record<string, number>, shown?: number[]): Omit<GeneratedCandidate, 'code' | 'logDensity'> => {
-    const reasons: string[] = [];
-    const ids = list ?? shown ?? [];
-    if (list === null) reasons.push('the decoded list contains an ingredient the model cannot name');
-    const repeated = new Set(ids).size !== ids.length;
-    if (repeated) reasons.push('an ingredient is repeated');
-    const near = novelty.nearest(ids);
-    const nov = 1 - near.jaccard;
-    if (near.jaccard >= 0.999) reasons.push('identical to a catalog product');
-    else if (nov < params.minNovelty) reasons.push(`too close to a catalog product (shares ${(near.jaccard * 100).toFixed(0)} % of ingredients)`);
-    const plaus = orderingPlausibility(ids, table, fact);
-    if (plaus.score < params.minPlausibility) reasons.push(`ordering plausibility ${plaus.score.toFixed(2)} is below ${params.minPlausibility}`);
-    reasons.push(...plaus.reasons.map((r) => `order: ${r}`));
-    const structure = structuralChecks(ids, fact, lengthRange, incompatible);
-    reasons.push(...structure.reasons);
-    for (const name of thresholdNames) {
-      const v = predicted[name];
-      if (v === undefined) reasons.push(`the model does not predict "${name}"`);
-      else if (v < params.benefitThresholds[name]!) reasons.push(`predicted ${name} ${v.toFixed(2)} is below ${params.benefitThresholds[name]}`);
-    }
-    const failed =
-      list === null ||
-      repeated ||
-      nov < params.minNovelty ||
-      near.jaccard >= 0.999 ||
-      plaus.score < params.minPlausibility ||
-      !structure.ok ||
-      thresholdNames.some((b) => (predicted[b] ?? -Infinity) < params.benefitThresholds[b]!);
-    const relevance = thresholdNames.length ? thresholdNames.reduce((s, b) => s + Math.min(1, Math.max(0, predicted[b] ?? 0)), 0) / thresholdNames.length : 0.5;
-    return {
-      ingredientIds: ids,
-      novelty: nov,
-      nearestRow: near.row,
-      plausibility: plaus.score,
-      benefits: predicted,
-      passed: !failed,
-      // Ranking: plausibility and novelty weigh most; requested benefits break ties among good ones.
-      score: 0.45 * plaus.score + 0.35 * nov + 0.2 * relevance,
-      reasons,
+  try {
+    // 1. Fit: mean and covariance of the catalog codes, whitened catalog, the catalog's own
+    //    densities (for the floor), and the catalog tables of the checks; all cached per catalog.
+    const space = await fitSpace(inputs);
+    const contextKey = catalogKey(catalogLists, inputs.facts.length);
+    const context = work.context(contextKey, () => ({ catalogLists, facts: inputs.facts, incompatible: inputs.incompatible }));
+    const { stats, catalogWhite, bandwidth: h } = space;
+    lap('fit');
+
+    // 2–3. Sample N from N(centre, T²·Σ) and score uniqueness by KDE log density. The helper
+    //      thread draws the standard normals block by block while this thread computes the
+    //      densities of the blocks already drawn (the stream is the same as drawing all N at
+    //      once). Whitened, a sample is just T·e + L⁻¹(centre − mean). The floor is a quantile
+    //      of the catalog's own densities.
+    const normals = work.normals(params.seed, params.n, D, KDE_BLOCK);
+    const white = normals.values;
+    const offset = params.centre ? whiten(params.centre, 1, stats) : null;
+    let sampleWaitMs = 0;
+    const sampleRows = (start: number, rows: number) => {
+      sampleWaitMs += normals.waitFor(start + rows);
+      if (params.temperature === 1 && !offset) return;
+      const block = white.subarray(start * D, (start + rows) * D);
+      for (let i = 0; i < block.length; i++) block[i] = params.temperature * block[i]! + (offset ? offset[i % D]! : 0);
     };
-  };
+    const sortedCatalog = space.sortedCatalogDensity;
+    const floor = sortedCatalog[Math.min(n - 1, Math.floor(params.densityFloorQuantile * (n - 1)))]!;
+    let density: Float32Array;
+    try {
+      density = await kdeLogDensities(white, params.n, catalogWhite, n, D, h, false, work, { isCancelled: inputs.isCancelled, onReport: tally, prepareRows: sampleRows });
+    } finally {
+      normals.stop();
+    }
+    lap('sample and density');
+
+    // 4. Keep the K most unique (lowest density) above the floor.
+    const order = new Int32Array(params.n);
+    const keys = new Float64Array(params.n);
+    let aboveFloor = 0;
+    for (let i = 0; i < params.n; i++) {
+      if (density[i]! < floor) continue;
+      order[aboveFloor] = i;
+      keys[aboveFloor++] = density[i]!;
+    }
+    sortByKey(keys, order, aboveFloor); // by density, then index
+    const kept = Array.from(order.subarray(0, Math.min(params.k, aboveFloor)));
+    // Back to latent coordinates: x = mean + L·y.
+    const codes = new Float32Array(kept.length * D);
+    kept.forEach((row, i) => {
+      for (let r = 0; r < D; r++) {
+        let v = stats.mean[r]!;
+        for (let c = 0; c <= r; c++) v += stats.cholesky[r * D + c]! * white[row * D + c]!;
+        codes[i * D + r] = v;
+      }
+    });
+    lap('select');
+    const benefits = inputs.predict(codes, kept.length);
+    lap('predict');
+
+    // 5–6. Decode exactly and check: the decoder runs here batch by batch, each batch's lists
+    //      are decoded and checked by whichever thread claims it.
+    const BATCH = 100;
+    const batches = Math.ceil(kept.length / BATCH);
+    const thresholds = { minNovelty: params.minNovelty, minPlausibility: params.minPlausibility, benefitThresholds: params.benefitThresholds };
+    const decoded = await work.map(
+      batches,
+      (b) => {
+        const start = b * BATCH;
+        const rows = Math.min(BATCH, kept.length - start);
+        const { logits, positions } = inputs.forward(codes.subarray(start * D, (start + rows) * D), rows);
+        return { kind: 'decode-check', contextKey, decoder: inputs.decoder, thresholds, logits: shareable(logits), positions: shareable(positions), benefits: benefits.slice(start, start + rows) };
+      },
+      inputs.isCancelled,
+    );
+    tally(decoded.report);
+    const candidates: GeneratedCandidate[] = (decoded.results as CheckedCandidate[][]).flat().map((c, i) => ({
+      ...c,
+      code: Array.from(codes.subarray(i * D, (i + 1) * D)),
+      logDensity: density[kept[i]!]!,
+    }));
+    candidates.sort((a, b) => Number(b.passed) - Number(a.passed) || b.score - a.score);
+    lap('decode and check');
+
+    // 7. Quality panel, and the baselines on the same checks.
+    const quality = qualityPanel(candidates, catalogLists, context.catalogMedianPlausibility, params.seed);
+    lap('quality');
+    const baselines: BaselinePanel[] = [];
+    if (params.baselines && inputs.decodePerSlot) {
+      const perSlot = inputs.decodePerSlot(codes, kept.length);
+      const seedCandidates = perSlot.map((slots, i) => {
+        const unknown = slots.some((x) => x === null);
+        return checkCandidate(context, thresholds, unknown ? null : (slots as number[]), benefits[i]!, slots.filter((x): x is number => x !== null));
+      });
+      baselines.push({ name: "seed's per-position argmax decoding (same model, same codes)", candidates: seedCandidates.length, quality: qualityPanel(seedCandidates, catalogLists, context.catalogMedianPlausibility, params.seed) });
+    }
+    if (params.baselines) {
+      const recombined = recombine(catalogLists, context, kept.length, params.seed);
+      const recombinedCandidates = recombined.map((list) => checkCandidate(context, thresholds, list, {}));
+      baselines.push({ name: 'recombination: a catalog product with 3 ingredients swapped for others of the same class', candidates: recombined.length, quality: qualityPanel(recombinedCandidates, catalogLists, context.catalogMedianPlausibility, params.seed) });
+    }
+    if (params.baselines) lap('baselines');
+    return {
+      baselines,
+      timingsMs: timings,
+      work: { threads: work.participants, ...shares, sampleWaitMs: Math.round(sampleWaitMs) },
+      densityFloor: floor,
+      counts: { sampled: params.n, aboveFloor, decoded: kept.length, passed: candidates.filter((c) => c.passed).length },
+      quality,
+      candidates,
+    };
+  } catch (error) {
+    if (error instanceof SharedWorkCancelled) throw new GenerationCancelled();
+    throw error;
+  }
 }
 
-function qualityPanel(candidates: readonly Omit<GeneratedCandidate, 'code' | 'logDensity'>[], catalogLists: number[][], catalogMedianPlausibility: number, seed: number): QualityPanel {
+function qualityPanel(candidates: readonly CheckedCandidate[], catalogLists: number[][], catalogMedianPlausibility: number, seed: number): QualityPanel {
   const median = (xs: number[]) => {
     const sorted = [...xs].sort((a, b) => a - b);
     return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : 0;
@@ -346,7 +376,8 @@ function qualityPanel(candidates: readonly Omit<GeneratedCandidate, 'code' | 'lo
 }
 
 /** The recombination baseline: random catalog products with three ingredients swapped within their class. */
-function recombine(catalogLists: number[][], facts: ReadonlyMap<number, IngredientFacts>, count: number, seed: number): number[][] {
+function recombine(catalogLists: number[][], context: CatalogContext, count: number, seed: number): number[][] {
+  const facts = context.facts;
   const rand = seededRandom(seed + 7);
   const byClass = new Map<string, number[]>();
   const frequent = new Map<number, number>();

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no gradients; training needs all of them.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 
 /**
  * Chooses the TensorFlow.js backend, once per process, along one code path: native
@@ -18,10 +18,17 @@ export interface BackendInfo {
   fallbacks: string[];
   /** Version of tfjs-core in use. */
   version: string;
+  /**
+   * Threads of the compute process that share JavaScript work (1, or 2 with the helper thread),
+   * and why the helper is missing if it is; set by the compute process, not here.
+   */
+  threads?: number;
+  helperProblem?: string | null;
 }
 
 let chosen: Promise<BackendInfo> | null = null;
-const require = createRequire(import.meta.url);
+// Not named `require`: the bundler declares its own in ES module output.
+const requireOptional = createRequire(import.meta.url);
 
 /** Initialises (once) and reports the backend. `prefer` forces one, for tests and benchmarks. */
 export function initBackend(prefer?: BackendName): Promise<BackendInfo> {
@@ -36,13 +43,13 @@ async function choose(prefer: BackendName | undefined): Promise<BackendInfo> {
     try {
       if (name === 'tensorflow') {
         // Registers the 'tensorflow' backend as a side effect; throws when the native library is missing.
-        require('@tensorflow/tfjs-node');
+        requireOptional('@tensorflow/tfjs-node');
       } else if (name === 'wasm') {
         // In Node (and Electron's utility process) the backend reads its .wasm from beside its own
         // module with fs; electron-builder unpacks those files from the asar (electron-builder.yml).
-        require('@tensorflow/tfjs-backend-wasm');
+        requireOptional('@tensorflow/tfjs-backend-wasm');
       } else {
-        require('@tensorflow/tfjs-backend-cpu');
+        requireOptional('@tensorflow/tfjs-backend-cpu');
       }
       if (await tf.setBackend(name)) {
         await tf.ready();

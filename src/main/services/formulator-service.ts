@@ -647,6 +647,7 @@ export class FormulatorService implements Api {
       };
     };
     const backend = (await this.compute.start()).name;
+    const saving = performance.now();
     const runId = await this.exclusive(() =>
       this.db.transaction(() => {
         const id = Number(
@@ -671,6 +672,8 @@ export class FormulatorService implements Api {
       params: { ...params },
       timingsMs: outcome.timingsMs,
       totalMs,
+      savedMs: Math.round(performance.now() - saving),
+      work: outcome.work,
       densityFloor: outcome.densityFloor,
       counts: outcome.counts,
       quality: outcome.quality,

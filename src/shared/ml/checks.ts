@@ -50,6 +50,32 @@ export class PrecedenceTable {
     if (x === undefined || y === undefined) return [0, 0];
     return [this.before[x * this.size + y]!, this.before[y * this.size + x]!];
   }
+
+  /**
+   * Every ordered pair of a list at once (ids mapped once, then plain array reads): the sum of
+   * the smoothed probabilities of the list's orders, the number of pairs, and the pairs that
+   * the catalog never puts in this order but at least 3 products reverse.
+   */
+  pairSummary(list: readonly number[]): { sum: number; pairs: number; doubtful: { p: number; a: number; b: number }[] } {
+    const dense = list.map((id) => this.index.get(id) ?? -1);
+    const { before, size } = this;
+    let sum = 0;
+    let pairs = 0;
+    const doubtful: { p: number; a: number; b: number }[] = [];
+    for (let i = 0; i < dense.length; i++) {
+      const x = dense[i]!;
+      for (let j = i + 1; j < dense.length; j++) {
+        const y = dense[j]!;
+        const ab = x < 0 || y < 0 ? 0 : before[x * size + y]!;
+        const ba = x < 0 || y < 0 ? 0 : before[y * size + x]!;
+        const p = (ab + 1) / (ab + ba + 2);
+        sum += p;
+        pairs++;
+        if (ba >= 3 && ab === 0) doubtful.push({ p, a: list[i]!, b: list[j]! });
+      }
+    }
+    return { sum, pairs, doubtful };
+  }
 }
 
 export interface PlausibilityResult {
@@ -63,18 +89,7 @@ export interface PlausibilityResult {
  * them in this order; the worst-supported pairs and any 1 % rule breaks become reasons.
  */
 export function orderingPlausibility(list: readonly number[], table: PrecedenceTable, facts: (id: number) => IngredientFacts | undefined): PlausibilityResult {
-  let sum = 0;
-  let pairs = 0;
-  const doubtful: { p: number; a: number; b: number }[] = [];
-  for (let i = 0; i < list.length; i++) {
-    for (let j = i + 1; j < list.length; j++) {
-      const [ab, ba] = table.counts(list[i]!, list[j]!);
-      const p = (ab + 1) / (ab + ba + 2);
-      sum += p;
-      pairs++;
-      if (ba >= 3 && ab === 0) doubtful.push({ p, a: list[i]!, b: list[j]! });
-    }
-  }
+  const { sum, pairs, doubtful } = table.pairSummary(list);
   const reasons: string[] = [];
   doubtful
     .sort((x, y) => x.p - y.p)
@@ -212,11 +227,30 @@ export function frequencyDivergence(a: readonly (readonly number[])[], b: readon
 export function internalDiversity(lists: readonly (readonly number[])[], maxPairs: number, random: () => number): number {
   const n = lists.length;
   if (n < 2) return 0;
-  const sets = lists.map((l) => new Set(l));
+  // Each list as its sorted distinct ids, all in one array: a pair's overlap is one merge.
+  const starts = new Int32Array(n + 1);
+  const sorted = lists.map((l) => Int32Array.from(new Set(l)).sort());
+  sorted.forEach((l, i) => (starts[i + 1] = starts[i]! + l.length));
+  const ids = new Int32Array(starts[n]!);
+  sorted.forEach((l, i) => ids.set(l, starts[i]!));
   const distance = (i: number, j: number) => {
+    let x = starts[i]!;
+    let y = starts[j]!;
+    const xEnd = starts[i + 1]!;
+    const yEnd = starts[j + 1]!;
     let s = 0;
-    for (const x of sets[i]!) if (sets[j]!.has(x)) s++;
-    const u = sets[i]!.size + sets[j]!.size - s;
+    while (x < xEnd && y < yEnd) {
+      const a = ids[x]!;
+      const b = ids[y]!;
+      if (a < b) x++;
+      else if (a > b) y++;
+      else {
+        s++;
+        x++;
+        y++;
+      }
+    }
+    const u = xEnd - starts[i]! + (yEnd - starts[j]!) - s;
     return u === 0 ? 0 : 1 - s / u;
   };
   const all = (n * (n - 1)) / 2;

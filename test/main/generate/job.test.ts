@@ -1,16 +1,24 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SharedWork } from '../../../src/main/compute/shared-work';
 import { kdeLogDensities } from '../../../src/main/generate/job';
 import { initBackend } from '../../../src/main/ml/backend';
 import { kdeLogDensity } from '../../../src/shared/ml/latent';
 import { normalGenerator } from '../../../src/shared/ml/linalg';
 import { seededRandom } from '../../../src/shared/ml/random';
 
+const withHelper = new SharedWork();
+const alone = new SharedWork(null);
+
 beforeAll(async () => {
   await initBackend();
 });
 
+afterAll(async () => {
+  await withHelper.close();
+});
+
 describe('tensor KDE of the generate job', () => {
-  it('matches the plain KDE, for new points and leave-one-out, in as many dimensions as the models use', () => {
+  it('matches the plain KDE, for new points and leave-one-out, in as many dimensions as the models use', async () => {
     const normal = normalGenerator(seededRandom(2));
     const d = 32;
     const n = 300;
@@ -18,11 +26,25 @@ describe('tensor KDE of the generate job', () => {
     const refs = Float32Array.from({ length: n * d }, normal);
     const queries = Float32Array.from({ length: m * d }, () => 1.3 * normal());
     const h = 0.7;
-    const fast = kdeLogDensities(queries, m, refs, n, d, h, false);
     const plain = kdeLogDensity(Float64Array.from(queries), m, Float64Array.from(refs), n, d, h, false);
-    for (let i = 0; i < m; i += 37) expect(fast[i]).toBeCloseTo(plain[i]!, 2);
-    const fastLoo = kdeLogDensities(refs, n, refs, n, d, h, true);
     const plainLoo = kdeLogDensity(Float64Array.from(refs), n, Float64Array.from(refs), n, d, h, true);
-    for (let i = 0; i < n; i += 7) expect(fastLoo[i]).toBeCloseTo(plainLoo[i]!, 2);
+    for (const work of [alone, withHelper]) {
+      const fast = await kdeLogDensities(queries, m, refs, n, d, h, false, work);
+      for (let i = 0; i < m; i += 37) expect(fast[i]).toBeCloseTo(plain[i]!, 2);
+      const fastLoo = await kdeLogDensities(refs, n, refs, n, d, h, true, work);
+      for (let i = 0; i < n; i += 7) expect(fastLoo[i]).toBeCloseTo(plainLoo[i]!, 2);
+    }
+  });
+
+  it('gives the same densities with and without the helper thread', async () => {
+    const normal = normalGenerator(seededRandom(3));
+    const d = 16;
+    const n = 500;
+    const m = 5000;
+    const refs = Float32Array.from({ length: n * d }, normal);
+    const queries = Float32Array.from({ length: m * d }, normal);
+    const a = await kdeLogDensities(queries, m, refs, n, d, 0.6, false, alone);
+    const b = await kdeLogDensities(queries, m, refs, n, d, 0.6, false, withHelper);
+    expect(Array.from(b)).toEqual(Array.from(a));
   });
 });

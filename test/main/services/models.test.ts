@@ -137,7 +137,9 @@ describe('models through the service', () => {
     const report = await service.generate({ n: 2000, k: 200, seed: 5, shortlist: 20 });
     expect(report.counts).toMatchObject({ sampled: 2000, decoded: 200 });
     expect(report.quality.validLists).toBe(1);
-    expect(Object.keys(report.timingsMs)).toEqual(['fit', 'sample', 'density', 'select', 'decode', 'check', 'quality']);
+    expect(Object.keys(report.timingsMs)).toEqual(['fit', 'sample and density', 'select', 'predict', 'decode and check', 'quality']);
+    // Two threads shared 2 density blocks of 1,000 samples and 2 decode batches of 100 candidates.
+    expect(report.work).toMatchObject({ threads: 2, batches: 4 });
     expect(report.shortlist.length).toBeGreaterThan(0);
     const scores = report.shortlist.map((c) => c.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);

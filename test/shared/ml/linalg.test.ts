@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cholesky, columnMeans, covariance, normalGenerator, sampleMultivariateNormal, symmetricEigen } from '../../../src/shared/ml/linalg';
+import { cholesky, columnMeans, covariance, fillStandardNormal, normalGenerator, sampleMultivariateNormal, symmetricEigen } from '../../../src/shared/ml/linalg';
 import { seededRandom } from '../../../src/shared/ml/random';
 
 const matmulT = (l: Float64Array, d: number) => {
@@ -55,5 +55,13 @@ describe('linear algebra', () => {
     covariance(x, n, 3).forEach((v, i) => expect(Math.abs(v - A[i]!)).toBeLessThan(0.12));
     const hot = covariance(sampleMultivariateNormal([0, 0, 0], l, 3, n, normalGenerator(seededRandom(9)), 0.5), n, 3);
     expect(hot[0]).toBeCloseTo(A[0]! * 0.25, 1);
+  });
+
+  it('fills a buffer with the same normal draws as the generator, odd lengths included', () => {
+    const one = normalGenerator(seededRandom(5));
+    const expected = Float32Array.from({ length: 7 }, () => one());
+    const got = new Float32Array(7);
+    fillStandardNormal(got, seededRandom(5));
+    expect(Array.from(got)).toEqual(Array.from(expected));
   });
 });

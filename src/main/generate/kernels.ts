@@ -1,0 +1,219 @@
+import {
+  NoveltyIndex,
+  PrecedenceTable,
+  orderingPlausibility,
+  structuralChecks,
+  type IncompatibleGroups,
+  type IngredientFacts,
+} from '../../shared/ml/checks';
+import { decodeUniqueList, type PositionScale } from '../../shared/ml/decode';
+
+/**
+ * The pure-JavaScript work of the generate job, run by the compute process's main thread and by
+ * its helper thread alike (src/main/compute/shared-work.ts): log-sum-exp rows of the density
+ * estimate, and decoding plus checking of candidates. Nothing here touches TensorFlow.js.
+ */
+
+/** What a candidate check needs to know about the catalog, built once per catalog and thread. */
+export interface CatalogContextSpec {
+  catalogLists: number[][];
+  facts: [number, IngredientFacts][];
+  incompatible: { a: number[]; b: number[]; reason: string }[];
+}
+
+/** How to turn one row of decoder outputs into a list (the model's decoding settings). */
+export interface DecoderSpec {
+  lambda: number;
+  maxLength: number;
+  positionScale: PositionScale;
+  /** 1 for tokens that may be emitted. */
+  allowed: Uint8Array;
+  /** Ingredient id of each token (−1 for buckets, which are never emitted). */
+  ingredientIds: Int32Array;
+}
+
+/** The thresholds a candidate must meet (a subset of the job's parameters). */
+export interface CheckThresholds {
+  minNovelty: number;
+  minPlausibility: number;
+  benefitThresholds: Record<string, number>;
+}
+
+/** A checked candidate, before the job adds its code and density. */
+export interface CheckedCandidate {
+  ingredientIds: number[];
+  novelty: number;
+  /** Row (in the catalog lists) of the most similar catalog product. */
+  nearestRow: number;
+  plausibility: number;
+  benefits: Record<string, number>;
+  passed: boolean;
+  score: number;
+  reasons: string[];
+}
+
+export interface CatalogContext {
+  table: PrecedenceTable;
+  novelty: NoveltyIndex;
+  facts: ReadonlyMap<number, IngredientFacts>;
+  incompatible: IncompatibleGroups[];
+  /** The 2nd and 98th percentiles of the catalog's list lengths. */
+  lengthRange: [number, number];
+  catalogMedianPlausibility: number;
+}
+
+/** A cheap identity for a catalog (FNV-1a over its lists and the number of facts). */
+export function catalogKey(catalogLists: readonly (readonly number[])[], factCount: number): string {
+  let h = 0x811c9dc5;
+  for (const list of catalogLists) {
+    for (const id of list) h = Math.imul(h ^ id, 0x01000193);
+    h = Math.imul(h ^ 0xffff, 0x01000193);
+  }
+  return `${catalogLists.length}:${h >>> 0}:${factCount}`;
+}
+
+/** Precedence table, novelty index, length range and the catalog's own median plausibility. */
+export function buildCatalogContext(spec: CatalogContextSpec): CatalogContext {
+  const lists = spec.catalogLists;
+  // Candidates only hold vocabulary ingredients (seen in ≥ 2 products); index just those.
+  const seen = new Map<number, number>();
+  for (const list of lists) for (const id of new Set(list)) seen.set(id, (seen.get(id) ?? 0) + 1);
+  const table = new PrecedenceTable(lists, [...seen].filter(([, c]) => c >= 2).map(([id]) => id));
+  const facts = new Map(spec.facts);
+  const fact = (id: number) => facts.get(id);
+  const scores = lists.map((l) => orderingPlausibility(l, table, fact).score).sort((a, b) => a - b);
+  const n = lists.length;
+  const lengths = lists.map((l) => l.length).sort((a, b) => a - b);
+  return {
+    table,
+    novelty: new NoveltyIndex(lists),
+    facts,
+    incompatible: spec.incompatible.map((p) => ({ a: new Set(p.a), b: new Set(p.b), reason: p.reason })),
+    lengthRange: [lengths[Math.floor(0.02 * (n - 1))] ?? 0, lengths[Math.ceil(0.98 * (n - 1))] ?? 0],
+    catalogMedianPlausibility: scores[Math.floor((scores.length - 1) / 2)] ?? 0,
+  };
+}
+
+/**
+ * Checks one list: validity, novelty, ordering plausibility, structure and benefit thresholds,
+ * each failure with a reason. `shown` is the list to score when `list` is null (an unknown
+ * token: invalid, but its other properties are still measured for the quality panel).
+ */
+export function checkCandidate(ctx: CatalogContext, thresholds: CheckThresholds, list: number[] | null, predicted: Record<string, number>, shown?: number[]): CheckedCandidate {
+  const fact = (id: number) => ctx.facts.get(id);
+  const thresholdNames = Object.keys(thresholds.benefitThresholds);
+  const reasons: string[] = [];
+  const ids = list ?? shown ?? [];
+  if (list === null) reasons.push('the decoded list contains an ingredient the model cannot name');
+  const repeated = new Set(ids).size !== ids.length;
+  if (repeated) reasons.push('an ingredient is repeated');
+  const near = ctx.novelty.nearest(ids);
+  const nov = 1 - near.jaccard;
+  if (near.jaccard >= 0.999) reasons.push('identical to a catalog product');
+  else if (nov < thresholds.minNovelty) reasons.push(`too close to a catalog product (shares ${(near.jaccard * 100).toFixed(0)} % of ingredients)`);
+  const plaus = orderingPlausibility(ids, ctx.table, fact);
+  if (plaus.score < thresholds.minPlausibility) reasons.push(`ordering plausibility ${plaus.score.toFixed(2)} is below ${thresholds.minPlausibility}`);
+  reasons.push(...plaus.reasons.map((r) => `order: ${r}`));
+  const structure = structuralChecks(ids, fact, ctx.lengthRange, ctx.incompatible);
+  reasons.push(...structure.reasons);
+  for (const name of thresholdNames) {
+    const v = predicted[name];
+    if (v === undefined) reasons.push(`the model does not predict "${name}"`);
+    else if (v < thresholds.benefitThresholds[name]!) reasons.push(`predicted ${name} ${v.toFixed(2)} is below ${thresholds.benefitThresholds[name]}`);
+  }
+  const failed =
+    list === null ||
+    repeated ||
+    nov < thresholds.minNovelty ||
+    near.jaccard >= 0.999 ||
+    plaus.score < thresholds.minPlausibility ||
+    !structure.ok ||
+    thresholdNames.some((b) => (predicted[b] ?? -Infinity) < thresholds.benefitThresholds[b]!);
+  const relevance = thresholdNames.length ? thresholdNames.reduce((s, b) => s + Math.min(1, Math.max(0, predicted[b] ?? 0)), 0) / thresholdNames.length : 0.5;
+  return {
+    ingredientIds: ids,
+    novelty: nov,
+    nearestRow: near.row,
+    plausibility: plaus.score,
+    benefits: predicted,
+    passed: !failed,
+    // Ranking: plausibility and novelty weigh most; requested benefits break ties among good ones.
+    score: 0.45 * plaus.score + 0.35 * nov + 0.2 * relevance,
+    reasons,
+  };
+}
+
+/** Decodes rows of decoder outputs (rows × V, row-major) exactly and checks each list. */
+export function decodeAndCheckRows(
+  ctx: CatalogContext,
+  decoder: DecoderSpec,
+  thresholds: CheckThresholds,
+  logits: Float32Array,
+  positions: Float32Array,
+  benefits: readonly Record<string, number>[],
+): CheckedCandidate[] {
+  const V = decoder.ingredientIds.length;
+  const rows = logits.length / V;
+  const out: CheckedCandidate[] = [];
+  for (let i = 0; i < rows; i++) {
+    const { indices } = decodeUniqueList(logits.subarray(i * V, (i + 1) * V), positions.subarray(i * V, (i + 1) * V), {
+      lambda: decoder.lambda,
+      maxLength: decoder.maxLength,
+      allowed: decoder.allowed,
+      positionScale: decoder.positionScale,
+    });
+    // Only emittable tokens are decoded, and each has an ingredient id.
+    out.push(checkCandidate(ctx, thresholds, indices.map((t) => decoder.ingredientIds[t]!), benefits[i]!));
+  }
+  return out;
+}
+
+/**
+ * exp(x) for x ≤ 0 from a table of exp(−i/64) and a 4th-order Taylor step (relative error below
+ * 1e-11, far under float32's 6e-8), a third the cost of Math.exp. Below −LSE_CUT it is never called.
+ */
+const EXP_TABLE = Float64Array.from({ length: 64 * 32 + 2 }, (_, i) => Math.exp(-i / 64));
+
+/**
+ * Terms more than this far below a row's maximum are skipped: together they add at most
+ * 20,000 · e^−26 ≈ 1e-7 to a sum of at least 1, a change of the log density below 1e-7, under
+ * the resolution of the float32 exponents it is computed from. Valid up to 20,000 references.
+ */
+const LSE_CUT = 26;
+const LSE_MAX_TERMS = 20_000;
+
+/**
+ * log Σ_j exp(x_ij) for each row of a (rows × n) block of float32 exponents, as exact as the
+ * float32 inputs allow. `self` (if given) is the column index of row 0's own term, excluded
+ * along the diagonal (row i skips column self + i): the leave-one-out density.
+ */
+export function logSumExpRows(block: Float32Array, rows: number, n: number, self: number | null): Float64Array {
+  if (n > LSE_MAX_TERMS) throw new Error(`logSumExpRows supports up to ${LSE_MAX_TERMS} terms per row, got ${n}`);
+  const out = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const o = i * n;
+    const skip = self === null ? -1 : self + i;
+    let max = -Infinity;
+    for (let j = 0; j < n; j++) {
+      const x = block[o + j]!;
+      if (x > max && j !== skip) max = x;
+    }
+    if (max === -Infinity) {
+      out[i] = -Infinity;
+      continue;
+    }
+    const cut = max - LSE_CUT;
+    let sum = 0;
+    for (let j = 0; j < n; j++) {
+      const x = block[o + j]!;
+      if (x > cut && j !== skip) {
+        const y = (max - x) * 64;
+        const k = y | 0;
+        const r = (k - y) / 64;
+        sum += EXP_TABLE[k]! * (1 + r * (1 + r * (0.5 + r * (1 / 6 + r / 24))));
+      }
+    }
+    out[i] = max + Math.log(sum);
+  }
+  return out;
+}
