@@ -164,6 +164,9 @@ describe('latent-formulator CLI', () => {
     const noFolder = await cli('--db', db, 'candidates', 'export', '--out', join(dir, 'nope', 'x.csv'));
     expect(noFolder.code).toBe(1);
     expect(noFolder.err).toContain(`the folder ${join(dir, 'nope')} does not exist`);
+    const noRun = await cli('--db', db, 'candidates', 'save', '--run', '5', '--rank', '1');
+    expect([noRun.code, noRun.err]).toEqual([1, 'latent-formulator: generation run 5 has no candidate ranked 1; nothing was saved\n']);
+    expect((await cli('--db', db, 'candidates', 'save', '--run', '5')).err).toContain('needs --run RUN and --rank K');
     expect((await cli('--db', db, 'candidates', 'frobnicate')).err).toContain('candidates needs list, show, save, update, compare, export or delete, not "frobnicate"');
   });
 
