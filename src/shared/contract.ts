@@ -59,17 +59,15 @@ const candidateStatus = z
   .transform((s) => s.trim().toLowerCase().replace(/[\s_]+/g, '-'))
   .pipe(z.enum(CANDIDATE_STATUSES));
 
-const candidateTags = z
-  .array(
-    z
-      .string()
-      .trim()
-      .min(1)
-      .max(50)
-      .regex(/^[^,;\t\r\n]+$/, 'a tag cannot hold commas, semicolons, tabs or line breaks')
-      .transform((s) => s.replace(/\s+/g, ' ')),
-  )
-  .max(50);
+/** Tags are joined with "; " in the export and typed comma-separated on the command line. */
+const candidateTag = z
+  .string()
+  .trim()
+  .min(1)
+  .max(50)
+  .regex(/^[^,;\t\r\n]+$/, 'a tag cannot hold commas, semicolons, tabs or line breaks')
+  .transform((s) => s.replace(/\s+/g, ' '));
+const candidateTags = z.array(candidateTag).max(50);
 const candidateRating = z.number().int().min(0).max(5).nullable();
 const candidateNotes = z.string().max(20_000);
 const candidateChangeNote = z.string().trim().max(1000).default('');
@@ -253,7 +251,7 @@ export const apiSchemas = {
     .object({
       /** Text contained in the name or the notes (case-insensitive). */
       search: z.string().max(200).optional(),
-      tag: z.string().trim().min(1).max(50).optional(),
+      tag: candidateTag.optional(),
       status: candidateStatus.optional(),
       minRating: z.number().int().min(0).max(5).optional(),
       limit: z.number().int().min(1).max(1000).default(200),
@@ -548,6 +546,7 @@ export interface CandidateDetail extends CandidateSummary {
   versions: CandidateVersion[];
 }
 
+/** One page of saved candidates; `total` counts every match. */
 export interface CandidatePage {
   total: number;
   items: CandidateSummary[];
@@ -575,6 +574,7 @@ export interface CandidateComparison {
   scores: { name: string; a: number | null; b: number | null }[];
 }
 
+/** What `deleteCandidate` removed. */
 export interface DeletedCandidate {
   id: number;
   name: string;

@@ -242,6 +242,7 @@ describe('listing and filtering', () => {
   it('filters by tag (without case), status and minimum rating, and by all at once', async () => {
     expect(await names({ tag: 'serum' })).toEqual(['Mineral SPF', 'Vitamin C serum']);
     expect(await names({ tag: 'cream' })).toEqual(['Barrier cream']);
+    expect(await names({ tag: '  SERUM ' })).toEqual(['Mineral SPF', 'Vitamin C serum']);
     expect(await names({ status: 'in-lab' })).toEqual(['Vitamin C serum']);
     expect(await names({ status: 'idea' })).toEqual(['Barrier cream']);
     expect(await names({ minRating: 2 })).toEqual(['Barrier cream', 'Vitamin C serum']);

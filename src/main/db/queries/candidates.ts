@@ -23,6 +23,7 @@ export interface NewCandidateVersion {
   provenance: CandidateProvenance;
 }
 
+/** Filters for `listCandidates`; all given ones must hold. */
 export interface CandidateFilter {
   search?: string;
   tag?: string;
