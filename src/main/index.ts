@@ -86,7 +86,8 @@ async function main(): Promise<void> {
     return;
   }
   const allowedImportPaths = new Set<string>();
-  registerIpcHandlers(service, isTrustedUrl, allowedImportPaths);
+  const allowedExportPaths = new Set<string>();
+  registerIpcHandlers(service, isTrustedUrl, allowedImportPaths, allowedExportPaths);
   app.on('window-all-closed', () => {
     service.close();
     app.quit();

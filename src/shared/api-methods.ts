@@ -26,6 +26,15 @@ export const API_METHODS = [
   'sensitivity',
   'generate',
   'density',
+  'saveCandidate',
+  'saveGeneratedCandidate',
+  'listCandidates',
+  'getCandidate',
+  'updateCandidate',
+  'deleteCandidate',
+  'compareCandidates',
+  'exportCandidatesCsv',
+  'candidatesCsv',
 ] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

@@ -149,3 +149,11 @@ export interface ModelMetricsSummary {
   /** Share of ingredient occurrences mapped to a rare bucket (never decodable). */
   bucketRate: number;
 }
+
+/** Where a saved candidate stands in the lab, in workflow order. */
+export const CANDIDATE_STATUSES = ['idea', 'in-lab', 'rejected', 'approved'] as const;
+export type CandidateStatus = (typeof CANDIDATE_STATUSES)[number];
+
+/** Where a saved candidate's ingredient list came from. */
+export const CANDIDATE_SOURCES = ['generated', 'edited-product', 'optimised', 'manual'] as const;
+export type CandidateSource = (typeof CANDIDATE_SOURCES)[number];

@@ -1,7 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { toCsv } from '../../shared/csv-write';
-import { ApiFailure, type ColumnMapping, type ImportReport, type NeighboursResult } from '../../shared/contract';
+import {
+  ApiFailure,
+  type CandidateComparison,
+  type CandidateDetail,
+  type CandidateProvenance,
+  type CandidateSummary,
+  type ColumnMapping,
+  type ImportReport,
+  type NeighboursResult,
+} from '../../shared/contract';
 import type { ModelRecord, ProductDetail } from '../../shared/domain';
 import { NewerDatabaseError } from '../db/connection';
 import { defaultDatabasePath } from '../paths';
@@ -47,6 +56,20 @@ Commands:
            [--min-novelty X] [--min-plausibility X] [--benefit NAME=MIN]... [--shortlist N] [--out FILE.csv]
            [--baselines]              also run the seed's decoding and recombination through the same checks
                                       sample, decode and filter new candidates; --out writes the shortlist
+  candidates list [--search TEXT] [--tag T] [--status S] [--min-rating N] [--limit N]
+                                      saved candidates (latest versions), most recently changed first
+  candidates show ID                  a saved candidate with every version, newest first
+  candidates save --name NAME --ingredients "Water, Glycerin, …" [--note CHANGE]
+                  [--notes TEXT] [--tags a,b] [--status S] [--rating 0-5]
+                                      save a list; names are read like an imported declaration
+  candidates save --id ID --ingredients "…" [--note CHANGE]   save a new version of candidate ID
+  candidates save --run RUN --rank K [--id ID] [--name NAME]  save a generated candidate with its
+                                      scores, reasons and provenance
+  candidates update ID [--name N] [--status idea|in-lab|rejected|approved] [--rating 0-5|none]
+                  [--tags a,b] [--notes TEXT]   change metadata (no new version; --tags replaces all)
+  candidates compare A B [--version-a N] [--version-b N]   list differences, scores side by side
+  candidates export --out FILE.csv [ID]...      latest versions as CSV (all without IDs)
+  candidates delete ID --yes          delete a candidate and its whole history
 
 Options:
   --db PATH     database file (default: ${defaultDatabasePath()})
@@ -101,6 +124,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         out: { type: 'string' },
         'no-activate': { type: 'boolean', default: false },
         baselines: { type: 'boolean', default: false },
+        ingredients: { type: 'string' },
+        id: { type: 'string' },
+        notes: { type: 'string' },
+        tags: { type: 'string' },
+        tag: { type: 'string' },
+        status: { type: 'string' },
+        rating: { type: 'string' },
+        'min-rating': { type: 'string' },
+        run: { type: 'string' },
+        rank: { type: 'string' },
+        'version-a': { type: 'string' },
+        'version-b': { type: 'string' },
+        yes: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -119,7 +155,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   const print = (value: unknown, human: () => string): void => io.out(opt.json ? JSON.stringify(value, null, 2) : human());
 
-  const known = ['status', 'import', 'catalog', 'ingredients', 'train', 'models', 'encode', 'decode', 'backend', 'neighbours', 'whitespace', 'interpolate', 'sensitivity', 'generate'];
+  const known = ['status', 'import', 'catalog', 'ingredients', 'train', 'models', 'encode', 'decode', 'backend', 'neighbours', 'whitespace', 'interpolate', 'sensitivity', 'generate', 'candidates'];
   if (!known.includes(command)) return usage(`unknown command "${command}"`);
 
   let service: FormulatorService | null = null;
@@ -401,6 +437,91 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         });
         return 0;
       }
+      case 'candidates': {
+        const id = (text: string | undefined) => (text !== undefined && /^\d+$/.test(text) && Number(text) > 0 ? Number(text) : null);
+        const optionalId = (text: string | undefined, name: string): number | undefined => {
+          if (text === undefined) return undefined;
+          const value = id(text);
+          if (value === null) throw new UsageError(`${name} must be a positive whole number, not "${text}"`);
+          return value;
+        };
+        const tags = opt.tags === undefined ? undefined : opt.tags.split(',').map((t) => t.trim()).filter(Boolean);
+        let rating: number | null | undefined;
+        try {
+          if (opt.rating !== undefined) {
+            if (opt.rating === 'none') rating = null;
+            else if (/^[0-5]$/.test(opt.rating)) rating = Number(opt.rating);
+            else throw new UsageError(`--rating must be a whole number from 0 to 5, or none (got "${opt.rating}")`);
+          }
+          if (sub === 'list') {
+            const minRating = opt['min-rating'] === undefined ? undefined : Number(opt['min-rating']);
+            if (minRating !== undefined && !(Number.isInteger(minRating) && minRating >= 0 && minRating <= 5)) return usage('--min-rating must be a whole number from 0 to 5');
+            const page = await service.listCandidates({ search: opt.search, tag: opt.tag, status: opt.status, minRating, limit: optionalId(opt.limit, '--limit') ?? 200 });
+            print(page, () => [`${page.total} candidate(s)${page.total > page.items.length ? `, showing ${page.items.length}` : ''}`, ...page.items.map(formatCandidateLine)].join('\n'));
+            return 0;
+          }
+          if (sub === 'show') {
+            const candidateId = id(rest[0]);
+            if (candidateId === null || rest.length !== 1) return usage('candidates show needs one candidate id (a positive whole number)');
+            const candidate = await service.getCandidate({ id: candidateId });
+            print(candidate, () => formatCandidate(candidate));
+            return 0;
+          }
+          if (sub === 'save') {
+            if (rest.length) return usage(`candidates save takes options only, not "${rest.join(' ')}"; quote the ingredient list after --ingredients`);
+            const existing = optionalId(opt.id, '--id');
+            const run = optionalId(opt.run, '--run');
+            const rank = optionalId(opt.rank, '--rank');
+            const metadata = { name: opt.name, notes: opt.notes, tags, status: opt.status, rating };
+            let saved;
+            if (run !== undefined || rank !== undefined) {
+              if (run === undefined || rank === undefined || opt.ingredients !== undefined) return usage('candidates save from a generation run needs --run RUN and --rank K (and no --ingredients)');
+              saved = await service.saveGeneratedCandidate({ runId: run, rank, id: existing, changeNote: opt.note, ...metadata });
+            } else {
+              if (opt.ingredients === undefined) return usage('candidates save needs --ingredients "Water, Glycerin, …" (or --run and --rank)');
+              if (existing === undefined && opt.name === undefined) return usage('a new candidate needs --name NAME (or give --id ID to add a version)');
+              saved = await service.saveCandidate({ id: existing, declaration: opt.ingredients, changeNote: opt.note, ...metadata });
+            }
+            print(saved, () => `saved candidate ${saved.id} "${saved.name}", version ${saved.version} (${saved.ingredients.length} ingredients): ${saved.ingredients.map((x) => x.inci).join(', ')}`);
+            return 0;
+          }
+          if (sub === 'update') {
+            const candidateId = id(rest[0]);
+            if (candidateId === null || rest.length !== 1) return usage('candidates update needs one candidate id');
+            if ([opt.name, opt.notes, tags, opt.status, rating].every((x) => x === undefined)) return usage('candidates update needs at least one of --name, --notes, --tags, --status or --rating');
+            const updated = await service.updateCandidate({ id: candidateId, name: opt.name, notes: opt.notes, tags, status: opt.status, rating });
+            print(updated, () => `updated ${formatCandidateLine(updated).trim()}`);
+            return 0;
+          }
+          if (sub === 'compare') {
+            const [a, b] = [id(rest[0]), id(rest[1])];
+            if (a === null || b === null || rest.length !== 2) return usage('candidates compare needs two candidate ids');
+            const comparison = await service.compareCandidates({ a, b, versionA: optionalId(opt['version-a'], '--version-a'), versionB: optionalId(opt['version-b'], '--version-b') });
+            print(comparison, () => formatComparison(comparison));
+            return 0;
+          }
+          if (sub === 'export') {
+            if (!opt.out) return usage('candidates export needs --out FILE.csv');
+            const ids = rest.map(id);
+            if (ids.some((x) => x === null)) return usage('candidates export takes candidate ids (positive whole numbers) after the options');
+            const written = await service.exportCandidatesCsv({ path: opt.out, ids: ids.length ? (ids as number[]) : undefined });
+            print(written, () => `${written.rows} candidate(s) written to ${written.path}`);
+            return 0;
+          }
+          if (sub === 'delete') {
+            const candidateId = id(rest[0]);
+            if (candidateId === null || rest.length !== 1) return usage('candidates delete needs one candidate id');
+            if (!opt.yes) return usage(`deleting candidate ${candidateId} removes it and its whole history; add --yes to confirm`);
+            const deleted = await service.deleteCandidate({ id: candidateId });
+            print(deleted, () => `deleted candidate ${deleted.id} "${deleted.name}" and its ${deleted.versions} version(s)`);
+            return 0;
+          }
+        } catch (error) {
+          if (error instanceof UsageError) return usage(error.message);
+          throw error;
+        }
+        return usage(`candidates needs list, show, save, update, compare, export or delete${sub ? `, not "${sub}"` : ''}`);
+      }
       case 'backend': {
         const backend = await service.compute.start();
         print(backend, () => `${backend.name} (tfjs-core ${backend.version})${backend.fallbacks.length ? `\nnot used: ${backend.fallbacks.join('; ')}` : ''}`);
@@ -465,6 +586,65 @@ function formatModel(m: ModelRecord): string {
     `  valid lists      ${(metrics.heldOut.validShare * 100).toFixed(1)} % (no repeats, no unknown tokens)`,
     `  benefit heads    ${metrics.benefits.map((b) => `${b.name} ${b.kind === 'flag' ? `AUC ${b.auc?.toFixed(3) ?? '—'}` : `MAE ${b.mae?.toFixed(3) ?? '—'}`}`).join(', ') || 'none'}`,
     `  latent           ${metrics.activeUnits} of ${metrics.klPerDimension.length} dimensions active; ${(metrics.bucketRate * 100).toFixed(1)} % of occurrences in rare buckets`,
+  ].join('\n');
+}
+
+function formatRating(rating: number | null): string {
+  return rating === null ? 'unrated' : `rating ${rating}/5`;
+}
+
+function formatCandidateLine(c: CandidateSummary): string {
+  return `${String(c.id).padStart(6)}  ${c.name}  v${c.version}  ${c.status}  ${formatRating(c.rating)}${c.tags.length ? `  [${c.tags.join(', ')}]` : ''}  ${c.ingredients.length} ingredients`;
+}
+
+function formatProvenance(p: CandidateProvenance): string {
+  const model = p.modelId !== null ? `, model ${p.modelId}${p.modelSha256 ? ` (sha256 ${p.modelSha256.slice(0, 12)}…)` : ''}` : '';
+  switch (p.source) {
+    case 'generated':
+      return `generated: run ${p.runId}, rank ${p.rank}${model}`;
+    case 'edited-product':
+      return `edited from catalog product ${p.productId}${model}`;
+    case 'optimised':
+      return `optimised${model}`;
+    case 'manual':
+      return `typed or edited by hand${model}`;
+  }
+}
+
+function formatScores(scores: Record<string, number>): string {
+  return Object.entries(scores).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(3)}`).join(', ');
+}
+
+function formatCandidate(c: CandidateDetail): string {
+  const lines = [
+    `candidate ${c.id}: ${c.name}  (${c.status}, ${formatRating(c.rating)}${c.tags.length ? `, tags: ${c.tags.join(', ')}` : ''})`,
+    `  created ${c.createdAt}, last changed ${c.updatedAt}`,
+  ];
+  if (c.notes) lines.push(`  notes: ${c.notes.replace(/\n/g, '\n         ')}`);
+  for (const v of [...c.versions].reverse()) {
+    lines.push(
+      `version ${v.version}${v.version === c.version ? ' (latest)' : ''}, saved ${v.createdAt}${v.changeNote ? `: ${v.changeNote}` : ''}`,
+      `  from: ${formatProvenance(v.provenance)}`,
+      ...v.ingredients.map((x, i) => `  ${String(i + 1).padStart(3)}. ${x.inci}`),
+    );
+    if (Object.keys(v.scores).length) lines.push(`  scores: ${formatScores(v.scores)}`);
+    if (v.reasons.length) lines.push(`  notes from the checks: ${v.reasons.join('; ')}`);
+  }
+  return lines.join('\n');
+}
+
+function formatComparison(c: CandidateComparison): string {
+  const side = (x: CandidateComparison['a']) => `candidate ${x.id} "${x.name}" version ${x.version}`;
+  const number = (v: number | null) => (v === null ? '—' : v.toFixed(3)).padStart(10);
+  return [
+    `A: ${side(c.a)}`,
+    `B: ${side(c.b)}`,
+    `Jaccard ${c.jaccard.toFixed(2)}, position-weighted ${c.weightedJaccard.toFixed(2)}`,
+    `shared (${c.shared.length}): ${c.shared.map((x) => `${x.inci} ${x.positionA}→${x.positionB}`).join(', ') || 'none'}`,
+    `only in A (${c.onlyInA.length}): ${c.onlyInA.map((x) => `${x.inci} (${x.position})`).join(', ') || 'none'}`,
+    `only in B (${c.onlyInB.length}): ${c.onlyInB.map((x) => `${x.inci} (${x.position})`).join(', ') || 'none'}`,
+    `moved (${c.moved.length}): ${c.moved.map((x) => `${x.inci} ${x.positionA}→${x.positionB}`).join(', ') || 'none'}`,
+    ...(c.scores.length ? [`scores ${' '.repeat(22)}A          B`, ...c.scores.map((s) => `  ${s.name.padEnd(24)}${number(s.a)} ${number(s.b)}`)] : []),
   ].join('\n');
 }
 

@@ -6,9 +6,15 @@ import { dispatchApiCall } from './dispatch';
 /**
  * Binds every contract method to an IPC channel. Each call's sender frame must be the app's own
  * renderer (checked by URL) and its argument is validated against the contract's schema.
- * Import paths must come from a file dialog shown by this process (`allowedImportPaths`).
+ * Import paths must come from a file dialog shown by this process (`allowedImportPaths`), and
+ * so must export paths (`allowedExportPaths`): a page may not choose which file gets written.
  */
-export function registerIpcHandlers(api: Api, isTrustedUrl: (url: string) => boolean, allowedImportPaths: ReadonlySet<string>): () => void {
+export function registerIpcHandlers(
+  api: Api,
+  isTrustedUrl: (url: string) => boolean,
+  allowedImportPaths: ReadonlySet<string>,
+  allowedExportPaths: ReadonlySet<string> = new Set(),
+): () => void {
   for (const method of API_METHODS) {
     ipcMain.handle(ipcChannel(method), async (event: IpcMainInvokeEvent, arg: unknown): Promise<ApiResult<unknown>> => {
       const url = event.senderFrame?.url ?? '';
@@ -17,6 +23,12 @@ export function registerIpcHandlers(api: Api, isTrustedUrl: (url: string) => boo
         const path = (arg as { path?: unknown } | null)?.path;
         if (typeof path !== 'string' || !allowedImportPaths.has(path)) {
           return { ok: false, error: { code: 'forbidden', message: 'import a catalog through the Import dialog; a path typed by a page is not accepted' } };
+        }
+      }
+      if (method === 'exportCandidatesCsv') {
+        const path = (arg as { path?: unknown } | null)?.path;
+        if (typeof path !== 'string' || !allowedExportPaths.has(path)) {
+          return { ok: false, error: { code: 'forbidden', message: 'export candidates through the Export dialog; a path typed by a page is not accepted' } };
         }
       }
       return dispatchApiCall(api, method, arg);

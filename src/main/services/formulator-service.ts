@@ -1,12 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import {
   ApiFailure,
   type Api,
   type ApiArgs,
   type AppStatus,
+  type CandidateComparison,
+  type CandidateDetail,
+  type CandidatePage,
+  type CandidateSummary,
   type DecodedLists,
+  type DeletedCandidate,
   type EncodedLists,
   type ImportReport,
   type IngredientLookup,
@@ -19,8 +24,25 @@ import {
   type ProductPage,
   type SensitivityReport,
   type WhitespaceResult,
+  MAX_CANDIDATE_INGREDIENTS,
+  candidateProvenanceSchema,
   parseApiArgs,
 } from '../../shared/contract';
+import { candidatesToCsv, diffOrderedLists } from '../../shared/candidates';
+import { AtomicWriteError, writeFileAtomically } from '../atomic-file';
+import {
+  deleteCandidate,
+  findMissingIngredientIds,
+  getAllCandidateIds,
+  getCandidateDetail,
+  getCandidateSummaries,
+  listCandidates,
+  saveCandidateVersion,
+  updateCandidateMetadata,
+  type CandidateMetadata,
+  type NewCandidateVersion,
+} from '../db/queries/candidates';
+import { getGeneratedCandidate, type StoredGeneratedCandidate } from '../db/queries/generation';
 import type { CatalogSummary, IngredientRecord, ModelRecord, ProductDetail } from '../../shared/domain';
 import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
 import type { DecodeResult, EncodeResult, GapsResult, KdeResult, PredictResult, SensitivityResult, TrainResult, UmapResult } from '../compute/protocol';
@@ -682,6 +704,209 @@ export class FormulatorService implements Api {
     };
   }
 
+  /**
+   * Saves a list as a new candidate, or as the next version of candidate `id` (with any given
+   * metadata changed in the same transaction). The list is ingredient ids, or a declaration
+   * read through the ingredient lexicon; unknown ingredients are refused by name and nothing
+   * is written.
+   */
+  async saveCandidate(args: ApiArgs['saveCandidate']): Promise<CandidateDetail> {
+    const { id, name, ingredientIds, declaration, changeNote, notes, tags, status, rating, scores, reasons, provenance } = parseApiArgs('saveCandidate', args);
+    return this.exclusive(() => {
+      const list = ingredientIds ? this.checkCandidateIngredientIds(ingredientIds) : this.resolveCandidateDeclaration(declaration!);
+      return this.storeCandidateVersion(id ?? null, { name, notes, tags, status, rating }, { ingredientIds: list, changeNote, scores, reasons, provenance });
+    });
+  }
+
+  /**
+   * Saves a stored generated candidate (run and rank, as in the run's shortlist): its list,
+   * the scores and reasons recorded by the run, and provenance naming the run, the rank, the
+   * model (id and manifest sha256), the seed and every parameter of the run.
+   */
+  async saveGeneratedCandidate(args: ApiArgs['saveGeneratedCandidate']): Promise<CandidateDetail> {
+    const { runId, rank, id, name, changeNote, notes, tags, status, rating } = parseApiArgs('saveGeneratedCandidate', args);
+    return this.exclusive(() => {
+      const generated = getGeneratedCandidate(this.db, runId, rank);
+      if (!generated) throw new ApiFailure('not-found', `generation run ${runId} has no candidate ranked ${rank}; nothing was saved`);
+      const provenance = candidateProvenanceSchema.parse({
+        source: 'generated',
+        runId,
+        rank,
+        modelId: generated.run.modelId,
+        modelSha256: generated.run.modelSha256,
+        details: {
+          modelName: generated.run.modelName,
+          runCreatedAt: generated.run.createdAt,
+          backend: generated.run.backend,
+          seed: generated.run.params.seed ?? null,
+          params: generated.run.params,
+          passedAllChecks: generated.passed,
+          nearestProductId: generated.scores.nearestProductId ?? null,
+        },
+      });
+      return this.storeCandidateVersion(
+        id ?? null,
+        { name: name ?? (id === undefined ? `Run ${runId} #${rank}` : undefined), notes, tags, status, rating },
+        { ingredientIds: generated.ingredientIds, changeNote, scores: generatedScores(generated.scores), reasons: generated.reasons, provenance },
+      );
+    });
+  }
+
+  /** Saved candidates at their latest version, filtered by text in name or notes, tag, status and minimum rating. */
+  async listCandidates(args?: ApiArgs['listCandidates']): Promise<CandidatePage> {
+    return listCandidates(this.db, parseApiArgs('listCandidates', args));
+  }
+
+  /** A candidate with every version, each list resolved to INCI names. */
+  async getCandidate(args: ApiArgs['getCandidate']): Promise<CandidateDetail> {
+    const { id } = parseApiArgs('getCandidate', args);
+    return this.requireCandidate(id);
+  }
+
+  /** Changes a candidate's name, notes, tags (replaced as a set), status or rating without adding a version. */
+  async updateCandidate(args: ApiArgs['updateCandidate']): Promise<CandidateSummary> {
+    const { id, ...patch } = parseApiArgs('updateCandidate', args);
+    return this.exclusive(() => {
+      if (!updateCandidateMetadata(this.db, id, patch, new Date().toISOString())) throw new ApiFailure('not-found', `there is no candidate with id ${id}`);
+      return getCandidateSummaries(this.db, [id])[0]!;
+    });
+  }
+
+  /** Deletes a candidate and its whole history. */
+  async deleteCandidate(args: ApiArgs['deleteCandidate']): Promise<DeletedCandidate> {
+    const { id } = parseApiArgs('deleteCandidate', args);
+    return this.exclusive(() => {
+      const deleted = deleteCandidate(this.db, id);
+      if (!deleted) throw new ApiFailure('not-found', `there is no candidate with id ${id}`);
+      return deleted;
+    });
+  }
+
+  /** How B's list differs from A's (shared, only in one, moved) and their scores side by side. */
+  async compareCandidates(args: ApiArgs['compareCandidates']): Promise<CandidateComparison> {
+    const { a, b, versionA, versionB } = parseApiArgs('compareCandidates', args);
+    const first = this.candidateAtVersion(a, versionA);
+    const second = this.candidateAtVersion(b, versionB);
+    const inci = new Map([...first.version.ingredients, ...second.version.ingredients].map((x) => [x.ingredientId, x.inci]));
+    const diff = diffOrderedLists(
+      first.version.ingredients.map((x) => x.ingredientId),
+      second.version.ingredients.map((x) => x.ingredientId),
+    );
+    const named = <T extends { item: number }>({ item, ...rest }: T) => ({ ingredientId: item, inci: inci.get(item)!, ...rest });
+    const scoreNames = [...new Set([...Object.keys(first.version.scores), ...Object.keys(second.version.scores)])].sort();
+    return {
+      a: { id: a, name: first.name, version: first.version.version, ingredients: first.version.ingredients },
+      b: { id: b, name: second.name, version: second.version.version, ingredients: second.version.ingredients },
+      shared: diff.shared.map(named),
+      onlyInA: diff.onlyInA.map(named),
+      onlyInB: diff.onlyInB.map(named),
+      moved: diff.moved.map(named),
+      jaccard: diff.jaccard,
+      weightedJaccard: diff.weightedJaccard,
+      scores: scoreNames.map((name) => ({ name, a: first.version.scores[name] ?? null, b: second.version.scores[name] ?? null })),
+    };
+  }
+
+  /**
+   * Writes the candidates (all, oldest first, when `ids` is omitted) at their latest version as
+   * CSV to `path`, atomically: the file is the complete export or what it was before.
+   */
+  async exportCandidatesCsv(args: ApiArgs['exportCandidatesCsv']): Promise<{ path: string; rows: number }> {
+    const { ids, path } = parseApiArgs('exportCandidatesCsv', args);
+    const candidates = this.candidatesForExport(ids);
+    try {
+      writeFileAtomically(path, candidatesToCsv(candidates));
+    } catch (error) {
+      if (error instanceof AtomicWriteError) throw new ApiFailure('export-failed', error.message);
+      throw error;
+    }
+    return { path: resolve(path), rows: candidates.length };
+  }
+
+  /** The export's CSV text without writing a file (the web preview offers it as a download). */
+  async candidatesCsv(args?: ApiArgs['candidatesCsv']): Promise<{ csv: string; rows: number }> {
+    const { ids } = parseApiArgs('candidatesCsv', args);
+    const candidates = this.candidatesForExport(ids);
+    return { csv: candidatesToCsv(candidates), rows: candidates.length };
+  }
+
+  private storeCandidateVersion(id: number | null, metadata: Partial<CandidateMetadata>, version: NewCandidateVersion): CandidateDetail {
+    const savedId = saveCandidateVersion(this.db, id, metadata, version, new Date().toISOString());
+    if (savedId === null) throw new ApiFailure('not-found', `there is no candidate with id ${id}; nothing was saved`);
+    return getCandidateDetail(this.db, savedId)!;
+  }
+
+  /** Refuses repeated or unknown ids, naming them and their positions. */
+  private checkCandidateIngredientIds(ids: readonly number[]): number[] {
+    const firstPosition = new Map<number, number>();
+    ids.forEach((x, i) => {
+      const first = firstPosition.get(x);
+      if (first !== undefined) throw new ApiFailure('invalid-argument', `ingredient id ${x} is listed twice (positions ${first} and ${i + 1}); a list holds each ingredient once`);
+      firstPosition.set(x, i + 1);
+    });
+    const missing = findMissingIngredientIds(this.db, ids);
+    if (missing.length) {
+      throw new ApiFailure(
+        'unknown-ingredient',
+        `unknown ingredient id${missing.length > 1 ? 's' : ''} ${missing.map((x) => `${x} (position ${firstPosition.get(x)})`).join(', ')}: no such ingredient in the database; nothing was saved`,
+      );
+    }
+    return [...ids];
+  }
+
+  /** Reads "Water, Glycerin, …" through the lexicon (names seen only in catalogs count too); refuses unknown or repeated names. */
+  private resolveCandidateDeclaration(declaration: string): number[] {
+    const lexicon = this.lexicon();
+    const parsed = parseInciDeclaration(declaration, lexicon);
+    if (!parsed.ok) throw new ApiFailure('invalid-argument', `the ingredient list cannot be read: ${parsed.reason}`);
+    const repeated = parsed.warnings.filter((w) => w.code === 'repeated').map((w) => w.message.split('; kept')[0]);
+    if (repeated.length) throw new ApiFailure('invalid-argument', `a list holds each ingredient once, but ${repeated.join(' and ')}; remove the repeat`);
+    const mayContain = parsed.ingredients.filter((x) => x.section === 'may-contain').map((x) => x.name);
+    if (mayContain.length) throw new ApiFailure('invalid-argument', `a candidate list has no "may contain" section (found ${mayContain.join(', ')}); list only what the formula contains`);
+    if (parsed.ingredients.length > MAX_CANDIDATE_INGREDIENTS) throw new ApiFailure('invalid-argument', `the list has ${parsed.ingredients.length} ingredients; at most ${MAX_CANDIDATE_INGREDIENTS} are allowed`);
+    const unknown: string[] = [];
+    const ids = parsed.ingredients.map((x, i) => {
+      const id = x.ingredientId ?? findIngredientIdByKey(this.db, x.key);
+      if (id === null) {
+        const near = lexicon.suggest(x.name);
+        unknown.push(`"${x.name}" (item ${i + 1}${near ? `; did you mean "${near.inci}"?` : ''})`);
+      }
+      return id ?? -1;
+    });
+    if (unknown.length) {
+      throw new ApiFailure(
+        'unknown-ingredient',
+        `unknown ingredient${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}: fix the spelling or add ${unknown.length > 1 ? 'them' : 'it'} to the knowledge base (ingredients add); nothing was saved`,
+      );
+    }
+    return ids;
+  }
+
+  private requireCandidate(id: number): CandidateDetail {
+    const candidate = getCandidateDetail(this.db, id);
+    if (!candidate) throw new ApiFailure('not-found', `there is no candidate with id ${id}`);
+    return candidate;
+  }
+
+  /** A candidate's name and one of its versions (default: the latest). */
+  private candidateAtVersion(id: number, version: number | undefined): { name: string; version: CandidateDetail['versions'][number] } {
+    const candidate = this.requireCandidate(id);
+    const chosen = version === undefined ? candidate.versions[candidate.versions.length - 1] : candidate.versions.find((v) => v.version === version);
+    if (!chosen) throw new ApiFailure('not-found', `candidate ${id} ("${candidate.name}") has no version ${version}; it has versions 1 to ${candidate.version}`);
+    return { name: candidate.name, version: chosen };
+  }
+
+  /** The given candidates in the given order (all, oldest first, without ids); unknown ids are refused by name. */
+  private candidatesForExport(ids: readonly number[] | undefined): CandidateSummary[] {
+    const wanted = [...new Set(ids ?? getAllCandidateIds(this.db))];
+    const found = getCandidateSummaries(this.db, wanted);
+    if (found.length !== wanted.length) {
+      const have = new Set(found.map((c) => c.id));
+      throw new ApiFailure('not-found', `there is no candidate with id ${wanted.filter((x) => !have.has(x)).join(', ')}; nothing was exported`);
+    }
+    return found;
+  }
+
   /** KDE log densities in the compute process (never on the main thread); `queries` null = leave-one-out catalog. */
   private async kde(space: NonNullable<FormulatorService['space']>, bandwidth: number, queries: Float64Array | null = null): Promise<Float32Array> {
     if (queries === null) {
@@ -757,6 +982,20 @@ export class FormulatorService implements Api {
 function publicModel(m: StoredModel): ModelRecord {
   const { folder: _folder, manifestSha256: _sha, ...rest } = m;
   return rest;
+}
+
+/**
+ * A generated candidate's stored scores as a flat record of numbers: score, novelty,
+ * plausibility, logDensity and `predicted_<benefit>` (the generate CSV's column names).
+ */
+function generatedScores(stored: StoredGeneratedCandidate['scores']): Record<string, number> {
+  const scores: Record<string, number> = {};
+  for (const key of ['score', 'novelty', 'plausibility', 'logDensity'] as const) {
+    const value = stored[key];
+    if (typeof value === 'number' && Number.isFinite(value)) scores[key] = value;
+  }
+  for (const [benefit, value] of Object.entries(stored.benefits ?? {})) if (Number.isFinite(value)) scores[`predicted_${benefit}`] = value;
+  return scores;
 }
 
 function asApiFailure(error: unknown): unknown {

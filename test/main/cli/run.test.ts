@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -110,6 +110,64 @@ describe('latent-formulator CLI', () => {
     expect(encode.err).toContain('no model is active yet');
     expect((await cli('--db', db, 'train', '--preset', 'huge')).code).toBe(2);
     expect((await cli('--db', db, 'decode', '--code=1,x')).code).toBe(2);
+  });
+
+  it('saves, versions, updates, lists, shows, compares, exports and deletes candidates', async () => {
+    const first = await cli('--db', db, 'candidates', 'save', '--name', 'Glow serum', '--ingredients', 'Aqua, Glycerin, Niacinamide, Phenoxyethanol', '--tags', 'serum, night', '--rating', '4');
+    expect(first).toMatchObject({ code: 0, err: '' });
+    expect(first.out).toBe('saved candidate 1 "Glow serum", version 1 (4 ingredients): Water, Glycerin, Niacinamide, Phenoxyethanol\n');
+    const second = await cli('--db', db, 'candidates', 'save', '--id', '1', '--ingredients', 'Water, Niacinamide, Glycerin, Sodium Hyaluronate, Phenoxyethanol', '--note', 'more hydration');
+    expect(second.out).toContain('saved candidate 1 "Glow serum", version 2 (5 ingredients)');
+    expect((await cli('--db', db, 'candidates', 'save', '--name', 'Cream', '--ingredients', 'Water, Dimethicone, Glycerin, Tocopherol')).code).toBe(0);
+    const updated = await cli('--db', db, 'candidates', 'update', '2', '--status', 'in lab', '--rating', '3', '--notes', 'batch 1, oven "B"');
+    expect(updated.out).toBe('updated 2  Cream  v1  in-lab  rating 3/5  4 ingredients\n');
+
+    const list = await cli('--db', db, 'candidates', 'list');
+    expect(list.out).toBe(['2 candidate(s)', '     2  Cream  v1  in-lab  rating 3/5  4 ingredients', '     1  Glow serum  v2  idea  rating 4/5  [night, serum]  5 ingredients', ''].join('\n'));
+    const byTag = JSON.parse((await cli('--db', db, '--json', 'candidates', 'list', '--tag', 'SERUM')).out) as { total: number; items: { name: string }[] };
+    expect([byTag.total, byTag.items[0]!.name]).toEqual([1, 'Glow serum']);
+    expect(JSON.parse((await cli('--db', db, '--json', 'candidates', 'list', '--status', 'in-lab')).out)).toMatchObject({ total: 1, items: [{ name: 'Cream' }] });
+
+    const show = await cli('--db', db, 'candidates', 'show', '1');
+    expect(show.out).toMatch(/^candidate 1: Glow serum {2}\(idea, rating 4\/5, tags: night, serum\)\n/);
+    expect(show.out).toMatch(/version 2 \(latest\), saved \S+Z: more hydration\n {2}from: typed or edited by hand\n {4}1\. Water\n {4}2\. Niacinamide\n/);
+    expect(show.out.indexOf('version 2 (latest)')).toBeLessThan(show.out.indexOf('version 1,'));
+    const detail = JSON.parse((await cli('--db', db, '--json', 'candidates', 'show', '1')).out) as { versions: { version: number; changeNote: string }[] };
+    expect(detail.versions.map((v) => [v.version, v.changeNote])).toEqual([[1, ''], [2, 'more hydration']]);
+
+    const compare = await cli('--db', db, 'candidates', 'compare', '1', '1', '--version-a', '1');
+    expect(compare.out).toContain('only in B (1): Sodium Hyaluronate (4)\nmoved (1): Glycerin 2→3');
+
+    const out = join(dir, 'shortlist.csv');
+    const exported = await cli('--db', db, 'candidates', 'export', '--out', out, '2');
+    expect(exported.out).toBe(`1 candidate(s) written to ${out}\n`);
+    expect(readFileSync(out, 'utf8')).toContain('2,Cream,1,in-lab,3,,"batch 1, oven ""B""","Water, Dimethicone, Glycerin, Tocopherol",manual,');
+
+    expect((await cli('--db', db, 'candidates', 'delete', '2')).code).toBe(2);
+    const deleted = await cli('--db', db, 'candidates', 'delete', '2', '--yes');
+    expect(deleted.out).toBe('deleted candidate 2 "Cream" and its 1 version(s)\n');
+    expect((await cli('--db', db, 'candidates', 'list')).out).toContain('1 candidate(s)');
+  });
+
+  it('explains candidate mistakes: unknown ingredients (exit 1), a wrong command line (exit 2)', async () => {
+    const unknown = await cli('--db', db, 'candidates', 'save', '--name', 'Typo', '--ingredients', 'Water, Glycerinn');
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('unknown ingredient "Glycerinn" (item 2; did you mean "Glycerin"?)');
+    expect((await cli('--db', db, 'candidates', 'list')).out).toBe('0 candidate(s)\n');
+    const noName = await cli('--db', db, 'candidates', 'save', '--ingredients', 'Water');
+    expect([noName.code, noName.err]).toEqual([2, expect.stringContaining('a new candidate needs --name NAME')]);
+    expect((await cli('--db', db, 'candidates', 'update', '1', '--rating', '7')).err).toContain('--rating must be a whole number from 0 to 5, or none');
+    expect((await cli('--db', db, 'candidates', 'show', 'x')).code).toBe(2);
+    expect((await cli('--db', db, 'candidates', 'export')).err).toContain('candidates export needs --out FILE.csv');
+    const missing = await cli('--db', db, 'candidates', 'show', '9');
+    expect([missing.code, missing.err]).toEqual([1, 'latent-formulator: there is no candidate with id 9\n']);
+    const noFolder = await cli('--db', db, 'candidates', 'export', '--out', join(dir, 'nope', 'x.csv'));
+    expect(noFolder.code).toBe(1);
+    expect(noFolder.err).toContain(`the folder ${join(dir, 'nope')} does not exist`);
+    const noRun = await cli('--db', db, 'candidates', 'save', '--run', '5', '--rank', '1');
+    expect([noRun.code, noRun.err]).toEqual([1, 'latent-formulator: generation run 5 has no candidate ranked 1; nothing was saved\n']);
+    expect((await cli('--db', db, 'candidates', 'save', '--run', '5')).err).toContain('needs --run RUN and --rank K');
+    expect((await cli('--db', db, 'candidates', 'frobnicate')).err).toContain('candidates needs list, show, save, update, compare, export or delete, not "frobnicate"');
   });
 
   it('parses mapping specs in both forms', () => {

@@ -126,3 +126,68 @@ describe('schema versions 3 and 4', () => {
     db.close();
   });
 });
+
+describe('schema version 5 (saved candidates)', () => {
+  const insertCandidate = `INSERT INTO candidates (name, status, rating, created_at, updated_at) VALUES (?, ?, ?, '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')`;
+  const insertVersion = `INSERT INTO candidate_versions (candidate_id, version, created_at, source, provenance) VALUES (?, ?, '2025-01-01T00:00:00Z', ?, ?)`;
+
+  it('checks status, rating, versions, provenance and ingredient references', async () => {
+    const { db } = await openDatabase(':memory:');
+    db.prepare(`INSERT INTO ingredients (inci, key, origin, updated_at) VALUES ('Water', 'water', 'kb', 'now')`).run();
+    expect(() => db.prepare(insertCandidate).run('a', 'maybe', null)).toThrow(/CHECK/);
+    expect(() => db.prepare(insertCandidate).run('a', 'idea', 6)).toThrow(/CHECK/);
+    expect(() => db.prepare(insertCandidate).run('  ', 'idea', null)).toThrow(/CHECK/);
+    db.prepare(insertCandidate).run('Serum A', 'in-lab', 4);
+    expect(() => db.prepare(insertVersion).run(99, 1, 'manual', '{"source":"manual"}')).toThrow(/FOREIGN KEY/);
+    expect(() => db.prepare(insertVersion).run(1, 1, 'manual', '{"source":"generated"}')).toThrow(/CHECK/);
+    expect(() => db.prepare(insertVersion).run(1, 1, 'manual', 'not json')).toThrow(/CHECK/);
+    db.prepare(insertVersion).run(1, 1, 'manual', '{"source":"manual"}');
+    expect(() => db.prepare(insertVersion).run(1, 1, 'manual', '{"source":"manual"}')).toThrow(/UNIQUE/);
+    const addIngredient = db.prepare(`INSERT INTO candidate_ingredients (version_id, position, ingredient_id) VALUES (1, ?, ?)`);
+    addIngredient.run(1, 1);
+    expect(() => addIngredient.run(2, 999)).toThrow(/FOREIGN KEY/);
+    expect(() => addIngredient.run(2, 1)).toThrow(/UNIQUE/);
+    expect(() => db.prepare(`INSERT INTO candidate_tags (candidate_id, tag) VALUES (1, ' padded')`).run()).toThrow(/CHECK/);
+    db.prepare(`INSERT INTO candidate_tags (candidate_id, tag) VALUES (1, 'Vitamin C')`).run();
+    expect(() => db.prepare(`INSERT INTO candidate_tags (candidate_id, tag) VALUES (1, 'vitamin c')`).run()).toThrow(/UNIQUE/);
+    expect(() => db.prepare(`UPDATE candidate_versions SET change_note = 'rewritten' WHERE id = 1`).run()).toThrow('candidate versions are history');
+    expect(() => db.prepare(`DELETE FROM ingredients WHERE id = 1`).run()).toThrow(/FOREIGN KEY/);
+    db.prepare(`DELETE FROM candidates WHERE id = 1`).run();
+    const left = db.prepare(`SELECT (SELECT count(*) FROM candidate_versions) AS versions, (SELECT count(*) FROM candidate_ingredients) AS ingredients, (SELECT count(*) FROM candidate_tags) AS tags`).get();
+    expect(left).toEqual({ versions: 0, ingredients: 0, tags: 0 });
+    db.close();
+  });
+
+  it('upgrades a version 4 database with its catalog, models and generation runs intact', async () => {
+    const path = join(dir, 'v4.db');
+    const v4 = await openDatabase(path, { migrations: MIGRATIONS.filter((m) => m.version <= 4) });
+    expect(v4.schemaVersion).toBe(4);
+    v4.db.prepare(`INSERT INTO catalogs (name, source_path, format, imported_at, report) VALUES ('c', 'p', 'csv', 'now', '{}')`).run();
+    v4.db.prepare(`INSERT INTO ingredients (inci, key, origin, updated_at) VALUES ('Water', 'water', 'kb', 'now')`).run();
+    v4.db.prepare(`INSERT INTO products (catalog_id, name, brand, category, declaration, ingredients_hash) VALUES (1, 'Gel', 'Acme', 'serum', 'Water', 'h')`).run();
+    v4.db.prepare(`INSERT INTO product_ingredients (product_id, position, ingredient_id, raw, section) VALUES (1, 1, 1, 'Water', 'main')`).run();
+    v4.db.prepare(
+      `INSERT INTO models (name, folder, manifest_sha256, created_at, preset, seed, backend, train_ms, epochs, vocab_hash, vocab_size, vocabulary, config, metrics, snapshot, active)
+       VALUES ('m', 'f', 'x', 'now', 'quick', 1, 'wasm', 1, 1, 'h', 1, '[]', '{}', '{}', '{}', 1)`,
+    ).run();
+    v4.db.prepare(`INSERT INTO generation_runs (model_id, created_at, backend, params, timings, counts, quality, density_floor) VALUES (1, 'now', 'wasm', '{"seed":3}', '{}', '{}', '{}', -1)`).run();
+    v4.db.prepare(`INSERT INTO generated_candidates (run_id, rank, passed, ingredients, code, scores, reasons) VALUES (1, 1, 1, '[1]', x'00', '{}', '[]')`).run();
+    v4.db.close();
+
+    const v5 = await openDatabase(path);
+    expect(v5.schemaVersion).toBe(5);
+    expect(v5.backupPath).toMatch(/v4\.db\.v4\./);
+    const counts = v5.db
+      .prepare(
+        `SELECT (SELECT count(*) FROM products) AS products, (SELECT count(*) FROM product_ingredients) AS productIngredients,
+                (SELECT count(*) FROM models) AS models, (SELECT params FROM generation_runs WHERE id = 1) AS params,
+                (SELECT ingredients FROM generated_candidates) AS generated, (SELECT count(*) FROM candidates) AS candidates`,
+      )
+      .get();
+    expect(counts).toEqual({ products: 1, productIngredients: 1, models: 1, params: '{"seed":3}', generated: '[1]', candidates: 0 });
+    const tables = v5.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'candidate%' ORDER BY name`).pluck().all();
+    expect(tables).toEqual(['candidate_ingredients', 'candidate_tags', 'candidate_versions', 'candidates']);
+    expect(v5.db.pragma('foreign_key_check')).toEqual([]);
+    v5.db.close();
+  });
+});

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +78,19 @@ describe('web preview server', () => {
     const refused = await call('importCatalog', { path: join(dir, 'imports', '..', 'secret.csv') });
     expect(refused.status).toBe(403);
     expect((await service.listProducts({})).total).toBe(1);
+  });
+
+  it('exposes saved candidates, gives the CSV as text, and never writes a file a page names', async () => {
+    const saved = (await (await call('saveCandidate', { name: 'Preview gel', declaration: 'Water, Glycerin' })).json()) as { ok: boolean; value: { id: number; version: number } };
+    expect(saved).toMatchObject({ ok: true, value: { version: 1 } });
+    const csv = (await (await call('candidatesCsv', { ids: [saved.value.id] })).json()) as { ok: boolean; value: { csv: string; rows: number } };
+    expect(csv).toMatchObject({ ok: true, value: { rows: 1 } });
+    expect(csv.value.csv).toContain('Preview gel,1,idea,,,,"Water, Glycerin"');
+    const target = join(dir, 'imports', 'written.csv');
+    const refused = await call('exportCandidatesCsv', { path: target });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringContaining('download the CSV from candidatesCsv') } });
+    expect(existsSync(target)).toBe(false);
   });
 
   it('does not serve files outside the renderer folder', async () => {

@@ -3,6 +3,7 @@ import { updateToSchemaVersion1 } from './001-catalog';
 import { updateToSchemaVersion2 } from './002-models';
 import { updateToSchemaVersion3 } from './003-product-codes';
 import { updateToSchemaVersion4 } from './004-generation';
+import { updateToSchemaVersion5 } from './005-candidates';
 
 /** One step per schema version, in order. A step runs inside its own transaction. */
 export interface Migration {
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'models', up: updateToSchemaVersion2 },
   { version: 3, name: 'product codes', up: updateToSchemaVersion3 },
   { version: 4, name: 'generation runs', up: updateToSchemaVersion4 },
+  { version: 5, name: 'saved candidates', up: updateToSchemaVersion5 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

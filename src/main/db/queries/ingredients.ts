@@ -120,9 +120,19 @@ export function upsertIngredient(db: Database, input: IngredientInput, origin: '
   return targetId;
 }
 
-/** Moves every product reference from a catalog-only ingredient to `targetId`, then deletes it. */
+/**
+ * Moves every product and saved-candidate reference from a catalog-only ingredient to
+ * `targetId`, then deletes it. A candidate list naming both spellings keeps the earlier one
+ * (a list holds each ingredient once).
+ */
 function foldInto(db: Database, fromId: number, targetId: number): void {
   db.prepare(`UPDATE product_ingredients SET ingredient_id = ? WHERE ingredient_id = ?`).run(targetId, fromId);
+  db.prepare(
+    `DELETE FROM candidate_ingredients AS ci
+      WHERE ci.ingredient_id IN (@fromId, @targetId)
+        AND EXISTS (SELECT 1 FROM candidate_ingredients o WHERE o.version_id = ci.version_id AND o.ingredient_id IN (@fromId, @targetId) AND o.position < ci.position)`,
+  ).run({ fromId, targetId });
+  db.prepare(`UPDATE candidate_ingredients SET ingredient_id = ? WHERE ingredient_id = ?`).run(targetId, fromId);
   db.prepare(`DELETE FROM ingredients WHERE id = ? AND origin = 'catalog'`).run(fromId);
 }
 

@@ -52,7 +52,8 @@ export function listProducts(db: Database, filter: ProductFilter): ProductPage {
   return { total, items };
 }
 
-function escapeLike(s: string): string {
+/** Escapes LIKE wildcards; use with `ESCAPE '\\'`. */
+export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+
+/** A file that could not be written; the message names the file and the reason, and says the old file (if any) is intact. */
+export class AtomicWriteError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AtomicWriteError';
+  }
+}
+
+/**
+ * Writes `data` to `path` so that the file is either the complete new content or what it was
+ * before, never half-written: a temporary file in the same folder is written and fsynced, then
+ * renamed over the target (atomic on one file system), then the folder is fsynced. The
+ * folder must exist. (ml/store.ts writes model folders the same way.)
+ */
+export function writeFileAtomically(path: string, data: string | Uint8Array): void {
+  const target = resolve(path);
+  const folder = dirname(target);
+  const fail = (reason: string): never => {
+    throw new AtomicWriteError(target, `cannot write ${target}: ${reason}`);
+  };
+  const folderStat = statSync(folder, { throwIfNoEntry: false });
+  if (!folderStat) fail(`the folder ${folder} does not exist; create it or choose another folder`);
+  if (!folderStat!.isDirectory()) fail(`${folder} is not a folder`);
+  if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) fail('a folder has that name; choose a file name');
+
+  const temporary = join(folder, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd: number | null = null;
+  try {
+    fd = openSync(temporary, 'wx');
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let offset = 0;
+    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = null;
+    renameSync(temporary, target);
+  } catch (error) {
+    if (fd !== null) closeSync(fd);
+    rmSync(temporary, { force: true });
+    fail(`${describeFileError(error)}. ${statSync(target, { throwIfNoEntry: false }) ? 'The existing file was not changed.' : 'No file was written.'}`);
+  }
+  fsyncFolder(folder);
+}
+
+function describeFileError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied (is the file open in another program, or the folder read-only?)';
+    case 'EBUSY':
+      return 'the file is in use by another program';
+    case 'ENOSPC':
+      return 'the disk is full';
+    case 'EROFS':
+      return 'the disk is read-only';
+    default:
+      return (error as Error).message ?? String(error);
+  }
+}
+
+function fsyncFolder(path: string): void {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Some platforms (Windows) cannot open a folder for fsync; the rename is still atomic.
+  }
+}
