@@ -4,6 +4,8 @@
  */
 export const API_METHODS = [
   'getStatus',
+  'getActivity',
+  'cancelActivity',
   'listCatalogs',
   'listProducts',
   'listCategories',

@@ -99,6 +99,8 @@ export const MANUAL_PROVENANCE: CandidateProvenance = { source: 'manual', modelI
 
 export const apiSchemas = {
   getStatus: z.undefined(),
+  getActivity: z.undefined(),
+  cancelActivity: z.object({ id: z.number().int().positive() }).strict(),
   listCatalogs: z.undefined(),
   listProducts: z
     .object({
@@ -590,9 +592,38 @@ export interface DeletedCandidate {
   versions: number;
 }
 
+export type ActivityKind = 'train' | 'generate' | 'sensitivity' | 'map' | 'import';
+
+/** One long operation: what it is, how far it got, and (training) its losses per epoch. */
+export interface ActivityView {
+  id: number;
+  kind: ActivityKind;
+  label: string;
+  startedAt: string;
+  elapsedMs: number;
+  /** The current stage (e.g. 'training', 'decode'), null before the first report. */
+  stage: string | null;
+  done: number;
+  total: number;
+  losses: { epoch: number; train: number; validation: number }[];
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  /** Why it failed or was cancelled. */
+  message: string | null;
+}
+
+export interface ActivityState {
+  running: ActivityView[];
+  /** The last few finished, most recent first. */
+  finished: ActivityView[];
+}
+
 /** The contract every implementation (services, IPC proxy, HTTP proxy) fulfils. */
 export interface Api {
   getStatus(): Promise<AppStatus>;
+  /** Long operations in progress (with progress and training losses) and the last few finished. */
+  getActivity(): Promise<ActivityState>;
+  /** Asks a running long operation to stop; `cancelled` is false when it had already finished. */
+  cancelActivity(args: ApiArgs['cancelActivity']): Promise<{ cancelled: boolean }>;
   listCatalogs(): Promise<CatalogSummary[]>;
   listProducts(args: ApiArgs['listProducts']): Promise<ProductPage>;
   listCategories(): Promise<{ category: string; count: number }[]>;

@@ -5,6 +5,7 @@ import {
   ApiFailure,
   type Api,
   type ApiArgs,
+  type ActivityState,
   type AppStatus,
   type CandidateComparison,
   type CandidateDetail,
@@ -45,6 +46,7 @@ import {
 import { getGeneratedCandidate, type StoredGeneratedCandidate } from '../db/queries/generation';
 import type { CatalogSummary, IngredientRecord, ModelRecord, ProductDetail } from '../../shared/domain';
 import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
+import { ActivityTracker } from './activity';
 import type { DecodeResult, EncodeResult, GapsResult, KdeResult, PredictResult, SensitivityResult, TrainResult, UmapResult } from '../compute/protocol';
 import type { GenerateOutcome } from '../generate/job';
 import type { IngredientFacts } from '../../shared/ml/checks';
@@ -94,6 +96,8 @@ export class FormulatorService implements Api {
   private lexiconCache: IngredientLexicon | null = null;
   /** Every product's ingredient ids in order, cleared whenever an import or a save may change them. */
   private productListsCache: Map<number, number[]> | null = null;
+  /** Long operations in progress, for progress bars and Cancel. */
+  private readonly activity = new ActivityTracker();
 
   private constructor(
     readonly db: Database,
@@ -151,6 +155,15 @@ export class FormulatorService implements Api {
   private lexicon(): IngredientLexicon {
     this.lexiconCache ??= new IngredientLexicon(getLexiconEntries(this.db));
     return this.lexiconCache;
+  }
+
+  async getActivity(): Promise<ActivityState> {
+    return this.activity.state();
+  }
+
+  async cancelActivity(args: ApiArgs['cancelActivity']): Promise<{ cancelled: boolean }> {
+    const { id } = parseApiArgs('cancelActivity', args);
+    return { cancelled: this.activity.cancel(id) };
   }
 
   async getStatus(): Promise<AppStatus> {
@@ -301,7 +314,9 @@ export class FormulatorService implements Api {
     const folder = `model-${createdAt.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${parsed.seed}-${randomBytes(3).toString('hex')}`;
     let result: TrainResult;
     try {
-      result = await this.compute.run<TrainResult>({ kind: 'train', data, config, preset: parsed.preset, modelsDir: this.modelsDir, folder }, hooks);
+      result = await this.activity.run('train', `Training a ${parsed.preset} model`, hooks, (tracked) =>
+        this.compute.run<TrainResult>({ kind: 'train', data, config, preset: parsed.preset, modelsDir: this.modelsDir, folder }, tracked),
+      );
     } catch (error) {
       throw asApiFailure(error);
     }
@@ -522,7 +537,7 @@ export class FormulatorService implements Api {
     let xy: Float32Array;
     if (method === 'umap') {
       try {
-        xy = (await this.compute.run<UmapResult>({ kind: 'umap', codes: space.codes.codes, latentDim: D, seed, neighbours: 15, minDistance: 0.1 })).points;
+        xy = (await this.activity.run('map', 'Computing the UMAP projection', {}, (tracked) => this.compute.run<UmapResult>({ kind: 'umap', codes: space.codes.codes, latentDim: D, seed, neighbours: 15, minDistance: 0.1 }, tracked))).points;
       } catch (error) {
         throw asApiFailure(error);
       }
@@ -572,9 +587,11 @@ export class FormulatorService implements Api {
     const started = performance.now();
     let result: SensitivityResult;
     try {
-      result = await this.compute.run<SensitivityResult>(
+      result = await this.activity.run('sensitivity', 'Sensitivity of each latent dimension', hooks, (tracked) =>
+        this.compute.run<SensitivityResult>(
         { kind: 'sensitivity', modelPath: join(this.modelsDir, model.folder), manifestSha256: model.manifestSha256, catalogCodes: space.codes.codes, latentDim: D, baseCount, resamples, seed },
-        hooks,
+        tracked,
+        ),
       );
     } catch (error) {
       throw asApiFailure(error);
@@ -621,7 +638,8 @@ export class FormulatorService implements Api {
     const started = performance.now();
     let outcome: GenerateOutcome;
     try {
-      outcome = await this.compute.run<GenerateOutcome>(
+      outcome = await this.activity.run('generate', `Generating ${params.n.toLocaleString('en')} samples`, hooks, (tracked) =>
+        this.compute.run<GenerateOutcome>(
         {
           kind: 'generate',
           modelPath: join(this.modelsDir, model.folder),
@@ -644,7 +662,8 @@ export class FormulatorService implements Api {
             baselines: params.baselines,
           },
         },
-        hooks,
+        tracked,
+        ),
       );
     } catch (error) {
       throw asApiFailure(error);
