@@ -14,6 +14,8 @@ export const API_METHODS = [
   'searchIngredients',
   'saveIngredient',
   'importCatalog',
+  'chooseImportFile',
+  'previewImport',
   'loadSampleCatalog',
   'listModels',
   'getModel',

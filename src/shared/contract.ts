@@ -129,6 +129,16 @@ export const apiSchemas = {
       catalogName: z.string().max(200).optional(),
     })
     .strict(),
+  chooseImportFile: z.undefined(),
+  previewImport: z
+    .object({
+      path: shortText(4096),
+      format: z.enum(['auto', 'csv', 'json']).default('auto'),
+      mapping: columnMappingSchema.optional(),
+      encoding: z.enum(['utf-8', 'utf-16le', 'utf-16be', 'windows-1252']).optional(),
+      delimiter: z.enum([',', ';', '\t']).optional(),
+    })
+    .strict(),
   loadSampleCatalog: z.object({ duplicates: duplicatePolicySchema.default('merge') }).strict().default({ duplicates: 'merge' }),
   listModels: z.undefined(),
   getModel: z.object({ id: z.number().int().positive() }).strict(),
@@ -354,6 +364,18 @@ export interface ImportReport {
   ingredientOccurrences: number;
   knownOccurrences: number;
   elapsedMs: number;
+}
+
+export interface ImportPreview {
+  format: 'csv' | 'json';
+  encoding: string;
+  delimiter: string | null;
+  header: string[];
+  /** The first rows, each cell cut to 300 characters. */
+  rows: string[][];
+  /** How the columns would be read (the mapping given applied), or null with `problem`. */
+  mapping: (Required<Pick<ColumnMapping, 'ingredients'>> & ColumnMapping & { benefits: string[]; extra: string[] }) | null;
+  problem: string | null;
 }
 
 export interface EncodedLists {
@@ -632,6 +654,13 @@ export interface Api {
   searchIngredients(args: ApiArgs['searchIngredients']): Promise<IngredientRecord[]>;
   saveIngredient(args: ApiArgs['saveIngredient']): Promise<IngredientRecord>;
   importCatalog(args: ApiArgs['importCatalog']): Promise<ImportReport>;
+  /**
+   * Asks the person for a catalog file with the system's Open dialog (desktop app only; null when
+   * they cancel). Only a path chosen this way may be previewed or imported over IPC.
+   */
+  chooseImportFile(): Promise<{ path: string } | null>;
+  /** The head of a catalog file read the way the import would, without writing anything. */
+  previewImport(args: ApiArgs['previewImport']): Promise<ImportPreview>;
   loadSampleCatalog(args?: ApiArgs['loadSampleCatalog']): Promise<ImportReport>;
   listModels(): Promise<ModelRecord[]>;
   getModel(args: ApiArgs['getModel']): Promise<ModelRecord>;

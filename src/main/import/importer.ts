@@ -3,7 +3,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
-import type { ColumnMapping, DuplicatePolicy, ImportRejection, ImportReport } from '../../shared/contract';
+import type { ColumnMapping, DuplicatePolicy, ImportPreview, ImportRejection, ImportReport } from '../../shared/contract';
 import type { IngredientLexicon } from '../../shared/inci/lexicon';
 import { parseInciDeclaration, type ParsedIngredient } from '../../shared/inci/parse';
 import { ensureCatalogIngredient } from '../db/queries/ingredients';
@@ -415,4 +415,75 @@ function applyConcentrations(ingredients: ParsedIngredient[], concentrations: un
 
 function hashIngredients(ingredients: readonly ParsedIngredient[]): string {
   return createHash('sha1').update(ingredients.map((i) => i.key).join('|')).digest('hex');
+}
+
+const PREVIEW_ROWS = 10;
+
+/**
+ * Reads the head of a catalog file the way the import will (encoding, delimiter, header,
+ * column roles) without writing anything; a problem the import would fail on is returned as
+ * `problem`, with the columns present, so the wizard can offer a mapping.
+ */
+export async function previewCatalogFile(options: Pick<ImportOptions, 'path' | 'format' | 'mapping' | 'encoding' | 'delimiter'>): Promise<ImportPreview> {
+  const stat = await fs.stat(options.path).catch(() => null);
+  if (!stat) throw new ImportError(`cannot read ${options.path}: the file does not exist`);
+  if (!stat.isFile()) throw new ImportError(`${options.path} is not a file`);
+  const format = options.format && options.format !== 'auto' ? options.format : extname(options.path).toLowerCase() === '.json' ? 'json' : 'csv';
+  const cut = (s: string) => (s.length > 300 ? `${s.slice(0, 299)}…` : s);
+  const settle = (header: string[], sample: string[][], base: Omit<ImportPreview, 'mapping' | 'problem' | 'header' | 'rows'>): ImportPreview => {
+    const rows = sample.slice(0, PREVIEW_ROWS).map((r) => header.map((_, i) => cut(r[i] ?? '')));
+    try {
+      return { ...base, header, rows, mapping: resolveColumnMapping(header, sample, options.mapping), problem: null };
+    } catch (error) {
+      return { ...base, header, rows, mapping: null, problem: (error as Error).message };
+    }
+  };
+  if (format === 'json') {
+    if (stat.size > MAX_JSON_BYTES) throw new ImportError(`${basename(options.path)} is larger than 512 MiB; split it or convert it to CSV, which is read in a stream`);
+    let text = await fs.readFile(options.path, 'utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new ImportError(`${basename(options.path)} is not valid JSON (${(error as Error).message})`);
+    }
+    const products = Array.isArray(json) ? json : (json as { products?: unknown })?.products;
+    if (!Array.isArray(products)) throw new ImportError(`${basename(options.path)}: expected an array of products, or an object with a "products" array`);
+    const objects = products.filter((p): p is Record<string, unknown> => !!p && typeof p === 'object' && !Array.isArray(p)).slice(0, SAMPLE_ROWS);
+    const header = [...new Set(objects.flatMap((o) => Object.keys(o)))].filter((k) => k !== 'concentrations');
+    const text2 = (v: unknown) => (v === null || v === undefined ? '' : Array.isArray(v) ? v.map(String).join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v));
+    return settle(header, objects.map((o) => header.map((k) => text2(o[k]))), { format, encoding: 'utf-8', delimiter: null });
+  }
+  const stream = createReadStream(options.path, { highWaterMark: 64 * 1024 });
+  const chunks = (async function* () {
+    for await (const chunk of stream as AsyncIterable<Buffer>) yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
+  })();
+  const found: Partial<CsvFormat> = {};
+  let header: string[] | null = null;
+  const sample: string[][] = [];
+  try {
+    for await (const record of readCsvRecords(chunks, { encoding: options.encoding, delimiter: options.delimiter }, found)) {
+      if (!header) {
+        const seen = new Map<string, number>();
+        header = record.fields.map((h, i) => {
+          const name = h.trim() || `Column ${i + 1}`;
+          const n = (seen.get(name) ?? 0) + 1;
+          seen.set(name, n);
+          return n > 1 ? `${name} (${n})` : name;
+        });
+        continue;
+      }
+      if (record.fields.length === 1 && record.fields[0]!.trim() === '') continue;
+      sample.push(record.fields);
+      if (sample.length >= SAMPLE_ROWS) break;
+    }
+  } catch (error) {
+    if (error instanceof CsvError) throw new ImportError(`${basename(options.path)}: ${error.message}`);
+    throw error;
+  } finally {
+    stream.destroy();
+  }
+  if (!header) throw new ImportError(`${basename(options.path)} is empty: no header line`);
+  return settle(header, sample, { format, encoding: found.encoding ?? 'utf-8', delimiter: found.delimiter ?? ',' });
 }

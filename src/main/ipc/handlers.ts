@@ -1,4 +1,4 @@
-import { ipcMain, type IpcMainInvokeEvent } from 'electron';
+import { BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { API_METHODS, ipcChannel, type ApiResult } from '../../shared/api-methods';
 import type { Api } from '../../shared/contract';
 import { dispatchApiCall } from './dispatch';
@@ -12,14 +12,15 @@ import { dispatchApiCall } from './dispatch';
 export function registerIpcHandlers(
   api: Api,
   isTrustedUrl: (url: string) => boolean,
-  allowedImportPaths: ReadonlySet<string>,
+  allowedImportPaths: Set<string>,
   allowedExportPaths: ReadonlySet<string> = new Set(),
 ): () => void {
   for (const method of API_METHODS) {
     ipcMain.handle(ipcChannel(method), async (event: IpcMainInvokeEvent, arg: unknown): Promise<ApiResult<unknown>> => {
       const url = event.senderFrame?.url ?? '';
       if (!isTrustedUrl(url)) return { ok: false, error: { code: 'forbidden', message: `call to ${method} from an untrusted page (${url.slice(0, 100)}) refused` } };
-      if (method === 'importCatalog') {
+      if (method === 'chooseImportFile') return chooseImportFile(event, allowedImportPaths);
+      if (method === 'importCatalog' || method === 'previewImport') {
         const path = (arg as { path?: unknown } | null)?.path;
         if (typeof path !== 'string' || !allowedImportPaths.has(path)) {
           return { ok: false, error: { code: 'forbidden', message: 'import a catalog through the Import dialog; a path typed by a page is not accepted' } };
@@ -35,4 +36,22 @@ export function registerIpcHandlers(
     });
   }
   return () => API_METHODS.forEach((m) => ipcMain.removeHandler(ipcChannel(m)));
+}
+
+/** The system's Open dialog, attached to the calling window; the chosen path becomes importable. */
+async function chooseImportFile(event: IpcMainInvokeEvent, allowedImportPaths: Set<string>): Promise<ApiResult<unknown>> {
+  const window = BrowserWindow.fromWebContents(event.sender);
+  const options = {
+    title: 'Import a catalog',
+    properties: ['openFile' as const],
+    filters: [
+      { name: 'Catalogs (CSV, JSON)', extensions: ['csv', 'tsv', 'txt', 'json'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  };
+  const picked = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+  const path = picked.filePaths[0];
+  if (picked.canceled || !path) return { ok: true, value: null };
+  allowedImportPaths.add(path);
+  return { ok: true, value: { path } };
 }

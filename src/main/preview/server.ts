@@ -21,6 +21,8 @@ export interface PreviewOptions {
   port?: number;
   /** Folders whose files `importCatalog` may read; any other path is refused. */
   importRoots?: readonly string[];
+  /** Stands in for the desktop app's Open dialog (tests): the path "chosen", or null for Cancel. */
+  pickImportFile?: () => string | null;
 }
 
 export interface PreviewServer {
@@ -84,7 +86,13 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
       }
       if (arg === null) arg = undefined;
       const method = decodeURIComponent(url.pathname.slice('/api/'.length));
-      if (method === 'importCatalog') {
+      if (method === 'chooseImportFile') {
+        // No native dialog in a browser: a test (or the person starting the preview) supplies the answer.
+        if (!options.pickImportFile) return sendResult(res, 200, { ok: false, error: { code: 'unsupported', message: 'the web preview has no file dialog; type the path of a file under the import folders' } });
+        const picked = options.pickImportFile();
+        return sendResult(res, 200, { ok: true, value: picked === null ? null : { path: picked } });
+      }
+      if (method === 'importCatalog' || method === 'previewImport') {
         const path = (arg as { path?: unknown } | undefined)?.path;
         if (typeof path !== 'string' || !importRoots.some((r) => resolve(path).startsWith(r))) {
           return sendResult(res, 403, { ok: false, error: { code: 'forbidden', message: 'that file is outside the folders the preview may import from' } });

@@ -6,6 +6,7 @@ import {
   type Api,
   type ApiArgs,
   type ActivityState,
+  type ImportPreview,
   type AppStatus,
   type CandidateComparison,
   type CandidateDetail,
@@ -71,7 +72,7 @@ import {
   upsertIngredient,
 } from '../db/queries/ingredients';
 import { countProductsWithIngredient, countRows, getProduct, listCatalogs, listCategories, listProducts } from '../db/queries/products';
-import { ImportError, importCatalog, type ImportOptions, type ImportProgress } from '../import/importer';
+import { ImportError, importCatalog, previewCatalogFile, type ImportOptions, type ImportProgress } from '../import/importer';
 import { loadIncompatibilities, loadKnowledgeFile } from '../inci/knowledge';
 import { incompatibilitiesPath, knowledgeBasePath, sampleCatalogPath } from '../resources';
 import { ingredientKey } from '../../shared/inci/key';
@@ -255,6 +256,21 @@ export class FormulatorService implements Api {
 
   async importCatalog(args: ApiArgs['importCatalog']): Promise<ImportReport> {
     return this.runImport(parseApiArgs('importCatalog', args));
+  }
+
+  /** The services have no window: the desktop shell (and the preview's test hook) answer this. */
+  async chooseImportFile(): Promise<{ path: string } | null> {
+    throw new ApiFailure('unsupported', 'choosing a file needs the desktop app; give the path of the file instead');
+  }
+
+  async previewImport(args: ApiArgs['previewImport']): Promise<ImportPreview> {
+    const parsed = parseApiArgs('previewImport', args);
+    try {
+      return await previewCatalogFile(parsed);
+    } catch (error) {
+      if (error instanceof ImportError) throw new ApiFailure('import-failed', error.message);
+      throw error;
+    }
   }
 
   async loadSampleCatalog(args?: ApiArgs['loadSampleCatalog']): Promise<ImportReport> {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiFailure } from '../../../src/shared/contract';
 import { FormulatorService } from '../../../src/main/services/formulator-service';
+import { previewCatalogFile } from '../../../src/main/import/importer';
 import { tempDir, writeFixtureResources } from '../../helpers';
 
 let dir: string;
@@ -215,5 +216,40 @@ describe('FormulatorService', () => {
     syncKnowledgeBase(reopened.db, { hash: 'changed', entries: [{ inci: 'Water', synonyms: ['Aqua'], functions: ['solvent'], note: 'shipped' }] });
     expect((await reopened.lookupIngredient({ name: 'Water' })).match).toMatchObject({ note: 'my note', origin: 'user' });
     service = reopened;
+  });
+});
+
+describe('previewCatalogFile', () => {
+  it('reads the head as the import would: encoding, delimiter, header, detected roles, first rows', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const path = join(dir, 'semi.csv');
+      writeFileSync(path, '\uFEFFProduct;Brand;INCI;Oily\nCream;Acme;"Aqua; Glycerin";1\nGel;Acme;Aqua;0\n');
+      const preview = await previewCatalogFile({ path });
+      expect(preview).toMatchObject({ format: 'csv', encoding: 'utf-8', delimiter: ';', header: ['Product', 'Brand', 'INCI', 'Oily'], problem: null });
+      expect(preview.mapping).toMatchObject({ ingredients: 'INCI', name: 'Product', brand: 'Brand', benefits: ['Oily'] });
+      expect(preview.rows).toEqual([
+        ['Cream', 'Acme', 'Aqua; Glycerin', '1'],
+        ['Gel', 'Acme', 'Aqua', '0'],
+      ]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('names the problem and the columns when no ingredient column is found, and takes a mapping', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const path = join(dir, 'odd.csv');
+      writeFileSync(path, 'Title,Formula\nCream,"Water, Glycerin"\n');
+      const unmapped = await previewCatalogFile({ path });
+      expect(unmapped.mapping).toBeNull();
+      expect(unmapped.problem).toMatch(/"Title", "Formula"/);
+      const mapped = await previewCatalogFile({ path, mapping: { ingredients: 'Formula' } });
+      expect(mapped).toMatchObject({ problem: null, mapping: { ingredients: 'Formula', name: 'Title' } });
+      await expect(previewCatalogFile({ path: join(dir, 'missing.csv') })).rejects.toThrow(/does not exist/);
+    } finally {
+      cleanup();
+    }
   });
 });

@@ -80,6 +80,13 @@ describe('web preview server', () => {
     expect((await service.listProducts({})).total).toBe(1);
   });
 
+  it('previews only files in the allowed folders, and has no file dialog unless one is supplied', async () => {
+    const preview = (await (await call('previewImport', { path: join(dir, 'imports', 'ok.csv') })).json()) as { ok: boolean; value: { header: string[] } };
+    expect(preview).toMatchObject({ ok: true, value: { header: ['Name', 'Ingredients'] } });
+    expect((await call('previewImport', { path: join(dir, 'secret.csv') })).status).toBe(403);
+    expect(await (await call('chooseImportFile', null)).json()).toMatchObject({ ok: false, error: { code: 'unsupported' } });
+  });
+
   it('exposes saved candidates, gives the CSV as text, and never writes a file a page names', async () => {
     const saved = (await (await call('saveCandidate', { name: 'Preview gel', declaration: 'Water, Glycerin' })).json()) as { ok: boolean; value: { id: number; version: number } };
     expect(saved).toMatchObject({ ok: true, value: { version: 1 } });

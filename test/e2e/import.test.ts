@@ -1,0 +1,118 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPreviewServer, type PreviewServer } from '../../src/main/preview/server';
+import type { FormulatorService } from '../../src/main/services/formulator-service';
+import { openTestService } from '../helpers';
+import { chromiumAvailable, launchChromium } from './browser';
+
+/**
+ * The import wizard in a real browser against the real services: choose a file (the desktop
+ * app's Open dialog, stood in for by the preview's hook), fix a column the importer could not
+ * recognise, import, read the report with the rejected rows, save it as CSV; and the preview's
+ * typed path when there is no dialog.
+ */
+const shots = join(process.cwd(), 'test-output', 'e2e');
+let dir: string;
+let close: (() => Promise<void>) | undefined;
+let service: FormulatorService;
+let server: PreviewServer;
+let browser: Browser;
+let page: Page;
+let picked: string | null = null;
+const consoleErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!chromiumAvailable()) throw new Error('Chromium not found at /usr/bin/chromium: run `apt-get install -y chromium` (.ci/run does)');
+  ({ service, dir, close } = await openTestService());
+  mkdirSync(shots, { recursive: true });
+  server = await startPreviewServer({ api: service, staticDir: join(process.cwd(), 'out', 'renderer'), importRoots: [dir], pickImportFile: () => picked });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await close?.();
+});
+
+describe('import wizard in the browser', () => {
+  it('maps an unrecognised ingredient column, imports, and reports the rejected rows', async () => {
+    picked = join(dir, 'lab-catalog.csv');
+    writeFileSync(
+      picked,
+      [
+        'Title;Maker;Formula;Dry skin',
+        'Night Cream;Acme;"Aqua; Glycerin; Cetearyl Alcohol; Phenoxyethanol";1',
+        'Empty Row;Acme;;0',
+        'Toner;Acme;"Aqua; Niacinamide; Glycerin";0',
+        '=HYPERLINK("x");Acme;"Aqua; Glycerin";1',
+      ].join('\n'),
+    );
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Import CSV…' }).click();
+    await page.getByRole('button', { name: 'Choose a file…' }).click();
+    await page.getByTestId('import-preview').waitFor();
+    await expect.poll(() => page.getByTestId('mapping-problem').textContent()).toMatch(/"Title", "Maker", "Formula", "Dry skin"/);
+    await page.screenshot({ path: join(shots, 'import-01-unmapped.png') });
+    await page.getByLabel('Ingredient list (required)').selectOption('Formula');
+    await expect.poll(() => page.getByTestId('mapping-problem').count()).toBe(0);
+    await expect.poll(() => page.locator('[data-testid=import-preview] th').allTextContents()).toEqual(['TitleProduct name', 'MakerBrand', 'FormulaIngredient list', 'Dry skinBenefit score']);
+    await page.screenshot({ path: join(shots, 'import-02-mapped.png') });
+    await page.getByTestId('import-run').click();
+    await expect.poll(() => page.getByTestId('import-summary').textContent()).toMatch(/^4 rows read · 3 imported \(3 new, 0 merged\) · 1 rejected/);
+    const rejected = await page.locator('[data-testid=import-rejected] tbody tr').allTextContents();
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]).toMatch(/^3Empty Row.*ingredient/i);
+    await page.screenshot({ path: join(shots, 'import-03-report.png') });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-report').click()]);
+    const saved = readFileSync(await download.path(), 'utf8');
+    expect(saved.startsWith('\uFEFFkind,line,code,reason or suggestion,name\r\n')).toBe(true);
+    expect(saved).toMatch(/rejected row,3,[^,]+,.*,Empty Row/);
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page.getByTestId('catalog-table').waitFor();
+    await expect.poll(() => page.getByTestId('product-count').textContent()).toMatch(/^3 products/);
+    // A formula-looking name is text in the app, never evaluated.
+    expect((await service.listProducts({ search: 'HYPERLINK' })).items[0]?.name).toBe('=HYPERLINK("x")');
+  });
+
+  it('imports nothing when the dialog is cancelled, and refuses a file outside the import folders', async () => {
+    picked = null;
+    await page.getByRole('button', { name: 'Import…' }).click();
+    await page.getByRole('button', { name: 'Choose a file…' }).click();
+    await expect.poll(() => page.getByTestId('import-wizard').textContent()).toContain('Choose a file…');
+    expect(await page.getByTestId('import-preview').count()).toBe(0);
+    picked = '/etc/hostname';
+    await page.getByRole('button', { name: 'Choose a file…' }).click();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/outside the folders/);
+  });
+
+  it('offers a typed path in a preview without a file dialog', async () => {
+    const bare = await startPreviewServer({ api: service, staticDir: join(process.cwd(), 'out', 'renderer'), importRoots: [dir] });
+    try {
+      const other = join(dir, 'second.csv');
+      writeFileSync(other, 'Name,Ingredients\nSerum,"Water, Glycerin, Niacinamide"\n');
+      await page.goto(bare.url);
+      await page.getByRole('button', { name: 'Import…' }).click();
+      await page.getByRole('button', { name: 'Choose a file…' }).click();
+      await page.getByTestId('import-path').fill(other);
+      await page.getByRole('button', { name: 'Preview' }).click();
+      await page.getByTestId('import-run').click();
+      await expect.poll(() => page.getByTestId('import-summary').textContent()).toMatch(/^1 rows read · 1 imported/);
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('logged no errors (including CSP violations) in the page', () => {
+    // The refused file above answers 403, which the browser logs; nothing else may appear.
+    expect(consoleErrors.filter((e) => !/status of 403 \(Forbidden\)/.test(e)).join('\n')).toBe('');
+    expect(consoleErrors.filter((e) => /status of 403/.test(e))).toHaveLength(1);
+  });
+});
