@@ -1,12 +1,14 @@
 import { benchImport } from './import';
 import { benchGenerate } from './generate';
 import { benchModel } from './model';
+import { benchResponsiveness } from './responsiveness';
 
 /** `npm run bench`: prints every benchmark figure. Never a timed test. */
 const sections: [string, () => Promise<Record<string, number | string>>][] = [
   ['import', benchImport],
   ['model', benchModel],
   ['generate', benchGenerate],
+  ['responsiveness', benchResponsiveness],
 ];
 const only = process.argv[2];
 for (const [name, run] of sections) {
