@@ -6,7 +6,7 @@ import type { ComputeEvent } from './compute/protocol';
 import { registerIpcHandlers } from './ipc/handlers';
 import { DATABASE_FILE } from './paths';
 import { resolveResourcesDir } from './resources';
-import { CONTENT_SECURITY_POLICY } from './security';
+import { CONTENT_SECURITY_POLICY, decideWindowOpen } from './security';
 import { FormulatorService } from './services/formulator-service';
 
 /**
@@ -51,8 +51,9 @@ async function createWindow(): Promise<BrowserWindow> {
   });
   win.once('ready-to-show', () => win.show());
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
+    const decision = decideWindowOpen(url);
+    if (decision.openExternally) void shell.openExternal(url);
+    return { action: decision.action };
   });
   win.webContents.on('will-navigate', (event, url) => {
     if (!isTrustedUrl(url)) event.preventDefault();

@@ -16,3 +16,17 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/**
+ * What the window does when a page asks for a new window (window.open, target=_blank): never
+ * open one; a secure web link is handed to the system browser instead, anything else dropped.
+ */
+export function decideWindowOpen(url: string): { action: 'deny'; openExternally: boolean } {
+  let external = false;
+  try {
+    external = new URL(url).protocol === 'https:';
+  } catch {
+    external = false;
+  }
+  return { action: 'deny', openExternally: external };
+}

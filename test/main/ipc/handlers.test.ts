@@ -1,0 +1,99 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ApiResult } from '../../../src/shared/api-methods';
+import type { Api } from '../../../src/shared/contract';
+
+/**
+ * The Electron IPC layer without Electron: ipcMain and dialog are stand-ins that record the
+ * handlers, so forged and malformed calls can be sent exactly as a compromised page would.
+ */
+const handlers = new Map<string, (event: unknown, arg: unknown) => Promise<ApiResult<unknown>>>();
+const dialogAnswer: { canceled: boolean; filePaths: string[] } = { canceled: false, filePaths: [] };
+vi.mock('electron', () => ({
+  ipcMain: {
+    handle: (channel: string, fn: (event: unknown, arg: unknown) => Promise<ApiResult<unknown>>) => handlers.set(channel, fn),
+    removeHandler: (channel: string) => handlers.delete(channel),
+  },
+  BrowserWindow: { fromWebContents: () => null },
+  dialog: { showOpenDialog: async () => dialogAnswer },
+}));
+
+const { registerIpcHandlers } = await import('../../../src/main/ipc/handlers');
+const { ipcChannel } = await import('../../../src/shared/api-methods');
+const { decideWindowOpen } = await import('../../../src/main/security');
+
+const TRUSTED = 'file:///app/out/renderer/index.html';
+const calls: string[] = [];
+/** A service that records which methods were reached. */
+const api = new Proxy({} as Api, {
+  get: (_t, method: string) => async (arg: unknown) => {
+    calls.push(method);
+    return { echoed: arg ?? null };
+  },
+});
+const send = (method: string, arg: unknown, url = TRUSTED) => handlers.get(ipcChannel(method as never))!({ senderFrame: { url }, sender: {} }, arg);
+
+let allowedImports: Set<string>;
+beforeEach(() => {
+  handlers.clear();
+  calls.length = 0;
+  allowedImports = new Set();
+  registerIpcHandlers(api, (url) => url === TRUSTED, allowedImports, new Set());
+});
+
+describe('IPC handlers', () => {
+  it('refuse every call from a frame that is not the app, before reaching the service', async () => {
+    for (const url of ['https://evil.example/', 'file:///tmp/other.html', '', `${TRUSTED}.evil`]) {
+      expect(await send('getStatus', undefined, url)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('refuse malformed arguments with the field named, before reaching the service', async () => {
+    const forged: [string, unknown][] = [
+      ['getProduct', { id: 'DROP TABLE products' }],
+      ['getProduct', { id: 1, extra: true }],
+      ['listProducts', { limit: 10 ** 9 }],
+      ['trainModel', { preset: 'huge' }],
+      ['cancelActivity', { id: -1 }],
+      ['generate', { n: 1e12 }],
+      ['getStatus', { unexpected: 1 }],
+    ];
+    for (const [method, arg] of forged) {
+      const result = await send(method, arg);
+      expect(result, method).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('accept a well-formed call from the app', async () => {
+    expect(await send('getProduct', { id: 3 })).toEqual({ ok: true, value: { echoed: { id: 3 } } });
+    expect(calls).toEqual(['getProduct']);
+  });
+
+  it('import and preview only files chosen in the Open dialog', async () => {
+    expect(await send('previewImport', { path: '/etc/passwd' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await send('importCatalog', { path: '/home/me/catalog.csv' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    dialogAnswer.canceled = true;
+    expect(await send('chooseImportFile', undefined)).toEqual({ ok: true, value: null });
+    dialogAnswer.canceled = false;
+    dialogAnswer.filePaths = ['/home/me/catalog.csv'];
+    expect(await send('chooseImportFile', undefined)).toEqual({ ok: true, value: { path: '/home/me/catalog.csv' } });
+    expect(await send('previewImport', { path: '/home/me/catalog.csv' })).toMatchObject({ ok: true });
+    expect(await send('importCatalog', { path: '/home/me/catalog.csv' })).toMatchObject({ ok: true });
+    expect(calls).toEqual(['previewImport', 'importCatalog']);
+  });
+
+  it('write an export only to a path chosen in a dialog', async () => {
+    expect(await send('exportCandidatesCsv', { ids: [1], path: '/home/me/.bashrc' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('new windows', () => {
+  it('are never opened; only https links go to the system browser', () => {
+    expect(decideWindowOpen('https://example.org/inci')).toEqual({ action: 'deny', openExternally: true });
+    for (const url of ['http://example.org', 'file:///etc/passwd', 'javascript:alert(1)', 'data:text/html,x', 'not a url']) {
+      expect(decideWindowOpen(url)).toEqual({ action: 'deny', openExternally: false });
+    }
+  });
+});
