@@ -94,6 +94,22 @@ describe('catalog in the browser', () => {
     await page.screenshot({ path: join(shots, '04-model-status.png') });
   });
 
+  it("shows a product's nearest neighbours and opens one, then offers it to the editor", async () => {
+    await page.getByLabel('Search name or brand').fill('');
+    await page.getByLabel('Category').selectOption('serum');
+    await page.locator('[data-testid=catalog-table] tbody tr').first().click();
+    const neighbours = page.getByTestId('product-neighbours');
+    await expect.poll(() => neighbours.locator('ol').first().locator('li').count()).toBe(5);
+    expect(await neighbours.locator('ol').nth(1).locator('li').count()).toBe(5);
+    const first = neighbours.locator('ol').first().locator('li button').first();
+    const name = (await first.textContent())?.trim();
+    await first.click();
+    await expect.poll(() => page.getByTestId('product-detail').getByRole('heading', { level: 2 }).textContent()).toBe(name);
+    await page.screenshot({ path: join(shots, '05-neighbours.png') });
+    await page.getByTestId('open-in-editor').click();
+    await expect.poll(() => page.getByTestId('nav-editor').getAttribute('aria-current')).toBe('page');
+  });
+
   it('logged no errors (including CSP violations) in the page', () => {
     expect(consoleErrors.join('\n')).toBe('');
   });
