@@ -504,6 +504,10 @@ export interface GenerationQuality {
   meanNovelty: number;
   medianNovelty: number;
   medianPlausibility: number;
+  /**
+   * The catalog's own median ordering plausibility, each product scored leave-one-out (without
+   * its own order in the precedence counts), as a generated list is scored.
+   */
   catalogMedianPlausibility: number;
   /** Mean pairwise Jaccard distance between candidates. */
   internalDiversity: number;

@@ -81,7 +81,8 @@ export function buildCatalogContext(spec: CatalogContextSpec): CatalogContext {
   const table = new PrecedenceTable(lists, [...seen].filter(([, c]) => c >= 2).map(([id]) => id));
   const facts = new Map(spec.facts);
   const fact = (id: number) => facts.get(id);
-  const scores = lists.map((l) => orderingPlausibility(l, table, fact).score).sort((a, b) => a - b);
+  // The catalog's own median, each product scored leave-one-out (as a new list is scored).
+  const scores = lists.map((l) => orderingPlausibility(l, table, fact, true).score).sort((a, b) => a - b);
   const n = lists.length;
   const lengths = lists.map((l) => l.length).sort((a, b) => a - b);
   return {

@@ -54,9 +54,11 @@ export class PrecedenceTable {
   /**
    * Every ordered pair of a list at once (ids mapped once, then plain array reads): the sum of
    * the smoothed probabilities of the list's orders, the number of pairs, and the pairs that
-   * the catalog never puts in this order but at least 3 products reverse.
+   * the catalog never puts in this order but at least 3 products reverse. `inTable`: the list
+   * is one of the table's own (a catalog product), so its own order is left out of the counts
+   * (leave-one-out), scoring it as a new list would be scored.
    */
-  pairSummary(list: readonly number[]): { sum: number; pairs: number; doubtful: { p: number; a: number; b: number }[] } {
+  pairSummary(list: readonly number[], inTable = false): { sum: number; pairs: number; doubtful: { p: number; a: number; b: number }[] } {
     const dense = list.map((id) => this.index.get(id) ?? -1);
     const { before, size } = this;
     let sum = 0;
@@ -66,7 +68,7 @@ export class PrecedenceTable {
       const x = dense[i]!;
       for (let j = i + 1; j < dense.length; j++) {
         const y = dense[j]!;
-        const ab = x < 0 || y < 0 ? 0 : before[x * size + y]!;
+        const ab = x < 0 || y < 0 ? 0 : Math.max(0, before[x * size + y]! - (inTable && x !== y ? 1 : 0));
         const ba = x < 0 || y < 0 ? 0 : before[y * size + x]!;
         const p = (ab + 1) / (ab + ba + 2);
         sum += p;
@@ -86,10 +88,11 @@ export interface PlausibilityResult {
 
 /**
  * Ordering plausibility: the mean, over every pair in the list, of how often the catalog puts
- * them in this order; the worst-supported pairs and any 1 % rule breaks become reasons.
+ * them in this order; the worst-supported pairs and any 1 % rule breaks become reasons. A
+ * catalog product (`inTable`) is scored leave-one-out, without its own order.
  */
-export function orderingPlausibility(list: readonly number[], table: PrecedenceTable, facts: (id: number) => IngredientFacts | undefined): PlausibilityResult {
-  const { sum, pairs, doubtful } = table.pairSummary(list);
+export function orderingPlausibility(list: readonly number[], table: PrecedenceTable, facts: (id: number) => IngredientFacts | undefined, inTable = false): PlausibilityResult {
+  const { sum, pairs, doubtful } = table.pairSummary(list, inTable);
   const reasons: string[] = [];
   doubtful
     .sort((x, y) => x.p - y.p)

@@ -40,6 +40,17 @@ describe('generation checks', () => {
     expect(bad.reasons).toContain('an aqueous list that does not start with water or another base (Parfum first)');
   });
 
+  it('scores a catalog product leave-one-out exactly as if the table had been built without it', () => {
+    catalog.forEach((list, i) => {
+      const others = new PrecedenceTable(catalog.filter((_, j) => j !== i));
+      const loo = orderingPlausibility(list, table, facts, true);
+      expect(loo.score).toBeCloseTo(orderingPlausibility(list, others, facts).score, 12);
+      expect(loo.reasons).toEqual(orderingPlausibility(list, others, facts).reasons);
+    });
+    // In-sample, the product's own order props its score up.
+    expect(orderingPlausibility(catalog[2]!, table, facts).score).toBeGreaterThan(orderingPlausibility(catalog[2]!, table, facts, true).score);
+  });
+
   it('checks preservation, emulsification and length', () => {
     expect(structuralChecks([0, 1, 3, 4, 2], facts, [3, 10])).toEqual({ ok: true, reasons: [] });
     expect(structuralChecks([0, 1, 3], facts, [2, 10]).reasons).toEqual(['contains water but no preservative', 'oils and water without an emulsifier']);
