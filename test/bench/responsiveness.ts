@@ -18,7 +18,7 @@ export async function benchResponsiveness(): Promise<Record<string, number | str
     const started = performance.now();
     const response = await fetch(`${server.url}/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(arg) });
     const body = (await response.json()) as { ok: boolean };
-    if (!body.ok) throw new Error(`${method} failed during the benchmark`);
+    if (!body.ok) throw new Error(`${method} failed during the benchmark: ${JSON.stringify(body)}`);
     return performance.now() - started;
   };
   /** Polls while `job` runs: alternately the activity (as the UI does) and a catalog page. */
@@ -28,9 +28,8 @@ export async function benchResponsiveness(): Promise<Record<string, number | str
     let running = true;
     lag.enable();
     const poller = (async () => {
-      let i = 0;
-      while (running) {
-        times.push(await call(i++ % 2 ? 'getActivity' : 'listProducts', i % 2 ? undefined : { limit: 50 }));
+      for (let i = 0; running; i++) {
+        times.push(await (i % 2 ? call('getActivity', undefined) : call('listProducts', { limit: 50 })));
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     })();
