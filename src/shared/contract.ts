@@ -660,7 +660,7 @@ export interface ScoredIngredient {
   suggestions: string[];
   /** 1-based position of the earlier item this one repeats (a list holds each ingredient once), or null. */
   repeatOf: number | null;
-  /** Whether the active model has a token of its own for it; null without a model. Others do not shape the code. */
+  /** Whether the active model has a token of its own for it (null without a model); others are read as a rare-ingredient bucket, if at all. */
   inModel: boolean | null;
   functions: IngredientFunction[];
   concentration: ConcentrationClass;

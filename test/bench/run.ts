@@ -1,3 +1,4 @@
+import { benchEditor } from './editor';
 import { benchImport } from './import';
 import { benchGenerate } from './generate';
 import { benchModel } from './model';
@@ -7,6 +8,7 @@ const sections: [string, () => Promise<Record<string, number | string>>][] = [
   ['import', benchImport],
   ['model', benchModel],
   ['generate', benchGenerate],
+  ['editor', benchEditor],
 ];
 const only = process.argv[2];
 for (const [name, run] of sections) {

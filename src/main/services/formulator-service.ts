@@ -59,7 +59,7 @@ import { buildCatalogContext, type CatalogContext } from '../generate/kernels';
 import { interpolationPath } from '../../shared/ml/interpolate';
 import { getActiveModel, getModel, getModelVocabulary, getProductCodes, insertModel, listModels, setActiveModel, type ProductCodes, type StoredModel } from '../db/queries/models';
 import { distancesFrom, latentStatistics, projectPca, scottBandwidth, whiten, type LatentStatistics } from '../../shared/ml/latent';
-import { compareLists } from '../../shared/ml/overlap';
+import { OverlapIndex, compareLists } from '../../shared/ml/overlap';
 import { presetConfig } from '../ml/config';
 import { loadTrainingData } from '../ml/dataset';
 import { refreshKnowledgeScores } from '../ml/knowledge-scores';
@@ -124,6 +124,7 @@ export class FormulatorService implements Api {
   /** Codes and predicted benefits of lists scored for the editor, by model and list, least recently used first. */
   private readonly listScoreCache = new Map<string, { code: number[]; benefits: Record<string, number> }>();
   private vocabularyCache: { modelId: number; ids: ReadonlySet<number> } | null = null;
+  private overlapCache: { lists: Map<number, number[]>; productIds: number[]; index: OverlapIndex } | null = null;
 
   private constructor(
     readonly db: Database,
@@ -475,9 +476,11 @@ export class FormulatorService implements Api {
         .sort((a, b) => a.d - b.d || a.id - b.id)
         .slice(0, k);
     }
-    const byOverlap = [...lists.entries()]
-      .filter(([id]) => id !== excludeProductId)
-      .map(([id, list]) => ({ id, w: compareLists(queryIds, list).weightedJaccard }))
+    const overlap = this.overlapIndex();
+    const weighted = overlap.index.weightedJaccards(queryIds);
+    const byOverlap = overlap.productIds
+      .map((id, row) => ({ id, w: weighted[row]! }))
+      .filter((x) => x.id !== excludeProductId)
       .sort((a, b) => b.w - a.w || a.id - b.id)
       .slice(0, k);
     // Names only for what is shown: the query and the chosen products' lists.
@@ -1173,6 +1176,16 @@ export class FormulatorService implements Api {
     const model = getActiveModel(this.db);
     if (!model) throw new ApiFailure('no-model', 'no model is active yet: train one first (latent-formulator train)');
     return model;
+  }
+
+  /** Every product list in an overlap index, rebuilt with the product lists. */
+  private overlapIndex(): { productIds: number[]; index: OverlapIndex } {
+    const lists = this.productLists();
+    if (this.overlapCache?.lists !== lists) {
+      const productIds = [...lists.keys()];
+      this.overlapCache = { lists, productIds, index: new OverlapIndex(productIds.map((id) => lists.get(id)!)) };
+    }
+    return this.overlapCache;
   }
 
   /** Ingredient-id groups not to combine (resources/knowledge/incompatibilities.json read through the lexicon), with reasons. */
