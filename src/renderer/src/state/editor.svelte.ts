@@ -38,8 +38,9 @@ export class EditorState {
   baselineScore = $state.raw<ListScore | null>(null);
   scoring = $state(false);
   scoreError = $state<string | null>(null);
-  /** Milliseconds from the last edit to its scores on screen (the debounce included). */
+  /** Milliseconds from the last edit (or opening) to its scores on screen, the debounce included, and which it was. */
   latencyMs = $state<number | null>(null);
+  latencyAfter = $state<'edit' | 'open'>('edit');
   /** A request to open another list, waiting for the person to confirm that unsaved changes may go. */
   pendingOpen = $state.raw<EditorOpenRequest | null>(null);
   /** Outcome of the last open, paste or save, for the status line. */
@@ -50,6 +51,8 @@ export class EditorState {
 
   private readonly history = new EditorHistory<EditorItem[]>([]);
   private nextKey = 1;
+  /** What the pending re-score follows. */
+  private rescoreAfter: 'edit' | 'open' = 'edit';
   private readonly rescorer = new LatestRequest<string[], ListScore>(
     (names) => api.scoreList({ ingredients: names, k: 5 }),
     {
@@ -58,6 +61,7 @@ export class EditorState {
         this.scoring = false;
         this.scoreError = null;
         this.latencyMs = Math.round(latencyMs);
+        this.latencyAfter = this.rescoreAfter;
         if (sameNamesAs(arg, this.doc.baseline)) this.baselineScore = result;
       },
       onError: (error) => {
@@ -183,7 +187,7 @@ export class EditorState {
     this.baselineScore = null;
     this.score = null;
     this.history.reset(items);
-    this.show(items, 0);
+    this.show(items, 0, 'open');
   }
 
   // ---- saving ----
@@ -254,8 +258,9 @@ export class EditorState {
     this.show(next);
   }
 
-  /** Shows a list and asks for its scores after the quiet period (`delay` 0: at once). */
-  private show(items: EditorItem[], delay = RESCORE_DELAY_MS): void {
+  /** Shows a list and asks for its scores after the quiet period (`delay` 0: at once), after an edit or an opening. */
+  private show(items: EditorItem[], delay = RESCORE_DELAY_MS, after: 'edit' | 'open' = 'edit'): void {
+    this.rescoreAfter = after;
     this.list = items;
     this.canUndo = this.history.canUndo;
     this.canRedo = this.history.canRedo;
