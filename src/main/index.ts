@@ -59,6 +59,20 @@ async function createWindow(): Promise<BrowserWindow> {
     if (!isTrustedUrl(url)) event.preventDefault();
   });
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  // The renderer's beforeunload refuses to unload while the editor has unsaved changes; without
+  // this question Electron would just keep the window open without saying why.
+  win.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'question',
+      buttons: ['Close and discard changes', 'Keep editing'],
+      defaultId: 1,
+      cancelId: 1,
+      title: 'Unsaved changes',
+      message: 'The candidate editor has unsaved changes.',
+      detail: 'Closing discards them. Keep editing to save them first.',
+    });
+    if (choice === 0) event.preventDefault();
+  });
   if (rendererDevUrl && !app.isPackaged) await win.loadURL(rendererDevUrl);
   else await win.loadFile(rendererFile);
   return win;

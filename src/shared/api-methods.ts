@@ -39,6 +39,9 @@ export const API_METHODS = [
   'compareCandidates',
   'exportCandidatesCsv',
   'candidatesCsv',
+  'scoreList',
+  'parseDeclaration',
+  'editorSource',
 ] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

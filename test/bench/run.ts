@@ -1,3 +1,4 @@
+import { benchEditor } from './editor';
 import { benchImport } from './import';
 import { benchGenerate } from './generate';
 import { benchModel } from './model';
@@ -9,6 +10,7 @@ const sections: [string, () => Promise<Record<string, number | string>>][] = [
   ['model', benchModel],
   ['generate', benchGenerate],
   ['responsiveness', benchResponsiveness],
+  ['editor', benchEditor],
 ];
 const only = process.argv[2];
 for (const [name, run] of sections) {

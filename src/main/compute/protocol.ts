@@ -126,13 +126,30 @@ export interface UmapResult {
   points: Float32Array;
 }
 
+/**
+ * The editor's live scoring in one round trip: each list's latent mean and the benefit heads'
+ * predictions for it.
+ */
+export interface ScoreListsJob {
+  kind: 'score-lists';
+  modelPath: string;
+  manifestSha256: string;
+  /** Ingredient-id lists, each in declaration order. */
+  lists: number[][];
+}
+
+export interface ScoreListsResult extends EncodeResult {
+  /** Per list: benefit name → predicted value (as PredictResult). */
+  benefits: Record<string, number>[];
+}
+
 /** For tests of crash handling: the worker throws, aborts or runs out of memory on purpose. */
 export interface FaultJob {
   kind: 'fault';
   fault: 'throw' | 'exit' | 'hang';
 }
 
-export type ComputeJob = TrainJob | EncodeJob | DecodeJob | PredictJob | SensitivityJob | GenerateJob | UmapJob | GapsJob | KdeJob | FaultJob;
+export type ComputeJob = TrainJob | EncodeJob | DecodeJob | PredictJob | SensitivityJob | GenerateJob | UmapJob | GapsJob | KdeJob | ScoreListsJob | FaultJob;
 
 /** Progress of a job that is not training: which stage, how far. */
 export interface StageProgress {
@@ -192,6 +209,6 @@ export interface SensitivityResult {
 export type ComputeEvent =
   | { type: 'ready'; backend: BackendInfo; pid: number }
   | { type: 'progress'; jobId: string; progress: TrainProgress | StageProgress }
-  | { type: 'done'; jobId: string; result: TrainResult | EncodeResult | DecodeResult | PredictResult | SensitivityResult | GenerateOutcome | UmapResult | GapsResult | KdeResult }
+  | { type: 'done'; jobId: string; result: TrainResult | EncodeResult | DecodeResult | PredictResult | SensitivityResult | GenerateOutcome | UmapResult | GapsResult | KdeResult | ScoreListsResult }
   | { type: 'failed'; jobId: string; error: { code: string; message: string } }
   | { type: 'cancelled'; jobId: string };

@@ -29,6 +29,8 @@ import type {
   GenerateJob,
   PredictJob,
   PredictResult,
+  ScoreListsJob,
+  ScoreListsResult,
   SensitivityJob,
   SensitivityResult,
   TrainJob,
@@ -107,7 +109,9 @@ async function runJob(jobId: string, job: ComputeJob): Promise<void> {
                       ? await gaps(job)
                       : job.kind === 'kde'
                         ? await kde(jobId, job)
-                        : fault(job);
+                        : job.kind === 'score-lists'
+                          ? await scoreLists(job)
+                          : fault(job);
     post({ type: 'done', jobId, result });
   } catch (error) {
     if (error instanceof TrainingCancelled || error instanceof GenerationCancelled) post({ type: 'cancelled', jobId });
@@ -203,6 +207,16 @@ async function encode(job: EncodeJob): Promise<EncodeResult> {
   tf.dispose([input, mu, logVar]);
   const D = m.model.shape.latent;
   return { codes: job.lists.map((_, i) => Array.from(values.subarray(i * D, (i + 1) * D))), unknown };
+}
+
+/** Encode and benefit heads in one job: the editor re-scores a list after every edit. */
+async function scoreLists(job: ScoreListsJob): Promise<ScoreListsResult> {
+  const m = await loaded(job.modelPath, job.manifestSha256);
+  const encoded = await encode({ kind: 'encode', modelPath: job.modelPath, manifestSha256: job.manifestSha256, lists: job.lists });
+  const D = m.model.shape.latent;
+  const codes = new Float32Array(encoded.codes.length * D);
+  encoded.codes.forEach((c, i) => codes.set(c, i * D));
+  return { ...encoded, benefits: predictCodes(m, codes, job.lists.length) };
 }
 
 async function decode(job: DecodeJob): Promise<DecodeResult> {

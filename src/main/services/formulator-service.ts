@@ -22,7 +22,12 @@ import {
   type NeighbourEntry,
   type NeighboursResult,
   type DensityResult,
+  type EditorSource,
   type GenerateReport,
+  type ListScore,
+  type ParsedDeclarationView,
+  type ScoredIngredient,
+  type CandidateProvenance,
   type ProductPage,
   type SensitivityReport,
   type WhitespaceResult,
@@ -48,13 +53,14 @@ import { getGeneratedCandidate, type StoredGeneratedCandidate } from '../db/quer
 import type { CatalogSummary, IngredientRecord, ModelRecord, ProductDetail } from '../../shared/domain';
 import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
 import { ActivityTracker } from './activity';
-import type { DecodeResult, EncodeResult, GapsResult, KdeResult, PredictResult, SensitivityResult, TrainResult, UmapResult } from '../compute/protocol';
+import type { DecodeResult, EncodeResult, GapsResult, KdeResult, PredictResult, ScoreListsResult, SensitivityResult, TrainResult, UmapResult } from '../compute/protocol';
 import type { GenerateOutcome } from '../generate/job';
-import type { IngredientFacts } from '../../shared/ml/checks';
+import { orderingPlausibility, orderingWarnings, structuralChecks, type IngredientFacts } from '../../shared/ml/checks';
+import { buildCatalogContext, type CatalogContext } from '../generate/kernels';
 import { interpolationPath } from '../../shared/ml/interpolate';
-import { getActiveModel, getModel, getProductCodes, insertModel, listModels, setActiveModel, type ProductCodes, type StoredModel } from '../db/queries/models';
+import { getActiveModel, getModel, getModelVocabulary, getProductCodes, insertModel, listModels, setActiveModel, type ProductCodes, type StoredModel } from '../db/queries/models';
 import { distancesFrom, latentStatistics, projectPca, scottBandwidth, whiten, type LatentStatistics } from '../../shared/ml/latent';
-import { compareLists } from '../../shared/ml/overlap';
+import { OverlapIndex, compareLists } from '../../shared/ml/overlap';
 import { presetConfig } from '../ml/config';
 import { loadTrainingData } from '../ml/dataset';
 import { refreshKnowledgeScores } from '../ml/knowledge-scores';
@@ -76,6 +82,21 @@ import { ImportError, importCatalog, previewCatalogFile, type ImportOptions, typ
 import { loadIncompatibilities, loadKnowledgeFile } from '../inci/knowledge';
 import { incompatibilitiesPath, knowledgeBasePath, sampleCatalogPath } from '../resources';
 import { ingredientKey } from '../../shared/inci/key';
+
+/** What scoring a list for the editor needs from the catalog (see `FormulatorService.editorContext`). */
+interface EditorContext {
+  /** The product lists this context was built from (its identity says whether it is current). */
+  lists: Map<number, number[]>;
+  /** Product id of each row of the novelty index. */
+  productIds: number[];
+  checks: CatalogContext;
+  records: Map<number, IngredientRecord>;
+  facts: Map<number, IngredientFacts>;
+  products: Map<number, { name: string; brand: string }>;
+  /** Name → ingredient id (null: unknown) and name → suggestions, filled as names are asked for. */
+  names: Map<string, number | null>;
+  suggestions: Map<string, string[]>;
+}
 
 export interface ServiceOptions {
   databasePath: string;
@@ -99,6 +120,12 @@ export class FormulatorService implements Api {
   private productListsCache: Map<number, number[]> | null = null;
   /** Long operations in progress, for progress bars and Cancel. */
   private readonly activity = new ActivityTracker();
+  /** The editor's catalog-derived scoring context (see `editorContext`). */
+  private editorCache: EditorContext | null = null;
+  /** Codes and predicted benefits of lists scored for the editor, by model and list, least recently used first. */
+  private readonly listScoreCache = new Map<string, { code: number[]; benefits: Record<string, number> }>();
+  private vocabularyCache: { modelId: number; ids: ReadonlySet<number> } | null = null;
+  private overlapCache: { lists: Map<number, number[]>; productIds: number[]; index: OverlapIndex } | null = null;
 
   private constructor(
     readonly db: Database,
@@ -204,29 +231,31 @@ export class FormulatorService implements Api {
 
   async lookupIngredient(args: ApiArgs['lookupIngredient']): Promise<IngredientLookup> {
     const { name } = parseApiArgs('lookupIngredient', args);
+    const { id, matchedBy } = this.resolveIngredientName(name);
+    const match = id !== null ? (getIngredientRecords(this.db, [id])[0] ?? null) : null;
+    const suggestions = !match || match.origin === 'catalog' ? this.ingredientSuggestions(name) : [];
+    return { query: name, match, matchedBy, suggestions, productCount: match ? countProductsWithIngredient(this.db, match.id) : 0 };
+  }
+
+  /** Reads one ingredient name as an import would: the lexicon, then the declaration parser, then names seen only in catalogs. */
+  private resolveIngredientName(name: string): { id: number | null; matchedBy: IngredientLookup['matchedBy'] } {
     const lexicon = this.lexicon();
     const direct = lexicon.lookup(name);
-    let id: number | null = direct?.id ?? null;
-    let matchedBy: IngredientLookup['matchedBy'] = direct?.kind ?? null;
-    if (id === null) {
-      const parsed = parseInciDeclaration(name, lexicon);
-      const only = parsed.ok && parsed.ingredients.length === 1 ? parsed.ingredients[0]! : null;
-      if (only?.ingredientId) {
-        id = only.ingredientId;
-        matchedBy = 'parsed';
-      } else {
-        id = findIngredientIdByKey(this.db, only?.key ?? ingredientKey(name));
-        if (id !== null) matchedBy = 'canonical';
-      }
-    }
-    const match = id !== null ? (getIngredientRecords(this.db, [id])[0] ?? null) : null;
+    if (direct) return { id: direct.id, matchedBy: direct.kind };
+    const parsed = parseInciDeclaration(name, lexicon);
+    const only = parsed.ok && parsed.ingredients.length === 1 ? parsed.ingredients[0]! : null;
+    if (only?.ingredientId) return { id: only.ingredientId, matchedBy: 'parsed' };
+    const id = findIngredientIdByKey(this.db, only?.key ?? ingredientKey(name));
+    return { id, matchedBy: id !== null ? 'canonical' : null };
+  }
+
+  /** Knowledge-base names close to `name` ("did you mean …?"), never applied silently. */
+  private ingredientSuggestions(name: string): string[] {
     const suggestions: string[] = [];
-    if (!match || match.origin === 'catalog') {
-      const near = lexicon.suggest(name);
-      if (near) suggestions.push(near.inci);
-      for (const r of searchIngredients(this.db, name, 5)) if (r.origin !== 'catalog' && !suggestions.includes(r.inci)) suggestions.push(r.inci);
-    }
-    return { query: name, match, matchedBy, suggestions, productCount: match ? countProductsWithIngredient(this.db, match.id) : 0 };
+    const near = this.lexicon().suggest(name);
+    if (near) suggestions.push(near.inci);
+    for (const r of searchIngredients(this.db, name, 5)) if (r.origin !== 'catalog' && !suggestions.includes(r.inci)) suggestions.push(r.inci);
+    return suggestions;
   }
 
   async searchIngredients(args: ApiArgs['searchIngredients']): Promise<IngredientRecord[]> {
@@ -428,32 +457,61 @@ export class FormulatorService implements Api {
       queryIds = parsed.ok ? parsed.ingredients.filter((x) => x.section !== 'may-contain').map((x) => x.ingredientId ?? findIngredientIdByKey(this.db, x.key) ?? -1) : [];
       queryCode = Float32Array.from(encoded.codes[0]!);
     }
-    const whitenedQuery = whiten(queryCode, 1, space.stats);
-    const distances = distancesFrom(whitenedQuery, space.whitened, space.codes.productIds.length, D);
-    const lists = this.productLists();
-    const names = new Map(getIngredientRecords(this.db, [...new Set([...queryIds, ...[...lists.values()].flat()])]).map((r) => [r.id, r.inci]));
-    const label = (ids: number[]) => ids.map((id) => names.get(id) ?? 'unknown ingredient');
-    const entry = (id: number, distance: number | null): NeighbourEntry => {
-      const info = this.db.prepare(`SELECT name, brand FROM products WHERE id = ?`).get(id) as { name: string; brand: string };
-      const o = compareLists(queryIds, lists.get(id) ?? []);
-      return { productId: id, ...info, distance, jaccard: o.jaccard, weightedJaccard: o.weightedJaccard, shared: label(o.shared), onlyInQuery: label(o.onlyInFirst), onlyInProduct: label(o.onlyInSecond) };
-    };
-    const byDistance = space.codes.productIds
-      .map((id, i) => ({ id, d: distances[i]! }))
-      .filter((x) => x.id !== productId)
-      .sort((a, b) => a.d - b.d || a.id - b.id)
-      .slice(0, k);
-    const distanceOf = new Map(space.codes.productIds.map((id, i) => [id, distances[i]!]));
-    const byOverlap = [...lists.entries()]
-      .filter(([id]) => id !== productId)
-      .map(([id, list]) => ({ id, w: compareLists(queryIds, list).weightedJaccard }))
-      .sort((a, b) => b.w - a.w || a.id - b.id)
-      .slice(0, k);
+    const near = this.nearestProducts(queryIds, whiten(queryCode, 1, space.stats), k, productId);
     return {
       modelId: space.modelId,
-      query: { productId: productId ?? null, ingredients: label(queryIds) },
-      byLatent: byDistance.map((x) => entry(x.id, x.d)),
-      byOverlap: byOverlap.map((x) => entry(x.id, distanceOf.get(x.id) ?? null)),
+      query: { productId: productId ?? null, ingredients: near.label(queryIds) },
+      byLatent: near.byLatent!,
+      byOverlap: near.byOverlap,
+    };
+  }
+
+  /**
+   * The k catalog products nearest to a list: by distance between whitened latent codes (when
+   * the list's whitened code is given; the active model's space) and by position-weighted
+   * ingredient overlap, each with the ingredients shared and those only on one side. Ids absent
+   * from the database (negative placeholders) are named by `queryNames`.
+   */
+  private nearestProducts(
+    queryIds: readonly number[],
+    whitenedQuery: Float64Array | null,
+    k: number,
+    excludeProductId?: number,
+    queryNames: ReadonlyMap<number, string> = new Map(),
+  ): { byLatent: NeighbourEntry[] | null; byOverlap: NeighbourEntry[]; label: (ids: readonly number[]) => string[] } {
+    const lists = this.productLists();
+    let distanceOf: Map<number, number> | null = null;
+    let byDistance: { id: number; d: number }[] | null = null;
+    if (whitenedQuery) {
+      const space = this.latentSpace();
+      const distances = distancesFrom(whitenedQuery, space.whitened, space.codes.productIds.length, space.codes.latentDim);
+      distanceOf = new Map(space.codes.productIds.map((id, i) => [id, distances[i]!]));
+      byDistance = space.codes.productIds
+        .map((id, i) => ({ id, d: distances[i]! }))
+        .filter((x) => x.id !== excludeProductId)
+        .sort((a, b) => a.d - b.d || a.id - b.id)
+        .slice(0, k);
+    }
+    const overlap = this.overlapIndex();
+    const weighted = overlap.index.weightedJaccards(queryIds);
+    const byOverlap = overlap.productIds
+      .map((id, row) => ({ id, w: weighted[row]! }))
+      .filter((x) => x.id !== excludeProductId)
+      .sort((a, b) => b.w - a.w || a.id - b.id)
+      .slice(0, k);
+    // Names only for what is shown: the query and the chosen products' lists.
+    const shownIds = new Set([...queryIds, ...[...(byDistance ?? []), ...byOverlap].flatMap((x) => lists.get(x.id) ?? [])]);
+    const names = new Map(getIngredientRecords(this.db, [...shownIds].filter((id) => id > 0)).map((r) => [r.id, r.inci]));
+    const label = (ids: readonly number[]) => ids.map((id) => queryNames.get(id) ?? names.get(id) ?? 'unknown ingredient');
+    const info = this.db.prepare(`SELECT name, brand FROM products WHERE id = ?`);
+    const entry = (id: number, distance: number | null): NeighbourEntry => {
+      const o = compareLists(queryIds, lists.get(id) ?? []);
+      return { productId: id, ...(info.get(id) as { name: string; brand: string }), distance, jaccard: o.jaccard, weightedJaccard: o.weightedJaccard, shared: label(o.shared), onlyInQuery: label(o.onlyInFirst), onlyInProduct: label(o.onlyInSecond) };
+    };
+    return {
+      byLatent: byDistance?.map((x) => entry(x.id, x.d)) ?? null,
+      byOverlap: byOverlap.map((x) => entry(x.id, distanceOf?.get(x.id) ?? null)),
+      label,
     };
   }
 
@@ -643,14 +701,8 @@ export class FormulatorService implements Api {
     const lists = this.productLists();
     const catalogLists = space.codes.productIds.map((id) => lists.get(id) ?? []);
     const ids = [...new Set(catalogLists.flat())];
-    const facts: [number, IngredientFacts][] = getIngredientRecords(this.db, ids).map((r) => [r.id, { name: r.inci, functions: r.functions, concentration: r.concentration }]);
-    const lexicon = this.lexicon();
-    const idOf = (name: string) => lexicon.lookup(name)?.id;
-    const incompatible = loadIncompatibilities(incompatibilitiesPath(this.options.resourcesDir), (name) => lexicon.lookup(name)?.inci ?? null).map((p) => ({
-      a: p.a.map(idOf).filter((x): x is number => x !== undefined),
-      b: p.b.map(idOf).filter((x): x is number => x !== undefined),
-      reason: p.reason,
-    }));
+    const facts: [number, IngredientFacts][] = getIngredientRecords(this.db, ids).map((r) => [r.id, ingredientFacts(r)]);
+    const incompatible = this.incompatibleGroups();
     const started = performance.now();
     let outcome: GenerateOutcome;
     try {
@@ -763,22 +815,7 @@ export class FormulatorService implements Api {
     return this.exclusive(() => {
       const generated = getGeneratedCandidate(this.db, runId, rank);
       if (!generated) throw new ApiFailure('not-found', `generation run ${runId} has no candidate ranked ${rank}; nothing was saved`);
-      const provenance = candidateProvenanceSchema.parse({
-        source: 'generated',
-        runId,
-        rank,
-        modelId: generated.run.modelId,
-        modelSha256: generated.run.modelSha256,
-        details: {
-          modelName: generated.run.modelName,
-          runCreatedAt: generated.run.createdAt,
-          backend: generated.run.backend,
-          seed: generated.run.params.seed ?? null,
-          params: generated.run.params,
-          passedAllChecks: generated.passed,
-          nearestProductId: generated.scores.nearestProductId ?? null,
-        },
-      });
+      const provenance = generatedProvenance(generated);
       return this.storeCandidateVersion(
         id ?? null,
         { name: name ?? (id === undefined ? `Run ${runId} #${rank}` : undefined), notes, tags, status, rating },
@@ -863,6 +900,160 @@ export class FormulatorService implements Api {
     const { ids } = parseApiArgs('candidatesCsv', args);
     const candidates = this.candidatesForExport(ids);
     return { csv: candidatesToCsv(candidates), rows: candidates.length };
+  }
+
+  /**
+   * Live scores of a list for the editor. Everything that depends only on the catalog (the
+   * precedence table, the novelty index, ingredient facts, name resolutions) is built once per
+   * catalog state; each list's code and predicted benefits are cached per model, so undo and redo
+   * are answered without the compute process. Only the encoder and the benefit heads run there,
+   * in one round trip; when a long job holds the compute process the model's part is skipped and
+   * `modelProblem` says why, so the rest still arrives at once.
+   */
+  async scoreList(args: ApiArgs['scoreList']): Promise<ListScore> {
+    const started = performance.now();
+    const { ingredients, ingredientIds, k } = parseApiArgs('scoreList', args);
+    const cx = this.editorContext();
+    const given = ingredients ?? (ingredientIds ?? []).map((id) => cx.records.get(id)?.inci ?? `#${id}`);
+    // Resolved ids; an unknown name gets a negative placeholder (one per spelling), so it counts
+    // once in overlaps and repeats, matches no catalog list and is left out of the encoder's input.
+    const ids: number[] = [];
+    const placeholderOf = new Map<string, number>();
+    const placeholderNames = new Map<number, string>();
+    const firstAt = new Map<number, number>();
+    const items: ScoredIngredient[] = given.map((name, i) => {
+      const id = ingredientIds ? (cx.records.has(ingredientIds[i]!) ? ingredientIds[i]! : null) : this.resolveEditorName(cx, name);
+      const record = id !== null ? cx.records.get(id) : undefined;
+      let listId = id;
+      if (listId === null) {
+        const key = ingredientKey(name) || name;
+        listId = placeholderOf.get(key) ?? -(placeholderOf.size + 1);
+        placeholderOf.set(key, listId);
+        placeholderNames.set(listId, name);
+      }
+      ids.push(listId);
+      const repeatOf = firstAt.get(listId) ?? null;
+      if (repeatOf === null) firstAt.set(listId, i + 1);
+      const status: ScoredIngredient['status'] = !record ? 'unknown' : record.origin === 'catalog' ? 'catalog-only' : 'known';
+      let suggestions = status === 'known' ? [] : cx.suggestions.get(name);
+      if (!suggestions) cx.suggestions.set(name, (suggestions = this.ingredientSuggestions(name)));
+      return {
+        position: i + 1,
+        given: name,
+        ingredientId: id,
+        inci: record?.inci ?? null,
+        status,
+        suggestions,
+        repeatOf,
+        inModel: null,
+        functions: record?.functions ?? [],
+        concentration: record?.concentration ?? null,
+      };
+    });
+
+    const fact = (id: number) => cx.facts.get(id);
+    const warnings = orderingWarnings(ids, cx.checks.table, fact);
+    const near = cx.checks.novelty.nearest(ids);
+    const nearestId = near.row >= 0 ? cx.productIds[near.row]! : null;
+    const nearestInfo = nearestId !== null ? cx.products.get(nearestId) : undefined;
+
+    // The model's part: vocabulary membership, code and benefits, latent neighbours.
+    let model: ListScore['model'] = null;
+    let benefits: ListScore['benefits'] = null;
+    let modelProblem: ListScore['modelProblem'] = null;
+    let whitened: Float64Array | null = null;
+    let computeMs: number | null = null;
+    const active = getActiveModel(this.db);
+    if (!active) modelProblem = { code: 'no-model', message: 'no model is active yet: train one (Model view, or latent-formulator train) to see predicted benefits and latent neighbours' };
+    else {
+      model = { id: active.id, name: active.name };
+      const vocabulary = this.modelVocabulary(active.id);
+      items.forEach((item) => (item.inModel = item.ingredientId !== null && vocabulary.has(item.ingredientId)));
+      const encoderList = ids.map((id) => (id > 0 ? id : -1));
+      const cacheKey = `${active.id}:${encoderList.join(',')}`;
+      let scored = this.listScoreCache.get(cacheKey);
+      const busy = this.activity.state().running.find((a) => a.kind !== 'import');
+      if (!items.some((x) => x.inModel)) {
+        modelProblem = { code: 'empty-list', message: 'no ingredient of the list is in the model’s vocabulary, so it has no code: add ingredients the catalog uses' };
+      } else if (!scored && busy) {
+        modelProblem = { code: 'compute-busy', message: `the compute process is busy (${busy.label}); predicted benefits and latent neighbours return when it finishes` };
+      } else {
+        try {
+          if (!scored) {
+            const t = performance.now();
+            const result = await this.compute.run<ScoreListsResult>({ kind: 'score-lists', modelPath: join(this.modelsDir, active.folder), manifestSha256: active.manifestSha256, lists: [encoderList] });
+            computeMs = performance.now() - t;
+            scored = { code: result.codes[0]!, benefits: result.benefits[0]! };
+          }
+          this.listScoreCache.delete(cacheKey);
+          this.listScoreCache.set(cacheKey, scored);
+          if (this.listScoreCache.size > 500) this.listScoreCache.delete(this.listScoreCache.keys().next().value!);
+          const kinds = new Map(active.metrics.benefits.map((b) => [b.name, b.kind]));
+          benefits = Object.entries(scored.benefits).map(([name, value]) => ({ name, kind: kinds.get(name) ?? 'score', value }));
+          const space = this.latentSpace();
+          whitened = whiten(scored.code, 1, space.stats);
+        } catch (error) {
+          const failure = asApiFailure(error);
+          if (!(failure instanceof ApiFailure)) throw failure;
+          modelProblem = { code: failure.code, message: failure.message };
+        }
+      }
+    }
+
+    const nearest = this.nearestProducts(ids, whitened, k, undefined, placeholderNames);
+    return {
+      ingredients: items,
+      model,
+      benefits,
+      modelProblem,
+      plausibility: { score: orderingPlausibility(ids.filter((id) => id > 0), cx.checks.table, fact).score, catalogMedian: cx.checks.catalogMedianPlausibility },
+      ordering: warnings.slice(0, 200).map((w) => ({ kind: w.kind, positions: w.positions.map((p) => p + 1), message: w.message })),
+      orderingWarningCount: warnings.length,
+      structure: structuralChecks(ids, fact, cx.checks.lengthRange, cx.checks.incompatible),
+      novelty: { value: 1 - near.jaccard, nearest: nearestId !== null && nearestInfo ? { productId: nearestId, ...nearestInfo, jaccard: near.jaccard } : null },
+      neighbours: { byLatent: nearest.byLatent, byOverlap: nearest.byOverlap },
+      timingsMs: { total: performance.now() - started, compute: computeMs },
+    };
+  }
+
+  /** Reads a pasted declaration with the import's parser into names for the editor ("may contain" items are set apart). */
+  async parseDeclaration(args: ApiArgs['parseDeclaration']): Promise<ParsedDeclarationView> {
+    const { text } = parseApiArgs('parseDeclaration', args);
+    const parsed = parseInciDeclaration(text, this.lexicon());
+    if (!parsed.ok) throw new ApiFailure('invalid-argument', `the pasted text cannot be read as an ingredient list: ${parsed.reason}`);
+    const main = parsed.ingredients.filter((x) => x.section !== 'may-contain');
+    const ids = main.map((x) => x.ingredientId ?? findIngredientIdByKey(this.db, x.key));
+    const records = new Map(getIngredientRecords(this.db, ids.filter((id): id is number => id !== null)).map((r) => [r.id, r]));
+    return {
+      ingredients: main.map((x, i) => {
+        const record = ids[i] !== null ? records.get(ids[i]!) : undefined;
+        return { name: record?.inci ?? x.name, raw: x.raw, ingredientId: record?.id ?? null, known: record !== undefined, percent: x.percent };
+      }),
+      mayContain: parsed.ingredients.filter((x) => x.section === 'may-contain').map((x) => x.name),
+      // Unknown names are flagged by scoreList, with suggestions, once they are in the list.
+      warnings: parsed.warnings.filter((w) => w.code !== 'unknown').map((w) => w.message),
+    };
+  }
+
+  /** The list of a catalog product ("may contain" items left out), a saved candidate's version, or a generated candidate. */
+  async editorSource(args: ApiArgs['editorSource']): Promise<EditorSource> {
+    const { productId, candidateId, version, generated } = parseApiArgs('editorSource', args);
+    if (productId !== undefined) {
+      const product = getProduct(this.db, productId);
+      if (!product) throw new ApiFailure('not-found', `there is no product with id ${productId}`);
+      const ingredients = product.ingredients.filter((x) => x.section !== 'may-contain').map((x) => ({ ingredientId: x.ingredientId, inci: x.inci }));
+      return { title: product.name, ingredients, provenance: candidateProvenanceSchema.parse({ source: 'edited-product', productId }), candidate: null, version: null };
+    }
+    if (candidateId !== undefined) {
+      const chosen = this.candidateAtVersion(candidateId, version);
+      return { title: chosen.name, ingredients: chosen.version.ingredients, provenance: chosen.version.provenance, candidate: this.requireCandidate(candidateId), version: chosen.version.version };
+    }
+    const { runId, rank } = generated!;
+    const stored = getGeneratedCandidate(this.db, runId, rank);
+    if (!stored) throw new ApiFailure('not-found', `generation run ${runId} has no candidate ranked ${rank}`);
+    const names = new Map(getIngredientRecords(this.db, stored.ingredientIds).map((r) => [r.id, r.inci]));
+    const ingredients = stored.ingredientIds.map((id) => ({ ingredientId: id, inci: names.get(id) ?? `#${id}` }));
+    return { title: `Run ${runId} #${rank}`, ingredients, provenance: generatedProvenance(stored), candidate: null, version: null };
   }
 
   private storeCandidateVersion(id: number | null, metadata: Partial<CandidateMetadata>, version: NewCandidateVersion): CandidateDetail {
@@ -1003,6 +1194,71 @@ export class FormulatorService implements Api {
     return model;
   }
 
+  /** Every product list in an overlap index, rebuilt with the product lists. */
+  private overlapIndex(): { productIds: number[]; index: OverlapIndex } {
+    const lists = this.productLists();
+    if (this.overlapCache?.lists !== lists) {
+      const productIds = [...lists.keys()];
+      this.overlapCache = { lists, productIds, index: new OverlapIndex(productIds.map((id) => lists.get(id)!)) };
+    }
+    return this.overlapCache;
+  }
+
+  /** Ingredient-id groups not to combine (resources/knowledge/incompatibilities.json read through the lexicon), with reasons. */
+  private incompatibleGroups(): { a: number[]; b: number[]; reason: string }[] {
+    const lexicon = this.lexicon();
+    const idOf = (name: string) => lexicon.lookup(name)?.id;
+    return loadIncompatibilities(incompatibilitiesPath(this.options.resourcesDir), (name) => lexicon.lookup(name)?.inci ?? null).map((p) => ({
+      a: p.a.map(idOf).filter((x): x is number => x !== undefined),
+      b: p.b.map(idOf).filter((x): x is number => x !== undefined),
+      reason: p.reason,
+    }));
+  }
+
+  /**
+   * What scoring a list needs from the catalog, built once per catalog state (rebuilt when the
+   * product lists are, i.e. after an import or a knowledge-base edit): every catalog list, the
+   * checks' precedence table, novelty index and length range, every ingredient's record and
+   * facts, product names, and name resolutions and suggestions as they are asked for.
+   */
+  private editorContext(): EditorContext {
+    const lists = this.productLists();
+    if (this.editorCache?.lists === lists) return this.editorCache;
+    const productIds = [...lists.keys()];
+    const records = new Map(getIngredientRecords(this.db).map((r) => [r.id, r]));
+    const facts = new Map([...records.values()].map((r) => [r.id, ingredientFacts(r)]));
+    const catalogIds = new Set(productIds.flatMap((id) => lists.get(id)!));
+    const checks = buildCatalogContext({
+      catalogLists: productIds.map((id) => lists.get(id)!),
+      facts: [...catalogIds].flatMap((id) => (facts.has(id) ? [[id, facts.get(id)!] as [number, IngredientFacts]] : [])),
+      incompatible: this.incompatibleGroups(),
+    });
+    const products = new Map(
+      (this.db.prepare(`SELECT id, name, brand FROM products`).all() as { id: number; name: string; brand: string }[]).map((p) => [p.id, { name: p.name, brand: p.brand }]),
+    );
+    this.editorCache = { lists, productIds, checks, records, facts, products, names: new Map(), suggestions: new Map() };
+    return this.editorCache;
+  }
+
+  /** An editor item's ingredient id (null: unknown), memoised per catalog state. */
+  private resolveEditorName(cx: EditorContext, name: string): number | null {
+    const cached = cx.names.get(name);
+    if (cached !== undefined) return cached;
+    const { id } = this.resolveIngredientName(name);
+    const known = id !== null && cx.records.has(id) ? id : null;
+    cx.names.set(name, known);
+    return known;
+  }
+
+  /** The ingredient ids with a token of their own in a model's vocabulary. */
+  private modelVocabulary(modelId: number): ReadonlySet<number> {
+    if (this.vocabularyCache?.modelId !== modelId) {
+      const tokens = getModelVocabulary(this.db, modelId) ?? [];
+      this.vocabularyCache = { modelId, ids: new Set(tokens.flatMap((t) => (t.ingredientId === null ? [] : [t.ingredientId]))) };
+    }
+    return this.vocabularyCache.ids;
+  }
+
   private verifyModelFiles(model: StoredModel): void {
     try {
       loadModel(join(this.modelsDir, model.folder), model.manifestSha256);
@@ -1013,10 +1269,35 @@ export class FormulatorService implements Api {
   }
 }
 
+/** What the checks need to know about an ingredient. */
+function ingredientFacts(r: IngredientRecord): IngredientFacts {
+  return { name: r.inci, functions: r.functions, concentration: r.concentration };
+}
+
 /** The record without storage details. */
 function publicModel(m: StoredModel): ModelRecord {
   const { folder: _folder, manifestSha256: _sha, ...rest } = m;
   return rest;
+}
+
+/** Provenance of a generated candidate: the run, the rank, the model (id and manifest sha256), the seed and every parameter. */
+function generatedProvenance(generated: StoredGeneratedCandidate): CandidateProvenance {
+  return candidateProvenanceSchema.parse({
+    source: 'generated',
+    runId: generated.runId,
+    rank: generated.rank,
+    modelId: generated.run.modelId,
+    modelSha256: generated.run.modelSha256,
+    details: {
+      modelName: generated.run.modelName,
+      runCreatedAt: generated.run.createdAt,
+      backend: generated.run.backend,
+      seed: generated.run.params.seed ?? null,
+      params: generated.run.params,
+      passedAllChecks: generated.passed,
+      nearestProductId: generated.scores.nearestProductId ?? null,
+    },
+  });
 }
 
 /**

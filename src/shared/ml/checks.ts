@@ -102,18 +102,79 @@ export function orderingPlausibility(list: readonly number[], table: PrecedenceT
       reasons.push(`${facts(a)?.name ?? a} is placed before ${facts(b)?.name ?? b}, but ${ba} catalog products list it after`);
     });
   // The 1 % rule: ingredients usually used below 1 % should not precede ones usually above it.
-  const lastAbove = list.map((id) => facts(id)?.concentration).lastIndexOf('above-1');
-  const earlyTrace = list.slice(0, Math.max(0, lastAbove)).find((id) => facts(id)?.concentration === 'below-1');
-  if (earlyTrace !== undefined) {
-    reasons.push(`${facts(earlyTrace)?.name} (usually below 1 %) comes before ${facts(list[lastAbove]!)?.name} (usually above 1 %)`);
-  }
+  const earlyTrace = onePercentBreaks(list, facts)[0];
+  if (earlyTrace !== undefined) reasons.push(onePercentMessage(list, earlyTrace, facts));
+  const baseMissing = baseNotFirst(list, facts);
+  if (baseMissing) reasons.push(baseNotFirstMessage(list, facts));
+  const penalty = (earlyTrace !== undefined ? 0.1 : 0) + (baseMissing ? 0.1 : 0);
+  return { score: Math.max(0, (pairs ? sum / pairs : 1) - penalty), reasons };
+}
+
+/**
+ * Breaks of the 1 % rule: every ingredient usually used below 1 % that is listed before the last
+ * ingredient usually used above it, as 0-based positions (`trace` before `above`), in list order.
+ */
+export function onePercentBreaks(list: readonly number[], facts: (id: number) => IngredientFacts | undefined): { trace: number; above: number }[] {
+  const above = list.map((id) => facts(id)?.concentration).lastIndexOf('above-1');
+  const breaks: { trace: number; above: number }[] = [];
+  for (let i = 0; i < above; i++) if (facts(list[i]!)?.concentration === 'below-1') breaks.push({ trace: i, above });
+  return breaks;
+}
+
+function onePercentMessage(list: readonly number[], b: { trace: number; above: number }, facts: (id: number) => IngredientFacts | undefined): string {
+  return `${facts(list[b.trace]!)?.name} (usually below 1 %) comes before ${facts(list[b.above]!)?.name} (usually above 1 %)`;
+}
+
+/** True for a list with water whose first ingredient is neither water nor another base (a solvent or an above-1 % ingredient). */
+export function baseNotFirst(list: readonly number[], facts: (id: number) => IngredientFacts | undefined): boolean {
   const first = list[0] !== undefined ? facts(list[0]) : undefined;
   const hasWater = list.some((id) => /^water$/i.test(facts(id)?.name ?? ''));
-  if (hasWater && first && !/^water$/i.test(first.name) && !first.functions.includes('solvent') && first.concentration !== 'above-1') {
-    reasons.push(`an aqueous list that does not start with water or another base (${first.name} first)`);
+  return !!(hasWater && first && !/^water$/i.test(first.name) && !first.functions.includes('solvent') && first.concentration !== 'above-1');
+}
+
+function baseNotFirstMessage(list: readonly number[], facts: (id: number) => IngredientFacts | undefined): string {
+  return `an aqueous list that does not start with water or another base (${facts(list[0]!)?.name} first)`;
+}
+
+/** One way a list's order departs from catalog practice, naming the ingredients concerned. */
+export interface OrderingWarning {
+  kind: 'reversed-pair' | 'one-percent-rule' | 'base-not-first';
+  /** 0-based positions in the list of the ingredients concerned (for a pair: the earlier one first). */
+  positions: number[];
+  message: string;
+}
+
+/**
+ * Every ordering problem of a list, each tied to its ingredients (the editor marks them): pairs
+ * the catalog orders the other way (at least `minReversed` products list them reversed and at
+ * most `maxAgreeShare` of those listing both agree with this order), strongest evidence first;
+ * every break of the 1 % rule; and an aqueous list that does not start with its base.
+ * `orderingPlausibility` reports the same rules as reasons, the worst few only.
+ */
+export function orderingWarnings(
+  list: readonly number[],
+  table: PrecedenceTable,
+  facts: (id: number) => IngredientFacts | undefined,
+  options: { minReversed?: number; maxAgreeShare?: number } = {},
+): OrderingWarning[] {
+  const minReversed = options.minReversed ?? 3;
+  const maxAgreeShare = options.maxAgreeShare ?? 0.1;
+  const name = (i: number) => facts(list[i]!)?.name ?? `#${list[i]}`;
+  const pairs: (OrderingWarning & { reversed: number })[] = [];
+  for (let i = 0; i < list.length; i++) {
+    for (let j = i + 1; j < list.length; j++) {
+      const [agree, reversed] = table.counts(list[i]!, list[j]!);
+      if (reversed >= minReversed && agree <= maxAgreeShare * (agree + reversed)) {
+        const before = agree === 0 ? 'none before' : `${agree} before`;
+        pairs.push({ kind: 'reversed-pair', positions: [i, j], reversed, message: `${name(i)} is placed before ${name(j)}, but ${reversed} catalog products list it after (${before})` });
+      }
+    }
   }
-  const penalty = (earlyTrace !== undefined ? 0.1 : 0) + (reasons.some((r) => r.startsWith('an aqueous')) ? 0.1 : 0);
-  return { score: Math.max(0, (pairs ? sum / pairs : 1) - penalty), reasons };
+  pairs.sort((a, b) => b.reversed - a.reversed || a.positions[0]! - b.positions[0]! || a.positions[1]! - b.positions[1]!);
+  const warnings: OrderingWarning[] = pairs.map(({ kind, positions, message }) => ({ kind, positions, message }));
+  for (const b of onePercentBreaks(list, facts)) warnings.push({ kind: 'one-percent-rule', positions: [b.trace, b.above], message: onePercentMessage(list, b, facts) });
+  if (baseNotFirst(list, facts)) warnings.push({ kind: 'base-not-first', positions: [0], message: baseNotFirstMessage(list, facts) });
+  return warnings;
 }
 
 export interface StructureResult {

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { NoveltyIndex, PrecedenceTable, frequencyDivergence, internalDiversity, orderingPlausibility, structuralChecks, type IngredientFacts } from '../../../src/shared/ml/checks';
+import {
+  NoveltyIndex,
+  PrecedenceTable,
+  frequencyDivergence,
+  internalDiversity,
+  onePercentBreaks,
+  orderingPlausibility,
+  orderingWarnings,
+  structuralChecks,
+  type IngredientFacts,
+} from '../../../src/shared/ml/checks';
 import { seededRandom } from '../../../src/shared/ml/random';
 
 // 0 water, 1 glycerin, 2 phenoxyethanol, 3 squalane, 4 cetearyl alcohol (emulsifier), 5 fragrance
@@ -75,5 +85,37 @@ describe('generation checks', () => {
     expect(frequencyDivergence([[1, 2]], [[3, 4]])).toBeCloseTo(1, 12);
     expect(internalDiversity([[1, 2], [1, 2]], 10, seededRandom(1))).toBe(0);
     expect(internalDiversity([[1, 2], [3, 4], [1, 3]], 10, seededRandom(1))).toBeCloseTo((1 + 2 / 3 + 2 / 3) / 3, 12);
+  });
+});
+
+describe('ordering warnings for the editor', () => {
+  const table = new PrecedenceTable(catalog);
+
+  it('ties each warning to the ingredients concerned, strongest reversed pair first', () => {
+    // Phenoxyethanol, Water, Glycerin: the preservative leads an aqueous list.
+    expect(orderingWarnings([2, 0, 1], table, facts)).toEqual([
+      { kind: 'reversed-pair', positions: [0, 1], message: 'Phenoxyethanol is placed before Water, but 4 catalog products list it after (none before)' },
+      { kind: 'reversed-pair', positions: [0, 2], message: 'Phenoxyethanol is placed before Glycerin, but 4 catalog products list it after (none before)' },
+      { kind: 'one-percent-rule', positions: [0, 2], message: 'Phenoxyethanol (usually below 1 %) comes before Glycerin (usually above 1 %)' },
+      { kind: 'base-not-first', positions: [0], message: 'an aqueous list that does not start with water or another base (Phenoxyethanol first)' },
+    ]);
+  });
+
+  it('gives a catalog order no warning', () => {
+    expect(orderingWarnings([0, 1, 4, 2, 5], table, facts)).toEqual([]);
+  });
+
+  it('does not flag a pair the catalog lists both ways', () => {
+    // Squalane before glycerin once, after once: half agree.
+    expect(orderingWarnings([0, 3, 1], table, facts, { minReversed: 1 })).toEqual([]);
+    expect(orderingWarnings([0, 2, 1], table, facts, { minReversed: 1 }).map((w) => w.positions)).toEqual([[1, 2], [1, 2]]);
+  });
+
+  it('lists every trace ingredient ahead of the last above-1 % one', () => {
+    expect(onePercentBreaks([5, 2, 4, 1, 0], facts)).toEqual([
+      { trace: 0, above: 4 },
+      { trace: 1, above: 4 },
+    ]);
+    expect(onePercentBreaks([0, 1, 2, 5], facts)).toEqual([]);
   });
 });

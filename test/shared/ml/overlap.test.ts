@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareLists, positionWeight } from '../../../src/shared/ml/overlap';
+import { OverlapIndex, compareLists, positionWeight } from '../../../src/shared/ml/overlap';
+import { seededRandom } from '../../../src/shared/ml/random';
 
 describe('compareLists', () => {
   it('reports Jaccard and the shared and differing ingredients', () => {
@@ -25,5 +26,26 @@ describe('compareLists', () => {
   it('is 1 for identical lists and 0 for disjoint ones', () => {
     expect(compareLists([1, 2, 3], [1, 2, 3])).toMatchObject({ jaccard: 1, weightedJaccard: 1 });
     expect(compareLists([1, 2], [3, 4])).toMatchObject({ jaccard: 0, weightedJaccard: 0 });
+  });
+});
+
+describe('OverlapIndex', () => {
+  it('gives every catalog list the weighted Jaccard compareLists gives', () => {
+    const rand = seededRandom(5);
+    const list = () => Array.from({ length: 3 + Math.floor(rand() * 20) }, () => Math.floor(rand() * 40));
+    const catalog = Array.from({ length: 200 }, list);
+    catalog.push([]);
+    const index = new OverlapIndex(catalog);
+    for (let q = 0; q < 50; q++) {
+      const query = list();
+      const all = index.weightedJaccards(query);
+      catalog.forEach((c, row) => expect(all[row]).toBeCloseTo(compareLists(query, c).weightedJaccard, 12));
+    }
+  });
+
+  it('is 1 for a list in the catalog, 0 for a disjoint one, 1 for two empty lists', () => {
+    const index = new OverlapIndex([[1, 2, 3], [4, 5], []]);
+    expect(Array.from(index.weightedJaccards([1, 2, 3]))).toEqual([1, 0, 0]);
+    expect(Array.from(index.weightedJaccards([]))).toEqual([0, 0, 1]);
   });
 });
