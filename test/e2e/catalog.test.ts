@@ -108,6 +108,7 @@ describe('catalog in the browser', () => {
     await page.screenshot({ path: join(shots, '05-neighbours.png') });
     await page.getByTestId('open-in-editor').click();
     await expect.poll(() => page.getByTestId('nav-editor').getAttribute('aria-current')).toBe('page');
+    await expect.poll(() => page.getByTestId('editor-title').textContent()).toBe(name);
   });
 
   it('logged no errors (including CSP violations) in the page', () => {
