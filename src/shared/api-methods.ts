@@ -39,6 +39,8 @@ export const API_METHODS = [
   'compareCandidates',
   'exportCandidatesCsv',
   'candidatesCsv',
+  'listGeneratedCandidates',
+  'chooseExportPath',
 ] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

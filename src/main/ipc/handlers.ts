@@ -8,12 +8,14 @@ import { dispatchApiCall } from './dispatch';
  * renderer (checked by URL) and its argument is validated against the contract's schema.
  * Import paths must come from a file dialog shown by this process (`allowedImportPaths`), and
  * so must export paths (`allowedExportPaths`): a page may not choose which file gets written.
+ * `shellMethods` are answered by the Electron shell itself instead of `api` (its dialogs).
  */
 export function registerIpcHandlers(
   api: Api,
   isTrustedUrl: (url: string) => boolean,
   allowedImportPaths: Set<string>,
   allowedExportPaths: ReadonlySet<string> = new Set(),
+  shellMethods: Partial<Pick<Api, 'chooseExportPath'>> = {},
 ): () => void {
   for (const method of API_METHODS) {
     ipcMain.handle(ipcChannel(method), async (event: IpcMainInvokeEvent, arg: unknown): Promise<ApiResult<unknown>> => {
@@ -32,7 +34,7 @@ export function registerIpcHandlers(
           return { ok: false, error: { code: 'forbidden', message: 'export candidates through the Export dialog; a path typed by a page is not accepted' } };
         }
       }
-      return dispatchApiCall(api, method, arg);
+      return dispatchApiCall(method in shellMethods ? (shellMethods as Api) : api, method, arg);
     });
   }
   return () => API_METHODS.forEach((m) => ipcMain.removeHandler(ipcChannel(m)));

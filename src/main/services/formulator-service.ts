@@ -23,6 +23,8 @@ import {
   type NeighboursResult,
   type DensityResult,
   type GenerateReport,
+  type GeneratedCandidatePage,
+  type GeneratedCandidateView,
   type ProductPage,
   type SensitivityReport,
   type WhitespaceResult,
@@ -44,7 +46,8 @@ import {
   type CandidateMetadata,
   type NewCandidateVersion,
 } from '../db/queries/candidates';
-import { getGeneratedCandidate, type StoredGeneratedCandidate } from '../db/queries/generation';
+import { getGeneratedCandidate, getRunCandidates, type StoredGeneratedCandidate } from '../db/queries/generation';
+import { pageGeneratedCandidates } from '../../shared/generated';
 import type { CatalogSummary, IngredientRecord, ModelRecord, ProductDetail } from '../../shared/domain';
 import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
 import { ActivityTracker } from './activity';
@@ -863,6 +866,40 @@ export class FormulatorService implements Api {
     const { ids } = parseApiArgs('candidatesCsv', args);
     const candidates = this.candidatesForExport(ids);
     return { csv: candidatesToCsv(candidates), rows: candidates.length };
+  }
+
+  /**
+   * A stored run's decoded candidates, passed and rejected, each with its scores and reasons:
+   * filtered, sorted (ties by rank) and paged.
+   */
+  async listGeneratedCandidates(args: ApiArgs['listGeneratedCandidates']): Promise<GeneratedCandidatePage> {
+    const { runId, ...request } = parseApiArgs('listGeneratedCandidates', args);
+    const stored = getRunCandidates(this.db, runId);
+    if (!stored) throw new ApiFailure('not-found', `there is no generation run ${runId}; run Generate again`);
+    const names = new Map(getIngredientRecords(this.db, [...new Set(stored.flatMap((c) => c.ingredientIds))]).map((r) => [r.id, r.inci]));
+    const productName = this.db.prepare(`SELECT name FROM products WHERE id = ?`);
+    const views = stored.map((c): GeneratedCandidateView => {
+      const nearestId = c.scores.nearestProductId ?? null;
+      return {
+        rank: c.rank,
+        ingredients: c.ingredientIds.map((id) => names.get(id) ?? `#${id}`),
+        passed: c.passed,
+        score: c.scores.score ?? 0,
+        novelty: c.scores.novelty ?? 0,
+        plausibility: c.scores.plausibility ?? 0,
+        logDensity: c.scores.logDensity ?? 0,
+        benefits: c.scores.benefits ?? {},
+        nearestProduct: nearestId === null ? null : { id: nearestId, name: (productName.get(nearestId) as { name: string } | undefined)?.name ?? `product ${nearestId} (deleted)` },
+        reasons: c.reasons,
+      };
+    });
+    return { runId, ...pageGeneratedCandidates(views, request) };
+  }
+
+  /** Choosing a file needs the desktop app's dialog (the Electron shell answers this call itself). */
+  async chooseExportPath(args?: ApiArgs['chooseExportPath']): Promise<{ path: string | null }> {
+    parseApiArgs('chooseExportPath', args);
+    throw new ApiFailure('unsupported', 'choosing a file to write needs the desktop app; here, download the CSV instead (candidatesCsv)');
   }
 
   private storeCandidateVersion(id: number | null, metadata: Partial<CandidateMetadata>, version: NewCandidateVersion): CandidateDetail {
