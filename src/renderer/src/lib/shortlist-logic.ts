@@ -1,5 +1,6 @@
 import type { ApiArgs, CandidateProvenance, CandidateSummary } from '../../../shared/contract';
 import type { CandidateStatus } from '../../../shared/domain';
+import { benefitLabel } from './generate-results';
 
 /**
  * Pure rules of the Shortlist view: the filters as a listCandidates query, the selection of
@@ -37,6 +38,9 @@ export function shortlistQuery(filters: ShortlistFilters, limit = 500): NonNulla
 export function filtersActive(filters: ShortlistFilters): boolean {
   return Object.keys(shortlistQuery(filters)).some((k) => k !== 'limit');
 }
+
+/** Nothing selected. */
+export const NO_SELECTION: ReadonlySet<number> = new Set();
 
 /** The selection with `id` added or removed. */
 export function toggleSelected(selection: ReadonlySet<number>, id: number): Set<number> {
@@ -117,7 +121,30 @@ export function provenanceLabel(p: CandidateProvenance): string {
 }
 
 /** The download's file name: shortlist-YYYY-MM-DD.csv (local date). */
-export function exportFileName(now: Date): string {
+export function exportFileName(now: Date = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `shortlist-${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}.csv`;
+}
+
+/** A stored time (ISO 8601) in local time as "YYYY-MM-DD HH:MM". */
+export function formatWhen(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+const MAIN_SCORES = ['score', 'novelty', 'plausibility', 'logDensity'];
+
+/** A saved score's name as a person reads it: "predicted_kb:oil_control" → "predicted oil control (knowledge)". */
+export function scoreLabel(name: string): string {
+  if (name === 'logDensity') return 'log density';
+  if (name.startsWith('predicted_')) return `predicted ${benefitLabel(name.slice('predicted_'.length))}`;
+  return benefitLabel(name);
+}
+
+/** Score names in reading order: score, novelty, plausibility, log density, then the rest by name. */
+export function orderScoreNames(names: readonly string[]): string[] {
+  const rank = (n: string) => (MAIN_SCORES.includes(n) ? MAIN_SCORES.indexOf(n) : MAIN_SCORES.length);
+  return [...names].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
