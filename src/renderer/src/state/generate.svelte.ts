@@ -138,6 +138,8 @@ export class GenerateState {
   async setShow(show: GeneratedShow): Promise<void> {
     this.show = show;
     this.offset = 0;
+    // Show a candidate of the list now on screen, not one from the list before.
+    this.selected = null;
     await this.loadPage();
   }
 
