@@ -252,6 +252,41 @@ describe('generate and shortlist in the browser', () => {
     await expect.poll(() => page.getByTestId('shortlist-count').textContent()).toMatch(/^1 candidate, 1 selected/);
   });
 
+  it('says what is wrong with the parameters, centres on a product found by search, and cancels a long job', { timeout: 120_000 }, async () => {
+    const runs = () => (service.db.prepare(`SELECT count(*) AS n FROM generation_runs`).get() as { n: number }).n;
+    await page.getByTestId('nav-generate').click();
+    await page.getByLabel('Samples (N)').fill('100');
+    await page.getByRole('button', { name: 'Generate candidates' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('N (samples) must be at least K (candidates to decode)');
+    await page.getByLabel('Samples (N)').fill('');
+    await page.getByRole('button', { name: 'Generate candidates' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Cannot generate: fill in Samples (N).');
+
+    await page.getByLabel('Centre on a product').fill('Illustrative Centella');
+    const product = (await service.listProducts({ search: 'Illustrative Centella', limit: 8 })).items[0]!;
+    await page.getByRole('option').first().click();
+    await expect.poll(() => page.getByTestId('generate-centre').textContent()).toContain(`Around ${product.name}`);
+    await page.getByLabel('Samples (N)').fill('2000');
+    const before = runs();
+    await page.getByRole('button', { name: 'Generate candidates' }).click();
+    await expect.poll(runs, { timeout: 60_000 }).toBe(before + 1);
+    const stored = service.db.prepare(`SELECT params FROM generation_runs ORDER BY id DESC LIMIT 1`).get() as { params: string };
+    expect(JSON.parse(stored.params).centreProductId).toBe(product.id);
+    await expect.poll(async () => (await page.getByTestId('generate-summary').locator('h3').first().textContent())?.trim()).toBe(`Run ${before + 1}`);
+
+    // A long job shows its progress in the activity bar, and Cancel stops it with nothing stored.
+    await page.getByLabel('Samples (N)').fill('200000');
+    await page.getByLabel('Candidates to decode (K)').fill('20000');
+    await page.getByRole('button', { name: 'Generate candidates' }).click();
+    const bar = page.getByTestId('activity-bar');
+    await expect.poll(() => bar.textContent(), { timeout: 30_000 }).toContain('Generating 200,000 samples');
+    await shot('09-cancel');
+    await bar.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'cancelled' }).textContent(), { timeout: 60_000 }).toContain('Generation cancelled; nothing was stored.');
+    expect(runs()).toBe(before + 1);
+    expect((await service.getActivity()).finished[0]).toMatchObject({ kind: 'generate', state: 'cancelled' });
+  });
+
   it('logged no errors (including CSP violations) in the page', () => {
     expect(consoleErrors.join('\n')).toBe('');
   });
