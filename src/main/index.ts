@@ -3,8 +3,8 @@ import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, Menu, dialog, session, shell, utilityProcess } from 'electron';
 import type { ComputeChannel } from './compute/host';
 import type { ComputeEvent } from './compute/protocol';
+import { exportPathChooser } from './ipc/export-dialog';
 import { registerIpcHandlers } from './ipc/handlers';
-import { parseApiArgs } from '../shared/contract';
 import { DATABASE_FILE } from './paths';
 import { resolveResourcesDir } from './resources';
 import { CONTENT_SECURITY_POLICY, decideWindowOpen } from './security';
@@ -92,14 +92,11 @@ async function main(): Promise<void> {
   let mainWindow: BrowserWindow | null = null;
   registerIpcHandlers(service, isTrustedUrl, allowedImportPaths, allowedExportPaths, {
     // The page names no path: the person picks one in this process's dialog, which allows it.
-    chooseExportPath: async (args) => {
-      const { defaultName } = parseApiArgs('chooseExportPath', args);
-      const options = { title: 'Export candidates', defaultPath: join(app.getPath('documents'), defaultName), filters: [{ name: 'CSV', extensions: ['csv'] }] };
-      const chosen = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
-      if (chosen.canceled || !chosen.filePath) return { path: null };
-      allowedExportPaths.add(chosen.filePath);
-      return { path: chosen.filePath };
-    },
+    chooseExportPath: exportPathChooser(
+      (options) => (mainWindow ? dialog.showSaveDialog(mainWindow, options) : dialog.showSaveDialog(options)),
+      allowedExportPaths,
+      app.getPath('documents'),
+    ),
   });
   app.on('window-all-closed', () => {
     service.close();
