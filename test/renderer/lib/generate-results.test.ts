@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { GeneratedCandidateView } from '../../src/shared/contract';
-import { benefitLabel, candidateChecks, defaultGenerateForm, formatScore, generateArgs, nextSort, runThresholds } from '../../src/renderer/src/lib/generate-results';
+import type { GeneratedCandidateView } from '../../../src/shared/contract';
+import { benefitLabel, candidateChecks, defaultGenerateForm, formatScore, generateArgs, nextSort, runThresholds } from '../../../src/renderer/src/lib/generate-results';
 
 describe('the generate form', () => {
   it('sends the defaults of the issue: N 10,000, K 1,000, baselines on, no centre, no benefit threshold', () => {

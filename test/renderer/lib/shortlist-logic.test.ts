@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CandidateSummary } from '../../src/shared/contract';
+import type { CandidateSummary } from '../../../src/shared/contract';
 import {
   addTags,
   comparePair,
@@ -17,7 +17,7 @@ import {
   shortlistQuery,
   statusLabel,
   toggleSelected,
-} from '../../src/renderer/src/lib/shortlist-logic';
+} from '../../../src/renderer/src/lib/shortlist-logic';
 
 describe('shortlist filters', () => {
   it('asks for everything (up to the page size) when no filter is set', () => {
