@@ -3,7 +3,6 @@ import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, Menu, dialog, session, shell, utilityProcess } from 'electron';
 import type { ComputeChannel } from './compute/host';
 import type { ComputeEvent } from './compute/protocol';
-import { exportPathChooser } from './ipc/export-dialog';
 import { registerIpcHandlers } from './ipc/handlers';
 import { DATABASE_FILE } from './paths';
 import { resolveResourcesDir } from './resources';
@@ -89,20 +88,12 @@ async function main(): Promise<void> {
   }
   const allowedImportPaths = new Set<string>();
   const allowedExportPaths = new Set<string>();
-  let mainWindow: BrowserWindow | null = null;
-  registerIpcHandlers(service, isTrustedUrl, allowedImportPaths, allowedExportPaths, {
-    // The page names no path: the person picks one in this process's dialog, which allows it.
-    chooseExportPath: exportPathChooser(
-      (options) => (mainWindow ? dialog.showSaveDialog(mainWindow, options) : dialog.showSaveDialog(options)),
-      allowedExportPaths,
-      app.getPath('documents'),
-    ),
-  });
+  registerIpcHandlers(service, isTrustedUrl, allowedImportPaths, allowedExportPaths);
   app.on('window-all-closed', () => {
     service.close();
     app.quit();
   });
-  mainWindow = await createWindow();
+  await createWindow();
 }
 
 void main();

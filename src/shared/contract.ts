@@ -730,11 +730,11 @@ export interface Api {
    */
   listGeneratedCandidates(args: ApiArgs['listGeneratedCandidates']): Promise<GeneratedCandidatePage>;
   /**
-   * Asks where to write an export with the desktop app's save dialog and allows
-   * `exportCandidatesCsv` to write there; `path` is null when the dialog was cancelled. Only the
-   * Electron shell can answer: elsewhere it fails with `unsupported` (use `candidatesCsv`).
+   * Asks where to write an export with the desktop app's Save dialog and allows
+   * `exportCandidatesCsv` to write there; null when the dialog was cancelled. Only the Electron
+   * shell can answer: elsewhere it fails with `unsupported` (use `candidatesCsv`).
    */
-  chooseExportPath(args?: ApiArgs['chooseExportPath']): Promise<{ path: string | null }>;
+  chooseExportPath(args?: ApiArgs['chooseExportPath']): Promise<{ path: string } | null>;
 }
 
 /** Error with a stable code that crosses the API boundary intact. */

@@ -1,6 +1,6 @@
 import { BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { API_METHODS, ipcChannel, type ApiResult } from '../../shared/api-methods';
-import type { Api } from '../../shared/contract';
+import { parseApiArgs, type Api } from '../../shared/contract';
 import { dispatchApiCall } from './dispatch';
 
 /**
@@ -8,20 +8,19 @@ import { dispatchApiCall } from './dispatch';
  * renderer (checked by URL) and its argument is validated against the contract's schema.
  * Import paths must come from a file dialog shown by this process (`allowedImportPaths`), and
  * so must export paths (`allowedExportPaths`): a page may not choose which file gets written.
- * `shellMethods` are answered by the Electron shell itself instead of `api` (its dialogs).
  */
 export function registerIpcHandlers(
   api: Api,
   isTrustedUrl: (url: string) => boolean,
   allowedImportPaths: Set<string>,
-  allowedExportPaths: ReadonlySet<string> = new Set(),
-  shellMethods: Partial<Pick<Api, 'chooseExportPath'>> = {},
+  allowedExportPaths: Set<string> = new Set(),
 ): () => void {
   for (const method of API_METHODS) {
     ipcMain.handle(ipcChannel(method), async (event: IpcMainInvokeEvent, arg: unknown): Promise<ApiResult<unknown>> => {
       const url = event.senderFrame?.url ?? '';
       if (!isTrustedUrl(url)) return { ok: false, error: { code: 'forbidden', message: `call to ${method} from an untrusted page (${url.slice(0, 100)}) refused` } };
       if (method === 'chooseImportFile') return chooseImportFile(event, allowedImportPaths);
+      if (method === 'chooseExportPath') return chooseExportPath(event, arg, allowedExportPaths);
       if (method === 'importCatalog' || method === 'previewImport') {
         const path = (arg as { path?: unknown } | null)?.path;
         if (typeof path !== 'string' || !allowedImportPaths.has(path)) {
@@ -34,7 +33,7 @@ export function registerIpcHandlers(
           return { ok: false, error: { code: 'forbidden', message: 'export candidates through the Export dialog; a path typed by a page is not accepted' } };
         }
       }
-      return dispatchApiCall(method in shellMethods ? (shellMethods as Api) : api, method, arg);
+      return dispatchApiCall(api, method, arg);
     });
   }
   return () => API_METHODS.forEach((m) => ipcMain.removeHandler(ipcChannel(m)));
@@ -56,4 +55,20 @@ async function chooseImportFile(event: IpcMainInvokeEvent, allowedImportPaths: S
   if (picked.canceled || !path) return { ok: true, value: null };
   allowedImportPaths.add(path);
   return { ok: true, value: { path } };
+}
+
+/** The system's Save dialog, attached to the calling window; the chosen path becomes writable by exportCandidatesCsv. */
+async function chooseExportPath(event: IpcMainInvokeEvent, arg: unknown, allowedExportPaths: Set<string>): Promise<ApiResult<unknown>> {
+  let defaultName: string;
+  try {
+    ({ defaultName } = parseApiArgs('chooseExportPath', arg));
+  } catch (error) {
+    return { ok: false, error: { code: 'invalid-argument', message: (error as Error).message } };
+  }
+  const window = BrowserWindow.fromWebContents(event.sender);
+  const options = { title: 'Export candidates', defaultPath: defaultName, filters: [{ name: 'CSV', extensions: ['csv'] }] };
+  const picked = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+  if (picked.canceled || !picked.filePath) return { ok: true, value: null };
+  allowedExportPaths.add(picked.filePath);
+  return { ok: true, value: { path: picked.filePath } };
 }

@@ -897,7 +897,7 @@ export class FormulatorService implements Api {
   }
 
   /** Choosing a file needs the desktop app's dialog (the Electron shell answers this call itself). */
-  async chooseExportPath(args?: ApiArgs['chooseExportPath']): Promise<{ path: string | null }> {
+  async chooseExportPath(args?: ApiArgs['chooseExportPath']): Promise<{ path: string } | null> {
     parseApiArgs('chooseExportPath', args);
     throw new ApiFailure('unsupported', 'choosing a file to write needs the desktop app; here, download the CSV instead (candidatesCsv)');
   }

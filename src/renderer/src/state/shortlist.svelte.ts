@@ -183,9 +183,9 @@ export class ShortlistState {
     try {
       const name = exportFileName();
       if (typeof window !== 'undefined' && window.api) {
-        const { path } = await api.chooseExportPath({ defaultName: name });
-        if (path === null) return;
-        const written = await api.exportCandidatesCsv({ ids, path });
+        const chosen = await api.chooseExportPath({ defaultName: name });
+        if (chosen === null) return;
+        const written = await api.exportCandidatesCsv({ ids, path: chosen.path });
         this.notice = `Exported ${written.rows} candidate${written.rows === 1 ? '' : 's'} to ${written.path}.`;
       } else {
         const { csv, rows } = await api.candidatesCsv({ ids });
