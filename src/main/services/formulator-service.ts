@@ -100,6 +100,11 @@ export class FormulatorService implements Api {
   private lexiconCache: IngredientLexicon | null = null;
   /** Every product's ingredient ids in order, cleared whenever an import or a save may change them. */
   private productListsCache: Map<number, number[]> | null = null;
+  /**
+   * The last browsed generation run's candidates with names resolved (runs never change; names
+   * may, so it is cleared with the product lists): paging and re-sorting then only sort.
+   */
+  private runViewsCache: { runId: number; views: GeneratedCandidateView[] } | null = null;
   /** Long operations in progress, for progress bars and Cancel. */
   private readonly activity = new ActivityTracker();
 
@@ -253,6 +258,7 @@ export class FormulatorService implements Api {
       const savedId = this.db.transaction(() => upsertIngredient(this.db, input, 'user', id ?? clash ?? undefined)).immediate();
       this.lexiconCache = null;
       this.productListsCache = null;
+      this.runViewsCache = null;
       return getIngredientRecords(this.db, [savedId])[0]!;
     });
   }
@@ -296,6 +302,7 @@ export class FormulatorService implements Api {
       throw error;
     } finally {
       this.productListsCache = null;
+      this.runViewsCache = null;
     }
   }
 
@@ -874,11 +881,17 @@ export class FormulatorService implements Api {
    */
   async listGeneratedCandidates(args: ApiArgs['listGeneratedCandidates']): Promise<GeneratedCandidatePage> {
     const { runId, ...request } = parseApiArgs('listGeneratedCandidates', args);
+    if (this.runViewsCache?.runId !== runId) this.runViewsCache = { runId, views: this.generatedCandidateViews(runId) };
+    return { runId, ...pageGeneratedCandidates(this.runViewsCache.views, request) };
+  }
+
+  /** Every candidate of a stored run as the UI shows it (names resolved), by rank. */
+  private generatedCandidateViews(runId: number): GeneratedCandidateView[] {
     const stored = getRunCandidates(this.db, runId);
     if (!stored) throw new ApiFailure('not-found', `there is no generation run ${runId}; run Generate again`);
     const names = new Map(getIngredientRecords(this.db, [...new Set(stored.flatMap((c) => c.ingredientIds))]).map((r) => [r.id, r.inci]));
     const productName = this.db.prepare(`SELECT name FROM products WHERE id = ?`);
-    const views = stored.map((c): GeneratedCandidateView => {
+    return stored.map((c): GeneratedCandidateView => {
       const nearestId = c.scores.nearestProductId ?? null;
       return {
         rank: c.rank,
@@ -893,7 +906,6 @@ export class FormulatorService implements Api {
         reasons: c.reasons,
       };
     });
-    return { runId, ...pageGeneratedCandidates(views, request) };
   }
 
   /** Choosing a file needs the desktop app's dialog (the Electron shell answers this call itself). */

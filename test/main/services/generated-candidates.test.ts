@@ -64,6 +64,14 @@ describe('listing a stored run’s candidates', () => {
   });
 });
 
+describe('names after a change', () => {
+  it('shows an ingredient’s new name after it is renamed (the listing is cached per run)', async () => {
+    expect((await service.listGeneratedCandidates({ runId, limit: 1 })).items[0]!.ingredients).toEqual(['Water', 'Glycerin', 'Phenoxyethanol']);
+    await service.saveIngredient({ id: id.Glycerin!, inci: 'Glycerol', synonyms: ['Glycerin'], functions: ['humectant'] });
+    expect((await service.listGeneratedCandidates({ runId, limit: 1 })).items[0]!.ingredients).toEqual(['Water', 'Glycerol', 'Phenoxyethanol']);
+  });
+});
+
 describe('choosing an export path', () => {
   it('is left to the desktop app: the services say to download the CSV instead', async () => {
     await expect(service.chooseExportPath()).rejects.toMatchObject({ code: 'unsupported', message: expect.stringContaining('download the CSV') });
