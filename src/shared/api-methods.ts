@@ -42,6 +42,8 @@ export const API_METHODS = [
   'scoreList',
   'parseDeclaration',
   'editorSource',
+  'listGeneratedCandidates',
+  'chooseExportPath',
 ] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

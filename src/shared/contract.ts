@@ -99,6 +99,14 @@ export type CandidateProvenance = z.output<typeof candidateProvenanceSchema>;
 /** Provenance of a list typed or edited by hand. */
 export const MANUAL_PROVENANCE: CandidateProvenance = { source: 'manual', modelId: null, modelSha256: null, details: {} };
 
+/** Columns a stored run's candidates sort by; `benefit:<name>` sorts by that predicted benefit. */
+export const GENERATED_SORT_COLUMNS = ['rank', 'score', 'novelty', 'plausibility', 'logDensity'] as const;
+export type GeneratedSortKey = (typeof GENERATED_SORT_COLUMNS)[number] | `benefit:${string}`;
+
+/** Which of a run's decoded candidates to list: all, those that passed every check, or the rejected ones. */
+export const GENERATED_SHOW = ['all', 'passed', 'rejected'] as const;
+export type GeneratedShow = (typeof GENERATED_SHOW)[number];
+
 export const apiSchemas = {
   getStatus: z.undefined(),
   getActivity: z.undefined(),
@@ -315,6 +323,21 @@ export const apiSchemas = {
     .strict()
     .refine((a) => [a.productId, a.candidateId, a.generated].filter((x) => x !== undefined).length === 1, { message: 'give exactly one of productId, candidateId or generated' })
     .refine((a) => a.version === undefined || a.candidateId !== undefined, { message: 'a version needs a candidateId', path: ['version'] }),
+  listGeneratedCandidates: z
+    .object({
+      runId: z.number().int().positive(),
+      show: z.enum(GENERATED_SHOW).default('all'),
+      sortBy: z.union([z.enum(GENERATED_SORT_COLUMNS), z.templateLiteral(['benefit:', z.string().min(1).max(200)])]).default('rank'),
+      /** Default: rank ascending (best first), every other column descending (highest first). */
+      descending: z.boolean().optional(),
+      limit: z.number().int().min(1).max(1000).default(100),
+      offset: z.number().int().min(0).default(0),
+    })
+    .strict(),
+  chooseExportPath: z
+    .object({ defaultName: z.string().trim().min(1).max(200).regex(/^[^/\\]+$/, 'a file name, not a path').default('shortlist.csv') })
+    .strict()
+    .default({ defaultName: 'shortlist.csv' }),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export type ApiArgs = { [M in ApiMethod]: z.input<(typeof apiSchemas)[M]> };
@@ -565,6 +588,13 @@ export interface GenerateReport {
   baselines: { name: string; candidates: number; quality: GenerationQuality }[];
 }
 
+/** One page of a stored run's decoded candidates; `total` counts every candidate shown by the filter. */
+export interface GeneratedCandidatePage {
+  runId: number;
+  total: number;
+  items: GeneratedCandidateView[];
+}
+
 /** One ingredient of a saved list; its position is its index + 1. */
 export interface CandidateIngredient {
   ingredientId: number;
@@ -809,6 +839,17 @@ export interface Api {
   parseDeclaration(args: ApiArgs['parseDeclaration']): Promise<ParsedDeclarationView>;
   /** The list of a catalog product, a saved candidate (any version) or a generated candidate, to open in the editor. */
   editorSource(args: ApiArgs['editorSource']): Promise<EditorSource>;
+  /**
+   * A stored run's decoded candidates (passed and rejected, each with its reasons), filtered,
+   * sorted (ties by rank) and paged; ranks are those `saveGeneratedCandidate` takes.
+   */
+  listGeneratedCandidates(args: ApiArgs['listGeneratedCandidates']): Promise<GeneratedCandidatePage>;
+  /**
+   * Asks where to write an export with the desktop app's Save dialog and allows
+   * `exportCandidatesCsv` to write there; null when the dialog was cancelled. Only the Electron
+   * shell can answer: elsewhere it fails with `unsupported` (use `candidatesCsv`).
+   */
+  chooseExportPath(args?: ApiArgs['chooseExportPath']): Promise<{ path: string } | null>;
 }
 
 /** Error with a stable code that crosses the API boundary intact. */

@@ -1,6 +1,6 @@
 import { BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { API_METHODS, ipcChannel, type ApiResult } from '../../shared/api-methods';
-import type { Api } from '../../shared/contract';
+import { parseApiArgs, type Api } from '../../shared/contract';
 import { dispatchApiCall } from './dispatch';
 
 /**
@@ -13,13 +13,14 @@ export function registerIpcHandlers(
   api: Api,
   isTrustedUrl: (url: string) => boolean,
   allowedImportPaths: Set<string>,
-  allowedExportPaths: ReadonlySet<string> = new Set(),
+  allowedExportPaths: Set<string> = new Set(),
 ): () => void {
   for (const method of API_METHODS) {
     ipcMain.handle(ipcChannel(method), async (event: IpcMainInvokeEvent, arg: unknown): Promise<ApiResult<unknown>> => {
       const url = event.senderFrame?.url ?? '';
       if (!isTrustedUrl(url)) return { ok: false, error: { code: 'forbidden', message: `call to ${method} from an untrusted page (${url.slice(0, 100)}) refused` } };
       if (method === 'chooseImportFile') return chooseImportFile(event, allowedImportPaths);
+      if (method === 'chooseExportPath') return chooseExportPath(event, arg, allowedExportPaths);
       if (method === 'importCatalog' || method === 'previewImport') {
         const path = (arg as { path?: unknown } | null)?.path;
         if (typeof path !== 'string' || !allowedImportPaths.has(path)) {
@@ -54,4 +55,20 @@ async function chooseImportFile(event: IpcMainInvokeEvent, allowedImportPaths: S
   if (picked.canceled || !path) return { ok: true, value: null };
   allowedImportPaths.add(path);
   return { ok: true, value: { path } };
+}
+
+/** The system's Save dialog, attached to the calling window; the chosen path becomes writable by exportCandidatesCsv. */
+async function chooseExportPath(event: IpcMainInvokeEvent, arg: unknown, allowedExportPaths: Set<string>): Promise<ApiResult<unknown>> {
+  let defaultName: string;
+  try {
+    ({ defaultName } = parseApiArgs('chooseExportPath', arg));
+  } catch (error) {
+    return { ok: false, error: { code: 'invalid-argument', message: (error as Error).message } };
+  }
+  const window = BrowserWindow.fromWebContents(event.sender);
+  const options = { title: 'Export candidates', defaultPath: defaultName, filters: [{ name: 'CSV', extensions: ['csv'] }] };
+  const picked = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+  if (picked.canceled || !picked.filePath) return { ok: true, value: null };
+  allowedExportPaths.add(picked.filePath);
+  return { ok: true, value: { path: picked.filePath } };
 }

@@ -28,6 +28,8 @@ import {
   type ParsedDeclarationView,
   type ScoredIngredient,
   type CandidateProvenance,
+  type GeneratedCandidatePage,
+  type GeneratedCandidateView,
   type ProductPage,
   type SensitivityReport,
   type WhitespaceResult,
@@ -49,7 +51,8 @@ import {
   type CandidateMetadata,
   type NewCandidateVersion,
 } from '../db/queries/candidates';
-import { getGeneratedCandidate, type StoredGeneratedCandidate } from '../db/queries/generation';
+import { getGeneratedCandidate, getRunCandidates, type StoredGeneratedCandidate } from '../db/queries/generation';
+import { pageGeneratedCandidates } from '../../shared/generated';
 import type { CatalogSummary, IngredientRecord, ModelRecord, ProductDetail } from '../../shared/domain';
 import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
 import { ActivityTracker } from './activity';
@@ -118,6 +121,11 @@ export class FormulatorService implements Api {
   private lexiconCache: IngredientLexicon | null = null;
   /** Every product's ingredient ids in order, cleared whenever an import or a save may change them. */
   private productListsCache: Map<number, number[]> | null = null;
+  /**
+   * The last browsed generation run's candidates with names resolved (runs never change; names
+   * may, so it is cleared with the product lists): paging and re-sorting then only sort.
+   */
+  private runViewsCache: { runId: number; views: GeneratedCandidateView[] } | null = null;
   /** Long operations in progress, for progress bars and Cancel. */
   private readonly activity = new ActivityTracker();
   /** The editor's catalog-derived scoring context (see `editorContext`). */
@@ -279,6 +287,7 @@ export class FormulatorService implements Api {
       const savedId = this.db.transaction(() => upsertIngredient(this.db, input, 'user', id ?? clash ?? undefined)).immediate();
       this.lexiconCache = null;
       this.productListsCache = null;
+      this.runViewsCache = null;
       return getIngredientRecords(this.db, [savedId])[0]!;
     });
   }
@@ -322,6 +331,7 @@ export class FormulatorService implements Api {
       throw error;
     } finally {
       this.productListsCache = null;
+      this.runViewsCache = null;
     }
   }
 
@@ -1054,6 +1064,45 @@ export class FormulatorService implements Api {
     const names = new Map(getIngredientRecords(this.db, stored.ingredientIds).map((r) => [r.id, r.inci]));
     const ingredients = stored.ingredientIds.map((id) => ({ ingredientId: id, inci: names.get(id) ?? `#${id}` }));
     return { title: `Run ${runId} #${rank}`, ingredients, provenance: generatedProvenance(stored), candidate: null, version: null };
+  }
+
+  /**
+   * A stored run's decoded candidates, passed and rejected, each with its scores and reasons:
+   * filtered, sorted (ties by rank) and paged.
+   */
+  async listGeneratedCandidates(args: ApiArgs['listGeneratedCandidates']): Promise<GeneratedCandidatePage> {
+    const { runId, ...request } = parseApiArgs('listGeneratedCandidates', args);
+    if (this.runViewsCache?.runId !== runId) this.runViewsCache = { runId, views: this.generatedCandidateViews(runId) };
+    return { runId, ...pageGeneratedCandidates(this.runViewsCache.views, request) };
+  }
+
+  /** Every candidate of a stored run as the UI shows it (names resolved), by rank. */
+  private generatedCandidateViews(runId: number): GeneratedCandidateView[] {
+    const stored = getRunCandidates(this.db, runId);
+    if (!stored) throw new ApiFailure('not-found', `there is no generation run ${runId}; run Generate again`);
+    const names = new Map(getIngredientRecords(this.db, [...new Set(stored.flatMap((c) => c.ingredientIds))]).map((r) => [r.id, r.inci]));
+    const productName = this.db.prepare(`SELECT name FROM products WHERE id = ?`);
+    return stored.map((c): GeneratedCandidateView => {
+      const nearestId = c.scores.nearestProductId ?? null;
+      return {
+        rank: c.rank,
+        ingredients: c.ingredientIds.map((id) => names.get(id) ?? `#${id}`),
+        passed: c.passed,
+        score: c.scores.score ?? 0,
+        novelty: c.scores.novelty ?? 0,
+        plausibility: c.scores.plausibility ?? 0,
+        logDensity: c.scores.logDensity ?? 0,
+        benefits: c.scores.benefits ?? {},
+        nearestProduct: nearestId === null ? null : { id: nearestId, name: (productName.get(nearestId) as { name: string } | undefined)?.name ?? `product ${nearestId} (deleted)` },
+        reasons: c.reasons,
+      };
+    });
+  }
+
+  /** Choosing a file needs the desktop app's dialog (the Electron shell answers this call itself). */
+  async chooseExportPath(args?: ApiArgs['chooseExportPath']): Promise<{ path: string } | null> {
+    parseApiArgs('chooseExportPath', args);
+    throw new ApiFailure('unsupported', 'choosing a file to write needs the desktop app; here, download the CSV instead (candidatesCsv)');
   }
 
   private storeCandidateVersion(id: number | null, metadata: Partial<CandidateMetadata>, version: NewCandidateVersion): CandidateDetail {

@@ -33,8 +33,9 @@ describe('SharedWork', () => {
     );
     results.forEach((r, b) => expect((r as Float64Array)[7]).toBeCloseTo(b + Math.log(4), 6));
     expect(report.batches).toBe(12);
+    // The helper starts on each batch as soon as it is posted (15 ms before the next one); how
+    // many the compute thread takes back from the end depends on scheduling.
     expect(report.helperBatches).toBeGreaterThan(0);
-    expect(report.helperBatches).toBeLessThan(12);
     expect(work.participants).toBe(2);
   });
 

@@ -8,13 +8,21 @@ import type { Api } from '../../../src/shared/contract';
  */
 const handlers = new Map<string, (event: unknown, arg: unknown) => Promise<ApiResult<unknown>>>();
 const dialogAnswer: { canceled: boolean; filePaths: string[] } = { canceled: false, filePaths: [] };
+const saveAnswer: { canceled: boolean; filePath?: string } = { canceled: true };
+const saveDialogs: unknown[] = [];
 vi.mock('electron', () => ({
   ipcMain: {
     handle: (channel: string, fn: (event: unknown, arg: unknown) => Promise<ApiResult<unknown>>) => handlers.set(channel, fn),
     removeHandler: (channel: string) => handlers.delete(channel),
   },
   BrowserWindow: { fromWebContents: () => null },
-  dialog: { showOpenDialog: async () => dialogAnswer },
+  dialog: {
+    showOpenDialog: async () => dialogAnswer,
+    showSaveDialog: async (options: unknown) => {
+      saveDialogs.push(options);
+      return saveAnswer;
+    },
+  },
 }));
 
 const { registerIpcHandlers } = await import('../../../src/main/ipc/handlers');
@@ -86,6 +94,28 @@ describe('IPC handlers', () => {
   it('write an export only to a path chosen in a dialog', async () => {
     expect(await send('exportCandidatesCsv', { ids: [1], path: '/home/me/.bashrc' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(calls).toEqual([]);
+  });
+
+  it('write an export to the path chosen in the Save dialog, and nowhere when it is cancelled', async () => {
+    saveDialogs.length = 0;
+    saveAnswer.canceled = true;
+    expect(await send('chooseExportPath', { defaultName: 'shortlist-2025-03-01.csv' })).toEqual({ ok: true, value: null });
+    expect(await send('exportCandidatesCsv', { ids: [1], path: '/home/me/shortlist.csv' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    saveAnswer.canceled = false;
+    saveAnswer.filePath = '/home/me/shortlist.csv';
+    expect(await send('chooseExportPath', undefined)).toEqual({ ok: true, value: { path: '/home/me/shortlist.csv' } });
+    expect(saveDialogs).toEqual([
+      { title: 'Export candidates', defaultPath: 'shortlist-2025-03-01.csv', filters: [{ name: 'CSV', extensions: ['csv'] }] },
+      { title: 'Export candidates', defaultPath: 'shortlist.csv', filters: [{ name: 'CSV', extensions: ['csv'] }] },
+    ]);
+    expect(await send('exportCandidatesCsv', { ids: [1, 2], path: '/home/me/shortlist.csv' })).toEqual({ ok: true, value: { echoed: { ids: [1, 2], path: '/home/me/shortlist.csv' } } });
+    expect(calls).toEqual(['exportCandidatesCsv']);
+  });
+
+  it('refuse a default export name that is a path, without showing a dialog', async () => {
+    saveDialogs.length = 0;
+    expect(await send('chooseExportPath', { defaultName: '../../etc/passwd' })).toMatchObject({ ok: false, error: { code: 'invalid-argument', message: expect.stringContaining('a file name, not a path') } });
+    expect(saveDialogs).toEqual([]);
   });
 });
 

@@ -60,3 +60,23 @@ export function getGeneratedCandidate(db: Database, runId: number, rank: number)
     },
   };
 }
+
+/** Every decoded candidate of a stored run, by rank (null when there is no such run). */
+export function getRunCandidates(db: Database, runId: number): Omit<StoredGeneratedCandidate, 'run'>[] | null {
+  if (!db.prepare(`SELECT 1 FROM generation_runs WHERE id = ?`).get(runId)) return null;
+  const rows = db.prepare(`SELECT rank, passed, ingredients, scores, reasons FROM generated_candidates WHERE run_id = ? ORDER BY rank`).all(runId) as {
+    rank: number;
+    passed: number;
+    ingredients: string;
+    scores: string;
+    reasons: string;
+  }[];
+  return rows.map((row) => ({
+    runId,
+    rank: row.rank,
+    passed: row.passed === 1,
+    ingredientIds: JSON.parse(row.ingredients) as number[],
+    scores: JSON.parse(row.scores) as StoredGeneratedCandidate['scores'],
+    reasons: JSON.parse(row.reasons) as string[],
+  }));
+}

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FormulatorService } from '../../../src/main/services/formulator-service';
+import { openTestService, tempDir, writeFixtureResources } from '../../helpers';
+
+/** A stored run's candidates through the service (rows written directly: no model needed). */
+let service: FormulatorService;
+let close: () => Promise<void>;
+let removeResources: () => void;
+let runId: number;
+const id: Record<string, number> = {};
+
+beforeAll(async () => {
+  const resources = tempDir();
+  removeResources = resources.cleanup;
+  ({ service, close } = await openTestService(writeFixtureResources(resources.dir)));
+  await service.loadSampleCatalog();
+  for (const name of ['Water', 'Glycerin', 'Niacinamide', 'Phenoxyethanol', 'Dimethicone']) id[name] = (await service.lookupIngredient({ name })).match!.id;
+  const serum = (await service.listProducts({ search: 'Illustrative Serum 1' })).items[0]!.id;
+  const db = service.db;
+  const modelId = Number(
+    db
+      .prepare(
+        `INSERT INTO models (name, folder, manifest_sha256, created_at, preset, seed, backend, train_ms, epochs, vocab_hash, vocab_size, vocabulary, config, metrics, snapshot, active)
+         VALUES ('quick model', 'model-x', '${'ab'.repeat(32)}', '2025-02-01T00:00:00Z', 'quick', 7, 'wasm', 1, 1, 'h', 1, '[]', '{}', '{}', '{}', 0)`,
+      )
+      .run().lastInsertRowid,
+  );
+  runId = Number(
+    db
+      .prepare(`INSERT INTO generation_runs (model_id, created_at, backend, params, timings, counts, quality, density_floor) VALUES (?, '2025-02-02T00:00:00Z', 'wasm', '{}', '{}', '{}', '{}', -3)`)
+      .run(modelId).lastInsertRowid,
+  );
+  const insert = db.prepare(`INSERT INTO generated_candidates (run_id, rank, passed, ingredients, code, scores, reasons) VALUES (?, ?, ?, ?, x'00000000', ?, ?)`);
+  const scores = (score: number, novelty: number, plausibility: number, benefits: Record<string, number>, nearestProductId: number | null = null) =>
+    JSON.stringify({ score, novelty, plausibility, logDensity: -4, benefits, nearestProductId });
+  insert.run(runId, 1, 1, JSON.stringify([id.Water, id.Glycerin, id.Phenoxyethanol]), scores(0.8, 0.4, 0.9, { hydration: 0.3 }, serum), '[]');
+  insert.run(runId, 2, 1, JSON.stringify([id.Water, id.Niacinamide, id.Phenoxyethanol]), scores(0.7, 0.7, 0.6, { hydration: 0.8 }), JSON.stringify(['order: Niacinamide is placed before Glycerin, but 3 catalog products list it after']));
+  insert.run(runId, 3, 0, JSON.stringify([id.Water, id.Dimethicone]), scores(0.9, 0.5, 0.95, { hydration: 0.5 }), JSON.stringify(['contains water but no preservative', 'oils and water without an emulsifier']));
+});
+afterAll(async () => {
+  await close();
+  removeResources();
+});
+
+describe('listing a stored run’s candidates', () => {
+  it('lists passed and rejected candidates by rank with names, scores, nearest product and reasons', async () => {
+    const page = await service.listGeneratedCandidates({ runId });
+    expect(page.total).toBe(3);
+    expect(page.items.map((c) => [c.rank, c.passed])).toEqual([[1, true], [2, true], [3, false]]);
+    expect(page.items[0]).toMatchObject({ ingredients: ['Water', 'Glycerin', 'Phenoxyethanol'], score: 0.8, novelty: 0.4, plausibility: 0.9, logDensity: -4, benefits: { hydration: 0.3 }, nearestProduct: { name: 'Illustrative Serum 1' }, reasons: [] });
+    expect(page.items[2]!.reasons).toEqual(['contains water but no preservative', 'oils and water without an emulsifier']);
+  });
+
+  it('sorts by novelty or a benefit and shows only the rejected ones on request', async () => {
+    expect((await service.listGeneratedCandidates({ runId, sortBy: 'novelty' })).items.map((c) => c.rank)).toEqual([2, 3, 1]);
+    expect((await service.listGeneratedCandidates({ runId, sortBy: 'benefit:hydration', descending: false })).items.map((c) => c.rank)).toEqual([1, 3, 2]);
+    expect(await service.listGeneratedCandidates({ runId, show: 'rejected' })).toMatchObject({ total: 1, items: [{ rank: 3 }] });
+    expect(await service.listGeneratedCandidates({ runId, show: 'passed', limit: 1, offset: 1 })).toMatchObject({ total: 2, items: [{ rank: 2 }] });
+  });
+
+  it('names a missing run and refuses an unknown sort column', async () => {
+    await expect(service.listGeneratedCandidates({ runId: 999 })).rejects.toMatchObject({ code: 'not-found', message: 'there is no generation run 999; run Generate again' });
+    await expect(service.listGeneratedCandidates({ runId, sortBy: 'colour' as 'score' })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('field "sortBy"') });
+  });
+});
+
+describe('names after a change', () => {
+  it('shows an ingredient’s new name after it is renamed (the listing is cached per run)', async () => {
+    expect((await service.listGeneratedCandidates({ runId, limit: 1 })).items[0]!.ingredients).toEqual(['Water', 'Glycerin', 'Phenoxyethanol']);
+    await service.saveIngredient({ id: id.Glycerin!, inci: 'Glycerol', synonyms: ['Glycerin'], functions: ['humectant'] });
+    expect((await service.listGeneratedCandidates({ runId, limit: 1 })).items[0]!.ingredients).toEqual(['Water', 'Glycerol', 'Phenoxyethanol']);
+  });
+});
+
+describe('choosing an export path', () => {
+  it('is left to the desktop app: the services say to download the CSV instead', async () => {
+    await expect(service.chooseExportPath()).rejects.toMatchObject({ code: 'unsupported', message: expect.stringContaining('download the CSV') });
+  });
+});
