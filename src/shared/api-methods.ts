@@ -37,6 +37,10 @@ export const API_METHODS = [
   'compareCandidates',
   'exportCandidatesCsv',
   'candidatesCsv',
+  'mapProducts',
+  'latentStatistics',
+  'projectCodes',
+  'mapGenerated',
 ] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];
