@@ -11,6 +11,7 @@ import {
   percentile,
   productHoverText,
   truncateText,
+  wrapList,
 } from '../../src/renderer/src/lib/map-plot';
 
 describe('text for Plotly', () => {
@@ -23,6 +24,12 @@ describe('text for Plotly', () => {
   it('builds a hover label whose only markup is its own', () => {
     const text = productHoverText({ name: '<script>x</script>', brand: 'A&B', category: '', topIngredients: ['Water', 'Glycerin'], ingredientCount: 7 });
     expect(text).toBe('<b>&lt;script&gt;x&lt;/script&gt;</b><br>A&amp;B · uncategorised<br>Water, Glycerin, … (7 in all)');
+  });
+
+  it('wraps a long ingredient list into short lines', () => {
+    expect(wrapList(['Water', 'Glycerin', 'Caprylic/Capric Triglyceride', 'Niacinamide'], 30)).toEqual(['Water, Glycerin,', 'Caprylic/Capric Triglyceride,', 'Niacinamide']);
+    expect(wrapList(['A very long ingredient name indeed'], 10)).toEqual(['A very long ingredient name indeed']);
+    expect(wrapList([], 10)).toEqual([]);
   });
 
   it('truncates before escaping, so an entity is never cut', () => {

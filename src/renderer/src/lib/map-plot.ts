@@ -26,13 +26,31 @@ export interface HoverProduct {
   ingredientCount: number;
 }
 
+/**
+ * Joins items with ", " into lines of at most `width` characters (an item longer than the
+ * width gets a line of its own), so a hover label stays narrow.
+ */
+export function wrapList(items: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const item of items) {
+    if (line && line.length + 2 + item.length > width) {
+      lines.push(`${line},`);
+      line = item;
+    } else line = line ? `${line}, ${item}` : item;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 /** A product's hover label as Plotly text (escaped; only our own `<b>` and `<br>` are markup). */
 export function productHoverText(p: HoverProduct, note = ''): string {
-  const more = p.ingredientCount > p.topIngredients.length ? `, … (${p.ingredientCount} in all)` : '';
+  const items = p.topIngredients.map((i) => truncateText(i, 60));
+  if (p.ingredientCount > p.topIngredients.length) items.push(`… (${p.ingredientCount} in all)`);
   const lines = [
     `<b>${escapePlotText(truncateText(p.name || 'Unnamed product', 80))}</b>`,
     escapePlotText(`${truncateText(p.brand || 'No brand', 50)} · ${truncateText(p.category || 'uncategorised', 40)}`),
-    escapePlotText(truncateText(p.topIngredients.join(', '), 120) + more),
+    ...wrapList(items, 60).map(escapePlotText),
   ];
   if (note) lines.push(escapePlotText(note));
   return lines.join('<br>');
