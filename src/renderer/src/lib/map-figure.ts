@@ -1,6 +1,6 @@
 import type { Data, Layout } from 'plotly.js-dist-min';
 import type { MapGenerated, MapProduct } from '../../../shared/contract';
-import { benefitLabel, categoryColours, densestShareGrid, escapePlotText, kdeGrid, OTHER_CATEGORY_COLOUR, productHoverText, truncateText } from './map-plot';
+import { benefitLabel, categoryColours, densestShareGrid, escapePlotText, kdeGrid, OTHER_CATEGORY_COLOUR, productHoverText, truncateText } from '../../../shared/map-plot';
 
 /**
  * Builds the latent map's Plotly traces from plain data. Products are WebGL markers

@@ -1,6 +1,6 @@
 /**
- * Pure helpers for the interpolation view: what changed between two decoded steps, and which
- * predicted benefits to show. Tested in Node.
+ * Pure helpers for the renderer's interpolation view: what changed between two decoded steps,
+ * which predicted benefits to show, and how to print them.
  */
 
 /** Ingredients that appear in `next` but not in `previous` (in `next`'s order), and the reverse. */

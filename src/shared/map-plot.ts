@@ -1,6 +1,6 @@
 /**
- * Pure helpers behind the latent map and its overlays: text that Plotly renders safely, category
- * colours, and the 2-D density contours. No DOM, no Plotly: tested in Node.
+ * Pure helpers behind the renderer's latent map and its overlays: text that Plotly renders
+ * safely, category colours, and the 2-D density contours. No DOM, no Plotly.
  */
 
 /**

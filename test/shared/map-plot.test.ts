@@ -12,7 +12,7 @@ import {
   productHoverText,
   truncateText,
   wrapList,
-} from '../../src/renderer/src/lib/map-plot';
+} from '../../src/shared/map-plot';
 
 describe('text for Plotly', () => {
   it('escapes the characters Plotly would read as markup', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benefitNames, formatScore, listChanges } from '../../src/renderer/src/lib/interpolation-steps';
+import { benefitNames, formatScore, listChanges } from '../../src/shared/interpolation-steps';
 
 describe('interpolation steps', () => {
   it('lists what a step added and removed, in each list\'s own order', () => {
@@ -12,7 +12,7 @@ describe('interpolation steps', () => {
   });
 
   it('separates the catalog\'s benefit columns from the knowledge-based scores', () => {
-    const steps = [{ benefits: { hydration: 0.4, 'kb:hydration': 0.5, soothing: 0.1 } }, { benefits: { 'kb:soothing': 0.2, hydration: 0.3 } }];
+    const steps: { benefits: Record<string, number> }[] = [{ benefits: { hydration: 0.4, 'kb:hydration': 0.5, soothing: 0.1 } }, { benefits: { 'kb:soothing': 0.2, hydration: 0.3 } }];
     expect(benefitNames(steps, false)).toEqual(['hydration', 'soothing']);
     expect(benefitNames(steps, true)).toEqual(['kb:hydration', 'kb:soothing']);
   });
