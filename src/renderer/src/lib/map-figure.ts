@@ -217,6 +217,10 @@ export function mapLayout(axisTitles: [string, string], dragmode: 'zoom' | 'pan'
     uirevision,
     // A new value drops the box or lasso the user drew; the trace's selectedpoints then rule.
     selectionrevision: selectionRevision,
+    // scattergl keeps the pixel positions that box/lasso selection tests only when drawn in a
+    // select mode, and Plotly.react does not redraw for a new dragmode: without a full redraw
+    // on entering or leaving select/lasso, selecting throws inside Plotly (xpx is null).
+    datarevision: dragmode === 'select' || dragmode === 'lasso' ? 'selecting' : 'viewing',
     xaxis: { title: { text: escapePlotText(axisTitles[0]) }, zeroline: false },
     yaxis: { title: { text: escapePlotText(axisTitles[1]) }, zeroline: false },
     legend: { orientation: 'h', x: 0, y: 1.01, yanchor: 'bottom', font: { size: 11 } },
