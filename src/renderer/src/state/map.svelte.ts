@@ -73,6 +73,7 @@ export class MapState {
   private async load(app: AppState, modelId: number): Promise<void> {
     this.loading = true;
     this.error = null;
+    this.overlayError = null;
     this.modelId = modelId;
     this.focus = null;
     this.detail = null;
@@ -110,7 +111,14 @@ export class MapState {
       this.map = map;
       await Promise.all([this.loadGenerated(), this.loadPath()]);
     } catch (error) {
-      if (id === this.projectionRequest) this.error = describeViewError(error, this.method === 'umap' ? 'The UMAP projection failed' : 'The map could not be projected');
+      if (id === this.projectionRequest) {
+        this.error = describeViewError(error, this.method === 'umap' ? 'The UMAP projection failed' : 'The map could not be projected');
+        // The controls go back to what the map still shows (e.g. after Cancel).
+        if (this.map) {
+          this.method = this.map.method;
+          if (this.map.components) this.components = this.map.components;
+        }
+      }
     } finally {
       if (id === this.projectionRequest) this.projecting = false;
     }
@@ -118,8 +126,12 @@ export class MapState {
 
   /** The k sparsest products in latent space (the outlier rings). */
   async loadOutliers(): Promise<void> {
-    const k = Math.round(this.outlierCount);
-    if (!Number.isInteger(k) || k < 1 || k > 500) return;
+    const k = this.outlierCount;
+    if (!Number.isInteger(k) || k < 1 || k > 500) {
+      this.overlayError = 'Outliers: give a whole number of products from 1 to 500.';
+      return;
+    }
+    this.overlayError = null;
     try {
       this.sparsest = (await api.whitespace({ k })).sparsest;
     } catch (error) {
