@@ -44,6 +44,10 @@ export const API_METHODS = [
   'editorSource',
   'listGeneratedCandidates',
   'chooseExportPath',
+  'mapProducts',
+  'latentStatistics',
+  'projectCodes',
+  'mapGenerated',
 ] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

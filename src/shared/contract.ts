@@ -338,6 +338,24 @@ export const apiSchemas = {
     .object({ defaultName: z.string().trim().min(1).max(200).regex(/^[^/\\]+$/, 'a file name, not a path').default('shortlist.csv') })
     .strict()
     .default({ defaultName: 'shortlist.csv' }),
+  mapProducts: z.undefined(),
+  latentStatistics: z.undefined(),
+  projectCodes: z
+    .object({
+      codes: z.array(z.array(z.number().finite()).min(1).max(1024)).min(1).max(1000),
+      components: z.tuple([z.number().int().min(0).max(1023), z.number().int().min(0).max(1023)]).default([0, 1]),
+    })
+    .strict(),
+  mapGenerated: z
+    .object({
+      /** A run of the active model; without it, the active model's latest run. */
+      runId: z.number().int().positive().optional(),
+      components: z.tuple([z.number().int().min(0).max(1023), z.number().int().min(0).max(1023)]).default([0, 1]),
+      /** How many of the run's passing candidates, best first. */
+      limit: z.number().int().min(1).max(1000).default(50),
+    })
+    .strict()
+    .default({ components: [0, 1], limit: 50 }),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export type ApiArgs = { [M in ApiMethod]: z.input<(typeof apiSchemas)[M]> };
@@ -850,6 +868,69 @@ export interface Api {
    * shell can answer: elsewhere it fails with `unsupported` (use `candidatesCsv`).
    */
   chooseExportPath(args?: ApiArgs['chooseExportPath']): Promise<{ path: string } | null>;
+  /** Names, top ingredients, benefit scores and latent density of every product on the map. */
+  mapProducts(): Promise<MapProducts>;
+  /** Per-dimension variance and PCA explained shares of the active model's catalog codes. */
+  latentStatistics(): Promise<LatentStatisticsView>;
+  /** Places arbitrary codes (interpolation steps, candidates) on the PCA map. */
+  projectCodes(args: ApiArgs['projectCodes']): Promise<ProjectedCodes>;
+  /** The best passing candidates of a generate run (default: the active model's latest), on the PCA map; null when there is no run. */
+  mapGenerated(args?: ApiArgs['mapGenerated']): Promise<MapGenerated | null>;
+}
+
+/** One catalog product as the latent map shows it (hover, colour, selection). */
+export interface MapProduct {
+  productId: number;
+  name: string;
+  brand: string;
+  category: string;
+  /** The first five ingredients of its list (without "may contain"), most concentrated first. */
+  topIngredients: string[];
+  ingredientCount: number;
+  /** Benefit scores under the model's names: imported `hydration`, knowledge-based `kb:hydration`. */
+  benefits: Record<string, number>;
+  /** Leave-one-out log density under the catalog KDE in the full latent space (Scott's bandwidth). */
+  logDensity: number;
+}
+
+/** Every product with a code under the active model, in the order of `latentMap`'s points. */
+export interface MapProducts {
+  modelId: number;
+  /** Every benefit name some product has a score for, sorted. */
+  benefitNames: string[];
+  /** The KDE bandwidth behind `logDensity` (whitened units). */
+  bandwidth: number;
+  products: MapProduct[];
+}
+
+/** Summary statistics of the active model's catalog codes. */
+export interface LatentStatisticsView {
+  modelId: number;
+  products: number;
+  latentDim: number;
+  /** Variance of each latent dimension over the catalog's codes (dimension order). */
+  variance: number[];
+  /** Share of the total variance along each principal component, largest first. */
+  explained: number[];
+}
+
+/** Codes projected with the same PCA projection as `latentMap` (same mean, same axes). */
+export interface ProjectedCodes {
+  modelId: number;
+  components: [number, number];
+  points: { x: number; y: number }[];
+}
+
+/** A generate run's passing candidates placed on the PCA map. */
+export interface MapGenerated {
+  runId: number;
+  modelId: number;
+  createdAt: string;
+  /** Candidates of the run that passed every check (the points are the best `limit` of them). */
+  passed: number;
+  components: [number, number];
+  /** `rank` is the stored rank in the run (as `neighbours({ candidate })` and the editor take it). */
+  points: { rank: number; x: number; y: number; score: number | null; ingredients: string[]; ingredientCount: number }[];
 }
 
 /** Error with a stable code that crosses the API boundary intact. */

@@ -19,6 +19,10 @@ import {
   type IngredientLookup,
   type InterpolationResult,
   type LatentMap,
+  type LatentStatisticsView,
+  type MapGenerated,
+  type MapProducts,
+  type ProjectedCodes,
   type NeighbourEntry,
   type NeighboursResult,
   type DensityResult,
@@ -1315,6 +1319,146 @@ export class FormulatorService implements Api {
       if (error instanceof ModelFileError) throw new ApiFailure('model-file', `model ${model.id} ("${model.name}") cannot be used: ${error.message}. The active model was not changed.`);
       throw error;
     }
+  }
+
+  // ---- The latent map, diagnostics and interpolation views ----
+
+  /**
+   * What the map needs to label, colour and filter its points, for every product with a code
+   * under the active model (the order of `latentMap`'s points): name, brand, category, the first
+   * ingredients, benefit scores under the model's names, and the leave-one-out catalog density.
+   */
+  async mapProducts(): Promise<MapProducts> {
+    parseApiArgs('mapProducts', undefined);
+    const space = this.latentSpace();
+    const ids = space.codes.productIds;
+    const bandwidth = scottBandwidth(ids.length, space.codes.latentDim);
+    const density = await this.kde(space, bandwidth);
+    const idsJson = JSON.stringify(ids);
+    const info = new Map(
+      (
+        this.db
+          .prepare(
+            `SELECT p.id, p.name, p.brand, p.category,
+                    (SELECT count(*) FROM product_ingredients pi WHERE pi.product_id = p.id AND pi.section <> 'may-contain') AS ingredientCount
+               FROM products p WHERE p.id IN (SELECT value FROM json_each(?))`,
+          )
+          .all(idsJson) as { id: number; name: string; brand: string; category: string; ingredientCount: number }[]
+      ).map((r) => [r.id, r]),
+    );
+    const top = new Map<number, string[]>();
+    const topRows = this.db
+      .prepare(
+        `SELECT product_id AS p, inci FROM (
+           SELECT pi.product_id, i.inci, row_number() OVER (PARTITION BY pi.product_id ORDER BY pi.position) AS r
+             FROM product_ingredients pi JOIN ingredients i ON i.id = pi.ingredient_id
+            WHERE pi.section <> 'may-contain' AND pi.product_id IN (SELECT value FROM json_each(?)))
+          WHERE r <= 5 ORDER BY p, r`,
+      )
+      .all(idsJson) as { p: number; inci: string }[];
+    for (const r of topRows) {
+      const list = top.get(r.p);
+      if (list) list.push(r.inci);
+      else top.set(r.p, [r.inci]);
+    }
+    const benefits = new Map<number, Record<string, number>>();
+    const names = new Set<string>();
+    const scoreRows = this.db
+      .prepare(`SELECT product_id AS p, benefit, value, source FROM benefit_scores WHERE source IN ('imported', 'knowledge') AND product_id IN (SELECT value FROM json_each(?))`)
+      .all(idsJson) as { p: number; benefit: string; value: number; source: string }[];
+    for (const r of scoreRows) {
+      // The model's naming (src/main/ml/dataset.ts): knowledge-based scores never mix with an imported column.
+      const name = r.source === 'knowledge' ? `kb:${r.benefit}` : r.benefit;
+      names.add(name);
+      const record = benefits.get(r.p) ?? {};
+      record[name] = r.value;
+      benefits.set(r.p, record);
+    }
+    return {
+      modelId: space.modelId,
+      benefitNames: [...names].sort((a, b) => a.localeCompare(b)),
+      bandwidth,
+      products: ids.map((productId, i) => {
+        const p = info.get(productId);
+        return {
+          productId,
+          name: p?.name ?? '',
+          brand: p?.brand ?? '',
+          category: p?.category ?? '',
+          topIngredients: top.get(productId) ?? [],
+          ingredientCount: p?.ingredientCount ?? 0,
+          benefits: benefits.get(productId) ?? {},
+          logDensity: density[i]!,
+        };
+      }),
+    };
+  }
+
+  /** Per-dimension variance and the principal components' shares of the active model's catalog codes. */
+  async latentStatistics(): Promise<LatentStatisticsView> {
+    parseApiArgs('latentStatistics', undefined);
+    const space = this.latentSpace();
+    return {
+      modelId: space.modelId,
+      products: space.codes.productIds.length,
+      latentDim: space.codes.latentDim,
+      variance: Array.from(space.stats.variance),
+      explained: Array.from(space.stats.explained),
+    };
+  }
+
+  /** Places codes on the PCA map with the catalog's own projection (its mean and principal axes). */
+  async projectCodes(args: ApiArgs['projectCodes']): Promise<ProjectedCodes> {
+    const { codes, components } = parseApiArgs('projectCodes', args);
+    const space = this.latentSpace();
+    const D = space.codes.latentDim;
+    const wrong = codes.findIndex((c) => c.length !== D);
+    if (wrong >= 0) throw new ApiFailure('invalid-argument', `code ${wrong + 1} has ${codes[wrong]!.length} values; the active model has ${D} latent dimensions`);
+    if (components.some((c) => c >= D)) throw new ApiFailure('invalid-argument', `this model has ${D} latent dimensions; components must be below ${D}`);
+    const xy = projectPca(Float64Array.from(codes.flat()), codes.length, space.stats, components);
+    return { modelId: space.modelId, components, points: codes.map((_, i) => ({ x: xy[i * 2]!, y: xy[i * 2 + 1]! })) };
+  }
+
+  /** The best passing candidates of a generate run of the active model, placed on the PCA map. */
+  async mapGenerated(args?: ApiArgs['mapGenerated']): Promise<MapGenerated | null> {
+    const { runId, components, limit } = parseApiArgs('mapGenerated', args);
+    const space = this.latentSpace();
+    const D = space.codes.latentDim;
+    if (components.some((c) => c >= D)) throw new ApiFailure('invalid-argument', `this model has ${D} latent dimensions; components must be below ${D}`);
+    const run = (
+      runId === undefined
+        ? this.db.prepare(`SELECT id, model_id AS modelId, created_at AS createdAt FROM generation_runs WHERE model_id = ? ORDER BY id DESC LIMIT 1`).get(space.modelId)
+        : this.db.prepare(`SELECT id, model_id AS modelId, created_at AS createdAt FROM generation_runs WHERE id = ?`).get(runId)
+    ) as { id: number; modelId: number; createdAt: string } | undefined;
+    if (!run) {
+      if (runId === undefined) return null;
+      throw new ApiFailure('not-found', `there is no generation run ${runId}`);
+    }
+    if (run.modelId !== space.modelId) throw new ApiFailure('model-mismatch', `run ${run.id} was generated with model ${run.modelId}; activate it to see the run on its map`);
+    const passed = (this.db.prepare(`SELECT count(*) AS n FROM generated_candidates WHERE run_id = ? AND passed = 1`).get(run.id) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT rank, ingredients, code, scores FROM generated_candidates WHERE run_id = ? AND passed = 1 ORDER BY rank LIMIT ?`)
+      .all(run.id, limit) as { rank: number; ingredients: string; code: Buffer; scores: string }[];
+    const codes = new Float32Array(rows.length * D);
+    rows.forEach((r, i) => codes.set(new Float32Array(r.code.buffer.slice(r.code.byteOffset, r.code.byteOffset + r.code.byteLength)), i * D));
+    const xy = projectPca(codes, rows.length, space.stats, components);
+    const lists = rows.map((r) => JSON.parse(r.ingredients) as number[]);
+    const names = new Map(getIngredientRecords(this.db, [...new Set(lists.flatMap((l) => l.slice(0, 5)))]).map((r) => [r.id, r.inci]));
+    return {
+      runId: run.id,
+      modelId: run.modelId,
+      createdAt: run.createdAt,
+      passed,
+      components,
+      points: rows.map((r, i) => ({
+        rank: r.rank,
+        x: xy[i * 2]!,
+        y: xy[i * 2 + 1]!,
+        score: (JSON.parse(r.scores) as { score?: number }).score ?? null,
+        ingredients: lists[i]!.slice(0, 5).map((id) => names.get(id) ?? `#${id}`),
+        ingredientCount: lists[i]!.length,
+      })),
+    };
   }
 }
 
