@@ -1,4 +1,4 @@
-import type { CandidateSummary } from './contract';
+import type { CandidateProvenance, CandidateSummary } from './contract';
 import { toCsv } from './csv-write';
 import { compareLists } from './ml/overlap';
 
@@ -6,6 +6,12 @@ import { compareLists } from './ml/overlap';
  * Pure rules for saved candidates: how two ingredient lists differ, and the spreadsheet
  * export. Positions are 1-based, 1 being the most concentrated ingredient.
  */
+
+/**
+ * Provenance of a list typed or edited by hand. It lives here, not in the contract, so the
+ * renderer can use it without bundling zod (whose eval probe the window's CSP reports).
+ */
+export const MANUAL_PROVENANCE: CandidateProvenance = { source: 'manual', modelId: null, modelSha256: null, details: {} };
 
 /** An item present in both lists, with where it stands in each. */
 export interface SharedItem<T> {

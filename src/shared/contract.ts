@@ -13,6 +13,7 @@ import {
   type ProductSummary,
 } from './domain';
 import type { ApiMethod } from './api-methods';
+import { MANUAL_PROVENANCE } from './candidates';
 
 /**
  * The API contract between the renderer and the services: argument schemas (validated at every
@@ -95,9 +96,6 @@ export const candidateProvenanceSchema = z
   ])
   .refine((p) => JSON.stringify(p.details).length <= 100_000, { message: 'provenance details are larger than 100,000 characters', path: ['details'] });
 export type CandidateProvenance = z.output<typeof candidateProvenanceSchema>;
-
-/** Provenance of a list typed or edited by hand. */
-export const MANUAL_PROVENANCE: CandidateProvenance = { source: 'manual', modelId: null, modelSha256: null, details: {} };
 
 /** Columns a stored run's candidates sort by; `benefit:<name>` sorts by that predicted benefit. */
 export const GENERATED_SORT_COLUMNS = ['rank', 'score', 'novelty', 'plausibility', 'logDensity'] as const;

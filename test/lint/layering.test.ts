@@ -17,6 +17,11 @@ describe('layering lint rule', () => {
     expect(await ruleIds(`import { ipcRenderer } from 'electron';\nexport const x = ipcRenderer;\n`, 'src/renderer/src/leak.ts')).toContain('no-restricted-imports');
   });
 
+  it('lets the renderer take only types from the contract (its values bundle zod)', async () => {
+    expect(await ruleIds(`import { apiSchemas } from '../../../shared/contract';\nexport const x = apiSchemas;\n`, 'src/renderer/src/state/leak.ts')).toContain('@typescript-eslint/no-restricted-imports');
+    expect(await ruleIds(`import type { ListScore } from '../../../shared/contract';\nexport type X = ListScore;\n`, 'src/renderer/src/state/ok.ts')).not.toContain('@typescript-eslint/no-restricted-imports');
+  });
+
   it('allows the renderer to import shared', async () => {
     expect(await ruleIds(`import { SKIN_BENEFITS } from '../../shared/domain';\nexport const x = SKIN_BENEFITS;\n`, 'src/renderer/src/ok.ts')).not.toContain('no-restricted-imports');
   });

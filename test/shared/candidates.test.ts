@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { candidatesToCsv, diffOrderedLists } from '../../src/shared/candidates';
-import { MANUAL_PROVENANCE, type CandidateSummary } from '../../src/shared/contract';
+import { candidatesToCsv, diffOrderedLists, MANUAL_PROVENANCE } from '../../src/shared/candidates';
+import type { CandidateSummary } from '../../src/shared/contract';
 
 describe('diffOrderedLists', () => {
   it('does not count an insertion or a removal elsewhere as a move', () => {

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { saveCandidateVersion } from '../../../src/main/db/queries/candidates';
 import { ensureCatalogIngredient } from '../../../src/main/db/queries/ingredients';
 import type { FormulatorService } from '../../../src/main/services/formulator-service';
-import { MANUAL_PROVENANCE } from '../../../src/shared/contract';
+import { MANUAL_PROVENANCE } from '../../../src/shared/candidates';
 import { ingredientKey } from '../../../src/shared/inci/key';
 import { openTestService, tempDir, writeFixtureResources } from '../../helpers';
 

@@ -1,4 +1,5 @@
-import { MANUAL_PROVENANCE, type CandidateDetail, type CandidateProvenance, type EditorSource, type ListScore, type ParsedDeclarationView } from '../../../shared/contract';
+import { MANUAL_PROVENANCE } from '../../../shared/candidates';
+import type { CandidateDetail, CandidateProvenance, EditorSource, ListScore, ParsedDeclarationView } from '../../../shared/contract';
 import { api } from '../lib/api';
 import type { AppState, EditorTarget } from './app.svelte';
 import { EditorHistory, LatestRequest, insertItems, moveItem, removeAt, replaceAt, sameNames, type EditorItem } from './editor-list';
