@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPreviewServer, type PreviewServer } from '../../src/main/preview/server';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
 import { openTestService } from '../helpers';
-import { chromiumAvailable, launchChromium } from './browser';
+import { chromiumAvailable, collectPageErrors, launchChromium } from './browser';
 
 /**
  * The candidate editor in a real browser against the real services, with a quick model on the
@@ -20,7 +20,7 @@ let service: FormulatorService;
 let server: PreviewServer;
 let browser: Browser;
 let page: Page;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 /** Edit-to-scores times shown by the editor ("Updated N ms after the edit"). */
 const latencies: number[] = [];
 
@@ -36,10 +36,7 @@ beforeAll(async () => {
   server = await startPreviewServer({ api: service, staticDir: join(process.cwd(), 'out', 'renderer'), importRoots: [dir] });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  consoleErrors = await collectPageErrors(page);
 }, 180_000);
 
 afterAll(async () => {

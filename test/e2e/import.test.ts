@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPreviewServer, type PreviewServer } from '../../src/main/preview/server';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
 import { openTestService } from '../helpers';
-import { chromiumAvailable, launchChromium } from './browser';
+import { chromiumAvailable, collectPageErrors, launchChromium } from './browser';
 
 /**
  * The import wizard in a real browser against the real services: choose a file (the desktop
@@ -21,7 +21,7 @@ let server: PreviewServer;
 let browser: Browser;
 let page: Page;
 let picked: string | null = null;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 
 beforeAll(async () => {
   if (!chromiumAvailable()) throw new Error('Chromium not found at /usr/bin/chromium: run `apt-get install -y chromium` (.ci/run does)');
@@ -30,10 +30,7 @@ beforeAll(async () => {
   server = await startPreviewServer({ api: service, staticDir: join(process.cwd(), 'out', 'renderer'), importRoots: [dir], pickImportFile: () => picked });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  consoleErrors = await collectPageErrors(page);
 });
 
 afterAll(async () => {

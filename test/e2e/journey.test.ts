@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPreviewServer, type PreviewServer } from '../../src/main/preview/server';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
 import { openTestService } from '../helpers';
-import { chromiumAvailable, launchChromium } from './browser';
+import { chromiumAvailable, collectPageErrors, launchChromium } from './browser';
+import { mostIsolated, productPixels } from './map-points';
 
 /**
  * A chemist's whole journey through the window, one step after another on one page, against
@@ -19,7 +20,7 @@ let service: FormulatorService;
 let server: PreviewServer;
 let browser: Browser;
 let page: Page;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 const shot = (name: string) => page.screenshot({ path: join(shots, `journey-${name}.png`) });
 
 beforeAll(async () => {
@@ -29,10 +30,7 @@ beforeAll(async () => {
   server = await startPreviewServer({ api: service, staticDir: join(process.cwd(), 'out', 'renderer') });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 960 }, acceptDownloads: true });
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  consoleErrors = await collectPageErrors(page);
 });
 
 afterAll(async () => {
@@ -56,11 +54,25 @@ describe("a chemist's journey", () => {
     await shot('02-model');
   });
 
+  it('opens the latent map, clicks a product and sees its nearest neighbours', { timeout: 60_000 }, async () => {
+    await page.getByTestId('nav-map').click();
+    const products = (await service.mapProducts()).products.length;
+    await page.locator(`[data-testid=map-plot][data-points="${products}"]`).waitFor({ timeout: 60_000 });
+    const target = mostIsolated(await productPixels(page));
+    await page.mouse.click(target.px, target.py);
+    const name = (await service.getProduct({ id: target.id })).name;
+    await expect.poll(() => page.getByTestId('map-focus').getByRole('heading', { level: 3 }).textContent()).toBe(name);
+    const expected = (await service.neighbours({ productId: target.id, k: 10 })).byLatent.map((n) => n.name);
+    await expect.poll(() => page.locator('[data-testid=map-neighbours] li button').allTextContents()).toEqual(expected);
+    await page.mouse.move(5, 5);
+    await shot('03-map');
+  });
+
   it('opens a product and sees its nearest neighbours', async () => {
     await page.getByTestId('nav-catalog').click();
     await page.locator('[data-testid=catalog-table] tbody tr').nth(3).click();
     await expect.poll(() => page.getByTestId('product-neighbours').locator('ol').first().locator('li').count()).toBe(5);
-    await shot('03-neighbours');
+    await shot('04-neighbours');
   });
 
   let runId = 0;
@@ -73,7 +85,7 @@ describe("a chemist's journey", () => {
     await rows.first().waitFor({ timeout: 100_000 });
     runId = Number(/Run (\d+)/.exec((await page.getByTestId('generate-summary').locator('h3').first().textContent()) ?? '')?.[1]);
     expect(runId).toBeGreaterThan(0);
-    await shot('04-generate');
+    await shot('05-generate');
     await page.locator('[data-testid=generate-table] tr[data-rank="1"] td.ingredients').click();
     await expect.poll(() => page.getByTestId('generate-candidate').locator('h3').textContent()).toContain('Rank 1');
     await page.getByRole('button', { name: 'Open in editor' }).click();
@@ -96,7 +108,7 @@ describe("a chemist's journey", () => {
     await expect.poll(async () => (await names()).includes('Niacinamide')).toBe(true);
     await scored();
     expect(await page.getByTestId('editor-benefits').allTextContents()).not.toEqual(before.benefits);
-    await shot('05-editor');
+    await shot('06-editor');
     await page.getByLabel('Name for a new candidate').fill('Journey serum');
     await page.getByLabel('Change note').fill(`moved ${last} up; added niacinamide`);
     await page.getByRole('button', { name: 'Save as new candidate' }).click();
@@ -112,7 +124,7 @@ describe("a chemist's journey", () => {
     await detail.getByLabel('Add a tag to Journey serum').fill('niacinamide');
     await detail.getByLabel('Add a tag to Journey serum').press('Enter');
     await expect.poll(async () => (await service.listCandidates()).items.find((c) => c.name === 'Journey serum')?.tags).toEqual(['niacinamide']);
-    await shot('06-shortlist');
+    await shot('07-shortlist');
   });
 
   it('exports the shortlist and the CSV holds the list, the note and the tag, spreadsheet-safe', async () => {
@@ -126,7 +138,7 @@ describe("a chemist's journey", () => {
     expect(lines[0]).toMatch(/^id,name,version,status,rating,tags,notes,ingredients,/);
     expect(lines[1]).toMatch(/^\d+,Journey serum,1,idea,,niacinamide,"'=try at pH 5\.5, then stability at 40 °C",/);
     expect(lines[1]).toContain('Niacinamide');
-    await shot('07-exported');
+    await shot('08-exported');
   });
 
   it('logged no errors (including CSP violations) in the page', () => {

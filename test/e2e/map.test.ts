@@ -7,7 +7,8 @@ import type { FormulatorService } from '../../src/main/services/formulator-servi
 import type { LatentMap, MapProduct, MapProducts } from '../../src/shared/contract';
 import { percentile } from '../../src/shared/map-plot';
 import { openTestService } from '../helpers';
-import { chromiumAvailable, launchChromium } from './browser';
+import { chromiumAvailable, collectPageErrors, launchChromium } from './browser';
+import { isolation, mostIsolated, productPixels, type GraphDiv } from './map-points';
 
 /**
  * The latent map, diagnostics and interpolation views in a real browser against the real
@@ -23,7 +24,7 @@ let service: FormulatorService;
 let server: PreviewServer;
 let browser: Browser;
 let page: Page;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 
 beforeAll(async () => {
   if (!chromiumAvailable()) throw new Error('Chromium not found at /usr/bin/chromium: run `apt-get install -y chromium` (.ci/run does)');
@@ -36,13 +37,7 @@ beforeAll(async () => {
   server = await startPreviewServer({ api: service, staticDir: join(process.cwd(), 'out', 'renderer') });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.addInitScript(() =>
-    (globalThis as unknown as PageGlobals).document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)),
-  );
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  consoleErrors = await collectPageErrors(page);
 });
 
 afterAll(async () => {
@@ -55,48 +50,11 @@ afterAll(async () => {
 interface PageGlobals {
   document: {
     querySelector(selector: string): unknown;
-    addEventListener(type: 'securitypolicyviolation', listener: (event: { violatedDirective: string; blockedURI: string }) => void): void;
   };
   requestAnimationFrame(callback: (time: number) => void): number;
   __frames: number[];
   __recording: boolean;
   __xss?: number;
-}
-
-/** The map's Plotly graph div: Plotly's internals, used for pixel positions only. */
-interface GraphDiv {
-  getBoundingClientRect(): { left: number; top: number };
-  _fullLayout: { xaxis: { _offset: number; l2p: (v: number) => number }; yaxis: { _offset: number; l2p: (v: number) => number } };
-  _fullData: { type: string; x: ArrayLike<number>; y: ArrayLike<number>; customdata?: unknown[] }[];
-}
-
-/** A product point on the map, in page pixels. */
-interface PlotPoint {
-  id: number;
-  px: number;
-  py: number;
-}
-
-/** Every product point on the map (first occurrence: the product traces come before the overlays), in page pixels. */
-function productPixels(): Promise<PlotPoint[]> {
-  return page.evaluate(() => {
-    const gd = (globalThis as unknown as PageGlobals).document.querySelector('[data-testid=map-plot] .js-plotly-plot') as GraphDiv;
-    const { xaxis: xa, yaxis: ya } = gd._fullLayout;
-    const box = gd.getBoundingClientRect();
-    const seen = new Map<number, PlotPoint>();
-    for (const t of gd._fullData) {
-      if (t.type !== 'scattergl' || !t.customdata) continue;
-      t.customdata.forEach((c, i) => {
-        if (typeof c === 'number' && !seen.has(c)) seen.set(c, { id: c, px: box.left + xa._offset + xa.l2p(t.x[i]!), py: box.top + ya._offset + ya.l2p(t.y[i]!) });
-      });
-    }
-    return [...seen.values()];
-  });
-}
-
-/** The pixel distance from a point to its nearest other point. */
-function isolation(p: PlotPoint, all: PlotPoint[]): number {
-  return Math.min(...all.filter((q) => q.id !== p.id).map((q) => Math.hypot(q.px - p.px, q.py - p.py)));
 }
 
 async function openMap(points: number): Promise<void> {
@@ -176,7 +134,7 @@ describe('the map, diagnostics and interpolation in the browser', () => {
   });
 
   it('shows a hostile name in the hover label as text, and never runs it', async () => {
-    const points = await productPixels();
+    const points = await productPixels(page);
     const id = (await service.mapProducts()).products.find((p) => p.name === HOSTILE)!.productId;
     const hostile = points.find((p) => p.id === id)!;
     expect(isolation(hostile, points), 'the hostile product must be clear of other points to hover it').toBeGreaterThan(4);
@@ -192,9 +150,9 @@ describe('the map, diagnostics and interpolation in the browser', () => {
   });
 
   it('shows a clicked product with its nearest neighbours, and opens it in the catalog', async () => {
-    const points = await productPixels();
+    const points = await productPixels(page);
     // The most isolated point, so the click cannot land on a neighbour.
-    const target = points.reduce((best, p) => (isolation(p, points) > isolation(best, points) ? p : best));
+    const target = mostIsolated(points);
     const name = (await service.getProduct({ id: target.id })).name;
     await page.mouse.click(target.px, target.py);
     const focus = page.getByTestId('map-focus');
@@ -222,7 +180,7 @@ describe('the map, diagnostics and interpolation in the browser', () => {
 
   it('lasso-selects a group and lists it', async () => {
     await page.getByTestId('map-mode-lasso').check();
-    const points = await productPixels();
+    const points = await productPixels(page);
     const cx = points.reduce((s, p) => s + p.px, 0) / points.length;
     const cy = points.reduce((s, p) => s + p.py, 0) / points.length;
     const polygon = Array.from({ length: 12 }, (_, i) => [cx + 90 * Math.cos((i / 12) * 2 * Math.PI), cy + 60 * Math.sin((i / 12) * 2 * Math.PI)] as const);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPreviewServer, type PreviewServer } from '../../src/main/preview/server';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
 import { openTestService } from '../helpers';
-import { chromiumAvailable, launchChromium } from './browser';
+import { chromiumAvailable, collectPageErrors, launchChromium } from './browser';
 
 /**
  * The Model view in a real browser against the real services: training with live progress and
@@ -17,7 +17,7 @@ let service: FormulatorService;
 let server: PreviewServer;
 let browser: Browser;
 let page: Page;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 
 beforeAll(async () => {
   if (!chromiumAvailable()) throw new Error('Chromium not found at /usr/bin/chromium: run `apt-get install -y chromium` (.ci/run does)');
@@ -27,10 +27,7 @@ beforeAll(async () => {
   server = await startPreviewServer({ api: service, staticDir: join(process.cwd(), 'out', 'renderer'), importRoots: [] });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  consoleErrors = await collectPageErrors(page);
 });
 
 afterAll(async () => {

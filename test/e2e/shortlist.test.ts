@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPreviewServer, type PreviewServer } from '../../src/main/preview/server';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
 import { openTestService } from '../helpers';
-import { chromiumAvailable, launchChromium } from './browser';
+import { chromiumAvailable, collectPageErrors, launchChromium } from './browser';
 
 /**
  * The Generate and Shortlist views in a real browser against the real services: empty states,
@@ -22,7 +22,7 @@ let server: PreviewServer;
 let browser: Browser;
 let page: Page;
 let runId: number;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 
 const shot = (name: string) => page.screenshot({ path: join(shots, `shortlist-${name}.png`) });
 const resultRows = () => page.locator('[data-testid=generate-table] tbody tr[data-rank]');
@@ -38,10 +38,7 @@ beforeAll(async () => {
   server = await startPreviewServer({ api: service, staticDir: join(process.cwd(), 'out', 'renderer') });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  consoleErrors = await collectPageErrors(page);
 });
 
 afterAll(async () => {
