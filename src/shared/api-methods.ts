@@ -9,6 +9,7 @@ export const API_METHODS = [
   'listCatalogs',
   'listProducts',
   'listCategories',
+  'listBrands',
   'getProduct',
   'lookupIngredient',
   'searchIngredients',

@@ -122,6 +122,7 @@ export const apiSchemas = {
     })
     .strict(),
   listCategories: z.undefined(),
+  listBrands: z.undefined(),
   getProduct: z.object({ id: z.number().int().positive() }).strict(),
   lookupIngredient: z.object({ name: shortText(500) }).strict(),
   searchIngredients: z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(100).default(20) }).strict(),
@@ -804,6 +805,8 @@ export interface Api {
   listCatalogs(): Promise<CatalogSummary[]>;
   listProducts(args: ApiArgs['listProducts']): Promise<ProductPage>;
   listCategories(): Promise<{ category: string; count: number }[]>;
+  /** Brands with their product counts, most products first, for the catalog's brand filter. */
+  listBrands(): Promise<{ brand: string; count: number }[]>;
   getProduct(args: ApiArgs['getProduct']): Promise<ProductDetail>;
   lookupIngredient(args: ApiArgs['lookupIngredient']): Promise<IngredientLookup>;
   searchIngredients(args: ApiArgs['searchIngredients']): Promise<IngredientRecord[]>;

@@ -56,6 +56,15 @@ describe('catalog in the browser', () => {
     await expect.poll(count).toMatch(/^54 products/);
     await page.getByLabel('Contains ingredient').fill('niacinamide');
     await expect.poll(count).not.toMatch(/^54 products/);
+    const withIngredient = Number((await count())!.match(/^(\d+)/)![1]);
+    const brands = await service.listBrands();
+    expect(brands.map((b) => b.brand)).toContain('Sample Lab B');
+    await page.getByLabel('Brand', { exact: true }).selectOption('Sample Lab B');
+    const brandCells = page.locator('[data-testid=catalog-table] tbody tr td:nth-child(2)');
+    await expect.poll(async () => Number((await count())!.match(/^(\d+)/)![1])).toBeLessThan(withIngredient);
+    expect(new Set(await brandCells.allTextContents())).toEqual(new Set(['Sample Lab B']));
+    await page.getByLabel('Brand', { exact: true }).selectOption('');
+    await expect.poll(count).toMatch(new RegExp(`^${withIngredient} products`));
     const firstRow = page.locator('[data-testid=catalog-table] tbody tr').first();
     await expect.poll(async () => (await firstRow.locator('td').nth(2).textContent())?.trim()).toBe('serum');
     await firstRow.click();

@@ -84,7 +84,7 @@ import {
   syncKnowledgeBase,
   upsertIngredient,
 } from '../db/queries/ingredients';
-import { countProductsWithIngredient, countRows, getProduct, listCatalogs, listCategories, listProducts } from '../db/queries/products';
+import { countProductsWithIngredient, countRows, getProduct, listBrands, listCatalogs, listCategories, listProducts } from '../db/queries/products';
 import { ImportError, importCatalog, previewCatalogFile, type ImportOptions, type ImportProgress } from '../import/importer';
 import { loadIncompatibilities, loadKnowledgeFile } from '../inci/knowledge';
 import { incompatibilitiesPath, knowledgeBasePath, sampleCatalogPath } from '../resources';
@@ -232,6 +232,10 @@ export class FormulatorService implements Api {
 
   async listCategories(): Promise<{ category: string; count: number }[]> {
     return listCategories(this.db);
+  }
+
+  async listBrands(): Promise<{ brand: string; count: number }[]> {
+    return listBrands(this.db);
   }
 
   async getProduct(args: ApiArgs['getProduct']): Promise<ProductDetail> {

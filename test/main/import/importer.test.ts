@@ -182,6 +182,17 @@ describe('FormulatorService', () => {
     ]);
   });
 
+  it('lists brands for the catalog filter: case-insensitively grouped, empty brands left out', async () => {
+    const csv = join(dir, 'brands.csv');
+    writeFileSync(csv, 'Name,Brand,Ingredients\nOne,Acme,"Water, Glycerin"\nTwo,ACME,"Water, Squalane"\nThree,Other,"Water, Niacinamide"\nFour,,"Water, Panthenol"\n');
+    await service.importCatalog({ path: csv });
+    const brands = await service.listBrands();
+    expect(brands.find((b) => b.brand.toLowerCase() === 'acme')?.count).toBe(2);
+    expect(brands.find((b) => b.brand === 'Other')?.count).toBe(1);
+    expect(brands.some((b) => b.brand === '')).toBe(false);
+    expect((await service.listProducts({ brand: 'acme' })).items.map((p) => p.name).sort()).toEqual(['One', 'Two']);
+  });
+
   it('rejects forged arguments with the field named', async () => {
     await expect(service.getProduct({ id: 'drop table' as unknown as number })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('field "id"') });
     await expect(service.listProducts({ limit: 10, evil: 1 } as never)).rejects.toMatchObject({ code: 'invalid-argument' });

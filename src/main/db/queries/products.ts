@@ -110,6 +110,13 @@ export function listCategories(db: Database): { category: string; count: number 
   }[];
 }
 
+/** Every brand with its product count, most products first (empty brands left out). */
+export function listBrands(db: Database): { brand: string; count: number }[] {
+  return db
+    .prepare(`SELECT brand, count(*) AS count FROM products WHERE brand <> '' GROUP BY lower(brand) ORDER BY count DESC, lower(brand)`)
+    .all() as { brand: string; count: number }[];
+}
+
 export function countRows(db: Database): { products: number; catalogs: number; ingredients: number; knowledge: number } {
   return db
     .prepare(

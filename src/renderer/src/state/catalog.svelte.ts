@@ -11,8 +11,10 @@ export class CatalogState {
   products = $state.raw<ProductSummary[]>([]);
   total = $state(0);
   categories = $state.raw<{ category: string; count: number }[]>([]);
+  brands = $state.raw<{ brand: string; count: number }[]>([]);
   search = $state('');
   category = $state('');
+  brand = $state('');
   ingredient = $state('');
   selected = $state.raw<ProductDetail | null>(null);
   loading = $state(false);
@@ -35,6 +37,7 @@ export class CatalogState {
       const page = await api.listProducts({
         search: this.search || undefined,
         category: this.category || undefined,
+        brand: this.brand || undefined,
         ingredient: this.ingredient || undefined,
         limit: 500,
       });
@@ -49,7 +52,7 @@ export class CatalogState {
   }
 
   async loadCategories(): Promise<void> {
-    this.categories = await api.listCategories();
+    [this.categories, this.brands] = await Promise.all([api.listCategories(), api.listBrands()]);
   }
 
   async select(id: number): Promise<void> {
