@@ -39,9 +39,17 @@ export async function benchGenerate(): Promise<Record<string, number | string>> 
       figures[`${preset}: novelty mean / median`] = `${q.meanNovelty.toFixed(3)} / ${q.medianNovelty.toFixed(3)}`;
       figures[`${preset}: ordering plausibility median (catalog median)`] = `${q.medianPlausibility.toFixed(3)} (${q.catalogMedianPlausibility.toFixed(3)})`;
       figures[`${preset}: ingredient-frequency divergence from catalog (JS, bits)`] = q.frequencyDivergence.toFixed(3);
+      // "At equal or better novelty": the job's own decoded lists whose novelty reaches each
+      // baseline's median novelty, compared with that baseline on validity and plausibility.
+      const all = (await service.listGeneratedCandidates({ runId: compared.runId, sortBy: 'novelty', limit: 1000 })).items;
       for (const b of compared.baselines) {
-        figures[`${preset}: baseline "${b.name.split(':')[0]}" valid / passed / novelty med / plausibility med`] =
+        const name = b.name.split(':')[0];
+        figures[`${preset}: baseline "${name}" valid / passed / novelty med / plausibility med`] =
           `${(b.quality.validLists * 100).toFixed(1)} % / ${(b.quality.passedAllChecks * 100).toFixed(1)} % / ${b.quality.medianNovelty.toFixed(3)} / ${b.quality.medianPlausibility.toFixed(3)}`;
+        const matched = all.filter((c) => c.novelty >= b.quality.medianNovelty);
+        const plaus = matched.map((c) => c.plausibility).sort((x, y) => x - y);
+        figures[`${preset}: job's lists at novelty ≥ that of "${name}" (${b.quality.medianNovelty.toFixed(3)}): count / plausibility med`] =
+          `${matched.length} / ${plaus.length ? plaus[Math.floor(plaus.length / 2)]!.toFixed(3) : '–'}`;
       }
       const shortlist = runs[0]!.shortlist;
       figures[`${preset}: shortlist novelty median / plausibility median`] = `${shortlist.map((c) => c.novelty).sort((a, b) => a - b)[Math.floor(shortlist.length / 2)]?.toFixed(3)} / ${shortlist.map((c) => c.plausibility).sort((a, b) => a - b)[Math.floor(shortlist.length / 2)]?.toFixed(3)}`;

@@ -5,7 +5,7 @@ import type { AppState } from './app.svelte';
 /** Presets as a chemist chooses them: what each costs on a laptop and what it is for. */
 export const PRESETS = [
   { id: 'quick', label: 'Quick', hint: 'a small model in well under a minute: for trying things out' },
-  { id: 'full', label: 'Full', hint: 'the default model, a minute or two on a laptop: for real work' },
+  { id: 'full', label: 'Full', hint: 'a larger model, about two minutes on a 2-core laptop: for real work' },
 ] as const;
 
 export type PresetId = (typeof PRESETS)[number]['id'];
