@@ -342,19 +342,24 @@ export const apiSchemas = {
   projectCodes: z
     .object({
       codes: z.array(z.array(z.number().finite()).min(1).max(1024)).min(1).max(1000),
+      /** The map to place them on: PCA (these components) or the UMAP of this seed, as `latentMap` drew it. */
+      method: z.enum(['pca', 'umap']).default('pca'),
       components: z.tuple([z.number().int().min(0).max(1023), z.number().int().min(0).max(1023)]).default([0, 1]),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
     })
     .strict(),
   mapGenerated: z
     .object({
       /** A run of the active model; without it, the active model's latest run. */
       runId: z.number().int().positive().optional(),
+      method: z.enum(['pca', 'umap']).default('pca'),
       components: z.tuple([z.number().int().min(0).max(1023), z.number().int().min(0).max(1023)]).default([0, 1]),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
       /** How many of the run's passing candidates, best first. */
       limit: z.number().int().min(1).max(1000).default(50),
     })
     .strict()
-    .default({ components: [0, 1], limit: 50 }),
+    .default({ method: 'pca', components: [0, 1], seed: 1, limit: 50 }),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export type ApiArgs = { [M in ApiMethod]: z.input<(typeof apiSchemas)[M]> };
@@ -873,9 +878,9 @@ export interface Api {
   mapProducts(): Promise<MapProducts>;
   /** Per-dimension variance and PCA explained shares of the active model's catalog codes. */
   latentStatistics(): Promise<LatentStatisticsView>;
-  /** Places arbitrary codes (interpolation steps, candidates) on the PCA map. */
+  /** Places arbitrary codes (interpolation steps, candidates) on the map: PCA, or a UMAP (its fit reused, the codes placed by its transform). */
   projectCodes(args: ApiArgs['projectCodes']): Promise<ProjectedCodes>;
-  /** The best passing candidates of a generate run (default: the active model's latest), on the PCA map; null when there is no run. */
+  /** The best passing candidates of a generate run (default: the active model's latest), on the PCA or UMAP map; null when there is no run. */
   mapGenerated(args?: ApiArgs['mapGenerated']): Promise<MapGenerated | null>;
 }
 
@@ -918,18 +923,22 @@ export interface LatentStatisticsView {
 /** Codes projected with the same PCA projection as `latentMap` (same mean, same axes). */
 export interface ProjectedCodes {
   modelId: number;
-  components: [number, number];
+  method: 'pca' | 'umap';
+  /** The PCA components (null on a UMAP map). */
+  components: [number, number] | null;
   points: { x: number; y: number }[];
 }
 
-/** A generate run's passing candidates placed on the PCA map. */
+/** A generate run's passing candidates placed on the map (PCA or UMAP). */
 export interface MapGenerated {
   runId: number;
   modelId: number;
   createdAt: string;
   /** Candidates of the run that passed every check (the points are the best `limit` of them). */
   passed: number;
-  components: [number, number];
+  method: 'pca' | 'umap';
+  /** The PCA components (null on a UMAP map). */
+  components: [number, number] | null;
   /** `rank` is the stored rank in the run (as `neighbours({ candidate })` and the editor take it). */
   points: { rank: number; x: number; y: number; score: number | null; ingredients: string[]; ingredientCount: number }[];
 }

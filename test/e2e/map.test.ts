@@ -219,10 +219,12 @@ describe('the map, diagnostics and interpolation in the browser', () => {
     await page.screenshot({ path: join(shots, 'map-05-benefit.png') });
     await page.getByTestId('map-method').selectOption('umap');
     await expect.poll(async () => page.locator('[data-testid=map-plot] .xtitle').textContent(), { timeout: 60_000 }).toBe('UMAP 1');
-    expect(await page.getByTestId('view-map').textContent()).toContain('they are shown on PCA maps only');
-    expect(await page.locator('[data-testid=map-plot] .legend').textContent()).not.toContain('generated');
-    const finished = (await service.getActivity()).finished.find((a) => a.kind === 'map');
-    expect(finished).toMatchObject({ state: 'done', label: 'Computing the UMAP projection' });
+    expect(await page.getByTestId('view-map').textContent()).toContain("placed on it with UMAP's transform");
+    // The latest run's candidates are placed on the UMAP map too (the fit is reused for them).
+    await expect.poll(async () => page.locator('[data-testid=map-plot] .legend').textContent()).toContain('generated, run 1');
+    const finished = (await service.getActivity()).finished.filter((a) => a.kind === 'map');
+    expect(finished.find((a) => a.label === 'Computing the UMAP projection')).toMatchObject({ state: 'done' });
+    expect(finished.find((a) => a.label === 'Placing points on the UMAP projection')).toMatchObject({ state: 'done' });
     await page.screenshot({ path: join(shots, 'map-06-umap.png') });
     await page.getByTestId('map-method').selectOption('pca');
     await page.getByTestId('map-colour').selectOption('category');

@@ -119,11 +119,18 @@ export interface UmapJob {
   seed: number;
   neighbours: number;
   minDistance: number;
+  /**
+   * Further codes (m × latentDim) to place on the fitted map with UMAP's transform: generated
+   * candidates, an interpolation path. The fit of the same codes and parameters is reused.
+   */
+  place?: Float32Array;
 }
 
 export interface UmapResult {
   /** n × 2, row-major. */
   points: Float32Array;
+  /** m × 2, row-major: the `place` codes on the map. */
+  placed?: Float32Array;
 }
 
 /**

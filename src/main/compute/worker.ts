@@ -443,14 +443,40 @@ async function kde(jobId: string, job: KdeJob): Promise<KdeResult> {
   return { logDensity: await kdeLogDensities(queries, m, job.references, n, job.dims, job.bandwidth, job.queries === null, sharedWork, { isCancelled: () => cancelled.has(jobId) }) };
 }
 
-/** UMAP on the codes, seeded so the same catalog and seed give the same map. */
+/** The last UMAP fit, kept so that placing codes on the map shown does not fit it again. */
+let lastUmap: { key: string; projection: UMAP; points: Float32Array } | null = null;
+
+/** UMAP on the codes, seeded so the same catalog and seed give the same map; optionally places further codes on it. */
 function umap(job: UmapJob): UmapResult {
   const D = job.latentDim;
   const n = job.codes.length / D;
-  const rows = Array.from({ length: n }, (_, i) => Array.from(job.codes.subarray(i * D, (i + 1) * D)));
-  const projection = new UMAP({ nComponents: 2, nNeighbors: Math.min(job.neighbours, n - 1), minDist: job.minDistance, random: seededRandom(job.seed) });
-  const points = projection.fit(rows);
-  return { points: Float32Array.from(points.flat()) };
+  const rowsOf = (codes: Float32Array, count: number) => Array.from({ length: count }, (_, i) => Array.from(codes.subarray(i * D, (i + 1) * D)));
+  const key = `${job.seed}|${job.neighbours}|${job.minDistance}|${D}|${n}|${codesChecksum(job.codes)}`;
+  if (lastUmap?.key !== key) {
+    const projection = new UMAP({ nComponents: 2, nNeighbors: Math.min(job.neighbours, n - 1), minDist: job.minDistance, random: seededRandom(job.seed) });
+    const points = Float32Array.from(projection.fit(rowsOf(job.codes, n)).flat());
+    lastUmap = { key, projection, points };
+  }
+  if (!job.place || job.place.length === 0) return { points: lastUmap.points };
+  const m = job.place.length / D;
+  const rows = rowsOf(job.place, m);
+  // umap-js moves the fitted embedding too when as many points are placed as were fitted: one
+  // more (a copy, dropped afterwards) keeps the catalog's map fixed.
+  if (m === n) rows.push(rows[0]!);
+  const placed = lastUmap.projection.transform(rows).slice(0, m);
+  return { points: lastUmap.points, placed: Float32Array.from(placed.flat()) };
+}
+
+/** A cheap fingerprint of a code matrix (position-weighted sum of its bit patterns). */
+function codesChecksum(codes: Float32Array): string {
+  const bits = new Uint32Array(codes.buffer, codes.byteOffset, codes.length);
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < bits.length; i++) {
+    a = (a + bits[i]!) >>> 0;
+    b = (b + Math.imul(a, i + 1)) >>> 0;
+  }
+  return `${a.toString(16)}${b.toString(16)}`;
 }
 
 function fault(job: { fault: 'throw' | 'exit' | 'hang' }): never {

@@ -628,11 +628,7 @@ export class FormulatorService implements Api {
     const n = space.codes.productIds.length;
     let xy: Float32Array;
     if (method === 'umap') {
-      try {
-        xy = (await this.activity.run('map', 'Computing the UMAP projection', {}, (tracked) => this.compute.run<UmapResult>({ kind: 'umap', codes: space.codes.codes, latentDim: D, seed, neighbours: 15, minDistance: 0.1 }, tracked))).points;
-      } catch (error) {
-        throw asApiFailure(error);
-      }
+      xy = (await this.umapOf(space, seed)).points;
     } else {
       if (components.some((c) => c >= D)) throw new ApiFailure('invalid-argument', `this model has ${D} latent dimensions; components must be below ${D}`);
       xy = projectPca(space.codes.codes, n, space.stats, components);
@@ -1411,24 +1407,47 @@ export class FormulatorService implements Api {
     };
   }
 
-  /** Places codes on the PCA map with the catalog's own projection (its mean and principal axes). */
+  /**
+   * Places codes on the map: on PCA with the catalog's own projection (its mean and principal
+   * axes), on UMAP with the transform of the fit `latentMap` drew (reused, or fitted again).
+   */
   async projectCodes(args: ApiArgs['projectCodes']): Promise<ProjectedCodes> {
-    const { codes, components } = parseApiArgs('projectCodes', args);
+    const { codes, method, components, seed } = parseApiArgs('projectCodes', args);
     const space = this.latentSpace();
     const D = space.codes.latentDim;
     const wrong = codes.findIndex((c) => c.length !== D);
     if (wrong >= 0) throw new ApiFailure('invalid-argument', `code ${wrong + 1} has ${codes[wrong]!.length} values; the active model has ${D} latent dimensions`);
+    const xy = await this.placeOnMap(space, Float32Array.from(codes.flat()), codes.length, method, components, seed);
+    return { modelId: space.modelId, method, components: method === 'pca' ? components : null, points: codes.map((_, i) => ({ x: xy[i * 2]!, y: xy[i * 2 + 1]! })) };
+  }
+
+  /** The seeded UMAP of the catalog's codes (tracked: it takes seconds), placing `place` codes too when given. */
+  private async umapOf(space: NonNullable<FormulatorService['space']>, seed: number, place?: Float32Array): Promise<UmapResult> {
+    const D = space.codes.latentDim;
+    try {
+      return await this.activity.run('map', place ? 'Placing points on the UMAP projection' : 'Computing the UMAP projection', {}, (tracked) =>
+        this.compute.run<UmapResult>({ kind: 'umap', codes: space.codes.codes, latentDim: D, seed, neighbours: 15, minDistance: 0.1, place }, tracked),
+      );
+    } catch (error) {
+      throw asApiFailure(error);
+    }
+  }
+
+  /** 2-D positions (count × 2) of codes on the PCA map (these components) or the UMAP map of `seed`. */
+  private async placeOnMap(space: NonNullable<FormulatorService['space']>, codes: Float32Array, count: number, method: 'pca' | 'umap', components: [number, number], seed: number): Promise<Float32Array> {
+    if (count === 0) return new Float32Array(0);
+    if (method === 'umap') return (await this.umapOf(space, seed, codes)).placed!;
+    const D = space.codes.latentDim;
     if (components.some((c) => c >= D)) throw new ApiFailure('invalid-argument', `this model has ${D} latent dimensions; components must be below ${D}`);
-    const xy = projectPca(Float64Array.from(codes.flat()), codes.length, space.stats, components);
-    return { modelId: space.modelId, components, points: codes.map((_, i) => ({ x: xy[i * 2]!, y: xy[i * 2 + 1]! })) };
+    return projectPca(codes, count, space.stats, components);
   }
 
   /** The best passing candidates of a generate run of the active model, placed on the PCA map. */
   async mapGenerated(args?: ApiArgs['mapGenerated']): Promise<MapGenerated | null> {
-    const { runId, components, limit } = parseApiArgs('mapGenerated', args);
+    const { runId, method, components, seed, limit } = parseApiArgs('mapGenerated', args);
     const space = this.latentSpace();
     const D = space.codes.latentDim;
-    if (components.some((c) => c >= D)) throw new ApiFailure('invalid-argument', `this model has ${D} latent dimensions; components must be below ${D}`);
+    if (method === 'pca' && components.some((c) => c >= D)) throw new ApiFailure('invalid-argument', `this model has ${D} latent dimensions; components must be below ${D}`);
     const run = (
       runId === undefined
         ? this.db.prepare(`SELECT id, model_id AS modelId, created_at AS createdAt FROM generation_runs WHERE model_id = ? ORDER BY id DESC LIMIT 1`).get(space.modelId)
@@ -1445,7 +1464,7 @@ export class FormulatorService implements Api {
       .all(run.id, limit) as { rank: number; ingredients: string; code: Buffer; scores: string }[];
     const codes = new Float32Array(rows.length * D);
     rows.forEach((r, i) => codes.set(new Float32Array(r.code.buffer.slice(r.code.byteOffset, r.code.byteOffset + r.code.byteLength)), i * D));
-    const xy = projectPca(codes, rows.length, space.stats, components);
+    const xy = await this.placeOnMap(space, codes, rows.length, method, components, seed);
     const lists = rows.map((r) => JSON.parse(r.ingredients) as number[]);
     const names = new Map(getIngredientRecords(this.db, [...new Set(lists.flatMap((l) => l.slice(0, 5)))]).map((r) => [r.id, r.inci]));
     return {
@@ -1453,7 +1472,8 @@ export class FormulatorService implements Api {
       modelId: run.modelId,
       createdAt: run.createdAt,
       passed,
-      components,
+      method,
+      components: method === 'pca' ? components : null,
       points: rows.map((r, i) => ({
         rank: r.rank,
         x: xy[i * 2]!,

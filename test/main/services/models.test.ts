@@ -100,6 +100,21 @@ describe('models through the service', () => {
     expect(umap).toMatchObject({ method: 'umap', components: null });
     expect(umap.points.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y))).toBe(true);
     expect((await service.latentMap({ method: 'umap', seed: 4 })).points).toEqual(umap.points);
+    // Codes placed on the UMAP map (its fit reused) land beside their own products.
+    const ids = [1, 50, 200];
+    const own = (await service.encodeLists({ productIds: ids })).codes;
+    const placed = await service.projectCodes({ codes: own, method: 'umap', seed: 4 });
+    expect(placed).toMatchObject({ method: 'umap', components: null });
+    expect((await service.latentMap({ method: 'umap', seed: 4 })).points).toEqual(umap.points); // placing moved nothing
+    placed.points.forEach((p, i) => {
+      const at = umap.points.find((q) => q.productId === ids[i])!;
+      const mine = Math.hypot(p.x - at.x, p.y - at.y);
+      const others = umap.points.filter((q) => q.productId !== ids[i]).map((q) => Math.hypot(p.x - q.x, p.y - q.y));
+      // closer to its own product than 95 % of the other products are
+      expect(others.filter((d) => d < mine).length / others.length).toBeLessThan(0.05);
+    });
+    const onPca = await service.projectCodes({ codes: own });
+    expect(onPca).toMatchObject({ method: 'pca', components: [0, 1] });
     await expect(service.latentMap({ components: [0, 99] })).rejects.toThrow(/this model has 32 latent dimensions/);
   });
 

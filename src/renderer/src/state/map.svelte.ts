@@ -6,6 +6,11 @@ import type { AppState } from './app.svelte';
 import { interpolationState } from './interpolation.svelte';
 
 export type MapMethod = 'pca' | 'umap';
+
+/** Names a projection: PCA with its components, or UMAP with its seed. */
+function projectionKeyOf(p: { method: MapMethod; components: [number, number] | null }, umapSeed: number): string {
+  return p.method === 'umap' ? `umap:${umapSeed}` : `pca:${(p.components ?? [0, 1]).join(',')}`;
+}
 export type MapDragMode = 'zoom' | 'pan' | 'select' | 'lasso';
 
 /** What the side panel shows: a catalog product or a generated candidate. */
@@ -18,6 +23,8 @@ export type MapFocus = { kind: 'product'; productId: number } | { kind: 'generat
  */
 export class MapState {
   method = $state<MapMethod>('pca');
+  /** The UMAP's seed (fixed: the same catalog always gives the same UMAP map). */
+  readonly umapSeed = 1;
   components = $state.raw<[number, number]>([0, 1]);
   /** "category", "density" or "benefit:<name>". */
   colourBy = $state('category');
@@ -35,11 +42,11 @@ export class MapState {
   map = $state.raw<LatentMap | null>(null);
   sparsest = $state.raw<WhitespaceResult['sparsest']>([]);
   generated = $state.raw<MapGenerated | null>(null);
-  /** The interpolation result's steps on the PCA map, and which result they belong to. */
+  /** The interpolation result's steps on the map, and which result they belong to. */
   path = $state.raw<{ x: number; y: number }[] | null>(null);
   private pathSource: unknown = null;
-  /** The components the path was projected with. */
-  private pathComponents = '';
+  /** The projection the path was placed with (`projectionKey`). */
+  pathProjection = $state('');
 
   focus = $state.raw<MapFocus | null>(null);
   detail = $state.raw<ProductDetail | null>(null);
@@ -105,7 +112,7 @@ export class MapState {
     this.projecting = true;
     this.error = null;
     try {
-      const args = { method: this.method, components: this.components } as const;
+      const args = { method: this.method, components: this.components, seed: this.umapSeed } as const;
       const map = this.method === 'umap' ? await app.track(() => api.latentMap(args)) : await api.latentMap(args);
       if (id !== this.projectionRequest) return;
       this.map = map;
@@ -139,32 +146,48 @@ export class MapState {
     }
   }
 
-  /** The latest generate run's best candidates, on PCA maps. */
+  /** Which projection the map shows: overlays placed with another one are not drawn on it. */
+  get projectionKey(): string {
+    return this.map ? projectionKeyOf(this.map, this.umapSeed) : '';
+  }
+
+  /** True when the latest run's candidates were placed with the projection the map shows. */
+  get generatedOnMap(): boolean {
+    return !!this.generated && !!this.map && projectionKeyOf(this.generated, this.umapSeed) === this.projectionKey;
+  }
+
+  /** True when the interpolation path was placed with the projection the map shows. */
+  get pathOnMap(): boolean {
+    return !!this.path && !!this.map && this.pathProjection === this.projectionKey;
+  }
+
+  /** The latest generate run's best candidates, on the map shown (PCA, or placed by the UMAP's transform). */
   async loadGenerated(): Promise<void> {
-    if (this.map?.method !== 'pca') return;
+    if (!this.map) return;
     try {
-      this.generated = await api.mapGenerated({ components: this.components, limit: 50 });
+      this.generated = await api.mapGenerated({ method: this.map.method, components: this.map.components ?? this.components, seed: this.umapSeed, limit: 50 });
     } catch (error) {
       this.generated = null;
       this.overlayError = describeViewError(error, 'The generated candidates could not be placed');
     }
   }
 
-  /** The interpolation view's latest path, projected onto the current PCA map. */
+  /** The interpolation view's latest path, placed on the map shown. */
   async loadPath(): Promise<void> {
     const result = interpolationState.result;
-    if (!result || result.modelId !== this.modelId || this.map?.method !== 'pca') {
+    const shown = this.map;
+    if (!result || result.modelId !== this.modelId || !shown) {
       this.path = null;
       this.pathSource = null;
       return;
     }
-    const components = this.components.join(',');
-    if (this.pathSource === result && this.path && this.pathComponents === components) return;
+    const key = this.projectionKey;
+    if (this.pathSource === result && this.path && this.pathProjection === key) return;
     try {
-      const projected = await api.projectCodes({ codes: result.steps.map((s) => s.code), components: this.components });
+      const projected = await api.projectCodes({ codes: result.steps.map((s) => s.code), method: shown.method, components: shown.components ?? this.components, seed: this.umapSeed });
       this.path = projected.points;
       this.pathSource = result;
-      this.pathComponents = components;
+      this.pathProjection = key;
     } catch (error) {
       this.path = null;
       this.overlayError = describeViewError(error, 'The interpolation path could not be placed');
