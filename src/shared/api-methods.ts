@@ -49,6 +49,7 @@ export const API_METHODS = [
   'latentStatistics',
   'projectCodes',
   'mapGenerated',
+  'optimize',
 ] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

@@ -2,6 +2,7 @@ import { benchEditor } from './editor';
 import { benchImport } from './import';
 import { benchGenerate } from './generate';
 import { benchModel } from './model';
+import { benchOptimize } from './optimize';
 import { benchResponsiveness } from './responsiveness';
 
 /** `npm run bench`: prints every benchmark figure. Never a timed test. */
@@ -11,6 +12,7 @@ const sections: [string, () => Promise<Record<string, number | string>>][] = [
   ['generate', benchGenerate],
   ['responsiveness', benchResponsiveness],
   ['editor', benchEditor],
+  ['optimize', benchOptimize],
 ];
 const only = process.argv[2];
 for (const [name, run] of sections) {

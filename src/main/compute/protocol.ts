@@ -5,6 +5,8 @@ import type { ModelConfig } from '../ml/config';
 import type { TrainingData } from '../ml/dataset';
 import type { ModelMetrics } from '../ml/evaluate';
 import type { TrainProgress } from '../ml/train';
+import type { ResolvedTerm } from '../../shared/ml/objective';
+import type { ManifoldGuard, StopReason } from '../optimize/gradient';
 
 /**
  * Messages between the app (host) and the long-lived compute process (worker). Every job
@@ -150,13 +152,54 @@ export interface ScoreListsResult extends EncodeResult {
   benefits: Record<string, number>[];
 }
 
+/**
+ * Gradient optimisation in the latent space from `rows` starts (one restart each), with the
+ * objective's terms already resolved against the catalog (src/shared/ml/objective.ts).
+ */
+export interface OptimizeJob {
+  kind: 'optimize';
+  modelPath: string;
+  manifestSha256: string;
+  /** rows × latentDim, row-major. */
+  starts: Float32Array;
+  rows: number;
+  terms: ResolvedTerm[];
+  priorWeight: number;
+  cycleWeight: number;
+  lengthRange: [number, number] | null;
+  guard: ManifoldGuard | null;
+  /** Catalog codes (n × latentDim), for the final codes' distance to the nearest one. */
+  catalogCodes: Float32Array;
+  maxSteps: number;
+  learningRate: number;
+  tolerance: number;
+  patience: number;
+  gradientTolerance: number;
+  /** Codes are projected (decoded, encoded again) and recorded every this many steps. */
+  projectEvery: number;
+  patienceProjections: number;
+}
+
+/** Each restart's recorded path (decoded and predicted), and its final list encoded again. */
+export interface OptimizeResult {
+  restarts: {
+    steps: number;
+    stopReason: StopReason;
+    path: { step: number; code: number[]; objective: number; benefits: Record<string, number>; ingredientIds: number[] }[];
+    /** The benefits predicted for the final decoded list, encoded again (consistency). */
+    reencodedBenefits: Record<string, number>;
+    /** The final code's distance to the nearest catalog code. */
+    nearestDistance: number;
+  }[];
+}
+
 /** For tests of crash handling: the worker throws, aborts or runs out of memory on purpose. */
 export interface FaultJob {
   kind: 'fault';
   fault: 'throw' | 'exit' | 'hang';
 }
 
-export type ComputeJob = TrainJob | EncodeJob | DecodeJob | PredictJob | SensitivityJob | GenerateJob | UmapJob | GapsJob | KdeJob | ScoreListsJob | FaultJob;
+export type ComputeJob = TrainJob | EncodeJob | DecodeJob | PredictJob | SensitivityJob | GenerateJob | UmapJob | GapsJob | KdeJob | ScoreListsJob | OptimizeJob | FaultJob;
 
 /** Progress of a job that is not training: which stage, how far. */
 export interface StageProgress {
@@ -216,6 +259,6 @@ export interface SensitivityResult {
 export type ComputeEvent =
   | { type: 'ready'; backend: BackendInfo; pid: number }
   | { type: 'progress'; jobId: string; progress: TrainProgress | StageProgress }
-  | { type: 'done'; jobId: string; result: TrainResult | EncodeResult | DecodeResult | PredictResult | SensitivityResult | GenerateOutcome | UmapResult | GapsResult | KdeResult | ScoreListsResult }
+  | { type: 'done'; jobId: string; result: TrainResult | EncodeResult | DecodeResult | PredictResult | SensitivityResult | GenerateOutcome | UmapResult | GapsResult | KdeResult | ScoreListsResult | OptimizeResult }
   | { type: 'failed'; jobId: string; error: { code: string; message: string } }
   | { type: 'cancelled'; jobId: string };

@@ -11,6 +11,7 @@ import type { BenefitSpec } from '../ml/train';
 import { GenerationCancelled, kdeLogDensities, runGeneration, type GenerateOutcome } from '../generate/job';
 import type { DecoderSpec } from '../generate/kernels';
 import { SharedWork } from './shared-work';
+import { nearestCatalogDistances, optimizeCodes, type HeadReading } from '../optimize/gradient';
 import { kdeLogDensity, latentStatistics, whiten } from '../../shared/ml/latent';
 import { normalGenerator } from '../../shared/ml/linalg';
 import { seededRandom } from '../../shared/ml/random';
@@ -36,6 +37,8 @@ import type {
   TrainJob,
   TrainResult,
   UmapJob,
+  OptimizeJob,
+  OptimizeResult,
   UmapResult,
 } from './protocol';
 
@@ -111,7 +114,9 @@ async function runJob(jobId: string, job: ComputeJob): Promise<void> {
                         ? await kde(jobId, job)
                         : job.kind === 'score-lists'
                           ? await scoreLists(job)
-                          : fault(job);
+                          : job.kind === 'optimize'
+                            ? await optimize(jobId, job)
+                            : fault(job);
     post({ type: 'done', jobId, result });
   } catch (error) {
     if (error instanceof TrainingCancelled || error instanceof GenerationCancelled) post({ type: 'cancelled', jobId });
@@ -477,6 +482,69 @@ function codesChecksum(codes: Float32Array): string {
     b = (b + Math.imul(a, i + 1)) >>> 0;
   }
   return `${a.toString(16)}${b.toString(16)}`;
+}
+
+/** Gradient optimisation from each start, then the recorded codes decoded and predicted, and each final list encoded again. */
+async function optimize(jobId: string, job: OptimizeJob): Promise<OptimizeResult> {
+  const m = await loaded(job.modelPath, job.manifestSha256);
+  const D = m.model.shape.latent;
+  if (job.starts.length !== job.rows * D) throw new Error(`the starts have ${job.starts.length / Math.max(1, job.rows)} values each; this model has ${D} dimensions`);
+  const heads: HeadReading[] = job.terms.map((t) => {
+    const index = m.benefits.findIndex((b) => b.name === t.benefit);
+    if (index < 0) throw new Error(`the model has no benefit head "${t.benefit}"`);
+    const spec = m.benefits[index]!;
+    return { index, flag: spec.kind === 'flag', scale: spec.std, offset: spec.mean };
+  });
+  // The soft cycle reads the decoder's relative positions as the encoder does (1 − r/2).
+  const cycle =
+    m.positionScale.kind === 'relative'
+      ? (z: tf.Tensor2D) =>
+          tf.tidy(() => {
+            const { logits, positions } = m.model.decode(z);
+            let x = tf.mul(tf.sigmoid(logits), tf.sub(1, tf.mul(0.5, positions))) as tf.Tensor2D;
+            if (m.conditioning > 0) x = tf.pad(x, [[0, 0], [0, m.conditioning]]);
+            return m.model.encode(x).mu;
+          })
+      : null;
+  // A sharpened sigmoid: many tokens at small probability must not add up to phantom ingredients.
+  const softLength = (z: tf.Tensor2D) => tf.tidy(() => tf.sum(tf.sigmoid(tf.mul(4, m.model.decode(z).logits)), 1) as tf.Tensor1D);
+  const traces = await optimizeCodes({ predictBenefits: (z) => m.model.predictBenefits(z), cycle, softLength }, job.starts, job.rows, { ...job, heads }, {
+    isCancelled: () => cancelled.has(jobId),
+    cancel: () => new GenerationCancelled(),
+    onProgress: (step) => post({ type: 'progress', jobId, progress: { kind: 'stage', stage: 'optimise', done: step, total: job.maxSteps } }),
+    project: async (codes, rows) => {
+      const lists = decodeTokens(m, codes, rows).map((l) => l.map((t) => m.index.ingredientIdOf(t)!));
+      const again = await encode({ kind: 'encode', modelPath: job.modelPath, manifestSha256: job.manifestSha256, lists });
+      return Float32Array.from(again.codes.flat());
+    },
+  });
+  // Every recorded code decoded (exact unique decoding) and predicted at once.
+  const recorded = traces.flatMap((t) => t.path);
+  const codes = new Float32Array(recorded.length * D);
+  recorded.forEach((p, i) => codes.set(p.code, i * D));
+  const lists = decodeTokens(m, codes, recorded.length).map((l) => l.map((t) => m.index.ingredientIdOf(t)!));
+  const benefits = predictCodes(m, codes, recorded.length);
+  // Consistency: each final list encoded again, and its benefits predicted from that code.
+  let at = 0;
+  const finals = traces.map((t) => (at += t.path.length) - 1);
+  const again = await encode({ kind: 'encode', modelPath: job.modelPath, manifestSha256: job.manifestSha256, lists: finals.map((i) => lists[i]!) });
+  const reencoded = predictCodes(m, Float32Array.from(again.codes.flat()), finals.length);
+  const finalCodes = new Float32Array(finals.length * D);
+  finals.forEach((i, r) => finalCodes.set(recorded[i]!.code, r * D));
+  const distances = nearestCatalogDistances(finalCodes, finals.length, job.catalogCodes, D);
+  let k = 0;
+  return {
+    restarts: traces.map((t, r) => ({
+      steps: t.steps,
+      stopReason: t.stopReason,
+      path: t.path.map((p) => {
+        const i = k++;
+        return { step: p.step, code: Array.from(p.code), objective: p.objective, benefits: benefits[i]!, ingredientIds: lists[i]! };
+      }),
+      reencodedBenefits: reencoded[r]!,
+      nearestDistance: distances[r]!,
+    })),
+  };
 }
 
 function fault(job: { fault: 'throw' | 'exit' | 'hang' }): never {

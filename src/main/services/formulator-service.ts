@@ -12,6 +12,7 @@ import {
   type CandidateDetail,
   type CandidatePage,
   type CandidateSummary,
+  type OptimizationResult,
   type DecodedLists,
   type DeletedCandidate,
   type EncodedLists,
@@ -60,10 +61,13 @@ import { pageGeneratedCandidates } from '../../shared/generated';
 import type { CatalogSummary, IngredientRecord, ModelRecord, ProductDetail } from '../../shared/domain';
 import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
 import { ActivityTracker } from './activity';
-import type { DecodeResult, EncodeResult, GapsResult, KdeResult, PredictResult, ScoreListsResult, SensitivityResult, TrainResult, UmapResult } from '../compute/protocol';
+import type { DecodeResult, EncodeResult, GapsResult, KdeResult, OptimizeResult, PredictResult, ScoreListsResult, SensitivityResult, TrainResult, UmapResult } from '../compute/protocol';
 import type { GenerateOutcome } from '../generate/job';
 import { orderingPlausibility, orderingWarnings, structuralChecks, type IngredientFacts } from '../../shared/ml/checks';
-import { buildCatalogContext, type CatalogContext } from '../generate/kernels';
+import { buildCatalogContext, checkCandidate, type CatalogContext } from '../generate/kernels';
+import { inverseLowerTriangular, jitteredStarts, nearestOtherDistances, randomStarts, resolveTerms } from '../optimize/plan';
+import type { ManifoldGuard } from '../optimize/gradient';
+import { quantile, targetsVerdict } from '../../shared/ml/objective';
 import { interpolationPath } from '../../shared/ml/interpolate';
 import { getActiveModel, getModel, getModelVocabulary, getProductCodes, insertModel, listModels, setActiveModel, type ProductCodes, type StoredModel } from '../db/queries/models';
 import { distancesFrom, latentStatistics, projectPca, scottBandwidth, whiten, type LatentStatistics } from '../../shared/ml/latent';
@@ -168,6 +172,9 @@ export class FormulatorService implements Api {
     /** Leave-one-out catalog log densities by bandwidth, computed in the compute process. */
     catalogDensity: Map<number, Float32Array>;
   } | null = null;
+
+  /** The active model's catalog predictions per benefit and nearest-code distances, for optimisation. */
+  private optimizeBasis: { modelId: number; predictions: Map<string, number[]>; nearest: Float64Array } | null = null;
 
   /** The compute process, started on first use. */
   get compute(): ComputeHost {
@@ -1482,6 +1489,186 @@ export class FormulatorService implements Api {
         ingredients: lists[i]!.slice(0, 5).map((id) => names.get(id) ?? `#${id}`),
         ingredientCount: lists[i]!.length,
       })),
+    };
+  }
+
+  async optimize(args: ApiArgs['optimize']): Promise<OptimizationResult> {
+    const started = performance.now();
+    const a = parseApiArgs('optimize', args);
+    const model = this.requireActiveModel();
+    const known = model.metrics.benefits.map((b) => b.name);
+    for (const [i, t] of a.terms.entries()) {
+      if (!known.includes(t.benefit)) {
+        throw new ApiFailure('invalid-argument', `term ${i + 1}: the active model predicts no benefit "${t.benefit}"; it predicts ${known.map((k) => `"${k}"`).join(', ')}`);
+      }
+    }
+    const space = this.latentSpace();
+    const D = space.codes.latentDim;
+    const n = space.codes.productIds.length;
+    const modelPath = join(this.modelsDir, model.folder);
+    if (this.optimizeBasis?.modelId !== space.modelId) {
+      const codes = Array.from({ length: n }, (_, i) => Array.from(space.codes.codes.subarray(i * D, (i + 1) * D)));
+      let predicted: PredictResult;
+      try {
+        predicted = await this.compute.run<PredictResult>({ kind: 'predict', modelPath, manifestSha256: model.manifestSha256, codes });
+      } catch (error) {
+        throw asApiFailure(error);
+      }
+      const predictions = new Map(known.map((name) => [name, predicted.benefits.map((b) => b[name]!)]));
+      this.optimizeBasis = { modelId: space.modelId, predictions, nearest: nearestOtherDistances(space.codes.codes, n, D) };
+    }
+    const basis = this.optimizeBasis;
+    const terms = resolveTerms(a.terms, basis.predictions);
+    let guard: OptimizationResult['guard'] = null;
+    let guardSpec: ManifoldGuard | null = null;
+    if (a.guard.kind === 'density') {
+      const h = scottBandwidth(n, D);
+      const floor = quantile(Array.from(await this.kde(space, h)), a.guard.floorQuantile);
+      guard = { kind: 'density', quantile: a.guard.floorQuantile, floor, radius: null, weight: a.guard.weight };
+      guardSpec = {
+        kind: 'density',
+        whitening: Float32Array.from(inverseLowerTriangular(space.stats.cholesky, D)),
+        mean: Float32Array.from(space.stats.mean),
+        catalogWhite: Float32Array.from(space.whitened),
+        bandwidth: h,
+        floor,
+        weight: a.guard.weight,
+      };
+    } else if (a.guard.kind === 'nearest-code') {
+      const radius = quantile(Array.from(basis.nearest), a.guard.radiusQuantile);
+      guard = { kind: 'nearest-code', quantile: a.guard.radiusQuantile, floor: null, radius, weight: a.guard.weight };
+      guardSpec = { kind: 'nearest-code', catalogCodes: space.codes.codes, radius, weight: a.guard.weight };
+    }
+
+    // Starting codes: draws from the catalog's fitted normal, or a product's or candidate's code and jitter around it.
+    let starts: Float32Array;
+    let startLabels: string[];
+    if (a.start.kind === 'random') {
+      starts = randomStarts(space.stats, a.restarts, a.start.seed);
+      startLabels = Array.from({ length: a.restarts }, (_, r) => `random draw ${r + 1} (seed ${a.start.seed})`);
+    } else {
+      let list: number[];
+      let label: string;
+      if (a.start.kind === 'product') {
+        const product = getProduct(this.db, a.start.productId);
+        if (!product) throw new ApiFailure('not-found', `there is no product with id ${a.start.productId}`);
+        list = product.ingredients.filter((x) => x.section !== 'may-contain').map((x) => x.ingredientId);
+        label = `product ${product.id} (${product.name})`;
+      } else {
+        const wanted = a.start.version;
+        const candidate = await this.getCandidate({ id: a.start.candidateId });
+        const version = wanted === undefined ? candidate.versions.at(-1) : candidate.versions.find((v) => v.version === wanted);
+        if (!version) throw new ApiFailure('not-found', `candidate ${candidate.id} has no version ${wanted}`);
+        list = version.ingredients.map((x) => x.ingredientId);
+        label = `candidate ${candidate.id} v${version.version} (${candidate.name})`;
+      }
+      let encoded: EncodeResult;
+      try {
+        encoded = await this.compute.run<EncodeResult>({ kind: 'encode', modelPath, manifestSha256: model.manifestSha256, lists: [list] });
+      } catch (error) {
+        throw asApiFailure(error);
+      }
+      if (encoded.unknown[0] === list.length) throw new ApiFailure('invalid-argument', `${label}: none of its ingredients is in the model's vocabulary, so it has no code to start from`);
+      starts = jitteredStarts(encoded.codes[0]!, space.stats, a.restarts, a.start.seed);
+      startLabels = Array.from({ length: a.restarts }, (_, r) => (r === 0 ? label : `${label}, jittered ${r}`));
+    }
+
+    const computeStarted = performance.now();
+    let outcome: OptimizeResult;
+    try {
+      outcome = await this.activity.run('optimize', `Optimising ${terms.map((t) => `${t.goal} ${t.benefit}`).join(', ')}`, {}, (tracked) =>
+        this.compute.run<OptimizeResult>(
+          {
+            kind: 'optimize',
+            modelPath,
+            manifestSha256: model.manifestSha256,
+            starts,
+            rows: a.restarts,
+            terms,
+            priorWeight: a.priorWeight,
+            cycleWeight: a.cycleWeight,
+            lengthRange: this.editorContext().checks.lengthRange,
+            guard: guardSpec,
+            catalogCodes: space.codes.codes,
+            maxSteps: a.maxSteps,
+            learningRate: a.learningRate,
+            tolerance: 1e-5,
+            patience: 10,
+            gradientTolerance: 1e-4,
+            projectEvery: a.projectEvery,
+            patienceProjections: 4,
+          },
+          tracked,
+        ),
+      );
+    } catch (error) {
+      throw asApiFailure(error);
+    }
+    const computeMs = performance.now() - computeStarted;
+
+    // Judge each final list: targets met, still met when encoded again, and the generate job's checks.
+    const cx = this.editorContext();
+    const names = (ids: readonly number[]) => ids.map((id) => cx.records.get(id)?.inci ?? `#${id}`);
+    const thresholds = { minNovelty: a.minNovelty, minPlausibility: a.minPlausibility, benefitThresholds: {} };
+    const restarts = outcome.restarts.map((r, i) => {
+      const last = r.path.at(-1)!;
+      const targets = targetsVerdict(terms, last.benefits);
+      const again = targetsVerdict(terms, r.reencodedBenefits);
+      const checked = checkCandidate(cx.checks, thresholds, last.ingredientIds, last.benefits);
+      const success = targets.met && again.met && checked.passed;
+      return {
+        start: startLabels[i]!,
+        steps: r.steps,
+        stopReason: r.stopReason,
+        path: r.path.map((p) => ({ step: p.step, code: p.code, objective: p.objective, benefits: p.benefits, ingredients: names(p.ingredientIds) })),
+        final: {
+          code: last.code,
+          objective: last.objective,
+          ingredientIds: last.ingredientIds,
+          ingredients: names(last.ingredientIds),
+          benefits: last.benefits,
+          reencodedBenefits: r.reencodedBenefits,
+          nearestDistance: r.nearestDistance,
+          targetsMet: targets.met,
+          consistent: again.met,
+          checksPassed: checked.passed,
+          success,
+          novelty: checked.novelty,
+          plausibility: checked.plausibility,
+          reasons: [...targets.reasons, ...again.reasons.map((x) => `encoded again: ${x}`), ...(checked.passed ? ['passes the generate checks'] : checked.reasons)],
+        },
+        provenance: {
+          source: 'optimised' as const,
+          modelId: model.id,
+          modelSha256: model.manifestSha256,
+          details: {
+            method: 'gradient ascent (Adam) on the benefit heads with prior penalty and manifold guard',
+            terms: terms.map((t) => ({ benefit: t.benefit, goal: t.goal, weight: t.weight, bar: t.bar, tolerance: t.tolerance })),
+            priorWeight: a.priorWeight,
+            guard,
+            start: startLabels[i]!,
+            steps: r.steps,
+            stopReason: r.stopReason,
+            learningRate: a.learningRate,
+            success,
+          },
+        },
+      };
+    });
+    let best = 0;
+    restarts.forEach((r, i) => {
+      const b = restarts[best]!;
+      if (Number(r.final.success) > Number(b.final.success) || (r.final.success === b.final.success && r.final.objective < b.final.objective)) best = i;
+    });
+    return {
+      modelId: model.id,
+      terms,
+      priorWeight: a.priorWeight,
+      guard,
+      restarts,
+      best,
+      successes: restarts.filter((r) => r.final.success).length,
+      timingsMs: { total: performance.now() - started, compute: computeMs },
     };
   }
 }
