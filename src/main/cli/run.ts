@@ -70,6 +70,12 @@ Commands:
   candidates compare A B [--version-a N] [--version-b N]   list differences, scores side by side
   candidates export --out FILE.csv [ID]...      latest versions as CSV (all without IDs)
   candidates delete ID --yes          delete a candidate and its whole history
+  optimize (--maximize NAME[=WEIGHT] | --minimize NAME[=WEIGHT] | --target NAME=VALUE)...
+           [--start random|product:ID|candidate:ID] [--restarts N] [--steps N] [--seed N]
+           [--prior W] [--guard density|nearest-code|none] [--save NAME]
+                                      gradient optimisation of latent codes on the benefit heads; every
+                                      restart's final list judged (targets, consistency, checks);
+                                      --save keeps the best restart as a candidate
 
 Options:
   --db PATH     database file (default: ${defaultDatabasePath()})
@@ -137,6 +143,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         'version-a': { type: 'string' },
         'version-b': { type: 'string' },
         yes: { type: 'boolean', default: false },
+        maximize: { type: 'string', multiple: true },
+        minimize: { type: 'string', multiple: true },
+        target: { type: 'string', multiple: true },
+        start: { type: 'string' },
+        restarts: { type: 'string' },
+        prior: { type: 'string' },
+        guard: { type: 'string' },
+        save: { type: 'string' },
       },
     });
   } catch (error) {
@@ -155,7 +169,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   const print = (value: unknown, human: () => string): void => io.out(opt.json ? JSON.stringify(value, null, 2) : human());
 
-  const known = ['status', 'import', 'catalog', 'ingredients', 'train', 'models', 'encode', 'decode', 'backend', 'neighbours', 'whitespace', 'interpolate', 'sensitivity', 'generate', 'candidates'];
+  const known = ['status', 'import', 'catalog', 'ingredients', 'train', 'models', 'encode', 'decode', 'backend', 'neighbours', 'whitespace', 'interpolate', 'sensitivity', 'generate', 'candidates', 'optimize'];
   if (!known.includes(command)) return usage(`unknown command "${command}"`);
 
   let service: FormulatorService | null = null;
@@ -388,6 +402,77 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             return `  dim ${String(d.dimension).padStart(3)}  ${d.sensitivityNormal.toFixed(2).padStart(6)} / ${d.sensitivityEmpirical.toFixed(2).padStart(6)}  var ${d.variance.toFixed(3)}  |r| median ${(abs[Math.floor(abs.length / 2)] ?? 0).toFixed(3)}`;
           }),
         ].join('\n'));
+        return 0;
+      }
+      case 'optimize': {
+        const terms: { benefit: string; goal: 'maximize' | 'minimize' | 'target'; weight?: number; target?: number }[] = [];
+        for (const [goal, values] of [['maximize', opt.maximize], ['minimize', opt.minimize]] as const) {
+          for (const v of values ?? []) {
+            const [benefit, weight] = v.split('=');
+            if (!benefit || (weight !== undefined && !(Number(weight) > 0))) return usage(`--${goal} takes NAME or NAME=WEIGHT with a positive weight (got "${v}")`);
+            terms.push({ benefit, goal, weight: weight === undefined ? undefined : Number(weight) });
+          }
+        }
+        for (const v of opt.target ?? []) {
+          const [benefit, value] = v.split('=');
+          if (!benefit || value === undefined || !Number.isFinite(Number(value))) return usage(`--target takes NAME=VALUE, e.g. hydration=0.8 (got "${v}")`);
+          terms.push({ benefit, goal: 'target', target: Number(value) });
+        }
+        if (terms.length === 0) return usage('optimize needs at least one --maximize, --minimize or --target');
+        const int = (v: string | undefined, name: string): number | undefined => {
+          if (v === undefined) return undefined;
+          if (!/^\d+$/.test(v)) throw new UsageError(`${name} must be a whole number, not "${v}"`);
+          return Number(v);
+        };
+        let args;
+        try {
+          const seed = int(opt.seed, '--seed') ?? 1;
+          const startText = opt.start ?? 'random';
+          const match = /^(product|candidate):(\d+)$/.exec(startText);
+          if (startText !== 'random' && !match) throw new UsageError(`--start takes random, product:ID or candidate:ID (got "${startText}")`);
+          const start = !match ? { kind: 'random' as const, seed } : match[1] === 'product' ? { kind: 'product' as const, productId: Number(match[2]), seed } : { kind: 'candidate' as const, candidateId: Number(match[2]), seed };
+          const guard = opt.guard;
+          if (guard !== undefined && !['density', 'nearest-code', 'none'].includes(guard)) throw new UsageError(`--guard takes density, nearest-code or none (got "${guard}")`);
+          const prior = opt.prior === undefined ? undefined : Number(opt.prior);
+          if (prior !== undefined && !Number.isFinite(prior)) throw new UsageError(`--prior must be a number, not "${opt.prior}"`);
+          args = {
+            terms,
+            start,
+            restarts: int(opt.restarts, '--restarts'),
+            maxSteps: int(opt.steps, '--steps'),
+            priorWeight: prior,
+            ...(guard ? { guard: { kind: guard as 'density' | 'nearest-code' | 'none' } } : {}),
+          };
+        } catch (error) {
+          if (error instanceof UsageError) return usage(error.message);
+          throw error;
+        }
+        const result = await service.optimize(args);
+        const best = result.restarts[result.best]!;
+        let saved: { id: number; name: string } | null = null;
+        if (opt.save !== undefined) {
+          const candidate = await service.saveCandidate({
+            name: opt.save,
+            ingredientIds: best.final.ingredientIds,
+            changeNote: `optimised: ${result.terms.map((t) => `${t.goal} ${t.benefit}`).join(', ')}`,
+            scores: { ...best.final.benefits, novelty: best.final.novelty, plausibility: best.final.plausibility },
+            reasons: best.final.reasons,
+            provenance: best.provenance,
+          });
+          saved = { id: candidate.id, name: candidate.name };
+        }
+        print({ ...result, saved }, () =>
+          [
+            `objective: ${result.terms.map((t) => `${t.goal} ${t.benefit}${t.weight !== 1 ? ` ×${t.weight}` : ''} (met ${t.goal === 'maximize' ? '≥' : t.goal === 'minimize' ? '≤' : '='} ${t.bar.toFixed(3)}${t.goal === 'target' ? ` ± ${t.tolerance.toFixed(3)}` : ''})`).join(', ')}; prior ${result.priorWeight}; guard ${result.guard ? `${result.guard.kind} (catalog quantile ${result.guard.quantile})` : 'none'}`,
+            `${result.successes} of ${result.restarts.length} restarts succeeded (targets met, met again when the list is encoded again, generate checks passed) in ${(result.timingsMs.total / 1000).toFixed(1)} s`,
+            ...result.restarts.map((r, i) => `${i === result.best ? '*' : ' '} ${r.start}: ${r.steps} steps, ${r.stopReason}, objective ${r.final.objective.toFixed(3)}, ${r.final.success ? 'success' : 'not a success'}`),
+            `\nbest (${best.start}): ${best.final.ingredients.join(', ')}`,
+            `  predicted: ${Object.entries(best.final.benefits).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`,
+            `  novelty ${best.final.novelty.toFixed(2)}, ordering plausibility ${best.final.plausibility.toFixed(2)}`,
+            `  ${best.final.reasons.join('\n  ')}`,
+            saved ? `\nsaved as candidate ${saved.id} (${saved.name})` : '',
+          ].filter(Boolean).join('\n'),
+        );
         return 0;
       }
       case 'generate': {

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+// tf.grad needs the gradient registry (the compute process loads it with the backend; this module may run alone).
+import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import type { ResolvedTerm } from '../../shared/ml/objective';
 
 /**

@@ -1,0 +1,103 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/main/cli/run';
+import type { FormulatorService } from '../../../src/main/services/formulator-service';
+import type { OptimizationResult } from '../../../src/shared/contract';
+import { openTestService } from '../../helpers';
+
+/** Gradient optimisation through the service and the CLI, on the sample catalog with a quick model. */
+let service: FormulatorService;
+let dir: string;
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ service, dir, close } = await openTestService());
+});
+afterAll(() => close());
+
+describe('optimisation in the latent space', () => {
+  it('needs an active model, and names an unknown benefit with the ones the model knows, writing nothing', async () => {
+    await expect(service.optimize({ terms: [{ benefit: 'hydration', goal: 'maximize' }] })).rejects.toMatchObject({ code: 'no-model' });
+    await service.loadSampleCatalog();
+    await service.trainModel({ preset: 'quick', seed: 3 });
+    const candidatesBefore = (await service.listCandidates()).total;
+    await expect(service.optimize({ terms: [{ benefit: 'hydration', goal: 'maximize' }, { benefit: 'sparkle', goal: 'maximize' }] })).rejects.toMatchObject({
+      code: 'invalid-argument',
+      message: expect.stringMatching(/^term 2: the active model predicts no benefit "sparkle"; it predicts .*"hydration"/),
+    });
+    await expect(service.optimize({ terms: [{ benefit: 'hydration', goal: 'target' }] } as never)).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('a target term needs a target value') });
+    await expect(service.optimize({ terms: [] })).rejects.toMatchObject({ code: 'invalid-argument' });
+    expect((await service.listCandidates()).total).toBe(candidatesBefore);
+  }, 120_000);
+
+  let result: OptimizationResult;
+  it('runs restarts from random draws, keeps each path decoded, and judges each final list on targets, consistency and checks', async () => {
+    result = await service.optimize({ terms: [{ benefit: 'hydration', goal: 'maximize' }, { benefit: 'soothing', goal: 'maximize', weight: 0.5 }], restarts: 3, maxSteps: 60, start: { kind: 'random', seed: 2 } });
+    expect(result.restarts).toHaveLength(3);
+    expect(result.terms.map((t) => [t.benefit, t.goal, t.weight])).toEqual([
+      ['hydration', 'maximize', 1],
+      ['soothing', 'maximize', 0.5],
+    ]);
+    for (const t of result.terms) expect(t.bar).toBeGreaterThan(t.mean); // the 90th percentile of the catalog's predictions
+    expect(result.guard).toMatchObject({ kind: 'density', quantile: 0.25, radius: null });
+    expect(Number.isFinite(result.guard!.floor)).toBe(true);
+    for (const [i, r] of result.restarts.entries()) {
+      expect(r.start).toBe(`random draw ${i + 1} (seed 2)`);
+      expect(r.path[0]!.step).toBe(0);
+      expect(r.steps).toBeLessThanOrEqual(60);
+      expect(['objective-converged', 'gradient-vanished', 'step-limit']).toContain(r.stopReason);
+      for (const p of r.path) {
+        expect(p.code).toHaveLength(32);
+        expect(new Set(p.ingredients).size).toBe(p.ingredients.length);
+        expect(Object.keys(p.benefits)).toEqual(expect.arrayContaining(['hydration', 'soothing']));
+      }
+      const f = r.final;
+      expect(f.code).toEqual(r.path.at(-1)!.code);
+      expect(f.ingredients).toHaveLength(f.ingredientIds.length);
+      expect(f.success).toBe(f.targetsMet && f.consistent && f.checksPassed);
+      expect(f.reasons.some((x) => x.startsWith('hydration '))).toBe(true);
+      expect(f.reasons.some((x) => x.startsWith('encoded again: hydration '))).toBe(true);
+      expect(f.nearestDistance).toBeGreaterThanOrEqual(0);
+      expect(r.provenance).toMatchObject({ source: 'optimised', modelId: result.modelId, details: { start: r.start, stopReason: r.stopReason } });
+    }
+    expect(result.successes).toBe(result.restarts.filter((r) => r.final.success).length);
+    const best = result.restarts[result.best]!;
+    for (const r of result.restarts) {
+      expect(Number(best.final.success) > Number(r.final.success) || (best.final.success === r.final.success && best.final.objective <= r.final.objective)).toBe(true);
+    }
+    expect((await service.getActivity()).finished.find((a) => a.kind === 'optimize')).toMatchObject({ state: 'done', label: 'Optimising maximize hydration, maximize soothing' });
+  }, 120_000);
+
+  it('starts from a product (its own code first, then jitter) and saves a result as a candidate with its provenance', async () => {
+    const from = await service.optimize({ terms: [{ benefit: 'hydration', goal: 'target', target: 0.6 }], restarts: 2, maxSteps: 30, start: { kind: 'product', productId: 5 } });
+    expect(from.restarts[0]!.start).toMatch(/^product 5 \(.+\)$/);
+    expect(from.restarts[1]!.start).toMatch(/^product 5 \(.+\), jittered 1$/);
+    await expect(service.optimize({ terms: [{ benefit: 'hydration', goal: 'maximize' }], start: { kind: 'product', productId: 99_999 } })).rejects.toMatchObject({ code: 'not-found' });
+    const best = result.restarts[result.best]!;
+    const saved = await service.saveCandidate({ name: 'optimised hydration', ingredientIds: best.final.ingredientIds, changeNote: 'optimised', provenance: best.provenance });
+    expect((await service.getCandidate({ id: saved.id })).provenance).toMatchObject({ source: 'optimised', details: { method: expect.stringContaining('gradient') } });
+    const fromCandidate = await service.optimize({ terms: [{ benefit: 'hydration', goal: 'maximize' }], restarts: 1, maxSteps: 10, start: { kind: 'candidate', candidateId: saved.id } });
+    expect(fromCandidate.restarts[0]!.start).toBe(`candidate ${saved.id} v1 (optimised hydration)`);
+  }, 120_000);
+
+  it('runs from the command line, and refuses a malformed objective with usage', async () => {
+    let out = '';
+    let err = '';
+    const io = { out: (t: string) => (out += `${t}\n`), err: (t: string) => (err += `${t}\n`) };
+    const db = join(dir, 'test.db');
+    const code = await runCli(['--db', db, 'optimize', '--maximize', 'hydration=2', '--restarts', '2', '--steps', '15', '--save', 'from the CLI', '--json'], io);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const printed = JSON.parse(out) as OptimizationResult & { saved: { id: number; name: string } };
+    expect(printed.restarts).toHaveLength(2);
+    expect(printed.terms[0]).toMatchObject({ benefit: 'hydration', goal: 'maximize', weight: 2 });
+    expect(printed.saved.name).toBe('from the CLI');
+    expect((await service.getCandidate({ id: printed.saved.id })).provenance.source).toBe('optimised');
+    expect(await runCli(['--db', db, 'optimize'], io)).toBe(2);
+    expect(err).toContain('optimize needs at least one --maximize, --minimize or --target');
+    expect(await runCli(['--db', db, 'optimize', '--target', 'hydration'], io)).toBe(2);
+    expect(err).toContain('--target takes NAME=VALUE');
+    expect(await runCli(['--db', db, 'optimize', '--maximize', 'hydration', '--start', 'somewhere'], io)).toBe(2);
+    expect(err).toContain('--start takes random, product:ID or candidate:ID');
+  }, 120_000);
+});
