@@ -7,6 +7,7 @@ import type { ModelMetrics } from '../ml/evaluate';
 import type { TrainProgress } from '../ml/train';
 import type { ResolvedTerm } from '../../shared/ml/objective';
 import type { ManifoldGuard, StopReason } from '../optimize/gradient';
+import type { CatalogContextSpec, CheckThresholds } from '../generate/kernels';
 
 /**
  * Messages between the app (host) and the long-lived compute process (worker). Every job
@@ -167,6 +168,8 @@ export interface OptimizeJob {
   priorWeight: number;
   cycleWeight: number;
   lengthRange: [number, number] | null;
+  /** The generate job's checks: a projected code whose list passes them (targets met, met again when encoded again) is preferred. */
+  checks: { spec: CatalogContextSpec; thresholds: CheckThresholds };
   guard: ManifoldGuard | null;
   /** Catalog codes (n × latentDim), for the final codes' distance to the nearest one. */
   catalogCodes: Float32Array;

@@ -9,7 +9,8 @@ import { TrainingCancelled, trainJointVae, trainabilityProblem } from '../ml/tra
 import { VocabularyIndex } from '../ml/vocab';
 import type { BenefitSpec } from '../ml/train';
 import { GenerationCancelled, kdeLogDensities, runGeneration, type GenerateOutcome } from '../generate/job';
-import type { DecoderSpec } from '../generate/kernels';
+import { buildCatalogContext, catalogKey, checkCandidate, type CatalogContext, type DecoderSpec } from '../generate/kernels';
+import { targetsVerdict } from '../../shared/ml/objective';
 import { SharedWork } from './shared-work';
 import { nearestCatalogDistances, optimizeCodes, type HeadReading } from '../optimize/gradient';
 import { kdeLogDensity, latentStatistics, whiten } from '../../shared/ml/latent';
@@ -484,6 +485,9 @@ function codesChecksum(codes: Float32Array): string {
   return `${a.toString(16)}${b.toString(16)}`;
 }
 
+/** The checks' catalog tables for optimisation, kept while the catalog is the same. */
+let optimizeContext: { key: string; context: CatalogContext } | null = null;
+
 /** Gradient optimisation from each start, then the recorded codes decoded and predicted, and each final list encoded again. */
 async function optimize(jobId: string, job: OptimizeJob): Promise<OptimizeResult> {
   const m = await loaded(job.modelPath, job.manifestSha256);
@@ -495,6 +499,10 @@ async function optimize(jobId: string, job: OptimizeJob): Promise<OptimizeResult
     const spec = m.benefits[index]!;
     return { index, flag: spec.kind === 'flag', scale: spec.std, offset: spec.mean };
   });
+  const decodeIds = (codes: Float32Array, rows: number) => decodeTokens(m, codes, rows).map((l) => l.map((t) => m.index.ingredientIdOf(t)!));
+  const contextKey = catalogKey(job.checks.spec.catalogLists, job.checks.spec.facts.length);
+  if (optimizeContext?.key !== contextKey) optimizeContext = { key: contextKey, context: buildCatalogContext(job.checks.spec) };
+  const context = optimizeContext.context;
   // The soft cycle reads the decoder's relative positions as the encoder does (1 − r/2).
   const cycle =
     m.positionScale.kind === 'relative'
@@ -512,10 +520,13 @@ async function optimize(jobId: string, job: OptimizeJob): Promise<OptimizeResult
     isCancelled: () => cancelled.has(jobId),
     cancel: () => new GenerationCancelled(),
     onProgress: (step) => post({ type: 'progress', jobId, progress: { kind: 'stage', stage: 'optimise', done: step, total: job.maxSteps } }),
-    project: async (codes, rows) => {
-      const lists = decodeTokens(m, codes, rows).map((l) => l.map((t) => m.index.ingredientIdOf(t)!));
+    project: async (codes, rows) => Float32Array.from((await encode({ kind: 'encode', modelPath: job.modelPath, manifestSha256: job.manifestSha256, lists: decodeIds(codes, rows) })).codes.flat()),
+    judge: async (codes, rows) => {
+      const lists = decodeIds(codes, rows);
       const again = await encode({ kind: 'encode', modelPath: job.modelPath, manifestSha256: job.manifestSha256, lists });
-      return Float32Array.from(again.codes.flat());
+      const here = predictCodes(m, codes, rows);
+      const there = predictCodes(m, Float32Array.from(again.codes.flat()), rows);
+      return lists.map((list, i) => targetsVerdict(job.terms, here[i]!).met && targetsVerdict(job.terms, there[i]!).met && checkCandidate(context, job.checks.thresholds, list, here[i]!).passed);
     },
   });
   // Every recorded code decoded (exact unique decoding) and predicted at once.

@@ -79,7 +79,7 @@ export type StopReason = 'objective-converged' | 'gradient-vanished' | 'step-lim
 export interface RestartTrace {
   steps: number;
   stopReason: StopReason;
-  /** The projected codes met (start, every `projectEvery` steps, the stop) and, last, the best of them. */
+  /** The projected codes met (start, every `projectEvery` steps, the stop) and, last, the best of them (successes first). */
   path: { step: number; code: Float32Array; objective: number }[];
 }
 
@@ -152,7 +152,14 @@ export async function optimizeCodes(
   starts: Float32Array,
   rows: number,
   settings: GradientSettings,
-  hooks: { isCancelled: () => boolean; cancel: () => Error; onProgress: (step: number) => void; project: (codes: Float32Array, rows: number) => Promise<Float32Array> },
+  hooks: {
+    isCancelled: () => boolean;
+    cancel: () => Error;
+    onProgress: (step: number) => void;
+    project: (codes: Float32Array, rows: number) => Promise<Float32Array>;
+    /** Whether each projected code would be a success (targets, consistency, checks); such codes are preferred. */
+    judge?: (codes: Float32Array, rows: number) => Promise<boolean[]>;
+  },
 ): Promise<RestartTrace[]> {
   const D = starts.length / rows;
   const z = Float32Array.from(starts);
@@ -166,7 +173,7 @@ export async function optimizeCodes(
   const age = new Array<number>(rows).fill(0);
   /** Projections since a restart's best projected objective last improved. */
   const stale = new Array<number>(rows).fill(0);
-  const best: { code: Float32Array; objective: number; step: number }[] = Array.from({ length: rows }, () => ({ code: new Float32Array(D), objective: Infinity, step: 0 }));
+  const best: { code: Float32Array; objective: number; step: number; ok: boolean }[] = Array.from({ length: rows }, () => ({ code: new Float32Array(D), objective: Infinity, step: 0, ok: false }));
   const traces: RestartTrace[] = Array.from({ length: rows }, () => ({ steps: 0, stopReason: 'step-limit' as StopReason, path: [] }));
   const catalog = settings.guard ? guardTensors(settings.guard, D) : null;
   const lossSum = (x: tf.Tensor) => tf.sum(objectiveRows(model, x as tf.Tensor2D, settings, catalog));
@@ -179,14 +186,19 @@ export async function optimizeCodes(
     which.forEach((r, i) => codes.set(z.subarray(r * D, (r + 1) * D), i * D));
     const projected = await hooks.project(codes, which.length);
     const values = objectives(projected, which.length);
+    const verdicts = hooks.judge ? await hooks.judge(projected, which.length) : which.map(() => true);
     which.forEach((r, i) => {
       const code = projected.slice(i * D, (i + 1) * D);
+      const ok = verdicts[i]!;
+      const b = best[r]!;
       traces[r]!.path.push({ step, code, objective: values[i]! });
-      if (values[i]! < best[r]!.objective - settings.tolerance * (1 + Math.abs(best[r]!.objective))) {
-        best[r] = { code, objective: values[i]!, step };
+      // Better: a success over a failure, else a lower objective (by more than the tolerance to count as progress).
+      const clearlyLower = values[i]! < b.objective - settings.tolerance * (1 + Math.abs(b.objective));
+      if ((ok && !b.ok) || (ok === b.ok && clearlyLower)) {
+        best[r] = { code, objective: values[i]!, step, ok };
         stale[r] = 0;
-      } else if (values[i]! < best[r]!.objective) {
-        best[r] = { code, objective: values[i]!, step };
+      } else if (ok === b.ok && values[i]! < b.objective) {
+        best[r] = { code, objective: values[i]!, step, ok };
         stale[r] = stale[r]! + 1;
       } else stale[r] = stale[r]! + 1;
       // Projections that no longer improve the best: this restart has converged.

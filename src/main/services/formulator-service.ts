@@ -64,7 +64,7 @@ import { ActivityTracker } from './activity';
 import type { DecodeResult, EncodeResult, GapsResult, KdeResult, OptimizeResult, PredictResult, ScoreListsResult, SensitivityResult, TrainResult, UmapResult } from '../compute/protocol';
 import type { GenerateOutcome } from '../generate/job';
 import { orderingPlausibility, orderingWarnings, structuralChecks, type IngredientFacts } from '../../shared/ml/checks';
-import { buildCatalogContext, checkCandidate, type CatalogContext } from '../generate/kernels';
+import { buildCatalogContext, checkCandidate, type CatalogContext, type CatalogContextSpec } from '../generate/kernels';
 import { inverseLowerTriangular, jitteredStarts, nearestOtherDistances, randomStarts, resolveTerms } from '../optimize/plan';
 import type { ManifoldGuard } from '../optimize/gradient';
 import { quantile, targetsVerdict } from '../../shared/ml/objective';
@@ -101,6 +101,8 @@ interface EditorContext {
   /** Product id of each row of the novelty index. */
   productIds: number[];
   checks: CatalogContext;
+  /** What `checks` was built from, for the compute process to build the same (optimisation). */
+  checksSpec: CatalogContextSpec;
   records: Map<number, IngredientRecord>;
   facts: Map<number, IngredientFacts>;
   products: Map<number, { name: string; brand: string }>;
@@ -1288,15 +1290,16 @@ export class FormulatorService implements Api {
     const records = new Map(getIngredientRecords(this.db).map((r) => [r.id, r]));
     const facts = new Map([...records.values()].map((r) => [r.id, ingredientFacts(r)]));
     const catalogIds = new Set(productIds.flatMap((id) => lists.get(id)!));
-    const checks = buildCatalogContext({
+    const checksSpec: CatalogContextSpec = {
       catalogLists: productIds.map((id) => lists.get(id)!),
       facts: [...catalogIds].flatMap((id) => (facts.has(id) ? [[id, facts.get(id)!] as [number, IngredientFacts]] : [])),
       incompatible: this.incompatibleGroups(),
-    });
+    };
+    const checks = buildCatalogContext(checksSpec);
     const products = new Map(
       (this.db.prepare(`SELECT id, name, brand FROM products`).all() as { id: number; name: string; brand: string }[]).map((p) => [p.id, { name: p.name, brand: p.brand }]),
     );
-    this.editorCache = { lists, productIds, checks, records, facts, products, names: new Map(), suggestions: new Map() };
+    this.editorCache = { lists, productIds, checks, checksSpec, records, facts, products, names: new Map(), suggestions: new Map() };
     return this.editorCache;
   }
 
@@ -1588,6 +1591,7 @@ export class FormulatorService implements Api {
             priorWeight: a.priorWeight,
             cycleWeight: a.cycleWeight,
             lengthRange: this.editorContext().checks.lengthRange,
+            checks: { spec: this.editorContext().checksSpec, thresholds: { minNovelty: a.minNovelty, minPlausibility: a.minPlausibility, benefitThresholds: {} } },
             guard: guardSpec,
             catalogCodes: space.codes.codes,
             maxSteps: a.maxSteps,

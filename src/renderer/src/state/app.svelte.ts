@@ -12,6 +12,7 @@ export const VIEWS = [
   { id: 'editor', label: 'Editor' },
   { id: 'shortlist', label: 'Shortlist' },
   { id: 'interpolate', label: 'Interpolation' },
+  { id: 'optimize', label: 'Optimise' },
 ] as const;
 
 export type ViewId = (typeof VIEWS)[number]['id'];
