@@ -67,8 +67,8 @@ export class OptimizeState {
       this.benefits = active?.metrics.benefits.map((b) => ({ name: b.name, kind: b.kind })) ?? [];
       this.modelId = modelId;
       // A fresh model: one term to begin with, its first benefit maximised; an old result is for another model.
-      const known = new Set(this.benefits.map((b) => b.name));
-      this.terms = this.terms.filter((t) => known.has(t.benefit));
+      const known = this.benefits.map((b) => b.name);
+      this.terms = this.terms.filter((t) => known.includes(t.benefit));
       if (this.terms.length === 0 && this.benefits[0]) this.terms = [{ benefit: this.benefits[0].name, goal: 'maximize', target: null, weight: 1 }];
       if (this.result && this.result.modelId !== modelId) this.clearResult();
     } catch (error) {
@@ -77,8 +77,8 @@ export class OptimizeState {
   }
 
   addTerm(): void {
-    const used = new Set(this.terms.map((t) => t.benefit));
-    const next = this.benefits.find((b) => !used.has(b.name)) ?? this.benefits[0];
+    const used = this.terms.map((t) => t.benefit);
+    const next = this.benefits.find((b) => !used.includes(b.name)) ?? this.benefits[0];
     if (next) this.terms.push({ benefit: next.name, goal: 'maximize', target: null, weight: 1 });
   }
 
