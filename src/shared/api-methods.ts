@@ -50,6 +50,14 @@ export const API_METHODS = [
   'projectCodes',
   'mapGenerated',
   'optimize',
+  'addLabResult',
+  'updateLabResult',
+  'deleteLabResult',
+  'listLabResults',
+  'labProperties',
+  'labResultsCsv',
+  'exportLabResultsCsv',
+  'proposeBatch',
 ] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

@@ -1,4 +1,4 @@
-import type { CandidateProvenance, CandidateSummary } from './contract';
+import type { CandidateProvenance, CandidateSummary, LabResult } from './contract';
 import { toCsv } from './csv-write';
 import { compareLists } from './ml/overlap';
 
@@ -117,6 +117,32 @@ export function candidatesToCsv(candidates: readonly CandidateSummary[]): string
     JSON.stringify(c.provenance),
     c.versionSavedAt,
     c.updatedAt,
+  ]);
+  return toCsv([header, ...rows]);
+}
+
+/**
+ * The spreadsheet of lab results, one row per result: id, what was measured (kind, candidate id
+ * and version or product id, its name then), property, value, unit, date, notes, the measured
+ * list, and when the row was recorded and last changed. Same encoding rules as the candidates'.
+ */
+export function labResultsToCsv(results: readonly LabResult[]): string {
+  const header = ['id', 'subject_kind', 'candidate_id', 'candidate_version', 'product_id', 'subject', 'property', 'value', 'unit', 'measured_on', 'notes', 'ingredients', 'recorded_at', 'updated_at'];
+  const rows = results.map((r) => [
+    r.id,
+    r.subject.kind,
+    r.subject.candidateId,
+    r.subject.version,
+    r.subject.productId,
+    r.subject.name,
+    r.property,
+    r.value,
+    r.unit,
+    r.measuredOn,
+    r.notes,
+    r.ingredients.join(', '),
+    r.createdAt,
+    r.updatedAt,
   ]);
   return toCsv([header, ...rows]);
 }

@@ -105,6 +105,22 @@ export type GeneratedSortKey = (typeof GENERATED_SORT_COLUMNS)[number] | `benefi
 export const GENERATED_SHOW = ['all', 'passed', 'rejected'] as const;
 export type GeneratedShow = (typeof GENERATED_SHOW)[number];
 
+/** Lab results: what was measured (a candidate at a version, default its latest; or a catalog product). */
+const labResultId = z.number().int().positive();
+const labProperty = z.string().trim().min(1, 'the property name is empty').max(100);
+const labUnit = z.string().trim().max(40);
+const labDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .refine((d) => {
+    const t = new Date(`${d}T00:00:00Z`);
+    return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d;
+  }, 'not a calendar date');
+const labSubject = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('candidate'), candidateId: z.number().int().positive(), version: z.number().int().positive().optional() }).strict(),
+  z.object({ kind: z.literal('product'), productId: z.number().int().positive() }).strict(),
+]);
+
 export const apiSchemas = {
   getStatus: z.undefined(),
   getActivity: z.undefined(),
@@ -415,6 +431,59 @@ export const apiSchemas = {
       /** Every this many steps each code is projected: decoded, and the list encoded again; the search goes on from there. */
       projectEvery: z.number().int().min(1).max(1000).default(25),
       /** The generate job's checks the final lists must pass. */
+      minNovelty: z.number().min(0).max(1).default(0.3),
+      minPlausibility: z.number().min(0).max(1).default(0.5),
+    })
+    .strict(),
+  addLabResult: z
+    .object({
+      subject: labSubject,
+      property: labProperty,
+      value: z.number().finite().refine((v) => Math.abs(v) < 1e300, 'the value is too large'),
+      unit: labUnit.default(''),
+      /** The day it was measured (YYYY-MM-DD); default today. */
+      measuredOn: labDate.optional(),
+      notes: z.string().max(5000).default(''),
+    })
+    .strict(),
+  updateLabResult: z
+    .object({
+      id: labResultId,
+      property: labProperty.optional(),
+      value: z.number().finite().refine((v) => Math.abs(v) < 1e300, 'the value is too large').optional(),
+      unit: labUnit.optional(),
+      measuredOn: labDate.optional(),
+      notes: z.string().max(5000).optional(),
+    })
+    .strict()
+    .refine((a) => [a.property, a.value, a.unit, a.measuredOn, a.notes].some((x) => x !== undefined), { message: 'give at least one of property, value, unit, measuredOn or notes to change' }),
+  deleteLabResult: z.object({ id: labResultId }).strict(),
+  listLabResults: z
+    .object({
+      candidateId: candidateId.optional(),
+      productId: z.number().int().positive().optional(),
+      /** Exact property name (case-insensitive). */
+      property: labProperty.optional(),
+      limit: z.number().int().min(1).max(5000).default(500),
+      offset: z.number().int().min(0).default(0),
+    })
+    .strict()
+    .default({ limit: 500, offset: 0 }),
+  labProperties: z.undefined(),
+  labResultsCsv: z.object({ ids: z.array(labResultId).min(1).max(100_000).optional(), property: labProperty.optional() }).strict().default({}),
+  exportLabResultsCsv: z.object({ path: shortText(4096), ids: z.array(labResultId).min(1).max(100_000).optional(), property: labProperty.optional() }).strict(),
+  proposeBatch: z
+    .object({
+      /** The measured property to optimise (at least two results needed, all in one unit). */
+      property: labProperty,
+      goal: z.enum(['maximize', 'minimize']).default('maximize'),
+      /** Formulations to propose at once (spread by the kriging believer). */
+      batch: z.number().int().min(1).max(8).default(4),
+      /** λ of the prior penalty on the acquisition: log EI − λ·½‖z‖². */
+      priorWeight: z.number().min(0).max(100).default(0.05),
+      /** EI's exploration margin, in standard deviations of the measured values. */
+      xi: z.number().min(0).max(10).default(0.01),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
       minNovelty: z.number().min(0).max(1).default(0.3),
       minPlausibility: z.number().min(0).max(1).default(0.5),
     })
@@ -754,7 +823,7 @@ export interface DeletedCandidate {
   versions: number;
 }
 
-export type ActivityKind = 'train' | 'generate' | 'sensitivity' | 'map' | 'import' | 'optimize';
+export type ActivityKind = 'train' | 'generate' | 'sensitivity' | 'map' | 'import' | 'optimize' | 'propose';
 
 /** One long operation: what it is, how far it got, and (training) its losses per epoch. */
 export interface ActivityView {
@@ -947,6 +1016,23 @@ export interface Api {
    * decoded, and each final list judged: targets met, still met when encoded again, checks passed.
    */
   optimize(args: ApiArgs['optimize']): Promise<OptimizationResult>;
+  /** Records a measured result for a candidate (at a version) or a catalog product. */
+  addLabResult(args: ApiArgs['addLabResult']): Promise<LabResult>;
+  updateLabResult(args: ApiArgs['updateLabResult']): Promise<LabResult>;
+  deleteLabResult(args: ApiArgs['deleteLabResult']): Promise<{ id: number }>;
+  /** Results, newest measurement first, filtered by candidate, product or property. */
+  listLabResults(args?: ApiArgs['listLabResults']): Promise<LabResultPage>;
+  labProperties(): Promise<LabProperty[]>;
+  /** Lab results as CSV text (all, or these ids, or one property). */
+  labResultsCsv(args?: ApiArgs['labResultsCsv']): Promise<{ csv: string; rows: number }>;
+  /** The same CSV written to `path` atomically (a path from `chooseExportPath` in the desktop app). */
+  exportLabResultsCsv(args: ApiArgs['exportLabResultsCsv']): Promise<{ path: string; rows: number }>;
+  /**
+   * Bayesian optimisation from lab results: a GP (Matérn 5/2, ML-II) over the measured lists'
+   * codes, and `batch` new lists proposed by expected improvement with the prior penalty, spread
+   * by the kriging believer; each decoded, checked like a generated candidate, with EI and mean ± sd.
+   */
+  proposeBatch(args: ApiArgs['proposeBatch']): Promise<BatchProposalResult>;
 }
 
 /** One catalog product as the latent map shows it (hover, colour, selection). */
@@ -1074,6 +1160,84 @@ export interface OptimizationRestart {
   };
   /** Ready for `saveCandidate`: the model, the objective and this restart's settings. */
   provenance: CandidateProvenance;
+}
+
+/** One measured result on a formulation. */
+export interface LabResult {
+  id: number;
+  subject: {
+    kind: 'candidate' | 'product';
+    /** Null once the candidate or product has been deleted (the result and its list stay). */
+    candidateId: number | null;
+    version: number | null;
+    productId: number | null;
+    /** The name it had when the result was recorded. */
+    name: string;
+  };
+  /** The measured list, most concentrated first. */
+  ingredientIds: number[];
+  ingredients: string[];
+  property: string;
+  value: number;
+  unit: string;
+  measuredOn: string;
+  notes: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface LabResultPage {
+  items: LabResult[];
+  total: number;
+}
+
+/** A measured property: how many results and formulations, in which units, and the range. */
+export interface LabProperty {
+  property: string;
+  units: string[];
+  results: number;
+  formulations: number;
+  min: number;
+  max: number;
+}
+
+/** One proposed formulation of a Bayesian optimisation batch. */
+export interface BatchProposal {
+  /** 1 = chosen first (the batch's order). */
+  rank: number;
+  code: number[];
+  ingredientIds: number[];
+  ingredients: string[];
+  /** In the property's unit, for the goal (a minimised property: the expected decrease). */
+  expectedImprovement: number;
+  /** The GP's prediction of the property at the list's code (the property's own sign and unit). */
+  mean: number;
+  sd: number;
+  benefits: Record<string, number>;
+  novelty: number;
+  plausibility: number;
+  checksPassed: boolean;
+  reasons: string[];
+  /** Ready for `saveCandidate`. */
+  provenance: CandidateProvenance;
+}
+
+export interface BatchProposalResult {
+  modelId: number;
+  property: string;
+  unit: string;
+  goal: 'maximize' | 'minimize';
+  /** Results used, and the distinct formulations they measured. */
+  results: number;
+  formulations: number;
+  best: { value: number; subject: string };
+  /** The fitted GP (standardised units: inputs by the catalog codes' spread, outputs by the results'). */
+  gp: { lengthScale: number; signalVariance: number; noiseVariance: number; logMarginalLikelihood: number };
+  method: string;
+  proposals: BatchProposal[];
+  /** Searches whose list had been measured or proposed already. */
+  repeats: number;
+  timingsMs: { total: number; fit: number; search: number };
 }
 
 export interface OptimizationResult {

@@ -9,6 +9,7 @@ import {
   type CandidateSummary,
   type ColumnMapping,
   type ImportReport,
+  type LabResult,
   type NeighboursResult,
 } from '../../shared/contract';
 import type { ModelRecord, ProductDetail } from '../../shared/domain';
@@ -76,11 +77,25 @@ Commands:
                                       gradient optimisation of latent codes on the benefit heads; every
                                       restart's final list judged (targets, consistency, checks);
                                       --save keeps the best restart as a candidate
+  lab add (--candidate ID[@VERSION] | --product ID) --property P --value X [--unit U]
+          [--date YYYY-MM-DD] [--notes TEXT]   record a measured result (default date today)
+  lab list [--property P] [--candidate ID] [--product ID] [--limit N]   results, newest first
+  lab properties                      measured properties with counts, units and ranges
+  lab update ID [--property P] [--value X] [--unit U] [--date D] [--notes TEXT]
+  lab delete ID --yes                 delete one result
+  lab export --out FILE.csv [--property P] [ID]...   results as CSV (all without IDs)
+  bo propose --property P [--goal maximize|minimize] [--batch 1-8] [--seed N] [--prior W] [--save PREFIX]
+                                      Bayesian optimisation from the lab results of P: a batch of new
+                                      lists with EI and predicted mean ± sd; --save keeps them as candidates
 
 Options:
   --db PATH     database file (default: ${defaultDatabasePath()})
   --json        machine-readable output
   -h, --help    this text`;
+
+function formatLabResult(r: LabResult): string {
+  return `${r.property} = ${r.value}${r.unit ? ` ${r.unit}` : ''} on ${r.measuredOn}, ${r.subject.name}${r.subject.kind === 'candidate' ? (r.subject.candidateId === null ? ' (candidate deleted)' : ` [candidate ${r.subject.candidateId}]`) : r.subject.productId === null ? ' (product deleted)' : ` [product ${r.subject.productId}]`}${r.notes ? ` — ${r.notes}` : ''}`;
+}
 
 /** Exit codes: 0 success, 1 the command failed, 2 the command line is wrong. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -151,6 +166,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         prior: { type: 'string' },
         guard: { type: 'string' },
         save: { type: 'string' },
+        candidate: { type: 'string' },
+        property: { type: 'string' },
+        value: { type: 'string' },
+        unit: { type: 'string' },
+        date: { type: 'string' },
+        batch: { type: 'string' },
+        goal: { type: 'string' },
       },
     });
   } catch (error) {
@@ -169,7 +191,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   const print = (value: unknown, human: () => string): void => io.out(opt.json ? JSON.stringify(value, null, 2) : human());
 
-  const known = ['status', 'import', 'catalog', 'ingredients', 'train', 'models', 'encode', 'decode', 'backend', 'neighbours', 'whitespace', 'interpolate', 'sensitivity', 'generate', 'candidates', 'optimize'];
+  const known = ['status', 'import', 'catalog', 'ingredients', 'train', 'models', 'encode', 'decode', 'backend', 'neighbours', 'whitespace', 'interpolate', 'sensitivity', 'generate', 'candidates', 'optimize', 'lab', 'bo'];
   if (!known.includes(command)) return usage(`unknown command "${command}"`);
 
   let service: FormulatorService | null = null;
@@ -606,6 +628,130 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           throw error;
         }
         return usage(`candidates needs list, show, save, update, compare, export or delete${sub ? `, not "${sub}"` : ''}`);
+      }
+      case 'lab': {
+        const positive = (text: string | undefined, name: string): number | undefined => {
+          if (text === undefined) return undefined;
+          if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${name} must be a positive whole number, not "${text}"`);
+          return Number(text);
+        };
+        const number = (text: string | undefined, name: string): number | undefined => {
+          if (text === undefined) return undefined;
+          const v = Number(text);
+          if (text.trim() === '' || !Number.isFinite(v)) throw new UsageError(`${name} must be a number, not "${text}"`);
+          return v;
+        };
+        try {
+          if (sub === 'add') {
+            if (rest.length) return usage(`lab add takes options only, not "${rest.join(' ')}"`);
+            if ((opt.candidate === undefined) === (opt.product === undefined)) return usage('lab add needs one of --candidate ID[@VERSION] or --product ID');
+            if (opt.property === undefined || opt.value === undefined) return usage('lab add needs --property NAME and --value NUMBER');
+            let subject;
+            if (opt.candidate !== undefined) {
+              const m = /^(\d+)(?:@(\d+))?$/.exec(opt.candidate);
+              if (!m) return usage(`--candidate takes ID or ID@VERSION, e.g. 12@3 (got "${opt.candidate}")`);
+              subject = { kind: 'candidate' as const, candidateId: Number(m[1]), version: m[2] === undefined ? undefined : Number(m[2]) };
+            } else {
+              if (opt.product!.length !== 1) return usage('lab add takes one --product');
+              subject = { kind: 'product' as const, productId: positive(opt.product![0], '--product')! };
+            }
+            const added = await service.addLabResult({ subject, property: opt.property, value: number(opt.value, '--value')!, unit: opt.unit, measuredOn: opt.date, notes: opt.notes });
+            print(added, () => `recorded result ${added.id}: ${formatLabResult(added)}`);
+            return 0;
+          }
+          if (sub === 'list') {
+            if (opt.product && opt.product.length > 1) return usage('lab list takes one --product');
+            const page = await service.listLabResults({ property: opt.property, candidateId: positive(opt.candidate, '--candidate'), productId: positive(opt.product?.[0], '--product'), limit: positive(opt.limit, '--limit') ?? 500 });
+            print(page, () => [`${page.total} result(s)${page.total > page.items.length ? `, showing ${page.items.length}` : ''}`, ...page.items.map((r) => `  ${r.id}: ${formatLabResult(r)}`)].join('\n'));
+            return 0;
+          }
+          if (sub === 'properties') {
+            const properties = await service.labProperties();
+            print(properties, () => (properties.length ? properties.map((p) => `${p.property}: ${p.results} result(s) on ${p.formulations} formulation(s), ${p.min} to ${p.max}${p.units.filter(Boolean).length ? ` ${p.units.join(', ')}` : ''}`).join('\n') : 'no lab results yet'));
+            return 0;
+          }
+          if (sub === 'update') {
+            const resultId = positive(rest[0], 'the result id');
+            if (resultId === undefined || rest.length !== 1) return usage('lab update needs one result id');
+            const patch = { property: opt.property, value: number(opt.value, '--value'), unit: opt.unit, measuredOn: opt.date, notes: opt.notes };
+            if (Object.values(patch).every((v) => v === undefined)) return usage('lab update needs at least one of --property, --value, --unit, --date or --notes');
+            const updated = await service.updateLabResult({ id: resultId, ...patch });
+            print(updated, () => `updated result ${updated.id}: ${formatLabResult(updated)}`);
+            return 0;
+          }
+          if (sub === 'delete') {
+            const resultId = positive(rest[0], 'the result id');
+            if (resultId === undefined || rest.length !== 1) return usage('lab delete needs one result id');
+            if (!opt.yes) return usage(`deleting lab result ${resultId} cannot be undone; add --yes to confirm`);
+            const deleted = await service.deleteLabResult({ id: resultId });
+            print(deleted, () => `deleted lab result ${deleted.id}`);
+            return 0;
+          }
+          if (sub === 'export') {
+            if (!opt.out) return usage('lab export needs --out FILE.csv');
+            const ids = rest.map((r) => positive(r, 'a result id')!);
+            const written = await service.exportLabResultsCsv({ path: opt.out, property: opt.property, ids: ids.length ? ids : undefined });
+            print(written, () => `${written.rows} result(s) written to ${written.path}`);
+            return 0;
+          }
+        } catch (error) {
+          if (error instanceof UsageError) return usage(error.message);
+          throw error;
+        }
+        return usage(`lab needs add, list, properties, update, delete or export${sub ? `, not "${sub}"` : ''}`);
+      }
+      case 'bo': {
+        if (sub !== 'propose' || rest.length) return usage('bo needs propose (bo propose --property NAME [--batch N])');
+        if (opt.property === undefined) return usage('bo propose needs --property NAME (see lab properties)');
+        const whole = (text: string | undefined, name: string): number | undefined => {
+          if (text === undefined) return undefined;
+          if (!/^\d+$/.test(text)) throw new UsageError(`${name} must be a whole number, not "${text}"`);
+          return Number(text);
+        };
+        let args;
+        try {
+          const prior = opt.prior === undefined ? undefined : Number(opt.prior);
+          if (prior !== undefined && !Number.isFinite(prior)) throw new UsageError(`--prior must be a number, not "${opt.prior}"`);
+          if (opt.goal !== undefined && opt.goal !== 'maximize' && opt.goal !== 'minimize') throw new UsageError(`--goal takes maximize or minimize (got "${opt.goal}")`);
+          args = { property: opt.property, goal: (opt.goal ?? 'maximize') as 'maximize' | 'minimize', batch: whole(opt.batch, '--batch'), seed: whole(opt.seed, '--seed'), priorWeight: prior };
+        } catch (error) {
+          if (error instanceof UsageError) return usage(error.message);
+          throw error;
+        }
+        const result = await service.proposeBatch(args);
+        const saved: { id: number; name: string }[] = [];
+        if (opt.save !== undefined) {
+          for (const p of result.proposals) {
+            const candidate = await service.saveCandidate({
+              name: `${opt.save} ${p.rank}`,
+              ingredientIds: p.ingredientIds,
+              changeNote: `proposed by Bayesian optimisation of ${result.property} (${result.goal})`,
+              scores: { ...p.benefits, novelty: p.novelty, plausibility: p.plausibility, [`predicted_${result.property}`]: p.mean, [`sd_${result.property}`]: p.sd, expected_improvement: p.expectedImprovement },
+              reasons: p.reasons,
+              provenance: p.provenance,
+            });
+            saved.push({ id: candidate.id, name: candidate.name });
+          }
+        }
+        const unit = result.unit ? ` ${result.unit}` : '';
+        print({ ...result, saved }, () =>
+          [
+            `${result.goal === 'maximize' ? 'maximising' : 'minimising'} ${result.property} from ${result.results} result(s) on ${result.formulations} formulation(s); best so far ${result.best.value}${unit} (${result.best.subject})`,
+            `GP: length scale ${result.gp.lengthScale.toFixed(3)}, signal variance ${result.gp.signalVariance.toFixed(3)}, noise variance ${result.gp.noiseVariance.toFixed(4)}, log marginal likelihood ${result.gp.logMarginalLikelihood.toFixed(2)}; ${(result.timingsMs.total / 1000).toFixed(1)} s`,
+            ...result.proposals.map((p) =>
+              [
+                `\n${p.rank}. EI ${p.expectedImprovement.toPrecision(3)}${unit}, predicted ${p.mean.toPrecision(4)} ± ${p.sd.toPrecision(2)}${unit}; novelty ${p.novelty.toFixed(2)}, plausibility ${p.plausibility.toFixed(2)}; ${p.checksPassed ? 'passes the checks' : 'fails a check'}`,
+                `   ${p.ingredients.join(', ')}`,
+                ...(p.checksPassed ? [] : p.reasons.map((r) => `   - ${r}`)),
+              ].join('\n'),
+            ),
+            result.repeats ? `\n(${result.repeats} search(es) found lists already measured or proposed and moved on)` : '',
+            saved.length ? `\nsaved as candidates ${saved.map((c) => `${c.id} (${c.name})`).join(', ')}` : '',
+          ]
+            .filter(Boolean)
+            .join('\n'),
+        );
+        return 0;
       }
       case 'backend': {
         const backend = await service.compute.start();

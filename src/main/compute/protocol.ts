@@ -196,13 +196,54 @@ export interface OptimizeResult {
   }[];
 }
 
+/**
+ * Bayesian optimisation's batch proposal (src/main/optimize/bayes.ts): the measured lists are
+ * encoded, a GP fitted to their values (maximised: the service negates values to minimise),
+ * and `batch` new lists proposed by expected improvement with the prior penalty.
+ */
+export interface ProposeJob {
+  kind: 'propose';
+  modelPath: string;
+  manifestSha256: string;
+  /** Catalog codes (n × latentDim): the search's normal and the inputs' standardisation. */
+  catalogCodes: Float32Array;
+  measuredLists: number[][];
+  values: number[];
+  batch: number;
+  priorWeight: number;
+  xi: number;
+  seed: number;
+}
+
+export interface ProposeResult {
+  gp: { n: number; lengthScale: number; signalVariance: number; noiseVariance: number; logMarginalLikelihood: number; yMean: number; yStd: number; bestObserved: number };
+  /** Each measured list's code. */
+  measuredCodes: number[][];
+  proposals: {
+    searched: number[];
+    code: number[];
+    ingredientIds: number[];
+    /** In the values' units (maximised direction). */
+    expectedImprovement: number;
+    mean: number;
+    sd: number;
+    acquisition: number;
+    /** The benefit heads at the list's code. */
+    benefits: Record<string, number>;
+  }[];
+  repeats: number;
+  tries: number;
+  fitMs: number;
+  searchMs: number;
+}
+
 /** For tests of crash handling: the worker throws, aborts or runs out of memory on purpose. */
 export interface FaultJob {
   kind: 'fault';
   fault: 'throw' | 'exit' | 'hang';
 }
 
-export type ComputeJob = TrainJob | EncodeJob | DecodeJob | PredictJob | SensitivityJob | GenerateJob | UmapJob | GapsJob | KdeJob | ScoreListsJob | OptimizeJob | FaultJob;
+export type ComputeJob = TrainJob | EncodeJob | DecodeJob | PredictJob | SensitivityJob | GenerateJob | UmapJob | GapsJob | KdeJob | ScoreListsJob | OptimizeJob | ProposeJob | FaultJob;
 
 /** Progress of a job that is not training: which stage, how far. */
 export interface StageProgress {
@@ -262,6 +303,6 @@ export interface SensitivityResult {
 export type ComputeEvent =
   | { type: 'ready'; backend: BackendInfo; pid: number }
   | { type: 'progress'; jobId: string; progress: TrainProgress | StageProgress }
-  | { type: 'done'; jobId: string; result: TrainResult | EncodeResult | DecodeResult | PredictResult | SensitivityResult | GenerateOutcome | UmapResult | GapsResult | KdeResult | ScoreListsResult | OptimizeResult }
+  | { type: 'done'; jobId: string; result: TrainResult | EncodeResult | DecodeResult | PredictResult | SensitivityResult | GenerateOutcome | UmapResult | GapsResult | KdeResult | ScoreListsResult | OptimizeResult | ProposeResult }
   | { type: 'failed'; jobId: string; error: { code: string; message: string } }
   | { type: 'cancelled'; jobId: string };

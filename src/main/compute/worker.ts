@@ -14,6 +14,8 @@ import { targetsVerdict } from '../../shared/ml/objective';
 import { SharedWork } from './shared-work';
 import { nearestCatalogDistances, optimizeCodes, type HeadReading } from '../optimize/gradient';
 import { kdeLogDensity, latentStatistics, whiten } from '../../shared/ml/latent';
+import { GpFitError } from '../../shared/ml/gp';
+import { DEFAULT_PROPOSAL_SETTINGS, ProposalCancelled, fitOnCatalogScale, proposeBatch } from '../optimize/bayes';
 import { normalGenerator } from '../../shared/ml/linalg';
 import { seededRandom } from '../../shared/ml/random';
 import type {
@@ -40,6 +42,8 @@ import type {
   UmapJob,
   OptimizeJob,
   OptimizeResult,
+  ProposeJob,
+  ProposeResult,
   UmapResult,
 } from './protocol';
 
@@ -117,12 +121,14 @@ async function runJob(jobId: string, job: ComputeJob): Promise<void> {
                           ? await scoreLists(job)
                           : job.kind === 'optimize'
                             ? await optimize(jobId, job)
-                            : fault(job);
+                            : job.kind === 'propose'
+                              ? await propose(jobId, job)
+                              : fault(job);
     post({ type: 'done', jobId, result });
   } catch (error) {
-    if (error instanceof TrainingCancelled || error instanceof GenerationCancelled) post({ type: 'cancelled', jobId });
+    if (error instanceof TrainingCancelled || error instanceof GenerationCancelled || error instanceof ProposalCancelled) post({ type: 'cancelled', jobId });
     else {
-      const code = error instanceof ModelFileError ? 'model-file' : (error as { code?: string }).code === 'untrainable' ? 'untrainable' : 'compute-failed';
+      const code = error instanceof ModelFileError ? 'model-file' : error instanceof GpFitError ? 'gp-failed' : (error as { code?: string }).code === 'untrainable' ? 'untrainable' : 'compute-failed';
       post({ type: 'failed', jobId, error: { code, message: (error as Error)?.message ?? String(error) } });
     }
   } finally {
@@ -555,6 +561,57 @@ async function optimize(jobId: string, job: OptimizeJob): Promise<OptimizeResult
       reencodedBenefits: reencoded[r]!,
       nearestDistance: distances[r]!,
     })),
+  };
+}
+
+/** Bayesian optimisation: encode the measured lists, fit the GP, propose a batch (each proposal decoded and encoded again). */
+async function propose(jobId: string, job: ProposeJob): Promise<ProposeResult> {
+  const m = await loaded(job.modelPath, job.manifestSha256);
+  const D = m.model.shape.latent;
+  const catalogRows = job.catalogCodes.length / D;
+  if (!Number.isInteger(catalogRows) || catalogRows < 2) throw new Error(`the catalog codes do not fit this model's ${D} dimensions`);
+  const fitStarted = performance.now();
+  const stats = latentStatistics(job.catalogCodes, catalogRows, D);
+  const measured = await encode({ kind: 'encode', modelPath: job.modelPath, manifestSha256: job.manifestSha256, lists: job.measuredLists });
+  const measuredCodes = Float32Array.from(measured.codes.flat());
+  const gp = fitOnCatalogScale(measuredCodes, job.values, stats);
+  const fitMs = performance.now() - fitStarted;
+  const searchStarted = performance.now();
+  const seen = new Set(job.measuredLists.map((l) => l.join(',')));
+  let projections = 0;
+  const outcome = await proposeBatch(gp, stats, { codes: measuredCodes, y: job.values }, seen, { ...DEFAULT_PROPOSAL_SETTINGS, batch: job.batch, priorWeight: job.priorWeight, xi: job.xi, seed: job.seed }, {
+    isCancelled: () => cancelled.has(jobId),
+    project: async (codes, rows) => {
+      const lists = decodeTokens(m, codes, rows).map((l) => l.map((t) => m.index.ingredientIdOf(t)!));
+      const again = await encode({ kind: 'encode', modelPath: job.modelPath, manifestSha256: job.manifestSha256, lists });
+      projections++;
+      post({ type: 'progress', jobId, progress: { kind: 'stage', stage: 'propose', done: Math.min(projections, job.batch), total: job.batch } });
+      return { lists, codes: Float32Array.from(again.codes.flat()) };
+    },
+  });
+  const searchMs = performance.now() - searchStarted;
+  const codes = new Float32Array(outcome.proposals.length * D);
+  outcome.proposals.forEach((p, i) => codes.set(p.code, i * D));
+  const benefits = outcome.proposals.length ? predictCodes(m, codes, outcome.proposals.length) : [];
+  let bestObserved = -Infinity;
+  for (const v of job.values) bestObserved = Math.max(bestObserved, v);
+  return {
+    gp: { n: gp.n, lengthScale: gp.lengthScale, signalVariance: gp.signalVariance, noiseVariance: gp.noiseVariance, logMarginalLikelihood: gp.logMarginalLikelihood, yMean: gp.yMean, yStd: gp.yStd, bestObserved },
+    measuredCodes: measured.codes,
+    proposals: outcome.proposals.map((p, i) => ({
+      searched: Array.from(p.searched),
+      code: Array.from(p.code),
+      ingredientIds: p.ingredientIds,
+      expectedImprovement: p.expectedImprovement * gp.yStd,
+      mean: p.mean * gp.yStd + gp.yMean,
+      sd: p.sd * gp.yStd,
+      acquisition: p.acquisition,
+      benefits: benefits[i]!,
+    })),
+    repeats: outcome.repeats,
+    tries: outcome.tries,
+    fitMs,
+    searchMs,
   };
 }
 

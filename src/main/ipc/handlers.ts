@@ -27,10 +27,10 @@ export function registerIpcHandlers(
           return { ok: false, error: { code: 'forbidden', message: 'import a catalog through the Import dialog; a path typed by a page is not accepted' } };
         }
       }
-      if (method === 'exportCandidatesCsv') {
+      if (method === 'exportCandidatesCsv' || method === 'exportLabResultsCsv') {
         const path = (arg as { path?: unknown } | null)?.path;
         if (typeof path !== 'string' || !allowedExportPaths.has(path)) {
-          return { ok: false, error: { code: 'forbidden', message: 'export candidates through the Export dialog; a path typed by a page is not accepted' } };
+          return { ok: false, error: { code: 'forbidden', message: 'export through the Export dialog; a path typed by a page is not accepted' } };
         }
       }
       return dispatchApiCall(api, method, arg);
@@ -57,7 +57,7 @@ async function chooseImportFile(event: IpcMainInvokeEvent, allowedImportPaths: S
   return { ok: true, value: { path } };
 }
 
-/** The system's Save dialog, attached to the calling window; the chosen path becomes writable by exportCandidatesCsv. */
+/** The system's Save dialog, attached to the calling window; the chosen path becomes writable by exportCandidatesCsv and exportLabResultsCsv. */
 async function chooseExportPath(event: IpcMainInvokeEvent, arg: unknown, allowedExportPaths: Set<string>): Promise<ApiResult<unknown>> {
   let defaultName: string;
   try {

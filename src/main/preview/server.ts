@@ -11,7 +11,7 @@ import { CONTENT_SECURITY_POLICY } from '../security';
  * The local web preview: serves the built renderer and the same API contract over HTTP on
  * 127.0.0.1, so the UI can be used and tested in a real browser without Electron. It answers
  * only requests addressed to itself (Host check against DNS rebinding) from its own origin, and
- * never writes a file a page names (exportCandidatesCsv is refused; candidatesCsv gives the text).
+ * never writes a file a page names (exportCandidatesCsv and exportLabResultsCsv are refused; candidatesCsv and labResultsCsv give the text).
  */
 
 export interface PreviewOptions {
@@ -98,8 +98,8 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
           return sendResult(res, 403, { ok: false, error: { code: 'forbidden', message: 'that file is outside the folders the preview may import from' } });
         }
       }
-      if (method === 'exportCandidatesCsv') {
-        return sendResult(res, 403, { ok: false, error: { code: 'forbidden', message: 'the preview does not write files; download the CSV from candidatesCsv instead' } });
+      if (method === 'exportCandidatesCsv' || method === 'exportLabResultsCsv') {
+        return sendResult(res, 403, { ok: false, error: { code: 'forbidden', message: 'the preview does not write files; download the CSV from candidatesCsv or labResultsCsv instead' } });
       }
       const result = await dispatchApiCall(options.api, method, arg);
       return sendResult(res, 200, result);

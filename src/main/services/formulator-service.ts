@@ -13,6 +13,10 @@ import {
   type CandidatePage,
   type CandidateSummary,
   type OptimizationResult,
+  type BatchProposalResult,
+  type LabProperty,
+  type LabResult,
+  type LabResultPage,
   type DecodedLists,
   type DeletedCandidate,
   type EncodedLists,
@@ -42,7 +46,7 @@ import {
   candidateProvenanceSchema,
   parseApiArgs,
 } from '../../shared/contract';
-import { candidatesToCsv, diffOrderedLists } from '../../shared/candidates';
+import { candidatesToCsv, diffOrderedLists, labResultsToCsv } from '../../shared/candidates';
 import { AtomicWriteError, writeFileAtomically } from '../atomic-file';
 import {
   deleteCandidate,
@@ -61,7 +65,7 @@ import { pageGeneratedCandidates } from '../../shared/generated';
 import type { CatalogSummary, IngredientRecord, ModelRecord, ProductDetail } from '../../shared/domain';
 import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
 import { ActivityTracker } from './activity';
-import type { DecodeResult, EncodeResult, GapsResult, KdeResult, OptimizeResult, PredictResult, ScoreListsResult, SensitivityResult, TrainResult, UmapResult } from '../compute/protocol';
+import type { DecodeResult, EncodeResult, GapsResult, KdeResult, OptimizeResult, PredictResult, ProposeResult, ScoreListsResult, SensitivityResult, TrainResult, UmapResult } from '../compute/protocol';
 import type { GenerateOutcome } from '../generate/job';
 import { orderingPlausibility, orderingWarnings, structuralChecks, type IngredientFacts } from '../../shared/ml/checks';
 import { buildCatalogContext, checkCandidate, type CatalogContext, type CatalogContextSpec } from '../generate/kernels';
@@ -93,6 +97,7 @@ import { ImportError, importCatalog, previewCatalogFile, type ImportOptions, typ
 import { loadIncompatibilities, loadKnowledgeFile } from '../inci/knowledge';
 import { incompatibilitiesPath, knowledgeBasePath, sampleCatalogPath } from '../resources';
 import { ingredientKey } from '../../shared/inci/key';
+import { deleteLabResult, getLabResult, insertLabResult, labProperties, listLabResults, updateLabResult, type StoredLabResult } from '../db/queries/lab-results';
 
 /** What scoring a list for the editor needs from the catalog (see `FormulatorService.editorContext`). */
 interface EditorContext {
@@ -1673,6 +1678,186 @@ export class FormulatorService implements Api {
       best,
       successes: restarts.filter((r) => r.final.success).length,
       timingsMs: { total: performance.now() - started, compute: computeMs },
+    };
+  }
+  /** Records a measured result on a saved candidate (at a version, default its latest) or a catalog product, with the list measured. */
+  async addLabResult(args: ApiArgs['addLabResult']): Promise<LabResult> {
+    const a = parseApiArgs('addLabResult', args);
+    return this.exclusive(() => {
+      let subject: StoredLabResult['subject'];
+      let list: number[];
+      if (a.subject.kind === 'candidate') {
+        const { name, version } = this.candidateAtVersion(a.subject.candidateId, a.subject.version);
+        subject = { kind: 'candidate', candidateId: a.subject.candidateId, version: version.version, productId: null, name: `${name} v${version.version}` };
+        list = version.ingredients.map((x) => x.ingredientId);
+      } else {
+        const product = getProduct(this.db, a.subject.productId);
+        if (!product) throw new ApiFailure('not-found', `there is no product with id ${a.subject.productId}; nothing was recorded`);
+        subject = { kind: 'product', candidateId: null, version: null, productId: product.id, name: `${product.brand} ${product.name}`.trim().slice(0, 300) };
+        list = product.ingredients.filter((x) => x.section !== 'may-contain').map((x) => x.ingredientId);
+        if (list.length === 0) throw new ApiFailure('invalid-argument', `product ${product.id} (${product.name}) has no ingredient list to attach a result to`);
+      }
+      const property = this.canonicalLabProperty(a.property);
+      const id = insertLabResult(this.db, { subject, ingredientIds: list, property, value: a.value, unit: a.unit, measuredOn: a.measuredOn ?? new Date().toISOString().slice(0, 10), notes: a.notes }, new Date().toISOString());
+      return this.labResultView(getLabResult(this.db, id)!);
+    });
+  }
+
+  /** Corrects a result's property, value, unit, date or notes; what was measured stays. */
+  async updateLabResult(args: ApiArgs['updateLabResult']): Promise<LabResult> {
+    const { id, ...patch } = parseApiArgs('updateLabResult', args);
+    return this.exclusive(() => {
+      const property = patch.property === undefined ? undefined : this.canonicalLabProperty(patch.property, id);
+      if (!updateLabResult(this.db, id, { ...patch, property }, new Date().toISOString())) throw new ApiFailure('not-found', `there is no lab result with id ${id}`);
+      return this.labResultView(getLabResult(this.db, id)!);
+    });
+  }
+
+  async deleteLabResult(args: ApiArgs['deleteLabResult']): Promise<{ id: number }> {
+    const { id } = parseApiArgs('deleteLabResult', args);
+    return this.exclusive(() => {
+      if (!deleteLabResult(this.db, id)) throw new ApiFailure('not-found', `there is no lab result with id ${id}`);
+      return { id };
+    });
+  }
+
+  async listLabResults(args?: ApiArgs['listLabResults']): Promise<LabResultPage> {
+    const filter = parseApiArgs('listLabResults', args);
+    const page = listLabResults(this.db, filter);
+    return { items: this.labResultViews(page.items), total: page.total };
+  }
+
+  async labProperties(): Promise<LabProperty[]> {
+    return labProperties(this.db);
+  }
+
+  async labResultsCsv(args?: ApiArgs['labResultsCsv']): Promise<{ csv: string; rows: number }> {
+    const results = this.labResultsForExport(parseApiArgs('labResultsCsv', args));
+    return { csv: labResultsToCsv(results), rows: results.length };
+  }
+
+  async exportLabResultsCsv(args: ApiArgs['exportLabResultsCsv']): Promise<{ path: string; rows: number }> {
+    const { path, ...filter } = parseApiArgs('exportLabResultsCsv', args);
+    const results = this.labResultsForExport(filter);
+    try {
+      writeFileAtomically(path, labResultsToCsv(results));
+    } catch (error) {
+      if (error instanceof AtomicWriteError) throw new ApiFailure('export-failed', error.message);
+      throw error;
+    }
+    return { path: resolve(path), rows: results.length };
+  }
+
+  /** Results in recording order; every asked-for id must exist. */
+  private labResultsForExport(filter: { ids?: number[]; property?: string }): LabResult[] {
+    const page = listLabResults(this.db, { ...filter, limit: 1_000_000, offset: 0 });
+    if (filter.ids) {
+      const found = new Set(page.items.map((r) => r.id));
+      const missing = filter.ids.filter((id) => !found.has(id));
+      if (missing.length) throw new ApiFailure('not-found', `there is no lab result with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}; nothing was exported`);
+    }
+    return this.labResultViews(page.items.sort((a, b) => a.id - b.id));
+  }
+
+  /** A property is named as it was first recorded: "Hydration" and "hydration" are one property. */
+  private canonicalLabProperty(property: string, exceptId?: number): string {
+    const row = this.db.prepare(`SELECT property FROM lab_results WHERE property = ? AND id IS NOT ? ORDER BY id LIMIT 1`).get(property, exceptId ?? null) as { property: string } | undefined;
+    return row?.property ?? property;
+  }
+
+  private labResultView(r: StoredLabResult): LabResult {
+    return this.labResultViews([r])[0]!;
+  }
+
+  private labResultViews(results: readonly StoredLabResult[]): LabResult[] {
+    const ids = [...new Set(results.flatMap((r) => r.ingredientIds))];
+    const names = new Map(getIngredientRecords(this.db, ids).map((x) => [x.id, x.inci]));
+    return results.map((r) => ({ ...r, ingredients: r.ingredientIds.map((id) => names.get(id) ?? `#${id}`) }));
+  }
+
+  /**
+   * Bayesian optimisation from the lab results of one property: the GP and the search run in the
+   * compute process (src/main/optimize/bayes.ts); each proposal is then checked like a generated
+   * candidate. Writes nothing: accepted proposals are saved with `saveCandidate`.
+   */
+  async proposeBatch(args: ApiArgs['proposeBatch']): Promise<BatchProposalResult> {
+    const started = performance.now();
+    const a = parseApiArgs('proposeBatch', args);
+    const model = this.requireActiveModel();
+    const results = listLabResults(this.db, { property: a.property, limit: 1_000_000, offset: 0 }).items;
+    if (results.length < 2) {
+      throw new ApiFailure('invalid-argument', `Bayesian optimisation needs at least two lab results for "${a.property}"; there ${results.length === 1 ? 'is one' : 'are none'}. Record measured results first.`);
+    }
+    const property = results[0]!.property;
+    const units = [...new Set(results.map((r) => r.unit))].sort();
+    if (units.length > 1) throw new ApiFailure('invalid-argument', `the results for "${property}" are in more than one unit (${units.map((u) => `"${u}"`).join(', ')}); correct them to one unit first`);
+    const formulations = new Set(results.map((r) => r.ingredientIds.join(','))).size;
+    const sign = a.goal === 'minimize' ? -1 : 1;
+    const space = this.latentSpace();
+    let outcome: ProposeResult;
+    try {
+      outcome = await this.activity.run('propose', `Proposing ${a.batch} formulation${a.batch === 1 ? '' : 's'} for ${a.goal === 'minimize' ? 'lower' : 'higher'} ${property}`, {}, (tracked) =>
+        this.compute.run<ProposeResult>(
+          {
+            kind: 'propose',
+            modelPath: join(this.modelsDir, model.folder),
+            manifestSha256: model.manifestSha256,
+            catalogCodes: space.codes.codes,
+            measuredLists: results.map((r) => r.ingredientIds),
+            values: results.map((r) => sign * r.value),
+            batch: a.batch,
+            priorWeight: a.priorWeight,
+            xi: a.xi,
+            seed: a.seed,
+          },
+          tracked,
+        ),
+      );
+    } catch (error) {
+      throw asApiFailure(error);
+    }
+    const cx = this.editorContext();
+    const thresholds = { minNovelty: a.minNovelty, minPlausibility: a.minPlausibility, benefitThresholds: {} };
+    const method = 'Bayesian optimisation: Gaussian process (Matérn 5/2, hyper-parameters by maximum marginal likelihood) on the lab results, expected improvement with the prior penalty, batch spread by the kriging believer';
+    const bestResult = results.reduce((b, r) => (sign * r.value > sign * b.value ? r : b));
+    const gp = { lengthScale: outcome.gp.lengthScale, signalVariance: outcome.gp.signalVariance, noiseVariance: outcome.gp.noiseVariance, logMarginalLikelihood: outcome.gp.logMarginalLikelihood };
+    const proposals = outcome.proposals.map((p, i) => {
+      const checked = checkCandidate(cx.checks, thresholds, p.ingredientIds, p.benefits);
+      const mean = sign * p.mean;
+      return {
+        rank: i + 1,
+        code: p.code,
+        ingredientIds: p.ingredientIds,
+        ingredients: p.ingredientIds.map((id) => cx.records.get(id)?.inci ?? `#${id}`),
+        expectedImprovement: p.expectedImprovement,
+        mean,
+        sd: p.sd,
+        benefits: p.benefits,
+        novelty: checked.novelty,
+        plausibility: checked.plausibility,
+        checksPassed: checked.passed,
+        reasons: checked.passed ? ['passes the generate checks'] : checked.reasons,
+        provenance: candidateProvenanceSchema.parse({
+          source: 'optimised',
+          modelId: model.id,
+          modelSha256: model.manifestSha256,
+          details: { method, property, unit: units[0], goal: a.goal, results: results.length, formulations, rank: i + 1, expectedImprovement: p.expectedImprovement, predictedMean: mean, predictedSd: p.sd, gp, priorWeight: a.priorWeight, xi: a.xi, seed: a.seed },
+        }),
+      };
+    });
+    return {
+      modelId: model.id,
+      property,
+      unit: units[0]!,
+      goal: a.goal,
+      results: results.length,
+      formulations,
+      best: { value: bestResult.value, subject: bestResult.subject.name },
+      gp,
+      method,
+      proposals,
+      repeats: outcome.repeats,
+      timingsMs: { total: performance.now() - started, fit: outcome.fitMs, search: outcome.searchMs },
     };
   }
 }

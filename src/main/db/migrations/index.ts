@@ -4,6 +4,7 @@ import { updateToSchemaVersion2 } from './002-models';
 import { updateToSchemaVersion3 } from './003-product-codes';
 import { updateToSchemaVersion4 } from './004-generation';
 import { updateToSchemaVersion5 } from './005-candidates';
+import { updateToSchemaVersion6 } from './006-lab-results';
 
 /** One step per schema version, in order. A step runs inside its own transaction. */
 export interface Migration {
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'product codes', up: updateToSchemaVersion3 },
   { version: 4, name: 'generation runs', up: updateToSchemaVersion4 },
   { version: 5, name: 'saved candidates', up: updateToSchemaVersion5 },
+  { version: 6, name: 'lab results', up: updateToSchemaVersion6 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
