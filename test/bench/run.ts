@@ -1,3 +1,4 @@
+import { benchBo } from './bo';
 import { benchEditor } from './editor';
 import { benchImport } from './import';
 import { benchGenerate } from './generate';
@@ -13,6 +14,7 @@ const sections: [string, () => Promise<Record<string, number | string>>][] = [
   ['responsiveness', benchResponsiveness],
   ['editor', benchEditor],
   ['optimize', benchOptimize],
+  ['bo', benchBo],
 ];
 const only = process.argv[2];
 for (const [name, run] of sections) {
