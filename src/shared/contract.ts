@@ -1029,8 +1029,8 @@ export interface Api {
   exportLabResultsCsv(args: ApiArgs['exportLabResultsCsv']): Promise<{ path: string; rows: number }>;
   /**
    * Bayesian optimisation from lab results: a GP (Matérn 5/2, ML-II) over the measured lists'
-   * codes, and `batch` new lists proposed by expected improvement with the prior penalty, spread
-   * by the kriging believer; each decoded, checked like a generated candidate, with EI and mean ± sd.
+   * codes, and `batch` new lists proposed by expected improvement with the prior penalty over a
+   * pool of decoded, checked lists, spread by the kriging believer; each with EI and mean ± sd.
    */
   proposeBatch(args: ApiArgs['proposeBatch']): Promise<BatchProposalResult>;
 }
@@ -1235,8 +1235,11 @@ export interface BatchProposalResult {
   gp: { lengthScale: number; signalVariance: number; noiseVariance: number; logMarginalLikelihood: number };
   method: string;
   proposals: BatchProposal[];
-  /** Searches whose list had been measured or proposed already. */
-  repeats: number;
+  /**
+   * The candidate set EI was maximised over: codes decoded, distinct lists not measured yet, and
+   * those passing the generate checks (the candidates; all new lists when none passes: usedUnchecked).
+   */
+  pool: { codes: number; distinctNew: number; passed: number; usedUnchecked: boolean };
   timingsMs: { total: number; fit: number; search: number };
 }
 

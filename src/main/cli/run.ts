@@ -745,7 +745,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
                 ...(p.checksPassed ? [] : p.reasons.map((r) => `   - ${r}`)),
               ].join('\n'),
             ),
-            result.repeats ? `\n(${result.repeats} search(es) found lists already measured or proposed and moved on)` : '',
+            `\nchosen from ${result.pool.passed} new lists passing the checks (${result.pool.distinctNew} new distinct lists decoded from ${result.pool.codes} codes)${result.pool.usedUnchecked ? '; none passed, so unchecked lists were used' : ''}`,
             saved.length ? `\nsaved as candidates ${saved.map((c) => `${c.id} (${c.name})`).join(', ')}` : '',
           ]
             .filter(Boolean)

@@ -213,6 +213,8 @@ export interface ProposeJob {
   priorWeight: number;
   xi: number;
   seed: number;
+  /** The generate job's checks: only lists that pass them are candidates (unless none does). */
+  checks: { spec: CatalogContextSpec; thresholds: CheckThresholds };
 }
 
 export interface ProposeResult {
@@ -220,7 +222,6 @@ export interface ProposeResult {
   /** Each measured list's code. */
   measuredCodes: number[][];
   proposals: {
-    searched: number[];
     code: number[];
     ingredientIds: number[];
     /** In the values' units (maximised direction). */
@@ -231,8 +232,8 @@ export interface ProposeResult {
     /** The benefit heads at the list's code. */
     benefits: Record<string, number>;
   }[];
-  repeats: number;
-  tries: number;
+  /** The candidate set: codes decoded, distinct new lists among them, and those that passed the checks. */
+  pool: { codes: number; distinctNew: number; passed: number; usedUnchecked: boolean };
   fitMs: number;
   searchMs: number;
 }

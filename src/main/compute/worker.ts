@@ -15,7 +15,7 @@ import { SharedWork } from './shared-work';
 import { nearestCatalogDistances, optimizeCodes, type HeadReading } from '../optimize/gradient';
 import { kdeLogDensity, latentStatistics, whiten } from '../../shared/ml/latent';
 import { GpFitError } from '../../shared/ml/gp';
-import { DEFAULT_PROPOSAL_SETTINGS, ProposalCancelled, fitOnCatalogScale, proposeBatch } from '../optimize/bayes';
+import { DEFAULT_PROPOSAL_SETTINGS, candidatePool, fitOnCatalogScale, selectBatch } from '../optimize/bayes';
 import { normalGenerator } from '../../shared/ml/linalg';
 import { seededRandom } from '../../shared/ml/random';
 import type {
@@ -126,7 +126,7 @@ async function runJob(jobId: string, job: ComputeJob): Promise<void> {
                               : fault(job);
     post({ type: 'done', jobId, result });
   } catch (error) {
-    if (error instanceof TrainingCancelled || error instanceof GenerationCancelled || error instanceof ProposalCancelled) post({ type: 'cancelled', jobId });
+    if (error instanceof TrainingCancelled || error instanceof GenerationCancelled) post({ type: 'cancelled', jobId });
     else {
       const code = error instanceof ModelFileError ? 'model-file' : error instanceof GpFitError ? 'gp-failed' : (error as { code?: string }).code === 'untrainable' ? 'untrainable' : 'compute-failed';
       post({ type: 'failed', jobId, error: { code, message: (error as Error)?.message ?? String(error) } });
@@ -564,52 +564,69 @@ async function optimize(jobId: string, job: OptimizeJob): Promise<OptimizeResult
   };
 }
 
-/** Bayesian optimisation: encode the measured lists, fit the GP, propose a batch (each proposal decoded and encoded again). */
+/** Bayesian optimisation: encode the measured lists, fit the GP, decode and check a pool of codes, choose a batch from it. */
 async function propose(jobId: string, job: ProposeJob): Promise<ProposeResult> {
   const m = await loaded(job.modelPath, job.manifestSha256);
   const D = m.model.shape.latent;
   const catalogRows = job.catalogCodes.length / D;
   if (!Number.isInteger(catalogRows) || catalogRows < 2) throw new Error(`the catalog codes do not fit this model's ${D} dimensions`);
+  const progress = (done: number) => post({ type: 'progress', jobId, progress: { kind: 'stage', stage: 'propose', done, total: 4 } });
   const fitStarted = performance.now();
   const stats = latentStatistics(job.catalogCodes, catalogRows, D);
   const measured = await encode({ kind: 'encode', modelPath: job.modelPath, manifestSha256: job.manifestSha256, lists: job.measuredLists });
   const measuredCodes = Float32Array.from(measured.codes.flat());
   const gp = fitOnCatalogScale(measuredCodes, job.values, stats);
   const fitMs = performance.now() - fitStarted;
+  progress(1);
+  if (cancelled.has(jobId)) throw new GenerationCancelled();
+
+  // The candidate set: the pool decoded; new distinct lists that pass the checks, encoded again.
   const searchStarted = performance.now();
+  const settings = { ...DEFAULT_PROPOSAL_SETTINGS, batch: job.batch, priorWeight: job.priorWeight, xi: job.xi, seed: job.seed };
+  const pool = candidatePool(stats, { codes: measuredCodes, y: job.values }, settings);
+  const poolRows = pool.length / D;
+  const lists = decodeTokens(m, pool, poolRows).map((l) => l.map((t) => m.index.ingredientIdOf(t)!));
+  progress(2);
+  if (cancelled.has(jobId)) throw new GenerationCancelled();
   const seen = new Set(job.measuredLists.map((l) => l.join(',')));
-  let projections = 0;
-  const outcome = await proposeBatch(gp, stats, { codes: measuredCodes, y: job.values }, seen, { ...DEFAULT_PROPOSAL_SETTINGS, batch: job.batch, priorWeight: job.priorWeight, xi: job.xi, seed: job.seed }, {
-    isCancelled: () => cancelled.has(jobId),
-    project: async (codes, rows) => {
-      const lists = decodeTokens(m, codes, rows).map((l) => l.map((t) => m.index.ingredientIdOf(t)!));
-      const again = await encode({ kind: 'encode', modelPath: job.modelPath, manifestSha256: job.manifestSha256, lists });
-      projections++;
-      post({ type: 'progress', jobId, progress: { kind: 'stage', stage: 'propose', done: Math.min(projections, job.batch), total: job.batch } });
-      return { lists, codes: Float32Array.from(again.codes.flat()) };
-    },
-  });
+  const fresh: number[][] = [];
+  for (const list of lists) {
+    const key = list.join(',');
+    if (list.length === 0 || seen.has(key)) continue;
+    seen.add(key);
+    fresh.push(list);
+  }
+  const contextKey = catalogKey(job.checks.spec.catalogLists, job.checks.spec.facts.length);
+  if (optimizeContext?.key !== contextKey) optimizeContext = { key: contextKey, context: buildCatalogContext(job.checks.spec) };
+  const context = optimizeContext.context;
+  const passing = fresh.filter((list) => checkCandidate(context, job.checks.thresholds, list, {}).passed);
+  const usedUnchecked = passing.length === 0;
+  const candidates = usedUnchecked ? fresh : passing;
+  if (candidates.length === 0) throw new Error(`none of the ${poolRows} codes searched decoded to a list that has not been measured already`);
+  const encoded = await encode({ kind: 'encode', modelPath: job.modelPath, manifestSha256: job.manifestSha256, lists: candidates });
+  const candidateCodes = Float32Array.from(encoded.codes.flat());
+  progress(3);
+  let best = -Infinity;
+  for (const v of job.values) best = Math.max(best, (v - gp.yMean) / gp.yStd);
+  const chosen = selectBatch(gp, candidateCodes, candidates.length, best, settings);
   const searchMs = performance.now() - searchStarted;
-  const codes = new Float32Array(outcome.proposals.length * D);
-  outcome.proposals.forEach((p, i) => codes.set(p.code, i * D));
-  const benefits = outcome.proposals.length ? predictCodes(m, codes, outcome.proposals.length) : [];
-  let bestObserved = -Infinity;
-  for (const v of job.values) bestObserved = Math.max(bestObserved, v);
+  const codes = new Float32Array(chosen.length * D);
+  chosen.forEach((p, i) => codes.set(candidateCodes.subarray(p.index * D, (p.index + 1) * D), i * D));
+  const benefits = chosen.length ? predictCodes(m, codes, chosen.length) : [];
+  progress(4);
   return {
-    gp: { n: gp.n, lengthScale: gp.lengthScale, signalVariance: gp.signalVariance, noiseVariance: gp.noiseVariance, logMarginalLikelihood: gp.logMarginalLikelihood, yMean: gp.yMean, yStd: gp.yStd, bestObserved },
+    gp: { n: gp.n, lengthScale: gp.lengthScale, signalVariance: gp.signalVariance, noiseVariance: gp.noiseVariance, logMarginalLikelihood: gp.logMarginalLikelihood, yMean: gp.yMean, yStd: gp.yStd, bestObserved: best * gp.yStd + gp.yMean },
     measuredCodes: measured.codes,
-    proposals: outcome.proposals.map((p, i) => ({
-      searched: Array.from(p.searched),
-      code: Array.from(p.code),
-      ingredientIds: p.ingredientIds,
+    proposals: chosen.map((p, i) => ({
+      code: Array.from(codes.subarray(i * D, (i + 1) * D)),
+      ingredientIds: candidates[p.index]!,
       expectedImprovement: p.expectedImprovement * gp.yStd,
       mean: p.mean * gp.yStd + gp.yMean,
       sd: p.sd * gp.yStd,
       acquisition: p.acquisition,
       benefits: benefits[i]!,
     })),
-    repeats: outcome.repeats,
-    tries: outcome.tries,
+    pool: { codes: poolRows, distinctNew: fresh.length, passed: passing.length, usedUnchecked },
     fitMs,
     searchMs,
   };

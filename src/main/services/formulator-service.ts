@@ -1809,6 +1809,7 @@ export class FormulatorService implements Api {
             priorWeight: a.priorWeight,
             xi: a.xi,
             seed: a.seed,
+            checks: { spec: this.editorContext().checksSpec, thresholds: { minNovelty: a.minNovelty, minPlausibility: a.minPlausibility, benefitThresholds: {} } },
           },
           tracked,
         ),
@@ -1818,7 +1819,7 @@ export class FormulatorService implements Api {
     }
     const cx = this.editorContext();
     const thresholds = { minNovelty: a.minNovelty, minPlausibility: a.minPlausibility, benefitThresholds: {} };
-    const method = 'Bayesian optimisation: Gaussian process (Matérn 5/2, hyper-parameters by maximum marginal likelihood) on the lab results, expected improvement with the prior penalty, batch spread by the kriging believer';
+    const method = 'Bayesian optimisation: Gaussian process (Matérn 5/2, hyper-parameters by maximum marginal likelihood) on the codes of the measured lists; expected improvement with the prior penalty, maximised over decoded, checked, new lists from draws of the catalog normal and around the best results; batch spread by the kriging believer';
     const bestResult = results.reduce((b, r) => (sign * r.value > sign * b.value ? r : b));
     const gp = { lengthScale: outcome.gp.lengthScale, signalVariance: outcome.gp.signalVariance, noiseVariance: outcome.gp.noiseVariance, logMarginalLikelihood: outcome.gp.logMarginalLikelihood };
     const proposals = outcome.proposals.map((p, i) => {
@@ -1856,7 +1857,7 @@ export class FormulatorService implements Api {
       gp,
       method,
       proposals,
-      repeats: outcome.repeats,
+      pool: outcome.pool,
       timingsMs: { total: performance.now() - started, fit: outcome.fitMs, search: outcome.searchMs },
     };
   }
