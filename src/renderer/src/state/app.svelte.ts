@@ -13,6 +13,7 @@ export const VIEWS = [
   { id: 'shortlist', label: 'Shortlist' },
   { id: 'interpolate', label: 'Interpolation' },
   { id: 'optimize', label: 'Optimise' },
+  { id: 'lab', label: 'Lab & BO' },
 ] as const;
 
 export type ViewId = (typeof VIEWS)[number]['id'];

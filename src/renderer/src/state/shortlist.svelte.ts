@@ -1,6 +1,7 @@
 import { SvelteSet } from 'svelte/reactivity';
 import type { ApiArgs, CandidateComparison, CandidateDetail, CandidateSummary } from '../../../shared/contract';
 import { api } from '../lib/api';
+import { downloadText } from '../lib/download';
 import {
   comparePair,
   emptyShortlistFilters,
@@ -198,20 +199,6 @@ export class ShortlistState {
       this.exporting = false;
     }
   }
-}
-
-/** Offers text as a file download through a temporary Blob link. */
-function downloadText(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.style.display = 'none';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // The download has started from the link; free the Blob once the browser has read it.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 function messageOf(error: unknown): string {
