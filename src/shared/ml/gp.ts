@@ -120,9 +120,18 @@ function posterior(x: Float64Array, y: Float64Array, n: number, d: number, h: Gp
   return { l, alpha, logMarginalLikelihood: -0.5 * fit - logDet - 0.5 * n * Math.log(2 * Math.PI) };
 }
 
-/** Bounds of the hyper-parameter search (standardised units), as natural logs. */
-const BOUNDS = {
-  lengthScale: [Math.log(0.05), Math.log(100)],
+/**
+ * Bounds of the hyper-parameter search (standardised units), as natural logs. The length scale's
+ * bounds are set per fit from the median pairwise distance of the inputs (¼× to 50×): with few
+ * points in tens of dimensions the likelihood otherwise prefers a length scale far below every
+ * distance, a GP that knows nothing between its observations and ranks every proposal the same.
+ */
+interface Bounds {
+  lengthScale: readonly [number, number];
+  signalVariance: readonly [number, number];
+  noiseVariance: readonly [number, number];
+}
+const VARIANCE_BOUNDS = {
   signalVariance: [Math.log(0.05), Math.log(20)],
   noiseVariance: [Math.log(1e-4), Math.log(2)],
 } as const;
@@ -169,11 +178,11 @@ function clampLog(v: number, [lo, hi]: readonly [number, number]): number {
   return Math.min(hi, Math.max(lo, v));
 }
 
-function hyper(theta: readonly number[]): GpHyperparameters {
+function hyper(theta: readonly number[], bounds: Bounds): GpHyperparameters {
   return {
-    lengthScale: Math.exp(clampLog(theta[0]!, BOUNDS.lengthScale)),
-    signalVariance: Math.exp(clampLog(theta[1]!, BOUNDS.signalVariance)),
-    noiseVariance: Math.exp(clampLog(theta[2]!, BOUNDS.noiseVariance)),
+    lengthScale: Math.exp(clampLog(theta[0]!, bounds.lengthScale)),
+    signalVariance: Math.exp(clampLog(theta[1]!, bounds.signalVariance)),
+    noiseVariance: Math.exp(clampLog(theta[2]!, bounds.noiseVariance)),
   };
 }
 
@@ -188,7 +197,7 @@ export interface GpFitOptions {
 /**
  * Fits the GP to n observations (x: n × d row-major). Hyper-parameters maximise the log
  * marginal likelihood: Nelder–Mead in log space from three length scales (½, 1 and 2 × the
- * median pairwise distance), within bounds. Throws GpFitError when fewer than two
+ * median pairwise distance), within bounds (see `Bounds`). Throws GpFitError when fewer than two
  * observations are given, a value is not finite, or no hyper-parameters give a definite kernel.
  */
 export function fitGp(xRaw: ArrayLike<number>, yRaw: ArrayLike<number>, d: number, options: GpFitOptions): GpModel {
@@ -224,18 +233,19 @@ export function fitGp(xRaw: ArrayLike<number>, yRaw: ArrayLike<number>, d: numbe
     for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) distances.push(distance(x, i, x, j, d));
     distances.sort((a, b) => a - b);
     const median = distances[Math.floor(distances.length / 2)] || 1;
+    const bounds: Bounds = { lengthScale: [Math.log(0.25 * median), Math.log(50 * median)], ...VARIANCE_BOUNDS };
     const objective = (theta: number[]) => {
-      const post = posterior(x, y, n, d, hyper(theta));
+      const post = posterior(x, y, n, d, hyper(theta, bounds));
       // Outside the bounds the search sees a gentle wall, so it comes back in.
       const wall = theta.reduce((s, v, i) => {
-        const [lo, hi] = [BOUNDS.lengthScale, BOUNDS.signalVariance, BOUNDS.noiseVariance][i]!;
+        const [lo, hi] = [bounds.lengthScale, bounds.signalVariance, bounds.noiseVariance][i]!;
         return s + (v < lo ? (lo - v) ** 2 : v > hi ? (v - hi) ** 2 : 0);
       }, 0);
       return post ? -post.logMarginalLikelihood + 10 * wall : 1e12;
     };
     for (const factor of [0.5, 1, 2]) {
       const found = nelderMead(objective, [Math.log(median * factor), 0, Math.log(0.05)], 1, 300);
-      const h = hyper(found.x);
+      const h = hyper(found.x, bounds);
       const post = posterior(x, y, n, d, h);
       if (post && (!best || post.logMarginalLikelihood > best.post.logMarginalLikelihood)) best = { h, post };
     }

@@ -129,6 +129,19 @@ describe('the Gaussian process', () => {
     expect(errors.reduce((a, b) => a + b)).toBeLessThan(0.5 * baseline.reduce((a, b) => a + b));
   });
 
+  it('keeps the length scale within ¼× to 50× the median distance (few points in many dimensions)', () => {
+    const r = seededRandom(9);
+    const d = 32;
+    const pts = Array.from({ length: 12 }, () => Array.from({ length: d }, () => r() * 2 - 1));
+    const gp = fitGp(pts.flat(), pts.map((p) => r() + p[0]!), d, { centre: new Array(d).fill(0), scale: new Array(d).fill(1) });
+    const dist: number[] = [];
+    for (let i = 0; i < pts.length; i++) for (let j = 0; j < i; j++) dist.push(Math.hypot(...pts[i]!.map((v, k) => v - pts[j]![k]!)));
+    dist.sort((a, b) => a - b);
+    const median = dist[Math.floor(dist.length / 2)]!;
+    expect(gp.lengthScale).toBeGreaterThanOrEqual(0.25 * median * (1 - 1e-9));
+    expect(gp.lengthScale).toBeLessThanOrEqual(50 * median * (1 + 1e-9));
+  });
+
   it('standardises inputs by the given centre and scale', () => {
     const scaled = x.map((p) => [p[0]! * 10 + 3, p[1]! * 10 - 7]);
     const a = fitGp(x.flat(), y, 2, { ...unit(2), fixed: { lengthScale: 1, signalVariance: 1, noiseVariance: 0.01 } });
