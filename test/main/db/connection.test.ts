@@ -174,7 +174,7 @@ describe('schema version 5 (saved candidates)', () => {
     v4.db.prepare(`INSERT INTO generated_candidates (run_id, rank, passed, ingredients, code, scores, reasons) VALUES (1, 1, 1, '[1]', x'00', '{}', '[]')`).run();
     v4.db.close();
 
-    const v5 = await openDatabase(path);
+    const v5 = await openDatabase(path, { migrations: MIGRATIONS.filter((m) => m.version <= 5) });
     expect(v5.schemaVersion).toBe(5);
     expect(v5.backupPath).toMatch(/v4\.db\.v4\./);
     const counts = v5.db
@@ -189,5 +189,33 @@ describe('schema version 5 (saved candidates)', () => {
     expect(tables).toEqual(['candidate_ingredients', 'candidate_tags', 'candidate_versions', 'candidates']);
     expect(v5.db.pragma('foreign_key_check')).toEqual([]);
     v5.db.close();
+  });
+});
+
+describe('schema version 6 (lab results)', () => {
+  it('upgrades a version 5 database with its candidates intact; a result outlives its candidate and refuses bad dates and values', async () => {
+    const path = join(dir, 'v5.db');
+    const v5 = await openDatabase(path, { migrations: MIGRATIONS.filter((m) => m.version <= 5) });
+    expect(v5.schemaVersion).toBe(5);
+    v5.db.prepare(`INSERT INTO ingredients (inci, key, origin, updated_at) VALUES ('Water', 'water', 'kb', 'now')`).run();
+    v5.db.prepare(`INSERT INTO candidates (name, created_at, updated_at) VALUES ('Gel', '2026-01-01', '2026-01-01')`).run();
+    v5.db.prepare(`INSERT INTO candidate_versions (candidate_id, version, created_at, source, provenance) VALUES (1, 1, '2026-01-01', 'manual', '{"source":"manual"}')`).run();
+    v5.db.prepare(`INSERT INTO candidate_ingredients (version_id, position, ingredient_id) VALUES (1, 1, 1)`).run();
+    v5.db.close();
+
+    const v6 = await openDatabase(path);
+    expect(v6.schemaVersion).toBe(6);
+    expect(v6.db.prepare(`SELECT count(*) FROM candidate_ingredients`).pluck().get()).toBe(1);
+    const insert = v6.db.prepare(
+      `INSERT INTO lab_results (candidate_id, candidate_version, subject_kind, subject, ingredient_ids, property, value, unit, measured_on, created_at, updated_at)
+       VALUES (1, 1, 'candidate', 'Gel v1', '[1]', 'pH', ?, '', ?, 'now', 'now')`,
+    );
+    insert.run(5.5, '2026-03-01');
+    expect(() => insert.run(5.5, '2026-02-30')).toThrow(/CHECK constraint failed/);
+    expect(() => insert.run(Number.POSITIVE_INFINITY, '2026-03-01')).toThrow(/CHECK constraint failed/);
+    v6.db.prepare(`DELETE FROM candidates WHERE id = 1`).run();
+    expect(v6.db.prepare(`SELECT candidate_id AS c, candidate_version AS v, ingredient_ids AS ids, value FROM lab_results`).get()).toEqual({ c: null, v: 1, ids: '[1]', value: 5.5 });
+    expect(v6.db.pragma('foreign_key_check')).toEqual([]);
+    v6.db.close();
   });
 });
