@@ -218,9 +218,7 @@ export interface ProposeJob {
 }
 
 export interface ProposeResult {
-  gp: { n: number; lengthScale: number; signalVariance: number; noiseVariance: number; logMarginalLikelihood: number; yMean: number; yStd: number; bestObserved: number };
-  /** Each measured list's code. */
-  measuredCodes: number[][];
+  gp: { lengthScale: number; signalVariance: number; noiseVariance: number; logMarginalLikelihood: number };
   proposals: {
     code: number[];
     ingredientIds: number[];

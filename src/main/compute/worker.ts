@@ -491,8 +491,8 @@ function codesChecksum(codes: Float32Array): string {
   return `${a.toString(16)}${b.toString(16)}`;
 }
 
-/** The checks' catalog tables for optimisation, kept while the catalog is the same. */
-let optimizeContext: { key: string; context: CatalogContext } | null = null;
+/** The checks' catalog tables for optimisation and BO proposals, kept while the catalog is the same. */
+let checksContext: { key: string; context: CatalogContext } | null = null;
 
 /** Gradient optimisation from each start, then the recorded codes decoded and predicted, and each final list encoded again. */
 async function optimize(jobId: string, job: OptimizeJob): Promise<OptimizeResult> {
@@ -507,8 +507,8 @@ async function optimize(jobId: string, job: OptimizeJob): Promise<OptimizeResult
   });
   const decodeIds = (codes: Float32Array, rows: number) => decodeTokens(m, codes, rows).map((l) => l.map((t) => m.index.ingredientIdOf(t)!));
   const contextKey = catalogKey(job.checks.spec.catalogLists, job.checks.spec.facts.length);
-  if (optimizeContext?.key !== contextKey) optimizeContext = { key: contextKey, context: buildCatalogContext(job.checks.spec) };
-  const context = optimizeContext.context;
+  if (checksContext?.key !== contextKey) checksContext = { key: contextKey, context: buildCatalogContext(job.checks.spec) };
+  const context = checksContext.context;
   // The soft cycle reads the decoder's relative positions as the encoder does (1 − r/2).
   const cycle =
     m.positionScale.kind === 'relative'
@@ -597,8 +597,8 @@ async function propose(jobId: string, job: ProposeJob): Promise<ProposeResult> {
     fresh.push(list);
   }
   const contextKey = catalogKey(job.checks.spec.catalogLists, job.checks.spec.facts.length);
-  if (optimizeContext?.key !== contextKey) optimizeContext = { key: contextKey, context: buildCatalogContext(job.checks.spec) };
-  const context = optimizeContext.context;
+  if (checksContext?.key !== contextKey) checksContext = { key: contextKey, context: buildCatalogContext(job.checks.spec) };
+  const context = checksContext.context;
   const passing = fresh.filter((list) => checkCandidate(context, job.checks.thresholds, list, {}).passed);
   const usedUnchecked = passing.length === 0;
   const candidates = usedUnchecked ? fresh : passing;
@@ -615,8 +615,7 @@ async function propose(jobId: string, job: ProposeJob): Promise<ProposeResult> {
   const benefits = chosen.length ? predictCodes(m, codes, chosen.length) : [];
   progress(4);
   return {
-    gp: { n: gp.n, lengthScale: gp.lengthScale, signalVariance: gp.signalVariance, noiseVariance: gp.noiseVariance, logMarginalLikelihood: gp.logMarginalLikelihood, yMean: gp.yMean, yStd: gp.yStd, bestObserved: best * gp.yStd + gp.yMean },
-    measuredCodes: measured.codes,
+    gp: { lengthScale: gp.lengthScale, signalVariance: gp.signalVariance, noiseVariance: gp.noiseVariance, logMarginalLikelihood: gp.logMarginalLikelihood },
     proposals: chosen.map((p, i) => ({
       code: Array.from(codes.subarray(i * D, (i + 1) * D)),
       ingredientIds: candidates[p.index]!,

@@ -97,7 +97,7 @@ import { ImportError, importCatalog, previewCatalogFile, type ImportOptions, typ
 import { loadIncompatibilities, loadKnowledgeFile } from '../inci/knowledge';
 import { incompatibilitiesPath, knowledgeBasePath, sampleCatalogPath } from '../resources';
 import { ingredientKey } from '../../shared/inci/key';
-import { deleteLabResult, getLabResult, insertLabResult, labProperties, listLabResults, updateLabResult, type StoredLabResult } from '../db/queries/lab-results';
+import { deleteLabResult, getLabResult, insertLabResult, labProperties, listLabResults, recordedSpelling, updateLabResult, type StoredLabResult } from '../db/queries/lab-results';
 
 /** What scoring a list for the editor needs from the catalog (see `FormulatorService.editorContext`). */
 interface EditorContext {
@@ -1697,7 +1697,8 @@ export class FormulatorService implements Api {
         list = product.ingredients.filter((x) => x.section !== 'may-contain').map((x) => x.ingredientId);
         if (list.length === 0) throw new ApiFailure('invalid-argument', `product ${product.id} (${product.name}) has no ingredient list to attach a result to`);
       }
-      const property = this.canonicalLabProperty(a.property);
+      // A property is named as it was first recorded: "Hydration" and "hydration" are one property.
+      const property = recordedSpelling(this.db, a.property, null) ?? a.property;
       const id = insertLabResult(this.db, { subject, ingredientIds: list, property, value: a.value, unit: a.unit, measuredOn: a.measuredOn ?? new Date().toISOString().slice(0, 10), notes: a.notes }, new Date().toISOString());
       return this.labResultView(getLabResult(this.db, id)!);
     });
@@ -1707,7 +1708,7 @@ export class FormulatorService implements Api {
   async updateLabResult(args: ApiArgs['updateLabResult']): Promise<LabResult> {
     const { id, ...patch } = parseApiArgs('updateLabResult', args);
     return this.exclusive(() => {
-      const property = patch.property === undefined ? undefined : this.canonicalLabProperty(patch.property, id);
+      const property = patch.property === undefined ? undefined : (recordedSpelling(this.db, patch.property, id) ?? patch.property);
       if (!updateLabResult(this.db, id, { ...patch, property }, new Date().toISOString())) throw new ApiFailure('not-found', `there is no lab result with id ${id}`);
       return this.labResultView(getLabResult(this.db, id)!);
     });
@@ -1757,12 +1758,6 @@ export class FormulatorService implements Api {
       if (missing.length) throw new ApiFailure('not-found', `there is no lab result with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}; nothing was exported`);
     }
     return this.labResultViews(page.items.sort((a, b) => a.id - b.id));
-  }
-
-  /** A property is named as it was first recorded: "Hydration" and "hydration" are one property. */
-  private canonicalLabProperty(property: string, exceptId?: number): string {
-    const row = this.db.prepare(`SELECT property FROM lab_results WHERE property = ? AND id IS NOT ? ORDER BY id LIMIT 1`).get(property, exceptId ?? null) as { property: string } | undefined;
-    return row?.property ?? property;
   }
 
   private labResultView(r: StoredLabResult): LabResult {
@@ -1821,7 +1816,7 @@ export class FormulatorService implements Api {
     const thresholds = { minNovelty: a.minNovelty, minPlausibility: a.minPlausibility, benefitThresholds: {} };
     const method = 'Bayesian optimisation: Gaussian process (Matérn 5/2, hyper-parameters by maximum marginal likelihood) on the codes of the measured lists; expected improvement with the prior penalty, maximised over decoded, checked, new lists from draws of the catalog normal and around the best results; batch spread by the kriging believer';
     const bestResult = results.reduce((b, r) => (sign * r.value > sign * b.value ? r : b));
-    const gp = { lengthScale: outcome.gp.lengthScale, signalVariance: outcome.gp.signalVariance, noiseVariance: outcome.gp.noiseVariance, logMarginalLikelihood: outcome.gp.logMarginalLikelihood };
+    const gp = outcome.gp;
     const proposals = outcome.proposals.map((p, i) => {
       const checked = checkCandidate(cx.checks, thresholds, p.ingredientIds, p.benefits);
       const mean = sign * p.mean;

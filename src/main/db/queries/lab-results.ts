@@ -1,30 +1,11 @@
 import type { Database } from 'better-sqlite3';
-import type { LabProperty } from '../../../shared/contract';
+import type { LabProperty, LabResult } from '../../../shared/contract';
 
-/** Typed queries over lab results (schema version 6). Names are resolved by the service. */
+/** Typed queries over lab results (schema version 6). Ingredient names are resolved by the service. */
 
-export interface StoredLabResult {
-  id: number;
-  subject: { kind: 'candidate' | 'product'; candidateId: number | null; version: number | null; productId: number | null; name: string };
-  ingredientIds: number[];
-  property: string;
-  value: number;
-  unit: string;
-  measuredOn: string;
-  notes: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type StoredLabResult = Omit<LabResult, 'ingredients'>;
 
-export interface NewLabResult {
-  subject: StoredLabResult['subject'];
-  ingredientIds: readonly number[];
-  property: string;
-  value: number;
-  unit: string;
-  measuredOn: string;
-  notes: string;
-}
+export type NewLabResult = Omit<StoredLabResult, 'id' | 'createdAt' | 'updatedAt'>;
 
 export interface LabResultFilter {
   candidateId?: number;
@@ -89,6 +70,12 @@ export function updateLabResult(db: Database, id: number, patch: Partial<Pick<Ne
     .map(([k]) => `${columns[k]} = @${k}`);
   const info = db.prepare(`UPDATE lab_results SET ${[...set, 'updated_at = max(created_at, @now)'].join(', ')} WHERE id = @id`).run({ ...patch, id, now });
   return info.changes === 1;
+}
+
+/** How `property` is already spelled (compared without case) by another result than `exceptId`, or null. */
+export function recordedSpelling(db: Database, property: string, exceptId: number | null): string | null {
+  const row = db.prepare(`SELECT property FROM lab_results WHERE property = ? AND id IS NOT ? ORDER BY id LIMIT 1`).get(property, exceptId) as { property: string } | undefined;
+  return row?.property ?? null;
 }
 
 export function deleteLabResult(db: Database, id: number): boolean {

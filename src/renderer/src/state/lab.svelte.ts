@@ -1,6 +1,6 @@
 import type { BatchProposalResult, LabProperty, LabResult } from '../../../shared/contract';
 import { api } from '../lib/api';
-import { downloadText } from '../lib/download';
+import { exportCsv } from '../lib/download';
 import { emptyLabForm, formOf, labExportFileName, labFormChanges, labFormFields, labFormProblem, proposalName, proposalScores, type LabForm } from '../lib/lab-logic';
 import { describeViewError } from '../lib/plot-view-errors';
 import type { AppState } from './app.svelte';
@@ -100,7 +100,6 @@ export class SubjectLabState {
     }
     try {
       const updated = await api.updateLabResult({ id: before.id, ...changes });
-      this.items = this.items.map((r) => (r.id === updated.id ? updated : r));
       this.cancelEdit();
       this.message = `Corrected the ${updated.property} result.`;
       await this.load();
@@ -268,17 +267,11 @@ export class LabState {
     this.notice = null;
     const property = this.filter || undefined;
     try {
-      const name = labExportFileName(property ?? null);
-      if (typeof window !== 'undefined' && window.api) {
-        const chosen = await api.chooseExportPath({ defaultName: name });
-        if (chosen === null) return;
-        const written = await api.exportLabResultsCsv({ path: chosen.path, ...(property ? { property } : {}) });
-        this.notice = `Exported ${written.rows} result${written.rows === 1 ? '' : 's'} to ${written.path}.`;
-      } else {
-        const { csv, rows } = await api.labResultsCsv(property ? { property } : {});
-        downloadText(name, csv, 'text/csv;charset=utf-8');
-        this.notice = `Downloaded ${rows} result${rows === 1 ? '' : 's'} as ${name}.`;
-      }
+      const notice = await exportCsv(labExportFileName(property ?? null), 'result', {
+        write: (path) => api.exportLabResultsCsv({ path, ...(property ? { property } : {}) }),
+        text: () => api.labResultsCsv(property ? { property } : {}),
+      });
+      if (notice) this.notice = notice;
     } catch (error) {
       this.error = describeViewError(error, 'Export failed');
     } finally {

@@ -1,7 +1,7 @@
 import { SvelteSet } from 'svelte/reactivity';
 import type { ApiArgs, CandidateComparison, CandidateDetail, CandidateSummary } from '../../../shared/contract';
 import { api } from '../lib/api';
-import { downloadText } from '../lib/download';
+import { exportCsv } from '../lib/download';
 import {
   comparePair,
   emptyShortlistFilters,
@@ -182,17 +182,11 @@ export class ShortlistState {
     this.exporting = true;
     this.error = null;
     try {
-      const name = exportFileName();
-      if (typeof window !== 'undefined' && window.api) {
-        const chosen = await api.chooseExportPath({ defaultName: name });
-        if (chosen === null) return;
-        const written = await api.exportCandidatesCsv({ ids, path: chosen.path });
-        this.notice = `Exported ${written.rows} candidate${written.rows === 1 ? '' : 's'} to ${written.path}.`;
-      } else {
-        const { csv, rows } = await api.candidatesCsv({ ids });
-        downloadText(name, csv, 'text/csv;charset=utf-8');
-        this.notice = `Downloaded ${rows} candidate${rows === 1 ? '' : 's'} as ${name}.`;
-      }
+      const notice = await exportCsv(exportFileName(), 'candidate', {
+        write: (path) => api.exportCandidatesCsv({ ids, path }),
+        text: () => api.candidatesCsv({ ids }),
+      });
+      if (notice) this.notice = notice;
     } catch (error) {
       this.error = `Export failed: ${messageOf(error)}`;
     } finally {
