@@ -5,11 +5,13 @@ import type { EncodeResult } from '../../src/main/compute/protocol';
 import { openTestService } from '../helpers';
 import { csvRoundTrip } from './csv-roundtrip';
 import { fuzzApi } from './ipc-fuzz';
+import { killDuringImport, killDuringMigration, killDuringSaves } from './durability';
+import { sephoraCsvPath } from '../data';
 
 /**
  * `npm run reliability`: prints the figures of issue 7 measured so far (the short versions run
- * in `npm test`). Not yet here: kill -9 durability, corrupt-file quarantine, disk-full, soak,
- * hostile CSV corpus and the 50,000-product scale run.
+ * in `npm test`). Not yet here: kill -9 while saving a model, corrupt-file quarantine, disk
+ * full, the soak test, the hostile CSV corpus and the 50,000-product scale run.
  */
 const figures: [string, string | number][] = [];
 
@@ -51,6 +53,14 @@ const figures: [string, string | number][] = [];
   figures.push(['CSV round trip: cells / rows / bytes', `${r.cells} / ${r.rows} / ${r.bytes}`]);
   figures.push(['CSV round trip: read back differently / formula triggers left / neutralised', `${r.mismatches.length} / ${r.triggersLeft} / ${r.neutralised}`]);
   figures.push(['CSV round trip: time (ms)', r.ms.toFixed(0)]);
+}
+
+// kill -9 at random moments, 100 runs each.
+for (const run of [() => killDuringImport(100, sephoraCsvPath()), () => killDuringSaves(100), () => killDuringMigration(100)]) {
+  const r = await run();
+  figures.push([`kill -9 during ${r.scenario}: runs / all checks held / integrity_check ok / killed before it finished`, `${r.runs} / ${r.ok} / ${r.integrityOk} / ${r.killedMidway}`]);
+  figures.push([`kill -9 during ${r.scenario}: detail`, r.detail]);
+  if (r.failures.length) figures.push([`kill -9 during ${r.scenario}: FAILURES`, r.failures.slice(0, 5).join('; ')]);
 }
 
 process.stdout.write(`\n== reliability (Node ${process.version}, ${process.platform}/${process.arch})\n`);

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { sephoraCsvPath } from '../data';
+import { killDuringImport, killDuringMigration, killDuringSaves } from './durability';
+
+/** The short version of `npm run reliability`'s kill -9 runs (100 each there). */
+describe('kill -9 at a random moment', () => {
+  it('during an import: the database is intact and the import all or nothing', async () => {
+    const r = await killDuringImport(4, sephoraCsvPath(), 7);
+    expect(r.failures).toEqual([]);
+    expect(r.ok).toBe(4);
+  }, 180_000);
+
+  it('while saving candidates: every acknowledged save is there with its whole list', async () => {
+    const r = await killDuringSaves(4, 7);
+    expect(r.failures).toEqual([]);
+    expect(r.ok).toBe(4);
+  }, 180_000);
+
+  it('during a migration: the next open completes it with the data intact', async () => {
+    const r = await killDuringMigration(4, 7);
+    expect(r.failures).toEqual([]);
+    expect(r.ok).toBe(4);
+  }, 180_000);
+});
