@@ -1469,6 +1469,15 @@ export function buildCatalog(seed = SEED): SampleProduct[] {
   return products;
 }
 
+/**
+ * Any number of products built the same way, for scale and durability tests (a 50,000-product
+ * catalog). Categories cycle; names are unique ("… N"); deterministic for a seed.
+ */
+export function* synthesiseProducts(count: number, seed: number): Generator<SampleProduct> {
+  const rng = new Rng(seed);
+  for (let n = 1; n <= count; n++) yield buildProduct(CATEGORIES[(n - 1) % CATEGORIES.length]!, rng, n);
+}
+
 // Knowledge-base check ----------------------------------------------------------------------
 
 /** Fails loudly if any vocabulary name would not resolve in the knowledge base. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sephoraCsvPath } from '../data';
-import { killDuringImport, killDuringMigration, killDuringSaves } from './durability';
+import { killDuringImport, killDuringMigration, killDuringModelSave, killDuringSaves } from './durability';
 
 /** The short version of `npm run reliability`'s kill -9 runs (100 each there). */
 describe('kill -9 at a random moment', () => {
@@ -21,4 +21,10 @@ describe('kill -9 at a random moment', () => {
     expect(r.failures).toEqual([]);
     expect(r.ok).toBe(4);
   }, 180_000);
+
+  it('while saving a model: the store holds the old or the new model, verified, and no half-written folder', async () => {
+    const r = await killDuringModelSave(4, 7);
+    expect(r.failures).toEqual([]);
+    expect(r.ok).toBe(4);
+  }, 240_000);
 });

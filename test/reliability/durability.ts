@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../../src/main/db/connection';
 import { MIGRATIONS } from '../../src/main/db/migrations';
+import { listModels } from '../../src/main/db/queries/models';
+import { loadModel } from '../../src/main/ml/store';
 import { resolveResourcesDir } from '../../src/main/resources';
 import { FormulatorService } from '../../src/main/services/formulator-service';
 import { seededRandom } from '../../src/shared/ml/random';
@@ -14,7 +16,8 @@ import { seededRandom } from '../../src/shared/ml/random';
  * saves candidates or migrates a database, and is killed with SIGKILL after a random delay. The
  * database is then opened again and checked: PRAGMA integrity_check is ok; an import is all or
  * nothing; every save the child acknowledged is there, with its list; a migration either did not
- * happen or completed, and the next open finishes it with the data intact.
+ * happen or completed, and the next open finishes it with the data intact; the model store holds
+ * the old model or the new one, each verified against its checksums.
  */
 
 export interface KillReport {
@@ -190,6 +193,80 @@ export async function killDuringMigration(runs: number, seed = 1): Promise<KillR
     report.detail = `opening and migrating takes ${(migrateMs / 1.1).toFixed(0)} ms; schema version left by the kill: ${[...versions].map(([k, v]) => `v${k} ×${v}`).join(', ')}; every database reopened at v6 with its 50 candidates`;
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+  return report;
+}
+
+/**
+ * kill -9 while models are being saved: the child re-saves the active (trained) model as new
+ * models in a loop, each a folder written and renamed into place and then a database record that
+ * activates it. After each kill the next open must sweep any half-written folder, and every
+ * recorded model — the active one above all — must load and verify against its checksums; every
+ * acknowledged model must be among them.
+ */
+export async function killDuringModelSave(runs: number, seed = 1, maxDelayMs = 800): Promise<KillReport> {
+  const random = seededRandom(seed);
+  const report: KillReport = { scenario: 'saving a model', runs, ok: 0, failures: [], killedMidway: runs, integrityOk: 0, detail: '' };
+  const dir = mkdtempSync(join(tmpdir(), 'lf-kill-'));
+  let acked = 0;
+  let partial = 0;
+  let unrecorded = 0;
+  let activeWasNew = 0;
+  let weightBytes = 0;
+  try {
+    // A database with the sample catalog and one trained quick model: the "old" model.
+    const template = join(dir, 'template');
+    const service = await FormulatorService.open({ databasePath: join(template, 'lab.db'), resourcesDir: resolveResourcesDir() });
+    await service.loadSampleCatalog();
+    const trained = await service.trainModel({ preset: 'quick', seed: 1 });
+    const firstFolder = listModels(service.db)[0]!.folder;
+    weightBytes = loadModel(join(service.modelsDir, firstFolder)).weights.reduce((n, w) => n + w.values.length * 4, 0);
+    service.db.pragma('wal_checkpoint(TRUNCATE)');
+    service.close();
+    await service.compute.close();
+    for (let r = 0; r < runs; r++) {
+      const runDir = join(dir, `run-${r}`);
+      cpSync(template, runDir, { recursive: true });
+      const path = join(runDir, 'lab.db');
+      const { lines } = await runAndKill(['model', path], random() ** 2 * maxDelayMs);
+      const ids = lines.filter((l) => l.startsWith('ack ')).map((l) => Number(l.slice(4)));
+      acked += ids.length;
+      const modelsDir = join(runDir, 'models');
+      const leftPartial = readdirSync(modelsDir).filter((n) => n.startsWith('.tmp-')).length;
+      partial += leftPartial;
+      const reopened = await FormulatorService.open({ databasePath: path, resourcesDir: resolveResourcesDir() });
+      const problems: string[] = [];
+      const integrity = reopened.db.pragma('integrity_check', { simple: true });
+      if (integrity === 'ok') report.integrityOk++;
+      else problems.push(`integrity ${String(integrity)}`);
+      const models = listModels(reopened.db);
+      const active = models.filter((m) => m.active);
+      if (active.length !== 1) problems.push(`${active.length} active models`);
+      else if (active[0]!.id !== trained.id) activeWasNew++;
+      for (const m of models) {
+        try {
+          loadModel(join(modelsDir, m.folder), m.manifestSha256);
+        } catch (error) {
+          problems.push(`model ${m.id}${m.active ? ' (active)' : ''}: ${(error as Error).message}`);
+        }
+      }
+      const recorded = new Set(models.map((m) => m.id));
+      const missing = ids.filter((id) => !recorded.has(id));
+      if (missing.length) problems.push(`${missing.length} acknowledged models missing`);
+      if (readdirSync(modelsDir).some((n) => n.startsWith('.tmp-'))) problems.push('a half-written folder survived the next open');
+      if (leftPartial !== reopened.modelStoreSweep.removedPartial.length) problems.push('the sweep did not report what it removed');
+      unrecorded += reopened.modelStoreSweep.unrecorded.length;
+      reopened.close();
+      if (problems.length === 0) report.ok++;
+      else report.failures.push(`run ${r}: ${problems.join('; ')}`);
+      rmSync(runDir, { recursive: true, force: true });
+    }
+    report.detail =
+      `model weights ${(weightBytes / 1048576).toFixed(1)} MiB; ${acked} acknowledged saves, all present and verified; ` +
+      `half-written folders removed at the next open ${partial}; complete but unrecorded (killed between the rename and the record) ${unrecorded}; ` +
+      `active model afterwards: new ${activeWasNew}, old ${runs - activeWasNew}`;
+  } finally {
+    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   }
   return report;
 }

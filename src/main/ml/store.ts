@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync, existsSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelConfig } from './config';
 import type { BenefitSpec } from './train';
@@ -152,4 +152,30 @@ export function loadModel(path: string, expectedManifestSha256?: string): SavedM
     throw new ModelFileError(`model ${path}: the vocabulary does not match the weights`);
   }
   return { manifest, vocabulary, weights };
+}
+
+/**
+ * Start-up tidy of the model store after a crash. A `.tmp-…` folder is a save that never
+ * finished (the rename is the commit), so it is removed. A complete folder the database does not
+ * name was saved but never recorded (the process died between the rename and the database
+ * transaction): it is reported, not deleted.
+ */
+export function sweepModelStore(modelsDir: string, recordedFolders: ReadonlySet<string>): { removedPartial: string[]; unrecorded: string[] } {
+  const removedPartial: string[] = [];
+  const unrecorded: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(modelsDir);
+  } catch {
+    return { removedPartial, unrecorded };
+  }
+  for (const name of entries) {
+    if (name.startsWith('.tmp-')) {
+      rmSync(join(modelsDir, name), { recursive: true, force: true });
+      removedPartial.push(name);
+    } else if (!recordedFolders.has(name)) {
+      unrecorded.push(name);
+    }
+  }
+  return { removedPartial, unrecorded };
 }

@@ -79,7 +79,7 @@ import { OverlapIndex, compareLists } from '../../shared/ml/overlap';
 import { presetConfig } from '../ml/config';
 import { loadTrainingData } from '../ml/dataset';
 import { refreshKnowledgeScores } from '../ml/knowledge-scores';
-import { ModelFileError, loadModel } from '../ml/store';
+import { ModelFileError, loadModel, sweepModelStore } from '../ml/store';
 import { trainabilityProblem } from '../ml/train';
 import { IngredientLexicon } from '../../shared/inci/lexicon';
 import { parseInciDeclaration } from '../../shared/inci/parse';
@@ -166,8 +166,13 @@ export class FormulatorService implements Api {
       opened.db.close();
       throw error;
     }
-    return new FormulatorService(opened.db, options, opened.schemaVersion);
+    const service = new FormulatorService(opened.db, options, opened.schemaVersion);
+    service.modelStoreSweep = sweepModelStore(service.modelsDir, new Set(listModels(opened.db).map((m) => m.folder)));
+    return service;
   }
+
+  /** What the start-up tidy of the model store found (partial saves removed, unrecorded folders kept). */
+  modelStoreSweep: { removedPartial: string[]; unrecorded: string[] } = { removedPartial: [], unrecorded: [] };
 
   private computeHost: ComputeHost | null = null;
   /** The active model's catalog codes and their statistics, rebuilt when the active model changes. */
