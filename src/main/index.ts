@@ -20,8 +20,18 @@ const rendererFileUrl = pathToFileURL(rendererFile).href;
 
 /** The compute process as an Electron utility process (native tfjs-node must not load in a worker thread). */
 function utilityChannel(): ComputeChannel {
-  const child = utilityProcess.fork(join(import.meta.dirname, 'compute-worker.js'), [], { serviceName: 'Latent Formulator compute' });
+  const child = utilityProcess.fork(join(import.meta.dirname, 'compute-worker.js'), [], {
+    serviceName: 'Latent Formulator compute',
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
+  // stderr still reaches the terminal; its last few KiB explain a crash (out of memory, say).
+  let tail = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    process.stderr.write(d);
+    tail = (tail + d.toString()).slice(-4096);
+  });
   return {
+    stderrTail: () => tail,
     send: (message) => child.postMessage(message),
     onMessage: (listener) => child.on('message', (m: unknown) => listener(m as ComputeEvent)),
     onExit: (listener) => child.on('exit', (code) => listener(code, null)),

@@ -19,13 +19,15 @@ export interface ComputeChannel {
   onMessage(listener: (event: ComputeEvent) => void): void;
   onExit(listener: (code: number | null, signal: string | null) => void): void;
   kill(): void;
+  /** The end of what the process wrote to stderr, when the channel can see it (to explain a crash). */
+  stderrTail?(): string;
 }
 
 export type ChannelFactory = () => ComputeChannel;
 
 export class ComputeError extends Error {
   constructor(
-    readonly code: 'compute-crashed' | 'compute-failed' | 'cancelled' | 'model-file' | 'untrainable' | 'start-failed',
+    readonly code: 'compute-crashed' | 'compute-failed' | 'cancelled' | 'model-file' | 'untrainable' | 'start-failed' | 'disk-full' | 'io-error' | 'read-only',
     message: string,
   ) {
     super(message);
@@ -46,14 +48,24 @@ export function resolveWorkerEntry(): string {
   throw new ComputeError('start-failed', 'cannot find the compute worker (compute-worker.js); rebuild the app');
 }
 
+export interface ChildOptions {
+  /** V8 heap limit of the compute process (--max-old-space-size), in MiB; Node's default if unset. */
+  maxOldSpaceMb?: number;
+}
+
 /** A Node child process running the worker (CLI, web preview, tests). */
-export function nodeChildChannel(entry: string = resolveWorkerEntry()): ComputeChannel {
-  const child = fork(entry, [], {
-    execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
-    serialization: 'advanced',
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+export function nodeChildChannel(entry: string = resolveWorkerEntry(), options: ChildOptions = {}): ComputeChannel {
+  const execArgv = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  if (options.maxOldSpaceMb) execArgv.push(`--max-old-space-size=${options.maxOldSpaceMb}`);
+  const child = fork(entry, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+  // stderr still reaches the terminal; its last few KiB are kept to explain a crash.
+  let tail = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    process.stderr.write(d);
+    tail = (tail + d.toString()).slice(-4096);
   });
   return {
+    stderrTail: () => tail,
     send: (message) => {
       if (child.connected) child.send(message);
     },
@@ -61,6 +73,16 @@ export function nodeChildChannel(entry: string = resolveWorkerEntry()): ComputeC
     onExit: (listener) => child.on('exit', (code, signal) => listener(code, signal)),
     kill: () => child.kill('SIGKILL'),
   };
+}
+
+/** Says why the compute process died, as far as its exit and its last words tell. */
+export function crashMessage(code: number | null, signal: string | null, stderrTail: string): string {
+  const how = signal ? `signal ${signal}` : `exit code ${code}`;
+  const outOfMemory = /heap out of memory|Allocation failed|Out of memory|OOM/i.test(stderrTail);
+  const what = outOfMemory
+    ? `the compute process ran out of memory (${how}); try a smaller job (fewer samples, a smaller catalog or the quick preset) or close other programs`
+    : `the compute process stopped unexpectedly (${how})`;
+  return `${what}; the job was not completed and nothing was saved. Run it again; a new compute process will start.`;
 }
 
 interface PendingJob {
@@ -119,7 +141,7 @@ export class ComputeHost {
           this.channel = null;
           this.started = null;
         }
-        const message = `the compute process stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}); the job was not completed and nothing was saved. Run it again; a new compute process will start.`;
+        const message = crashMessage(code, signal, channel.stderrTail?.() ?? '');
         reject(new ComputeError('start-failed', message));
         for (const [id, job] of this.pending) {
           job.reject(new ComputeError('compute-crashed', message));

@@ -239,7 +239,8 @@ export interface ProposeResult {
 /** For tests of crash handling: the worker throws, aborts or runs out of memory on purpose. */
 export interface FaultJob {
   kind: 'fault';
-  fault: 'throw' | 'exit' | 'hang';
+  /** `abort` ends the process with SIGABRT; `oom` allocates until V8's heap limit kills it. */
+  fault: 'throw' | 'exit' | 'hang' | 'abort' | 'oom';
 }
 
 export type ComputeJob = TrainJob | EncodeJob | DecodeJob | PredictJob | SensitivityJob | GenerateJob | UmapJob | GapsJob | KdeJob | ScoreListsJob | OptimizeJob | ProposeJob | FaultJob;

@@ -5,6 +5,7 @@ import { initBackend } from '../ml/backend';
 import { evaluateModel } from '../ml/evaluate';
 import { JointVae, fillEncoderInput } from '../ml/model';
 import { ModelFileError, loadModel, saveModel } from '../ml/store';
+import { storageFailure } from '../storage-errors';
 import { TrainingCancelled, trainJointVae, trainabilityProblem } from '../ml/train';
 import { VocabularyIndex } from '../ml/vocab';
 import type { BenefitSpec } from '../ml/train';
@@ -42,6 +43,7 @@ import type {
   UmapJob,
   OptimizeJob,
   OptimizeResult,
+  FaultJob,
   ProposeJob,
   ProposeResult,
   UmapResult,
@@ -128,8 +130,9 @@ async function runJob(jobId: string, job: ComputeJob): Promise<void> {
   } catch (error) {
     if (error instanceof TrainingCancelled || error instanceof GenerationCancelled) post({ type: 'cancelled', jobId });
     else {
-      const code = error instanceof ModelFileError ? 'model-file' : error instanceof GpFitError ? 'gp-failed' : (error as { code?: string }).code === 'untrainable' ? 'untrainable' : 'compute-failed';
-      post({ type: 'failed', jobId, error: { code, message: (error as Error)?.message ?? String(error) } });
+      const storage = storageFailure(error, `${job.kind === 'train' ? 'saving the trained model' : `the ${job.kind} job`}`);
+      const code = error instanceof ModelFileError ? 'model-file' : error instanceof GpFitError ? 'gp-failed' : (error as { code?: string }).code === 'untrainable' ? 'untrainable' : (storage?.code ?? 'compute-failed');
+      post({ type: 'failed', jobId, error: { code, message: storage?.message ?? (error as Error)?.message ?? String(error) } });
     }
   } finally {
     cancelled.delete(jobId);
@@ -631,8 +634,15 @@ async function propose(jobId: string, job: ProposeJob): Promise<ProposeResult> {
   };
 }
 
-function fault(job: { fault: 'throw' | 'exit' | 'hang' }): never {
+/** What the `oom` fault holds on to, so the collector cannot free it. */
+const hoard: unknown[][] = [];
+
+function fault(job: FaultJob): never {
   if (job.fault === 'exit') process.exit(70);
+  if (job.fault === 'abort') process.abort();
+  if (job.fault === 'oom') {
+    for (;;) hoard.push(new Array<unknown>(1 << 20).fill({}));
+  }
   if (job.fault === 'hang') {
     const until = Date.now() + 60_000;
     while (Date.now() < until) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ComputeError, ComputeHost } from '../../../src/main/compute/host';
+import { ComputeError, ComputeHost, crashMessage, nodeChildChannel } from '../../../src/main/compute/host';
 import type { EncodeResult, TrainResult } from '../../../src/main/compute/protocol';
 import { presetConfig } from '../../../src/main/ml/config';
 import type { TrainProgress } from '../../../src/main/ml/train';
@@ -77,5 +77,25 @@ describe('compute process', () => {
     expect(thrown).toMatchObject({ code: 'compute-failed', message: 'injected fault' });
     const again = await host.run<TrainResult>({ kind: 'train', data: syntheticTrainingData(60), config: { ...config, maxEpochs: 1 }, preset: 'quick', modelsDir: dir, folder: 'after-crash' });
     expect(again.epochs).toBe(1);
+  });
+
+  it('explains an abort and an out-of-memory death, and the next job runs', async () => {
+    // A low heap limit so the out-of-memory fault dies in a second, not after gigabytes.
+    const limited = new ComputeHost(() => nodeChildChannel(undefined, { maxOldSpaceMb: 128 }));
+    try {
+      const aborted = await limited.run({ kind: 'fault', fault: 'abort' }).catch((e: unknown) => e);
+      expect(aborted).toMatchObject({ code: 'compute-crashed', message: expect.stringMatching(/stopped unexpectedly \(signal SIGABRT\).*nothing was saved/) });
+      const oom = await limited.run({ kind: 'fault', fault: 'oom' }).catch((e: unknown) => e);
+      expect(oom).toMatchObject({ code: 'compute-crashed', message: expect.stringMatching(/^the compute process ran out of memory \(/) });
+      const next = await limited.run<TrainResult>({ kind: 'train', data: syntheticTrainingData(60), config: { ...config, maxEpochs: 1 }, preset: 'quick', modelsDir: dir, folder: 'after-oom' });
+      expect(next.epochs).toBe(1);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('words a crash by what the process last wrote', () => {
+    expect(crashMessage(null, 'SIGABRT', 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory')).toMatch(/^the compute process ran out of memory \(signal SIGABRT\)/);
+    expect(crashMessage(3, null, 'something else')).toMatch(/^the compute process stopped unexpectedly \(exit code 3\)/);
   });
 });
