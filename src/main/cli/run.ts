@@ -17,6 +17,7 @@ import { NewerDatabaseError } from '../db/connection';
 import { defaultDatabasePath } from '../paths';
 import { resolveResourcesDir } from '../resources';
 import { FormulatorService } from '../services/formulator-service';
+import { storageFailure } from '../storage-errors';
 
 /** Where the CLI writes; tests capture it. */
 export interface CliIo {
@@ -761,7 +762,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     return usage(`unknown command "${command}"`);
   } catch (error) {
+    const storage = storageFailure(error, command ? `the ${command} command` : 'the command');
     if (error instanceof ApiFailure) io.err(`latent-formulator: ${error.message}`);
+    else if (storage) io.err(`latent-formulator: ${storage.message}`);
     else if (error instanceof NewerDatabaseError) io.err(`latent-formulator: ${error.message}`);
     else io.err(`latent-formulator: ${(error as Error).message ?? String(error)}`);
     return 1;

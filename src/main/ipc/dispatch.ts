@@ -1,5 +1,6 @@
 import { API_METHODS, type ApiMethod, type ApiResult } from '../../shared/api-methods';
 import { ApiFailure, parseApiArgs, type Api } from '../../shared/contract';
+import { storageFailure } from '../storage-errors';
 
 /** True when `name` is one of the contract's methods (not a prototype property or a forgery). */
 export function isApiMethod(name: unknown): name is ApiMethod {
@@ -18,6 +19,8 @@ export async function dispatchApiCall(api: Api, method: unknown, arg: unknown): 
     return { ok: true, value: await fn.call(api, parsed) };
   } catch (error) {
     if (error instanceof ApiFailure) return { ok: false, error: { code: error.code, message: error.message } };
+    const storage = storageFailure(error, method.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`));
+    if (storage) return { ok: false, error: { code: storage.code, message: storage.message } };
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, error: { code: 'internal', message: `${method} failed: ${message}` } };
   }
