@@ -10,6 +10,7 @@ import { FormulatorService } from '../../src/main/services/formulator-service';
  *   import DB CSV  — imports the file (one transaction);
  *   save DB        — saves candidates in a loop, printing "ack ID" after each save returns;
  *   migrate DB     — opens (and so migrates) an older database;
+ *   compute DB busy|idle — trains models in the compute process over and over, or once and waits;
  *   model DB       — saves copies of the active model as new models in a loop (the model store's
  *                    write-then-rename, then the database record that activates it), printing
  *                    "ack ID" after each is recorded.
@@ -27,6 +28,17 @@ if (mode === 'migrate') {
   if (mode === 'import') {
     const report = await service.importCatalog({ path: file! });
     process.stdout.write(`done ${report.productsInserted}\n`);
+  } else if (mode === 'compute') {
+    // Busy in the compute process (training) or idle between jobs when the kill comes.
+    await service.loadSampleCatalog();
+    await service.compute.start();
+    if (file === 'idle') {
+      await service.trainModel({ preset: 'quick', seed: 1 });
+      process.stdout.write('computing\n');
+      await new Promise(() => undefined);
+    }
+    process.stdout.write('computing\n');
+    for (let seed = 1; ; seed++) await service.trainModel({ preset: 'quick', seed });
   } else if (mode === 'model') {
     const active = getActiveModel(service.db)!;
     const source = loadModel(join(service.modelsDir, active.folder), active.manifestSha256);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sephoraCsvPath } from '../data';
-import { killDuringImport, killDuringMigration, killDuringModelSave, killDuringSaves } from './durability';
+import { killDuringImport, killDuringMigration, killDuringModelSave, killDuringSaves, killLeavesNoOrphan } from './durability';
 
 /** The short version of `npm run reliability`'s kill -9 runs (100 each there). */
 describe('kill -9 at a random moment', () => {
@@ -27,4 +27,10 @@ describe('kill -9 at a random moment', () => {
     expect(r.failures).toEqual([]);
     expect(r.ok).toBe(4);
   }, 240_000);
+
+  it('of the app while the compute process trains: the compute process does not live on as an orphan', async () => {
+    const r = await killLeavesNoOrphan(2, 7);
+    expect(r.failures).toEqual([]);
+    expect(r.exitMs).toHaveLength(2);
+  }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { loadModel } from '../../src/main/ml/store';
 import { resolveResourcesDir } from '../../src/main/resources';
 import { FormulatorService } from '../../src/main/services/formulator-service';
 import { seededRandom } from '../../src/shared/ml/random';
+import { descendants } from './soak';
 
 /**
  * kill -9 durability (issue 7, item 1): a child process (durability-child.ts) imports a catalog,
@@ -269,4 +270,49 @@ export async function killDuringModelSave(runs: number, seed = 1, maxDelayMs = 8
     if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   }
   return report;
+}
+
+/**
+ * kill -9 of the app while the compute process is training (even runs) or idle between jobs (odd
+ * runs): the compute process must not live on as an orphan. Reports how long it took to go (from the kill to its pid disappearing).
+ */
+export async function killLeavesNoOrphan(runs: number, seed = 1): Promise<{ runs: number; orphans: number; exitMs: number[]; failures: string[] }> {
+  const random = seededRandom(seed);
+  const dir = mkdtempSync(join(tmpdir(), 'lf-kill-'));
+  const result = { runs, orphans: 0, exitMs: [] as number[], failures: [] as string[] };
+  const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSafe(`/proc/${pid}/stat`));
+  try {
+    for (let r = 0; r < runs; r++) {
+      const path = join(dir, `run-${r}.db`);
+      const child = spawn(process.execPath, ['--import', 'tsx', CHILD, 'compute', path, r % 2 ? 'idle' : 'busy'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          if (d.toString().includes('computing')) resolve();
+        });
+        child.on('exit', () => reject(new Error('the child ended before computing')));
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200 + random() * 2000));
+      const computePids = descendants(child.pid!).filter((pid) => /compute|worker/.test(readFileSafe(`/proc/${pid}/cmdline`)));
+      if (computePids.length === 0) result.failures.push(`run ${r}: no compute process found`);
+      child.kill('SIGKILL');
+      const killedAt = performance.now();
+      while (computePids.some(alive) && performance.now() - killedAt < 15_000) await new Promise((resolve) => setTimeout(resolve, 20));
+      if (computePids.some(alive)) {
+        result.orphans++;
+        result.failures.push(`run ${r}: the compute process ${computePids.join(', ')} outlived the app by 15 s`);
+        for (const pid of computePids) process.kill(pid, 'SIGKILL');
+      } else result.exitMs.push(performance.now() - killedAt);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return result;
+}
+
+function readFileSafe(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }

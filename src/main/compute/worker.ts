@@ -659,7 +659,12 @@ function onMessage(data: unknown): void {
 }
 
 if (parentPort) parentPort.on('message', (e) => onMessage(e.data));
-else process.on('message', onMessage);
+else {
+  process.on('message', onMessage);
+  // The app died without saying goodbye (kill -9, a crash): nothing is left to answer to, so
+  // stop rather than compute on as an orphan. (Electron ends utility processes with the app.)
+  process.on('disconnect', () => process.exit(0));
+}
 
 // The helper thread loads alongside the backend, so the first job already shares its work.
 void Promise.all([initBackend(), sharedWork.ready()]).then(
