@@ -66,7 +66,8 @@ function describeFileError(error: unknown): string {
   }
 }
 
-function fsyncFolder(path: string): void {
+/** Makes a rename inside the folder at `path` durable; some platforms (Windows) cannot, and the rename is still atomic there. */
+export function fsyncFolder(path: string): void {
   try {
     const fd = openSync(path, 'r');
     try {

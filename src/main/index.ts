@@ -110,6 +110,8 @@ async function main(): Promise<void> {
     app.exit(1);
     return;
   }
+  // The window shows what the start-up check found (getDatabaseStatus) and offers the restore.
+  service.startBackupSchedule();
   const allowedImportPaths = new Set<string>();
   const allowedExportPaths = new Set<string>();
   registerIpcHandlers(service, isTrustedUrl, allowedImportPaths, allowedExportPaths);

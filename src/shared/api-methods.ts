@@ -58,6 +58,10 @@ export const API_METHODS = [
   'labResultsCsv',
   'exportLabResultsCsv',
   'proposeBatch',
+  'getDatabaseStatus',
+  'backupNow',
+  'restoreBackup',
+  'dismissRecovery',
 ] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

@@ -13,6 +13,7 @@ import {
   type NeighboursResult,
 } from '../../shared/contract';
 import type { ModelRecord, ProductDetail } from '../../shared/domain';
+import { checkOpenDatabase } from '../db/check';
 import { NewerDatabaseError } from '../db/connection';
 import { defaultDatabasePath } from '../paths';
 import { resolveResourcesDir } from '../resources';
@@ -88,6 +89,11 @@ Commands:
   bo propose --property P [--goal maximize|minimize] [--batch 1-8] [--seed N] [--prior W] [--save PREFIX]
                                       Bayesian optimisation from the lab results of P: a batch of new
                                       lists with EI and predicted mean ± sd; --save keeps them as candidates
+  db check                            quick_check of the database now, and what the start-up check found
+  db backups                          backups beside the database, newest first, with what each holds
+  db backup                           back up now (SQLite's online backup, checked)
+  db restore FILE                     restore a listed backup; the files in use are moved to quarantine/
+  db dismiss                          keep the new database after a damaged one was moved aside
 
 Options:
   --db PATH     database file (default: ${defaultDatabasePath()})
@@ -192,12 +198,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   const print = (value: unknown, human: () => string): void => io.out(opt.json ? JSON.stringify(value, null, 2) : human());
 
-  const known = ['status', 'import', 'catalog', 'ingredients', 'train', 'models', 'encode', 'decode', 'backend', 'neighbours', 'whitespace', 'interpolate', 'sensitivity', 'generate', 'candidates', 'optimize', 'lab', 'bo'];
+  const known = ['status', 'import', 'catalog', 'ingredients', 'train', 'models', 'encode', 'decode', 'backend', 'neighbours', 'whitespace', 'interpolate', 'sensitivity', 'generate', 'candidates', 'optimize', 'lab', 'bo', 'db'];
   if (!known.includes(command)) return usage(`unknown command "${command}"`);
 
   let service: FormulatorService | null = null;
   try {
     service = await FormulatorService.open({ databasePath: opt.db ?? defaultDatabasePath(), resourcesDir: resolveResourcesDir(), appVersion: '0.1.0' });
+    await reportDatabaseRecovery(service, io, command === 'db');
     switch (command) {
       case 'status': {
         const s = await service.getStatus();
@@ -754,6 +761,49 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         );
         return 0;
       }
+      case 'db': {
+        if (sub === 'check' && !rest.length) {
+          const now = checkOpenDatabase(service.db);
+          const { check, quarantined } = service.startup;
+          const { databasePath, recovery } = await service.getDatabaseStatus();
+          print({ databasePath, quickCheck: now, startup: { check, quarantined }, recovery }, () =>
+            [
+              `database   ${databasePath}`,
+              `quick_check ${now.ok ? 'ok' : `FAILED: ${now.problems.slice(0, 5).join('; ')}`} (${now.ms.toFixed(0)} ms)`,
+              `at start-up: ${quarantined ? `damaged (${quarantined.reason}), moved to ${quarantined.folder}` : check ? `checked, ok (${check.ms.toFixed(0)} ms)` : 'a new database'}`,
+              recovery ? `waiting for a decision: the database found damaged on ${recovery.detectedAt} is in ${recovery.quarantinedTo} (db restore FILE, or db dismiss)` : '',
+            ].filter(Boolean).join('\n'),
+          );
+          return now.ok ? 0 : 1;
+        }
+        if (sub === 'backups' && !rest.length) {
+          const status = await service.getDatabaseStatus();
+          print(status.backups, () =>
+            [
+              `${status.backups.length} backup(s) in ${status.backupsFolder} (the newest ${status.policy.keepRolling} rolling ones are kept)`,
+              ...status.backups.map((b) => `  ${b.file}  ${b.kind}  ${formatBytes(b.bytes)}  ${b.readable ? `${b.products ?? '—'} products, ${b.candidates ?? '—'} candidates, schema ${b.schemaVersion}` : 'UNREADABLE'}`),
+            ].join('\n'),
+          );
+          return 0;
+        }
+        if (sub === 'backup' && !rest.length) {
+          const b = await service.backupNow();
+          print(b, () => `backed up to ${b.file} (${formatBytes(b.bytes)}, ${b.products} products, ${b.candidates} candidates; checked with quick_check)`);
+          return 0;
+        }
+        if (sub === 'restore') {
+          if (rest.length !== 1) return usage('db restore needs one backup file name (see db backups)');
+          const restored = await service.restoreBackup({ file: rest[0]! });
+          print(restored, () => `restored ${restored.file}: ${restored.products} products, ${restored.candidates} candidates (schema ${restored.schemaVersion})\nthe database in use before was moved to ${restored.previousMovedTo}`);
+          return 0;
+        }
+        if (sub === 'dismiss' && !rest.length) {
+          const r = await service.dismissRecovery();
+          print(r, () => (r.dismissed ? 'keeping the new database; the damaged files stay in the quarantine folder' : 'there was no damaged database waiting for a decision'));
+          return 0;
+        }
+        return usage(`db needs check, backups, backup, restore FILE or dismiss${sub ? `, not "${[sub, ...rest].join(' ')}"` : ''}`);
+      }
       case 'backend': {
         const backend = await service.compute.start();
         print(backend, () => `${backend.name} (tfjs-core ${backend.version})${backend.fallbacks.length ? `\nnot used: ${backend.fallbacks.join('; ')}` : ''}`);
@@ -775,6 +825,38 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 class UsageError extends Error {}
+
+/**
+ * Says on stderr when the start-up check moved a damaged database aside (always), or when one
+ * found earlier still waits for a decision (except for `db` commands, which are how to decide).
+ */
+async function reportDatabaseRecovery(service: FormulatorService, io: CliIo, quiet: boolean): Promise<void> {
+  const found = service.startup.quarantined;
+  const recovery = found || quiet ? null : service.pendingRecovery();
+  if (!found && !recovery) return;
+  const latest = (await service.getDatabaseStatus()).backups.find((b) => b.readable);
+  const choices = [
+    latest ? `  restore the latest backup (${latest.createdAt}, ${latest.products ?? '—'} products, ${latest.candidates ?? '—'} candidates): latent-formulator db restore ${latest.file}` : '  there is no backup to restore',
+    '  or keep the new database: latent-formulator db dismiss',
+  ];
+  if (found) {
+    io.err(
+      [
+        `latent-formulator: the database ${found.originalPath} is damaged: ${found.reason}.`,
+        `  Its files were moved, untouched, to ${found.folder}`,
+        '  A new empty database was created in its place; nothing was deleted.',
+        ...found.details.slice(0, 3).map((d) => `  check: ${d}`),
+        ...choices,
+      ].join('\n'),
+    );
+  } else if (recovery) {
+    io.err([`latent-formulator: note: the database found damaged on ${recovery.detectedAt} is in ${recovery.quarantinedTo}; you have not chosen yet:`, ...choices].join('\n'));
+  }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(0)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
 
 /** "name=Product,ingredients=INCI,benefits=Dry|Oily" or a JSON object. */
 export function parseMappingSpec(spec: string): ColumnMapping {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { backupFolder, copyDatabaseOnline, fileTimestamp } from './backups';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations';
 
 /** Raised when the file was written by a newer version of the app; the file is left untouched. */
@@ -53,14 +54,10 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
 
     let backupPath: string | null = null;
     if (existed && fileVersion > 0 && fileVersion < latest) {
-      const dir = options.backupDir ?? join(dirname(path), 'backups');
-      mkdirSync(dir, { recursive: true });
-      backupPath = join(dir, `${basename(path)}.v${fileVersion}.${timestamp()}.bak`);
-      await db.backup(backupPath);
-      // A backup should be one self-contained file, not a WAL database with side files.
-      const copy = new BetterSqlite3(backupPath);
-      copy.pragma('journal_mode = DELETE');
-      copy.close();
+      const dir = options.backupDir ?? backupFolder(path);
+      backupPath = join(dir, `${basename(path)}.v${fileVersion}.${fileTimestamp()}.bak`);
+      // Online backup, made standalone and checked before it gets its name; a failure stops the migration.
+      await copyDatabaseOnline(db, backupPath);
     }
     migrate(db, migrations);
     return { db, path, schemaVersion: db.pragma('user_version', { simple: true }) as number, backupPath };
@@ -92,10 +89,6 @@ export function migrate(db: Database, migrations: readonly Migration[] = MIGRATI
       db.pragma(`user_version = ${step.version}`);
     }).immediate();
   }
-}
-
-function timestamp(): string {
-  return new Date().toISOString().replace(/[:.]/g, '-');
 }
 
 export { LATEST_SCHEMA_VERSION };

@@ -15,6 +15,9 @@ const { values } = parseArgs({
 });
 const resourcesDir = resolveResourcesDir();
 const service = await FormulatorService.open({ databasePath: values.db ?? defaultDatabasePath(), resourcesDir, appVersion: '0.1.0' });
+const quarantined = service.startup.quarantined;
+if (quarantined) process.stderr.write(`The database was damaged (${quarantined.reason}); its files were moved untouched to ${quarantined.folder}. The page offers a restore.\n`);
+service.startBackupSchedule();
 const server = await startPreviewServer({
   api: service,
   staticDir: join(resourcesDir, '..', 'out', 'renderer'),

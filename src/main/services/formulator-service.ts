@@ -42,6 +42,10 @@ import {
   type ProductPage,
   type SensitivityReport,
   type WhitespaceResult,
+  type DatabaseBackup,
+  type DatabaseRecovery,
+  type DatabaseStatus,
+  type RestoredBackup,
   MAX_CANDIDATE_INGREDIENTS,
   candidateProvenanceSchema,
   parseApiArgs,
@@ -83,7 +87,9 @@ import { ModelFileError, loadModel, sweepModelStore } from '../ml/store';
 import { trainabilityProblem } from '../ml/train';
 import { IngredientLexicon } from '../../shared/inci/lexicon';
 import { parseInciDeclaration } from '../../shared/inci/parse';
-import { openDatabase } from '../db/connection';
+import { openDatabase, type OpenedDatabase } from '../db/connection';
+import { openCheckedDatabase } from '../db/quarantine';
+import { DEFAULT_BACKUP_POLICY, DatabaseCare, type BackupPolicy, type StartupReport } from './database-care';
 import {
   findIngredientIdByKey,
   getIngredientRecords,
@@ -123,6 +129,8 @@ export interface ServiceOptions {
   onImportProgress?: (progress: ImportProgress) => void;
   /** How to start the compute process (Electron passes a utilityProcess channel). */
   computeChannel?: ChannelFactory;
+  /** Rolling backups: how many are kept and how often (see `DEFAULT_BACKUP_POLICY`). */
+  backups?: Partial<BackupPolicy>;
 }
 
 /**
@@ -150,15 +158,42 @@ export class FormulatorService implements Api {
   private vocabularyCache: { modelId: number; ids: ReadonlySet<number> } | null = null;
   private overlapCache: { lists: Map<number, number[]>; productIds: number[]; index: OverlapIndex } | null = null;
 
-  private constructor(
-    readonly db: Database,
-    private readonly options: ServiceOptions,
-    private readonly schemaVersion: number,
-  ) {}
+  /** Backups, the quarantine's follow-up and restores of this database file. */
+  private readonly care: DatabaseCare;
+  private backupTimer: ReturnType<typeof setInterval> | null = null;
 
-  /** Opens the database (migrating it), and loads the shipped knowledge base if it changed. */
+  private constructor(
+    private database: Database,
+    private readonly options: ServiceOptions,
+    private schemaVersion: number,
+    /** What the start-up check found and did (the CLI and the desktop shell report it). */
+    readonly startup: StartupReport,
+  ) {
+    this.care = new DatabaseCare(options.databasePath, { ...DEFAULT_BACKUP_POLICY, ...options.backups });
+  }
+
+  /** The open connection (a restore replaces it). */
+  get db(): Database {
+    return this.database;
+  }
+
+  /**
+   * Opens the database: an existing file is checked first and, when damaged, moved into the
+   * quarantine and replaced by a new empty one (see `openCheckedDatabase`); then migrated, the
+   * shipped knowledge base loaded if it changed, and a rolling backup taken when one is due.
+   */
   static async open(options: ServiceOptions): Promise<FormulatorService> {
-    const opened = await openDatabase(options.databasePath);
+    const checked = await openCheckedDatabase(options.databasePath);
+    const opened = checked.opened;
+    FormulatorService.loadKnowledgeBase(opened, options);
+    const service = new FormulatorService(opened.db, options, opened.schemaVersion, { check: checked.check, quarantined: checked.quarantined, backup: null });
+    service.modelStoreSweep = sweepModelStore(service.modelsDir, new Set(listModels(opened.db).map((m) => m.folder)));
+    if (!checked.quarantined) service.startup.backup = await service.care.atStartup(opened.db, checked.modifiedMs);
+    return service;
+  }
+
+  /** Syncs the shipped knowledge base into a just-opened database (closing it on failure). */
+  private static loadKnowledgeBase(opened: OpenedDatabase, options: ServiceOptions): void {
     try {
       const kb = loadKnowledgeFile(knowledgeBasePath(options.resourcesDir));
       syncKnowledgeBase(opened.db, kb);
@@ -166,9 +201,6 @@ export class FormulatorService implements Api {
       opened.db.close();
       throw error;
     }
-    const service = new FormulatorService(opened.db, options, opened.schemaVersion);
-    service.modelStoreSweep = sweepModelStore(service.modelsDir, new Set(listModels(opened.db).map((m) => m.folder)));
-    return service;
   }
 
   /** What the start-up tidy of the model store found (partial saves removed, unrecorded folders kept). */
@@ -200,8 +232,81 @@ export class FormulatorService implements Api {
   }
 
   close(): void {
+    if (this.backupTimer) clearInterval(this.backupTimer);
+    this.backupTimer = null;
     void this.computeHost?.close();
     if (this.db.open) this.db.close();
+  }
+
+  /**
+   * Takes a rolling backup every `intervalMs` while the data changes (the desktop app and the web
+   * preview call this; the command line does not stay long enough). Failures are kept in
+   * `getDatabaseStatus().lastBackup`; the timer never keeps the process alive.
+   */
+  startBackupSchedule(): void {
+    if (this.backupTimer) return;
+    this.backupTimer = setInterval(() => void this.rollingBackup().catch(() => undefined), this.care.policy.intervalMs);
+    this.backupTimer.unref?.();
+  }
+
+  /** What the schedule runs: a rolling backup when the data changed since the last one; its file name, or null. */
+  async rollingBackup(): Promise<string | null> {
+    return this.exclusive(() => this.care.backupIfChanged(this.db));
+  }
+
+  async getDatabaseStatus(): Promise<DatabaseStatus> {
+    return this.care.status();
+  }
+
+  async backupNow(): Promise<DatabaseBackup> {
+    return this.exclusive(() => this.care.backup(this.db, 'manual'));
+  }
+
+  /** See `Api.restoreBackup`: refused while a long operation runs, since its results would land in the other database. */
+  async restoreBackup(args: ApiArgs['restoreBackup']): Promise<RestoredBackup> {
+    const { file } = parseApiArgs('restoreBackup', args);
+    return this.exclusive(async () => {
+      const running = this.activity.state().running;
+      if (running.length) throw new ApiFailure('busy', `"${running[0]!.label}" is still running; wait for it to finish or cancel it, then restore the backup`);
+      return this.care.restore(file, {
+        close: () => this.db.close(),
+        open: async () => {
+          const opened = await openDatabase(this.options.databasePath);
+          FormulatorService.loadKnowledgeBase(opened, this.options);
+          this.database = opened.db;
+          this.schemaVersion = opened.schemaVersion;
+          this.dropDerivedState();
+          return opened;
+        },
+      });
+    });
+  }
+
+  /** The damaged database waiting for the person's decision, if any (cheap: no backup is opened). */
+  pendingRecovery(): DatabaseRecovery | null {
+    return this.care.recovery();
+  }
+
+  async dismissRecovery(): Promise<{ dismissed: number }> {
+    return { dismissed: this.care.dismissRecovery() };
+  }
+
+  /**
+   * Forgets everything built from the database (after a restore replaced it). The compute
+   * process is stopped too, so none of its per-model caches outlive the data they came from.
+   */
+  private dropDerivedState(): void {
+    this.lexiconCache = null;
+    this.productListsCache = null;
+    this.runViewsCache = null;
+    this.editorCache = null;
+    this.listScoreCache.clear();
+    this.vocabularyCache = null;
+    this.overlapCache = null;
+    this.space = null;
+    this.optimizeBasis = null;
+    void this.computeHost?.close();
+    this.computeHost = null;
   }
 
   /** Serialises writes: an import's transaction spans awaits, so nothing else may write meanwhile. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -168,6 +168,35 @@ describe('latent-formulator CLI', () => {
     expect([noRun.code, noRun.err]).toEqual([1, 'latent-formulator: generation run 5 has no candidate ranked 1; nothing was saved\n']);
     expect((await cli('--db', db, 'candidates', 'save', '--run', '5')).err).toContain('needs --run RUN and --rank K');
     expect((await cli('--db', db, 'candidates', 'frobnicate')).err).toContain('candidates needs list, show, save, update, compare, export or delete, not "frobnicate"');
+  });
+
+  it('db backup, backups, check and restore; a damaged database is reported on stderr at start-up', async () => {
+    expect((await cli('--db', db, 'import')).code).toBe(0);
+    const backup = await cli('--db', db, '--json', 'db', 'backup');
+    expect(backup).toMatchObject({ code: 0, err: '' });
+    const made = JSON.parse(backup.out) as { file: string; kind: string; products: number };
+    expect(made).toMatchObject({ kind: 'manual', products: 3 });
+    const listed = JSON.parse((await cli('--db', db, '--json', 'db', 'backups')).out) as { file: string; kind: string }[];
+    expect(listed.map((b) => b.kind).sort()).toEqual(['manual', 'rolling']); // the rolling one was taken at the start of "db backup"
+    expect((await cli('--db', db, 'db', 'check')).out).toContain('quick_check ok');
+
+    truncateSync(db, Math.floor(statSync(db).size / 2));
+    const damaged = await cli('--db', db, 'status');
+    expect(damaged.code).toBe(0);
+    expect(damaged.out).toContain('products   0 in 0 catalog(s)');
+    expect(damaged.err).toContain(`the database ${db} is damaged`);
+    expect(damaged.err).toMatch(/Its files were moved, untouched, to .*quarantine/);
+    expect(damaged.err).toContain(`latent-formulator db restore ${made.file}`);
+    const reminder = await cli('--db', db, 'catalog', 'list');
+    expect(reminder.err).toContain('you have not chosen yet');
+
+    expect(await cli('--db', db, 'db', 'restore', '../x.db')).toMatchObject({ code: 1, err: expect.stringContaining('not a path') });
+    const restored = await cli('--db', db, 'db', 'restore', made.file);
+    expect(restored).toMatchObject({ code: 0, err: '' });
+    expect(restored.out).toContain(`restored ${made.file}: 3 products, 0 candidates`);
+    expect(JSON.parse((await cli('--db', db, '--json', 'catalog', 'list')).out)).toMatchObject({ total: 3 });
+    expect((await cli('--db', db, 'status')).err).toBe('');
+    expect((await cli('--db', db, 'db', 'frobnicate')).code).toBe(2);
   });
 
   it('parses mapping specs in both forms', () => {

@@ -1,6 +1,7 @@
 import type { ActivityState, ActivityView } from '../../../shared/contract';
 import { api } from '../lib/api';
 import { CatalogState } from './catalog.svelte';
+import { DatabaseState } from './database.svelte';
 
 /** The views of the app, in the order the navigation shows them. */
 export const VIEWS = [
@@ -14,6 +15,7 @@ export const VIEWS = [
   { id: 'interpolate', label: 'Interpolation' },
   { id: 'optimize', label: 'Optimise' },
   { id: 'lab', label: 'Lab & BO' },
+  { id: 'data', label: 'Data & backups' },
 ] as const;
 
 export type ViewId = (typeof VIEWS)[number]['id'];
@@ -32,6 +34,11 @@ export type EditorTarget =
  */
 export class AppState {
   readonly catalog = new CatalogState();
+  /** After a restore everything shown comes from another database: the catalog view starts again. */
+  readonly database = new DatabaseState(async () => {
+    this.view = 'catalog';
+    await this.catalog.init();
+  });
   view = $state<ViewId>('catalog');
   /** Set by a view that wants the editor to open something; the editor consumes it. */
   editorTarget = $state.raw<EditorTarget | null>(null);
@@ -41,7 +48,7 @@ export class AppState {
   private timer: ReturnType<typeof setInterval> | null = null;
 
   async init(): Promise<void> {
-    await this.catalog.init();
+    await Promise.all([this.catalog.init(), this.database.load()]);
   }
 
   go(view: ViewId): void {
