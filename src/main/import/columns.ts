@@ -18,13 +18,28 @@ const ROLE_PATTERNS: Record<'ingredients' | 'name' | 'brand' | 'category', RegEx
 /** Numeric columns that are facts about the listing, not skin benefits. */
 const NOT_A_BENEFIT = /^(price|cost|rank|ranking|rating|stars|reviews?|reviewcount|id|productid|sku|upc|ean|gtin|year|size|volume|ml|oz|weight|count|loves|lovescount|stock|quantity|row|index)$/;
 
-const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+/** Cells looked at to find the benefit columns: 200 rows of up to 250 columns, fewer rows when there are more columns. */
+const SAMPLE_CELL_BUDGET = 50_000;
 
-/** Reads a benefit cell: a number, or null for an empty cell; undefined for text that is not a number. */
-export function parseScore(cell: string | undefined): number | null | undefined {
+const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+const DECIMAL_COMMA_NUMBER = /^[-+]?\d*,\d+$/;
+
+/**
+ * Reads a benefit cell: a number, or null for an empty cell; undefined for text that is not a
+ * number. With `decimalComma` (semicolon-separated files, where the comma is the decimal mark)
+ * "0,5" reads as 0.5.
+ */
+export function parseScore(cell: string | undefined, decimalComma = false): number | null | undefined {
   const t = (cell ?? '').trim();
   if (t === '') return null;
-  return NUMBER.test(t) ? Number(t) : undefined;
+  if (NUMBER.test(t)) return Number(t);
+  return decimalComma && DECIMAL_COMMA_NUMBER.test(t) ? Number(t.replace(',', '.')) : undefined;
+}
+
+/** The header's columns for a message: quoted, the first 30, each cut to 60 characters, control characters shown as "?". */
+function columnList(header: readonly string[]): string {
+  const shown = header.slice(0, 30).map((h) => `"${(h.length > 60 ? `${h.slice(0, 59)}…` : h).replace(/\p{Cc}/gu, '?')}"`);
+  return header.length > 30 ? `${shown.join(', ')} and ${header.length - 30} more` : shown.join(', ');
 }
 
 export class MappingError extends Error {
@@ -38,11 +53,16 @@ export class MappingError extends Error {
  * Resolves the mapping from the header and a sample of rows; explicit `override` entries win.
  * Throws MappingError naming the missing or unknown column and listing the columns present.
  */
-export function resolveColumnMapping(header: readonly string[], sample: readonly (readonly string[])[], override: ColumnMapping = {}): ResolvedMapping {
+export function resolveColumnMapping(
+  header: readonly string[],
+  sample: readonly (readonly string[])[],
+  override: ColumnMapping = {},
+  options: { decimalComma?: boolean } = {},
+): ResolvedMapping {
   const present = (col: string | undefined, field: string): string | undefined => {
     if (col === undefined) return undefined;
     if (!header.includes(col)) {
-      throw new MappingError(`the mapping names column "${col}" for ${field}, but the header has no such column; columns are: ${header.map((h) => `"${h}"`).join(', ')}`);
+      throw new MappingError(`the mapping names column "${col}" for ${field}, but the header has no such column; columns are: ${columnList(header)}`);
     }
     return col;
   };
@@ -60,7 +80,7 @@ export function resolveColumnMapping(header: readonly string[], sample: readonly
   const ingredients = present(override.ingredients, 'ingredients') ?? find('ingredients');
   if (!ingredients) {
     throw new MappingError(
-      `no ingredients column found in the header (line 1); name it "Ingredients" or choose it in the column mapping. Columns are: ${header.map((h) => `"${h}"`).join(', ')}`,
+      `no ingredients column found in the header (line 1); name it "Ingredients" or choose it in the column mapping. Columns are: ${columnList(header)}`,
     );
   }
   const ignored = new Set(override.ignore ?? []);
@@ -81,11 +101,13 @@ export function resolveColumnMapping(header: readonly string[], sample: readonly
   if (override.benefits) {
     benefits = override.benefits.map((b) => present(b, 'a benefit score')!).filter((b) => !taken.has(b));
   } else {
+    // A very wide file is judged on fewer rows, so the work stays bounded (at least 20 rows).
+    const rows = sample.slice(0, Math.max(20, Math.floor(SAMPLE_CELL_BUDGET / Math.max(1, header.length))));
     benefits = header.filter((h, i) => {
       if (taken.has(h) || ignored.has(h) || NOT_A_BENEFIT.test(keys[i]!)) return false;
       let numeric = 0;
-      for (const row of sample) {
-        const v = parseScore(row[i]);
+      for (const row of rows) {
+        const v = parseScore(row[i], options.decimalComma);
         if (v === undefined) return false;
         if (v !== null) numeric++;
       }

@@ -57,7 +57,23 @@ interface PreparedProduct {
 }
 
 const SAMPLE_ROWS = 200;
-const MAX_JSON_BYTES = 512 * 1024 * 1024;
+/**
+ * The largest catalog file imported, CSV or JSON: 512 MiB, refused up front with its size and
+ * this limit named. The CSV reader streams with flat memory, so this is not about memory: a
+ * catalog is a list of products a person curates (the public Sephora file is 1.1 MB for 1,472
+ * products, so 512 MiB is some 650,000 of them, ten times the 50,000 the model, the map and the
+ * lists are built and measured for). A bigger file is almost always the wrong file (an export of
+ * something else, a log, a disk image), and importing it would hold the database's write lock
+ * for many minutes. JSON is parsed whole, so it needs a limit anyway.
+ */
+export const MAX_CATALOG_BYTES = 512 * 1024 * 1024;
+/**
+ * An ingredient list longer than this is rejected (the longest in the public catalog is 5,491
+ * characters): parsing grows with the list, and a multi-megabyte cell is the wrong column or
+ * a broken quote, not a declaration.
+ */
+export const MAX_DECLARATION_CHARS = 64 * 1024;
+const MAX_REJECTIONS_LISTED = 10_000;
 const MAX_WARNINGS_KEPT = 500;
 const MAX_DUPLICATES_LISTED = 1000;
 /** Longest stretch of synchronous work before the importer yields to the event loop. */
@@ -76,9 +92,7 @@ export async function importCatalog(
   runExclusive: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn(),
 ): Promise<ImportReport> {
   const started = performance.now();
-  const stat = await fs.stat(options.path).catch(() => null);
-  if (!stat) throw new ImportError(`cannot read ${options.path}: the file does not exist`);
-  if (!stat.isFile()) throw new ImportError(`${options.path} is not a file`);
+  const size = await statCatalogFile(options.path, ' Nothing was imported.');
   const format = options.format && options.format !== 'auto' ? options.format : extname(options.path).toLowerCase() === '.json' ? 'json' : 'csv';
 
   return runExclusive(async () => {
@@ -86,8 +100,8 @@ export async function importCatalog(
     db.exec('BEGIN IMMEDIATE');
     try {
       run.begin();
-      if (format === 'csv') await readCsvRows(options, stat.size, run);
-      else await readJsonRows(options, stat.size, run);
+      if (format === 'csv') await readCsvRows(options, size, run);
+      else await readJsonRows(options, size, run);
       checkAborted(options.signal);
       const report = run.finish(Math.round(performance.now() - started));
       db.exec('COMMIT');
@@ -108,6 +122,8 @@ class ImportRun {
   private duplicateCount = 0;
   private lastYield = performance.now();
   private readonly sql;
+  /** Benefit scores may be written "0,5": set for semicolon-separated files, where the comma is the decimal mark. */
+  decimalComma = false;
 
   constructor(
     private readonly db: Database,
@@ -136,7 +152,8 @@ class ImportRun {
 
   reject(rejection: ImportRejection): void {
     this.report.rowsRead++;
-    this.report.rejected.push(rejection);
+    this.report.rowsRejected++;
+    if (this.report.rejected.length < MAX_REJECTIONS_LISTED) this.report.rejected.push(rejection);
     this.report.rejectedByReason[rejection.code] = (this.report.rejectedByReason[rejection.code] ?? 0) + 1;
   }
 
@@ -149,6 +166,15 @@ class ImportRun {
     const declaration = cells(mapping.ingredients);
     const name = mapping.name ? cells(mapping.name).trim() : '';
     const displayName = name || `Unnamed product (line ${line})`;
+    if (declaration.length > MAX_DECLARATION_CHARS) {
+      this.reject({
+        line,
+        code: 'too-long',
+        reason: `column "${mapping.ingredients}": the ingredient list is ${declaration.length.toLocaleString('en-US')} characters long, over the limit of ${MAX_DECLARATION_CHARS.toLocaleString('en-US')}; check the column and its quotes`,
+        name: displayName,
+      });
+      return;
+    }
     const parsed = parseInciDeclaration(declaration, this.lexicon);
     if (!parsed.ok) {
       this.reject({ line, code: parsed.code, reason: `column "${mapping.ingredients}": ${parsed.reason}`, name: displayName });
@@ -159,7 +185,7 @@ class ImportRun {
     applyConcentrations(parsed.ingredients, concentrations, warnings);
     const benefits = new Map<string, number>();
     for (const col of mapping.benefits) {
-      const v = parseScore(cells(col));
+      const v = parseScore(cells(col), this.decimalComma);
       if (v === undefined) warnings.push(`benefit column "${col}" holds "${cells(col).slice(0, 40)}", which is not a number; left empty`);
       else if (v !== null) benefits.set(col, v);
     }
@@ -199,7 +225,6 @@ class ImportRun {
   finish(elapsedMs: number): ImportReport {
     const r = this.report;
     r.catalogId = this.catalogId;
-    r.rowsRejected = r.rejected.length;
     r.rowsImported = r.productsInserted + r.rowsMerged;
     r.duplicateCount = this.duplicateCount;
     r.unknownIngredients = [...this.unknown.values()].sort((a, b) => b.occurrences - a.occurrences).slice(0, 100);
@@ -273,8 +298,65 @@ function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new ImportError('import cancelled; nothing was imported');
 }
 
-/** Makes header names unique and non-empty ("Name", "Name (2)", "Column 4"). */
-function uniqueHeader(raw: readonly string[], run: ImportRun): string[] {
+/** Checks a catalog path before reading: a readable file within {@link MAX_CATALOG_BYTES}. Returns its size. */
+async function statCatalogFile(path: string, suffix: string): Promise<number> {
+  const stat = await fs.stat(path).catch((error: unknown) => {
+    throw readFailure(path, error);
+  });
+  if (stat.isDirectory()) throw new ImportError(`${path} is a folder, not a file; choose the catalog file inside it`);
+  if (!stat.isFile()) throw new ImportError(`${path} is not a regular file`);
+  if (stat.size > MAX_CATALOG_BYTES) {
+    throw new ImportError(
+      `${basename(path)} is ${sizeText(stat.size)} (${stat.size.toLocaleString('en-US')} bytes); the largest catalog file the app imports is ${sizeText(MAX_CATALOG_BYTES)}. Split it into smaller files and import each.${suffix}`,
+    );
+  }
+  return stat.size;
+}
+
+/** A file-system error while opening or reading a catalog, said plainly. */
+function readFailure(path: string, error: unknown): ImportError {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new ImportError(`cannot read ${path}: the file does not exist`);
+  if (code === 'EACCES' || code === 'EPERM') return new ImportError(`cannot read ${path}: permission denied; check that your account may read the file`);
+  return new ImportError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+function isFileSystemError(error: unknown): boolean {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && typeof (error as NodeJS.ErrnoException).syscall === 'string';
+}
+
+function sizeText(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** A blank line, or a row of empty cells (spreadsheets export trailing ones): not a product. */
+function isBlankRecord(fields: readonly string[]): boolean {
+  return fields.every((f) => f.trim() === '');
+}
+
+/**
+ * Refuses a header line that shows the file is not a CSV catalog: JSON (a first cell that opens
+ * an object or array) or binary data (control characters, which no header line holds).
+ */
+function refuseNonCsvHeader(file: string, fields: readonly string[], line: number, suffix: string): void {
+  const first = fields[0] ?? '';
+  if (/^\s*(\{\s*("|$)|\[\s*(\{|\[|"|\d|$))/.test(first)) {
+    throw new ImportError(`${file} holds JSON, not CSV (line ${line} starts with "${first.trim().slice(0, 1)}"); give it a .json name or choose the JSON format, and import it again.${suffix}`);
+  }
+  if (fields.some((f) => /[^\P{Cc}\t\n\r]/u.test(f))) {
+    throw new ImportError(`${file}, line ${line}: the header holds control characters, so this is binary data, not a text CSV file; is it the right file?${suffix}`);
+  }
+}
+
+/** Makes header names unique and non-empty ("Name", "Name (2)", "Column 4"); `onRepeat` hears of each renamed repeat. */
+function uniqueHeader(raw: readonly string[], onRepeat?: (message: string) => void): string[] {
   const seen = new Map<string, number>();
   return raw.map((h, i) => {
     let name = h.trim() || `Column ${i + 1}`;
@@ -282,7 +364,7 @@ function uniqueHeader(raw: readonly string[], run: ImportRun): string[] {
     seen.set(name, n);
     if (n > 1) {
       const renamed = `${name} (${n})`;
-      run.warn(1, `column ${i + 1} repeats the header "${name}"; read as "${renamed}"`);
+      onRepeat?.(`column ${i + 1} repeats the header "${name}"; read as "${renamed}"`);
       name = renamed;
     }
     return name;
@@ -299,36 +381,48 @@ async function readCsvRows(options: ImportOptions, totalBytes: number, run: Impo
       yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
     }
   })();
+  const file = basename(options.path);
   const format: Partial<CsvFormat> = {};
   let header: string[] | null = null;
+  let headerLine = 1;
+  let productRows = 0;
   let mapping: ResolvedMapping | null = null;
   let index: Map<string, number> | null = null;
   const buffered: { fields: string[]; line: number }[] = [];
 
   const consume = (fields: string[], line: number): void => {
-    if (fields.length === 1 && fields[0]!.trim() === '') return; // blank line
+    if (isBlankRecord(fields)) return;
+    productRows++;
     if (fields.length > header!.length && fields.slice(header!.length).some((f) => f.trim() !== '')) {
       run.reject({ line, code: 'too-many-fields', reason: `row has ${fields.length} fields but the header has ${header!.length}; check for an unquoted delimiter`, name: '' });
       return;
     }
+    if (fields.length < header!.length) run.warn(line, `row has ${fields.length} fields but the header has ${header!.length}; the missing cells were read as empty`);
     run.accept(line, (col) => fields[index!.get(col)!] ?? '', mapping!);
   };
-  const settleMapping = (): void => {
-    mapping = resolveColumnMapping(header!, buffered.map((r) => r.fields.map((f) => f)), options.mapping);
+  const settleMapping = async (): Promise<void> => {
+    run.decimalComma = format.delimiter === ';';
+    mapping = resolveColumnMapping(header!, buffered.map((r) => r.fields), options.mapping, { decimalComma: run.decimalComma });
     index = new Map(header!.map((h, i) => [h, i]));
     report.mapping = { ...mapping };
-    for (const r of buffered.splice(0)) consume(r.fields, r.line);
+    for (const r of buffered.splice(0)) {
+      consume(r.fields, r.line);
+      await run.breathe(bytesRead, totalBytes);
+    }
   };
 
   try {
     for await (const record of readCsvRecords(counted, { encoding: options.encoding, delimiter: options.delimiter }, format)) {
       if (!header) {
-        header = uniqueHeader(record.fields, run);
+        if (isBlankRecord(record.fields)) continue;
+        refuseNonCsvHeader(file, record.fields, record.line, ' Nothing was imported.');
+        headerLine = record.line;
+        header = uniqueHeader(record.fields, (message) => run.warn(headerLine, message));
         continue;
       }
       if (!mapping) {
         buffered.push(record);
-        if (buffered.length >= SAMPLE_ROWS) settleMapping();
+        if (buffered.length >= SAMPLE_ROWS) await settleMapping();
       } else {
         consume(record.fields, record.line);
       }
@@ -336,18 +430,21 @@ async function readCsvRows(options: ImportOptions, totalBytes: number, run: Impo
     }
   } catch (error) {
     stream.destroy();
-    if (error instanceof CsvError) throw new ImportError(`${basename(options.path)}, ${error.message}. Nothing was imported.`);
-    if (error instanceof Error && error.name === 'MappingError') throw new ImportError(`${basename(options.path)}: ${error.message}. Nothing was imported.`);
+    if (error instanceof CsvError) throw new ImportError(`${file}, ${error.message}. Nothing was imported.`);
+    if (error instanceof Error && error.name === 'MappingError') throw new ImportError(`${file}: ${error.message}. Nothing was imported.`);
+    if (isFileSystemError(error)) throw readFailure(options.path, error);
     throw error;
   }
-  if (!header) throw new ImportError(`${basename(options.path)} is empty: no header line. Nothing was imported.`);
+  if (!header) throw new ImportError(`${file} is empty: no header line. Nothing was imported.`);
   if (!mapping) {
     try {
-      settleMapping();
+      await settleMapping();
     } catch (error) {
-      throw new ImportError(`${basename(options.path)}: ${(error as Error).message}. Nothing was imported.`);
+      if (error instanceof Error && error.name === 'MappingError') throw new ImportError(`${file}: ${error.message}. Nothing was imported.`);
+      throw error;
     }
   }
+  if (productRows === 0) throw new ImportError(`${file} has a header (line ${headerLine}) but no product rows. Nothing was imported.`);
   report.encoding = format.encoding ?? 'utf-8';
   report.delimiter = format.delimiter ?? ',';
 }
@@ -355,8 +452,9 @@ async function readCsvRows(options: ImportOptions, totalBytes: number, run: Impo
 async function readJsonRows(options: ImportOptions, totalBytes: number, run: ImportRun): Promise<void> {
   const report = run.report;
   const file = basename(options.path);
-  if (totalBytes > MAX_JSON_BYTES) throw new ImportError(`${file} is larger than 512 MiB; split it or convert it to CSV, which is read in a stream`);
-  let text = await fs.readFile(options.path, 'utf8');
+  let text = await fs.readFile(options.path, 'utf8').catch((error: unknown) => {
+    throw readFailure(options.path, error);
+  });
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let json: unknown;
   try {
@@ -425,31 +523,31 @@ const PREVIEW_ROWS = 10;
  * `problem`, with the columns present, so the wizard can offer a mapping.
  */
 export async function previewCatalogFile(options: Pick<ImportOptions, 'path' | 'format' | 'mapping' | 'encoding' | 'delimiter'>): Promise<ImportPreview> {
-  const stat = await fs.stat(options.path).catch(() => null);
-  if (!stat) throw new ImportError(`cannot read ${options.path}: the file does not exist`);
-  if (!stat.isFile()) throw new ImportError(`${options.path} is not a file`);
+  await statCatalogFile(options.path, '');
+  const file = basename(options.path);
   const format = options.format && options.format !== 'auto' ? options.format : extname(options.path).toLowerCase() === '.json' ? 'json' : 'csv';
   const cut = (s: string) => (s.length > 300 ? `${s.slice(0, 299)}…` : s);
   const settle = (header: string[], sample: string[][], base: Omit<ImportPreview, 'mapping' | 'problem' | 'header' | 'rows'>): ImportPreview => {
     const rows = sample.slice(0, PREVIEW_ROWS).map((r) => header.map((_, i) => cut(r[i] ?? '')));
     try {
-      return { ...base, header, rows, mapping: resolveColumnMapping(header, sample, options.mapping), problem: null };
+      return { ...base, header, rows, mapping: resolveColumnMapping(header, sample, options.mapping, { decimalComma: base.delimiter === ';' }), problem: null };
     } catch (error) {
       return { ...base, header, rows, mapping: null, problem: (error as Error).message };
     }
   };
   if (format === 'json') {
-    if (stat.size > MAX_JSON_BYTES) throw new ImportError(`${basename(options.path)} is larger than 512 MiB; split it or convert it to CSV, which is read in a stream`);
-    let text = await fs.readFile(options.path, 'utf8');
+    let text = await fs.readFile(options.path, 'utf8').catch((error: unknown) => {
+      throw readFailure(options.path, error);
+    });
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (error) {
-      throw new ImportError(`${basename(options.path)} is not valid JSON (${(error as Error).message})`);
+      throw new ImportError(`${file} is not valid JSON (${(error as Error).message})`);
     }
     const products = Array.isArray(json) ? json : (json as { products?: unknown })?.products;
-    if (!Array.isArray(products)) throw new ImportError(`${basename(options.path)}: expected an array of products, or an object with a "products" array`);
+    if (!Array.isArray(products)) throw new ImportError(`${file}: expected an array of products, or an object with a "products" array`);
     const objects = products.filter((p): p is Record<string, unknown> => !!p && typeof p === 'object' && !Array.isArray(p)).slice(0, SAMPLE_ROWS);
     const header = [...new Set(objects.flatMap((o) => Object.keys(o)))].filter((k) => k !== 'concentrations');
     const text2 = (v: unknown) => (v === null || v === undefined ? '' : Array.isArray(v) ? v.map(String).join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v));
@@ -462,28 +560,31 @@ export async function previewCatalogFile(options: Pick<ImportOptions, 'path' | '
   const found: Partial<CsvFormat> = {};
   let header: string[] | null = null;
   const sample: string[][] = [];
+  let lastYield = performance.now();
   try {
     for await (const record of readCsvRecords(chunks, { encoding: options.encoding, delimiter: options.delimiter }, found)) {
       if (!header) {
-        const seen = new Map<string, number>();
-        header = record.fields.map((h, i) => {
-          const name = h.trim() || `Column ${i + 1}`;
-          const n = (seen.get(name) ?? 0) + 1;
-          seen.set(name, n);
-          return n > 1 ? `${name} (${n})` : name;
-        });
+        if (isBlankRecord(record.fields)) continue;
+        refuseNonCsvHeader(file, record.fields, record.line, '');
+        header = uniqueHeader(record.fields);
         continue;
       }
-      if (record.fields.length === 1 && record.fields[0]!.trim() === '') continue;
+      // Thousands of blank lines come from one chunk without a wait for the disk: yield now and then.
+      if (performance.now() - lastYield >= SLICE_MS) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
+      if (isBlankRecord(record.fields)) continue;
       sample.push(record.fields);
       if (sample.length >= SAMPLE_ROWS) break;
     }
   } catch (error) {
-    if (error instanceof CsvError) throw new ImportError(`${basename(options.path)}: ${error.message}`);
+    if (error instanceof CsvError) throw new ImportError(`${file}, ${error.message}`);
+    if (isFileSystemError(error)) throw readFailure(options.path, error);
     throw error;
   } finally {
     stream.destroy();
   }
-  if (!header) throw new ImportError(`${basename(options.path)} is empty: no header line`);
+  if (!header) throw new ImportError(`${file} is empty: no header line`);
   return settle(header, sample, { format, encoding: found.encoding ?? 'utf-8', delimiter: found.delimiter ?? ',' });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsvError, detectEncoding, readCsvRecords, type CsvFormat } from '../../../src/main/import/csv';
+import { CsvError, detectEncoding, firstInvalidUtf8, readCsvRecords, type CsvFormat } from '../../../src/main/import/csv';
 
 async function* chunks(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
@@ -80,12 +80,42 @@ describe('readCsvRecords', () => {
     await expect(read(utf8(`a\n"${'x'.repeat(100)}"\n`), 16, { maxFieldChars: 50 })).rejects.toThrow(/line 2: a field is longer than 50 characters/);
   });
 
+  it('counts a quoted CRLF split between two chunks as one line', async () => {
+    const bytes = utf8('a,b\n"x\r\ny",1\nz,2\n');
+    for (let size = 1; size <= bytes.length; size++) {
+      const { records } = await read(bytes, size);
+      expect(records.map((r) => r.line)).toEqual([1, 2, 4]);
+    }
+  });
+
+  it('locates a byte that is not UTF-8 after a UTF-8 start: its line and offset', async () => {
+    const head = utf8(`a,b\n${'x,y\n'.repeat(20)}`);
+    const bytes = new Uint8Array([...head, ...utf8('Cr'), 0xe8, ...utf8('me,1\n')]);
+    await expect(read(bytes, 32)).rejects.toThrow(new CsvError(`byte ${head.length + 2} is not valid UTF-8, though the file starts as UTF-8; re-save the file as UTF-8, or choose its encoding (e.g. windows-1252) for the import`, 22));
+  });
+
+  it('refuses a row over the record limit, and an unclosed quote that runs past the field limit with a hint', async () => {
+    await expect(read(utf8(`a,b\n${'x'.repeat(30)},${'y'.repeat(30)}\n`), 8, { maxRecordChars: 50 })).rejects.toThrow(/line 2: the row is longer than 50 characters/);
+    await expect(read(utf8(`a\nok\n"${'x'.repeat(100)}\n`), 8, { maxFieldChars: 50 })).rejects.toThrow(/line 3: .*its quote opens on line 3 and a closing quote is probably missing/);
+  });
+
   it('handles a doubled quote split across two chunks', async () => {
     const bytes = utf8('a\n"x""y"\n');
     for (let size = 1; size <= bytes.length; size++) {
       const { records } = await read(bytes, size);
       expect(records[1]!.fields).toEqual(['x"y']);
     }
+  });
+});
+
+describe('firstInvalidUtf8', () => {
+  it('finds bad lead bytes, broken sequences and overlong forms, and ignores a sequence cut by the chunk end', () => {
+    expect(firstInvalidUtf8(utf8('Crème'))).toBe(6);
+    expect(firstInvalidUtf8(new Uint8Array([0x41, 0xff, 0x41]))).toBe(1);
+    expect(firstInvalidUtf8(new Uint8Array([0x41, 0xc3, 0x28]))).toBe(1);
+    expect(firstInvalidUtf8(new Uint8Array([0xe0, 0x80, 0x80]))).toBe(0);
+    expect(firstInvalidUtf8(new Uint8Array([0x41, 0xe2, 0x82]))).toBe(3);
+    expect(firstInvalidUtf8(new Uint8Array([0x82, 0xac, 0x41, 0x80]))).toBe(3);
   });
 });
 
