@@ -744,7 +744,8 @@ export interface GenerateReport {
    */
   work: { threads: number; batches: number; helperBatches: number; mainMs: number; helperMs: number; sampleWaitMs: number };
   densityFloor: number;
-  counts: { sampled: number; aboveFloor: number; decoded: number; passed: number };
+  /** `densityReferences`: catalog codes the density used as kernels (a seeded subset above 10,000; absent in older runs). */
+  counts: { sampled: number; aboveFloor: number; decoded: number; passed: number; densityReferences?: number };
   quality: GenerationQuality;
   /** The best candidates that passed every check, best first. */
   shortlist: GeneratedCandidateView[];

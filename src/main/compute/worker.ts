@@ -9,7 +9,7 @@ import { storageFailure } from '../storage-errors';
 import { TrainingCancelled, trainJointVae, trainabilityProblem } from '../ml/train';
 import { VocabularyIndex } from '../ml/vocab';
 import type { BenefitSpec } from '../ml/train';
-import { GenerationCancelled, kdeLogDensities, runGeneration, type GenerateOutcome } from '../generate/job';
+import { GenerationCancelled, catalogLogDensities, gatherRows, kdeLogDensities, kdeReferenceRows, runGeneration, type GenerateOutcome } from '../generate/job';
 import { buildCatalogContext, catalogKey, checkCandidate, type CatalogContext, type DecoderSpec } from '../generate/kernels';
 import { targetsVerdict } from '../../shared/ml/objective';
 import { SharedWork } from './shared-work';
@@ -390,12 +390,19 @@ async function generate(jobId: string, job: GenerateJob): Promise<GenerateOutcom
   });
 }
 
+/** The most products the gap search compares pairwise. */
+const GAPS_MAX_PRODUCTS = 5_000;
+
 async function gaps(job: GapsJob): Promise<GapsResult> {
   const m = await loaded(job.modelPath, job.manifestSha256);
   const D = job.latentDim;
-  const n = job.catalogCodes.length / D;
-  const stats = latentStatistics(job.catalogCodes, n, D);
-  const white = Float32Array.from(whiten(job.catalogCodes, n, stats));
+  // The neighbour search is quadratic: a large catalog is represented by a seeded subset.
+  const subset = kdeReferenceRows(job.catalogCodes.length / D, GAPS_MAX_PRODUCTS);
+  const catalogCodes = subset ? gatherRows(job.catalogCodes, subset, D) : job.catalogCodes;
+  const original = (row: number) => (subset ? subset[row]! : row);
+  const n = catalogCodes.length / D;
+  const stats = latentStatistics(catalogCodes, n, D);
+  const white = Float32Array.from(whiten(catalogCodes, n, stats));
   const h = Math.pow(n, -1 / (D + 4));
   const density = await kdeLogDensities(white, n, white, n, D, h, true, sharedWork);
   const sorted = Array.from(density).sort((a, b) => a - b);
@@ -431,15 +438,15 @@ async function gaps(job: GapsJob): Promise<GapsResult> {
   // Back to latent coordinates (the midpoint of two codes), then decode and predict.
   const codes = new Float32Array(found.length * D);
   found.forEach((g, i) => {
-    for (let k = 0; k < D; k++) codes[i * D + k] = (job.catalogCodes[g.a * D + k]! + job.catalogCodes[g.b * D + k]!) / 2;
+    for (let k = 0; k < D; k++) codes[i * D + k] = (catalogCodes[g.a * D + k]! + catalogCodes[g.b * D + k]!) / 2;
   });
   const lists = decodeTokens(m, codes, found.length);
   const benefits = predictCodes(m, codes, found.length);
   return {
     midpointsScored: list.length,
     gaps: found.map((g, i) => ({
-      rowA: g.a,
-      rowB: g.b,
+      rowA: original(g.a),
+      rowB: original(g.b),
       midpointLogDensity: g.d,
       endpointLogDensity: [density[g.a]!, density[g.b]!],
       depth: g.depth,
@@ -453,9 +460,12 @@ async function gaps(job: GapsJob): Promise<GapsResult> {
 /** KDE on tensors (the backend is ready: the worker reports ready only after initialising it). */
 async function kde(jobId: string, job: KdeJob): Promise<KdeResult> {
   const n = job.references.length / job.dims;
-  const queries = job.queries ?? job.references;
-  const m = queries.length / job.dims;
-  return { logDensity: await kdeLogDensities(queries, m, job.references, n, job.dims, job.bandwidth, job.queries === null, sharedWork, { isCancelled: () => cancelled.has(jobId) }) };
+  const options = { isCancelled: () => cancelled.has(jobId) };
+  if (job.queries === null) return { logDensity: (await catalogLogDensities(job.references, n, job.dims, job.bandwidth, sharedWork, options)).density };
+  // Scored against the same kernels as the catalog's own densities.
+  const rows = kdeReferenceRows(n);
+  const references = rows ? gatherRows(job.references, rows, job.dims) : job.references;
+  return { logDensity: await kdeLogDensities(job.queries, job.queries.length / job.dims, references, references.length / job.dims, job.dims, job.bandwidth, false, sharedWork, options) };
 }
 
 /** The last UMAP fit, kept so that placing codes on the map shown does not fit it again. */

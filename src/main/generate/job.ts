@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GenerationQuality } from '../../shared/contract';
 import { frequencyDivergence, internalDiversity, type IngredientFacts } from '../../shared/ml/checks';
-import { latentStatistics, whiten, type LatentStatistics } from '../../shared/ml/latent';
+import { KDE_MAX_REFERENCES, kernelCount, latentStatistics, whiten, type LatentStatistics } from '../../shared/ml/latent';
 import { sortByKey } from '../../shared/ml/decode';
 import { seededRandom } from '../../shared/ml/random';
 import { SharedWorkCancelled, type ShareReport, type SharedWork } from '../compute/shared-work';
@@ -59,7 +59,7 @@ export interface GenerateOutcome {
    */
   work: { threads: number; helperBatches: number; batches: number; mainMs: number; helperMs: number; sampleWaitMs: number };
   densityFloor: number;
-  counts: { sampled: number; aboveFloor: number; decoded: number; passed: number };
+  counts: { sampled: number; aboveFloor: number; decoded: number; passed: number; densityReferences: number };
   quality: QualityPanel;
   candidates: GeneratedCandidate[];
 }
@@ -93,6 +93,54 @@ export class GenerationCancelled extends Error {}
 
 /** Queries per matrix product in the KDE (large enough for wasm's fast path, see below). */
 const KDE_BLOCK = 1000;
+
+/** Rows of a seeded random subset of `max` out of `n`, in increasing order; null when n ≤ max. */
+export function kdeReferenceRows(n: number, max = KDE_MAX_REFERENCES): Int32Array | null {
+  if (n <= max) return null;
+  const rows = Int32Array.from({ length: n }, (_, i) => i);
+  const random = seededRandom(n);
+  for (let i = 0; i < max; i++) {
+    const j = i + Math.floor(random() * (n - i));
+    const t = rows[i]!;
+    rows[i] = rows[j]!;
+    rows[j] = t;
+  }
+  return rows.subarray(0, max).sort();
+}
+
+/** The given rows of a row-major (· × d) matrix, in that order. */
+export function gatherRows(values: Float32Array, rows: ArrayLike<number>, d: number): Float32Array {
+  const out = new Float32Array(rows.length * d);
+  for (let i = 0; i < rows.length; i++) out.set(values.subarray(rows[i]! * d, (rows[i]! + 1) * d), i * d);
+  return out;
+}
+
+/**
+ * Each catalog point's leave-one-out log density, with the kernels on at most
+ * KDE_MAX_REFERENCES points (kdeReferenceRows): a point among them leaves its own kernel out, a
+ * point outside is scored against all of them. Also returns the references used.
+ */
+export async function catalogLogDensities(
+  white: Float32Array,
+  n: number,
+  d: number,
+  h: number,
+  work: SharedWork,
+  options: KdeOptions = {},
+): Promise<{ density: Float32Array; references: Float32Array; referenceCount: number }> {
+  const rows = kdeReferenceRows(n);
+  if (!rows) return { density: await kdeLogDensities(white, n, white, n, d, h, true, work, options), references: white, referenceCount: n };
+  const references = gatherRows(white, rows, d);
+  const inside = await kdeLogDensities(references, rows.length, references, rows.length, d, h, true, work, options);
+  const chosen = new Uint8Array(n);
+  for (const r of rows) chosen[r] = 1;
+  const outsideRows = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !chosen[i]);
+  const outside = await kdeLogDensities(gatherRows(white, outsideRows, d), outsideRows.length, references, rows.length, d, h, false, work, options);
+  const density = new Float32Array(n);
+  rows.forEach((r, i) => (density[r] = inside[i]!));
+  outsideRows.forEach((r, i) => (density[r] = outside[i]!));
+  return { density, references, referenceCount: rows.length };
+}
 
 export interface KdeOptions {
   isCancelled?: () => boolean;
@@ -193,7 +241,9 @@ function shareable(values: Float32Array): Float32Array {
 interface FittedSpace {
   key: string;
   stats: LatentStatistics;
-  catalogWhite: Float32Array;
+  /** The whitened codes the density uses as kernels (all, or a seeded subset above KDE_MAX_REFERENCES). */
+  references: Float32Array;
+  referenceCount: number;
   bandwidth: number;
   sortedCatalogDensity: Float32Array;
 }
@@ -214,10 +264,10 @@ async function fitSpace(inputs: GenerateInputs): Promise<FittedSpace> {
   if (fittedSpace?.key === key) return fittedSpace;
   const stats = latentStatistics(catalogCodes, n, D);
   const catalogWhite = Float32Array.from(whiten(catalogCodes, n, stats));
-  // Scott's rule in whitened space.
-  const bandwidth = Math.pow(n, -1 / (D + 4));
-  const density = await kdeLogDensities(catalogWhite, n, catalogWhite, n, D, bandwidth, true, inputs.work, { isCancelled: inputs.isCancelled });
-  fittedSpace = { key, stats, catalogWhite, bandwidth, sortedCatalogDensity: density.sort() };
+  // Scott's rule in whitened space, for the number of kernels actually used.
+  const bandwidth = Math.pow(kernelCount(n), -1 / (D + 4));
+  const { density, references, referenceCount } = await catalogLogDensities(catalogWhite, n, D, bandwidth, inputs.work, { isCancelled: inputs.isCancelled });
+  fittedSpace = { key, stats, references, referenceCount, bandwidth, sortedCatalogDensity: density.sort() };
   return fittedSpace;
 }
 
@@ -246,7 +296,7 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
     const space = await fitSpace(inputs);
     const contextKey = catalogKey(catalogLists, inputs.facts.length);
     const context = work.context(contextKey, () => ({ catalogLists, facts: inputs.facts, incompatible: inputs.incompatible }));
-    const { stats, catalogWhite, bandwidth: h } = space;
+    const { stats, references, referenceCount, bandwidth: h } = space;
     lap('fit');
 
     // 2–3. Sample N from N(centre, T²·Σ) and score uniqueness by KDE log density. The helper
@@ -268,7 +318,7 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
     const floor = sortedCatalog[Math.min(n - 1, Math.floor(params.densityFloorQuantile * (n - 1)))]!;
     let density: Float32Array;
     try {
-      density = await kdeLogDensities(white, params.n, catalogWhite, n, D, h, false, work, { isCancelled: inputs.isCancelled, onReport: tally, prepareRows: sampleRows });
+      density = await kdeLogDensities(white, params.n, references, referenceCount, D, h, false, work, { isCancelled: inputs.isCancelled, onReport: tally, prepareRows: sampleRows });
     } finally {
       normals.stop();
     }
@@ -345,7 +395,7 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
       timingsMs: timings,
       work: { threads: work.participants, ...shares, sampleWaitMs: Math.round(sampleWaitMs) },
       densityFloor: floor,
-      counts: { sampled: params.n, aboveFloor, decoded: kept.length, passed: candidates.filter((c) => c.passed).length },
+      counts: { sampled: params.n, aboveFloor, decoded: kept.length, passed: candidates.filter((c) => c.passed).length, densityReferences: referenceCount },
       quality,
       candidates,
     };

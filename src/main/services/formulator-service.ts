@@ -78,7 +78,7 @@ import type { ManifoldGuard } from '../optimize/gradient';
 import { quantile, targetsVerdict } from '../../shared/ml/objective';
 import { interpolationPath } from '../../shared/ml/interpolate';
 import { getActiveModel, getModel, getModelVocabulary, getProductCodes, insertModel, listModels, setActiveModel, type ProductCodes, type StoredModel } from '../db/queries/models';
-import { distancesFrom, latentStatistics, projectPca, scottBandwidth, whiten, type LatentStatistics } from '../../shared/ml/latent';
+import { distancesFrom, kernelCount, latentStatistics, projectPca, scottBandwidth, whiten, type LatentStatistics } from '../../shared/ml/latent';
 import { OverlapIndex, compareLists } from '../../shared/ml/overlap';
 import { presetConfig } from '../ml/config';
 import { loadTrainingData } from '../ml/dataset';
@@ -666,7 +666,7 @@ export class FormulatorService implements Api {
     const space = this.latentSpace();
     const n = space.codes.productIds.length;
     const D = space.codes.latentDim;
-    const scott = scottBandwidth(n, D);
+    const scott = scottBandwidth(kernelCount(n), D);
     let cv: { bandwidth: number; scores: { bandwidth: number; meanLogDensity: number }[] } | null = null;
     if (bandwidth === undefined && bandwidthMethod === 'cross-validation') {
       // Likelihood cross-validation: the grid bandwidth with the highest mean leave-one-out log density.
@@ -715,7 +715,7 @@ export class FormulatorService implements Api {
           ? 'given'
           : cv
             ? `likelihood cross-validation over 0.5–2 × Scott's value (${scott.toFixed(3)}), on whitened codes`
-            : `Scott's rule on whitened codes, h = n^(-1/(d+4)) with n = ${n}, d = ${D}`,
+            : `Scott's rule on whitened codes, h = n^(-1/(d+4)) with n = ${kernelCount(n)}${kernelCount(n) < n ? ` (a seeded subset of the ${n} products carries the kernels)` : ''}, d = ${D}`,
       ...(cv ? { bandwidthScores: cv.scores } : {}),
       logDensityPercentiles: { p5: pct(0.05), p50: pct(0.5), p95: pct(0.95) },
       sparsest: order.map((i) => {
@@ -731,7 +731,7 @@ export class FormulatorService implements Api {
     const space = this.latentSpace();
     const n = space.codes.productIds.length;
     const D = space.codes.latentDim;
-    const h = scottBandwidth(n, D);
+    const h = scottBandwidth(kernelCount(n), D);
     const catalog = await this.kde(space, h);
     const row = productId !== undefined ? space.codes.productIds.indexOf(productId) : -1;
     let logDensity: number;
@@ -1457,7 +1457,7 @@ export class FormulatorService implements Api {
     parseApiArgs('mapProducts', undefined);
     const space = this.latentSpace();
     const ids = space.codes.productIds;
-    const bandwidth = scottBandwidth(ids.length, space.codes.latentDim);
+    const bandwidth = scottBandwidth(kernelCount(ids.length), space.codes.latentDim);
     const density = await this.kde(space, bandwidth);
     const idsJson = JSON.stringify(ids);
     const info = new Map(
@@ -1640,7 +1640,7 @@ export class FormulatorService implements Api {
     let guard: OptimizationResult['guard'] = null;
     let guardSpec: ManifoldGuard | null = null;
     if (a.guard.kind === 'density') {
-      const h = scottBandwidth(n, D);
+      const h = scottBandwidth(kernelCount(n), D);
       const floor = quantile(Array.from(await this.kde(space, h)), a.guard.floorQuantile);
       guard = { kind: 'density', quantile: a.guard.floorQuantile, floor, radius: null, weight: a.guard.weight };
       guardSpec = {

@@ -72,6 +72,20 @@ export function whiten(codes: ArrayLike<number>, n: number, s: LatentStatistics)
 }
 
 /** Scott's rule for a Gaussian kernel on whitened data: h = n^(−1/(d+4)). */
+/**
+ * The most catalog codes a density estimate uses as kernels. Above it, a seeded random subset of
+ * this many stands for the catalog (generate/job.ts: kdeReferenceRows): a smooth density is
+ * estimated from 10,000 points about as well as the bandwidth allows, and the cost (kernels ×
+ * queries) stays that of a 10,000-product catalog instead of growing with the square of the
+ * catalog (50,000 products would be 25 times slower).
+ */
+export const KDE_MAX_REFERENCES = 10_000;
+
+/** How many kernels a catalog of n products gets. */
+export function kernelCount(n: number): number {
+  return Math.min(n, KDE_MAX_REFERENCES);
+}
+
 export function scottBandwidth(n: number, d: number): number {
   return Math.pow(n, -1 / (d + 4));
 }

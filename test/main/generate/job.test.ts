@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SharedWork } from '../../../src/main/compute/shared-work';
-import { kdeLogDensities } from '../../../src/main/generate/job';
+import { catalogLogDensities, kdeLogDensities, kdeReferenceRows } from '../../../src/main/generate/job';
 import { initBackend } from '../../../src/main/ml/backend';
-import { kdeLogDensity } from '../../../src/shared/ml/latent';
+import { KDE_MAX_REFERENCES, kdeLogDensity } from '../../../src/shared/ml/latent';
 import { normalGenerator } from '../../../src/shared/ml/linalg';
 import { seededRandom } from '../../../src/shared/ml/random';
 
@@ -47,4 +47,28 @@ describe('tensor KDE of the generate job', () => {
     const b = await kdeLogDensities(queries, m, refs, n, d, 0.6, false, withHelper);
     expect(Array.from(b)).toEqual(Array.from(a));
   });
+
+  it('carries a large catalog on a seeded subset of kernels: members leave themselves out, the rest are scored against all of them', async () => {
+    expect(kdeReferenceRows(KDE_MAX_REFERENCES)).toBeNull();
+    const n = KDE_MAX_REFERENCES + 1500;
+    const rows = kdeReferenceRows(n)!;
+    expect(rows).toHaveLength(KDE_MAX_REFERENCES);
+    expect(Array.from(rows)).toEqual(Array.from(kdeReferenceRows(n)!)); // seeded
+    expect(new Set(rows).size).toBe(KDE_MAX_REFERENCES);
+    expect(rows.every((r, i) => r >= 0 && r < n && (i === 0 || r > rows[i - 1]!))).toBe(true);
+    const normal = normalGenerator(seededRandom(4));
+    const d = 4;
+    const h = 0.4;
+    const white = Float32Array.from({ length: n * d }, normal);
+    const { density, referenceCount } = await catalogLogDensities(white, n, d, h, alone);
+    expect(referenceCount).toBe(KDE_MAX_REFERENCES);
+    const refs = Float64Array.from(Array.from(rows).flatMap((r) => Array.from(white.subarray(r * d, (r + 1) * d))));
+    const chosen = new Set(rows);
+    const member = rows[17]!;
+    const outsider = Array.from({ length: n }, (_, i) => i).find((i) => !chosen.has(i))!;
+    const plainMember = kdeLogDensity(refs, KDE_MAX_REFERENCES, refs, KDE_MAX_REFERENCES, d, h, true)[17]!;
+    const plainOutsider = kdeLogDensity(Float64Array.from(white.subarray(outsider * d, (outsider + 1) * d)), 1, refs, KDE_MAX_REFERENCES, d, h, false)[0]!;
+    expect(density[member]).toBeCloseTo(plainMember, 2);
+    expect(density[outsider]).toBeCloseTo(plainOutsider, 2);
+  }, 60_000);
 });
