@@ -93,6 +93,8 @@ export class GenerationCancelled extends Error {}
 
 /** Queries per matrix product in the KDE (large enough for wasm's fast path, see below). */
 const KDE_BLOCK = 1000;
+/** The most exponent bytes one share of the KDE's work holds at once. */
+const KDE_MAX_PENDING_BYTES = 256 * 1024 * 1024;
 
 /** Rows of a seeded random subset of `max` out of `n`, in increasing order; null when n ≤ max. */
 export function kdeReferenceRows(n: number, max = KDE_MAX_REFERENCES): Int32Array | null {
@@ -191,36 +193,44 @@ export async function kdeLogDensities(
   const BLOCK = KDE_BLOCK;
   const blocks = Math.ceil(m / BLOCK);
   const queryNorm = new Float64Array(m);
+  // Every block of a `work.map` call is produced before the last is summed, so the blocks in
+  // flight at once are bounded by bytes: 40,000 queries on 10,000 kernels would otherwise hold
+  // 1.6 GB of exponents (found by the 50,000-product scale run).
+  const perCall = Math.max(1, Math.floor(KDE_MAX_PENDING_BYTES / (BLOCK * n * 4)));
   try {
-    const { results, report } = await work.map(
-      blocks,
-      (b) => {
-        const start = b * BLOCK;
-        const rows = Math.min(BLOCK, m - start);
-        options.prepareRows?.(start, rows);
-        const block = new Float32Array(rows * (d + 1));
-        for (let i = 0; i < rows; i++) {
-          let norm = 0;
-          for (let k = 0; k < d; k++) {
-            const v = queries[(start + i) * d + k]!;
-            block[i * (d + 1) + k] = v;
-            norm += v * v;
+    for (let first = 0; first < blocks; first += perCall) {
+      const { results, report } = await work.map(
+        Math.min(perCall, blocks - first),
+        (c) => {
+          const b = first + c;
+          const start = b * BLOCK;
+          const rows = Math.min(BLOCK, m - start);
+          options.prepareRows?.(start, rows);
+          const block = new Float32Array(rows * (d + 1));
+          for (let i = 0; i < rows; i++) {
+            let norm = 0;
+            for (let k = 0; k < d; k++) {
+              const v = queries[(start + i) * d + k]!;
+              block[i * (d + 1) + k] = v;
+              norm += v * v;
+            }
+            block[i * (d + 1) + d] = 1;
+            queryNorm[start + i] = norm;
           }
-          block[i * (d + 1) + d] = 1;
-          queryNorm[start + i] = norm;
-        }
-        const exponents = tf.tidy(() => tf.matMul(tf.tensor2d(block, [rows, d + 1]), r));
-        const values = shareable(exponents.dataSync() as Float32Array);
-        exponents.dispose();
-        return { kind: 'lse', block: values, rows, n, self: excludeSelf ? start : null };
-      },
-      isCancelled,
-    );
-    options.onReport?.(report);
-    results.forEach((lse, b) => {
-      const values = lse as Float64Array;
-      for (let i = 0; i < values.length; i++) out[b * BLOCK + i] = values[i]! - queryNorm[b * BLOCK + i]! * inv * 0.5 + constant;
-    });
+          const exponents = tf.tidy(() => tf.matMul(tf.tensor2d(block, [rows, d + 1]), r));
+          const values = shareable(exponents.dataSync() as Float32Array);
+          exponents.dispose();
+          return { kind: 'lse', block: values, rows, n, self: excludeSelf ? start : null };
+        },
+        isCancelled,
+      );
+      options.onReport?.(report);
+      results.forEach((lse, c) => {
+        const b = first + c;
+        const values = lse as Float64Array;
+        for (let i = 0; i < values.length; i++) out[b * BLOCK + i] = values[i]! - queryNorm[b * BLOCK + i]! * inv * 0.5 + constant;
+      });
+    }
   } finally {
     r.dispose();
   }
@@ -266,7 +276,12 @@ async function fitSpace(inputs: GenerateInputs): Promise<FittedSpace> {
   const catalogWhite = Float32Array.from(whiten(catalogCodes, n, stats));
   // Scott's rule in whitened space, for the number of kernels actually used.
   const bandwidth = Math.pow(kernelCount(n), -1 / (D + 4));
-  const { density, references, referenceCount } = await catalogLogDensities(catalogWhite, n, D, bandwidth, inputs.work, { isCancelled: inputs.isCancelled });
+  const rows = kdeReferenceRows(n);
+  const references = rows ? gatherRows(catalogWhite, rows, D) : catalogWhite;
+  const referenceCount = rows ? rows.length : n;
+  // The floor is a quantile of the catalog's own densities: the kernels' leave-one-out densities
+  // estimate it (all of the catalog's up to KDE_MAX_REFERENCES products, a random subset above).
+  const density = await kdeLogDensities(references, referenceCount, references, referenceCount, D, bandwidth, true, inputs.work, { isCancelled: inputs.isCancelled });
   fittedSpace = { key, stats, references, referenceCount, bandwidth, sortedCatalogDensity: density.sort() };
   return fittedSpace;
 }
@@ -281,7 +296,6 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
     t = now;
     if (inputs.isCancelled()) throw new GenerationCancelled();
   };
-  const n = catalogLists.length;
   const shares = { batches: 0, helperBatches: 0, mainMs: 0, helperMs: 0 };
   const tally = (report: ShareReport) => {
     shares.batches += report.batches;
@@ -315,7 +329,7 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
       for (let i = 0; i < block.length; i++) block[i] = params.temperature * block[i]! + (offset ? offset[i % D]! : 0);
     };
     const sortedCatalog = space.sortedCatalogDensity;
-    const floor = sortedCatalog[Math.min(n - 1, Math.floor(params.densityFloorQuantile * (n - 1)))]!;
+    const floor = sortedCatalog[Math.floor(params.densityFloorQuantile * (sortedCatalog.length - 1))]!;
     let density: Float32Array;
     try {
       density = await kdeLogDensities(white, params.n, references, referenceCount, D, h, false, work, { isCancelled: inputs.isCancelled, onReport: tally, prepareRows: sampleRows });
