@@ -45,3 +45,76 @@ export function isolation(p: PlotPoint, all: PlotPoint[]): number {
 export function mostIsolated(points: PlotPoint[]): PlotPoint {
   return points.reduce((best, p) => (isolation(p, points) > isolation(best, points) ? p : best));
 }
+
+/** Frame intervals (ms) summarised. */
+export interface FrameSummary {
+  frames: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+export interface MapInteraction {
+  /** The page's own `map:first-render` measure: data in hand to the plot drawn. */
+  firstRenderMs: number;
+  idle: FrameSummary;
+  hover: FrameSummary;
+  zoom: FrameSummary;
+  relayout: FrameSummary;
+}
+
+/**
+ * Frame intervals on the open map while idle, during a hover sweep at mouse speed, a scroll-wheel
+ * zoom in and out, and a box zoom followed by "Reset axes". Page code is passed as strings: it
+ * runs in the browser, where this file's Node types do not apply.
+ */
+export async function measureMapInteraction(page: Page): Promise<MapInteraction> {
+  const firstRenderMs = (await page.evaluate(`performance.getEntriesByName('map:first-render')[0].duration`)) as number;
+  const box = (await page.locator('[data-testid=map-plot] .nsewdrag').first().boundingBox())!;
+  const record = () =>
+    page.evaluate(`(() => {
+      window.__frames = []; window.__recording = true; let last = 0;
+      const tick = (t) => { if (last) window.__frames.push(t - last); last = t; if (window.__recording) requestAnimationFrame(tick); };
+      requestAnimationFrame(tick);
+    })()`);
+  const stop = async (): Promise<FrameSummary> => {
+    const frames = (await page.evaluate(`(() => { window.__recording = false; return window.__frames; })()`)) as number[];
+    const sorted = [...frames].sort((a, b) => a - b);
+    const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+    return { frames: frames.length, p50: Math.round(at(50)), p95: Math.round(at(95)), max: Math.round(sorted.at(-1) ?? 0) };
+  };
+
+  await record();
+  await page.waitForTimeout(1000);
+  const idle = await stop();
+
+  // A hover sweep across the plot at mouse speed: 120 moves, one per 16 ms.
+  await record();
+  for (let i = 0; i < 120; i++) {
+    await page.mouse.move(box.x + 20 + ((box.width - 40) * i) / 119, box.y + box.height / 2 + Math.sin(i / 9) * box.height * 0.3);
+    await page.waitForTimeout(16);
+  }
+  const hover = await stop();
+
+  // Scroll-wheel zoom in and out (each step is a relayout and a redraw of every point).
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await record();
+  for (let i = 0; i < 16; i++) {
+    await page.mouse.wheel(0, i < 8 ? -120 : 120);
+    await page.waitForTimeout(60);
+  }
+  await page.waitForTimeout(300);
+  const zoom = await stop();
+
+  // Drag a zoom box, then reset the axes from the mode bar (a double-click could land on a point).
+  await record();
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.6, { steps: 20 });
+  await page.mouse.up();
+  await page.waitForTimeout(400);
+  await page.locator('[data-testid=map-plot] .modebar-btn[data-title="Reset axes"]').click();
+  await page.waitForTimeout(600);
+  const relayout = await stop();
+  return { firstRenderMs, idle, hover, zoom, relayout };
+}

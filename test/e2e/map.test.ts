@@ -5,10 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPreviewServer, type PreviewServer } from '../../src/main/preview/server';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
 import type { LatentMap, MapProduct, MapProducts } from '../../src/shared/contract';
-import { percentile } from '../../src/shared/map-plot';
 import { openTestService } from '../helpers';
 import { chromiumAvailable, collectPageErrors, launchChromium } from './browser';
-import { isolation, mostIsolated, productPixels, type GraphDiv } from './map-points';
+import { isolation, measureMapInteraction, mostIsolated, productPixels, type GraphDiv } from './map-points';
 
 /**
  * The latent map, diagnostics and interpolation views in a real browser against the real
@@ -51,9 +50,6 @@ interface PageGlobals {
   document: {
     querySelector(selector: string): unknown;
   };
-  requestAnimationFrame(callback: (time: number) => void): number;
-  __frames: number[];
-  __recording: boolean;
   __xss?: number;
 }
 
@@ -284,65 +280,9 @@ describe('the map, diagnostics and interpolation in the browser', () => {
     try {
       await page.reload();
       await openMap(N);
-      const firstRender = await page.evaluate(() => performance.getEntriesByName('map:first-render')[0]!.duration);
       const types = await page.evaluate(() => ((globalThis as unknown as PageGlobals).document.querySelector('[data-testid=map-plot] .js-plotly-plot') as GraphDiv)._fullData.map((t) => t.type));
       expect(types.filter((t) => t === 'scattergl').length).toBeGreaterThanOrEqual(8);
-      const box = (await page.locator('[data-testid=map-plot] .nsewdrag').first().boundingBox())!;
-
-      const record = () =>
-        page.evaluate(() => {
-          const w = globalThis as unknown as PageGlobals;
-          w.__frames = [];
-          w.__recording = true;
-          let last = 0;
-          const tick = (t: number) => {
-            if (last) w.__frames.push(t - last);
-            last = t;
-            if (w.__recording) w.requestAnimationFrame(tick);
-          };
-          w.requestAnimationFrame(tick);
-        });
-      const stop = () =>
-        page.evaluate(() => {
-          const w = globalThis as unknown as PageGlobals;
-          w.__recording = false;
-          return w.__frames;
-        });
-      const summary = (frames: number[]) => ({ frames: frames.length, p50: Math.round(percentile(frames, 50)), p95: Math.round(percentile(frames, 95)), max: Math.round(Math.max(...frames)) });
-
-      await record();
-      await page.waitForTimeout(1000);
-      const idle = summary(await stop());
-
-      // A hover sweep across the plot at mouse speed: 120 moves, one per 16 ms.
-      await record();
-      for (let i = 0; i < 120; i++) {
-        await page.mouse.move(box.x + 20 + ((box.width - 40) * i) / 119, box.y + box.height / 2 + Math.sin(i / 9) * box.height * 0.3);
-        await page.waitForTimeout(16);
-      }
-      const hover = summary(await stop());
-
-      // Scroll-wheel zoom in and out (each step is a relayout and a redraw of every point).
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      await record();
-      for (let i = 0; i < 16; i++) {
-        await page.mouse.wheel(0, i < 8 ? -120 : 120);
-        await page.waitForTimeout(60);
-      }
-      await page.waitForTimeout(300);
-      const zoom = summary(await stop());
-
-      // Drag a zoom box, then reset the axes from the mode bar (a double-click could land on a point).
-      await record();
-      await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
-      await page.mouse.down();
-      await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.6, { steps: 20 });
-      await page.mouse.up();
-      await page.waitForTimeout(400);
-      await page.locator('[data-testid=map-plot] .modebar-btn[data-title="Reset axes"]').click();
-      await page.waitForTimeout(600);
-      const relayout = summary(await stop());
-
+      const { firstRenderMs: firstRender, idle, hover, zoom, relayout } = await measureMapInteraction(page);
       const figures = { points: N, firstRenderMs: Math.round(firstRender), idle, hover, zoom, relayout };
       console.log(`[map] ${N.toLocaleString('en')} points: first render ${figures.firstRenderMs} ms; frame interval p50/p95/max (ms): idle ${idle.p50}/${idle.p95}/${idle.max}, hover sweep ${hover.p50}/${hover.p95}/${hover.max}, wheel zoom ${zoom.p50}/${zoom.p95}/${zoom.max}, box zoom + reset ${relayout.p50}/${relayout.p95}/${relayout.max}`);
       writeFileSync(join(shots, 'map-perf.json'), `${JSON.stringify(figures, null, 2)}\n`);
