@@ -197,6 +197,10 @@ export async function kdeLogDensities(
   // flight at once are bounded by bytes: 40,000 queries on 10,000 kernels would otherwise hold
   // 1.6 GB of exponents (found by the 50,000-product scale run).
   const perCall = Math.max(1, Math.floor(KDE_MAX_PENDING_BYTES / (BLOCK * n * 4)));
+  // Shared buffers for one call's blocks, reused by every call: shared memory is freed only when
+  // both threads have collected it, and the idle helper thread rarely collects, so fresh buffers
+  // per block kept every block of a job resident (2 GB at 50,000 products).
+  const slots: Float32Array[] = [];
   try {
     for (let first = 0; first < blocks; first += perCall) {
       const { results, report } = await work.map(
@@ -218,7 +222,9 @@ export async function kdeLogDensities(
             queryNorm[start + i] = norm;
           }
           const exponents = tf.tidy(() => tf.matMul(tf.tensor2d(block, [rows, d + 1]), r));
-          const values = shareable(exponents.dataSync() as Float32Array);
+          slots[c] ??= new Float32Array(new SharedArrayBuffer(BLOCK * n * 4));
+          const values = slots[c].subarray(0, rows * n);
+          values.set(exponents.dataSync() as Float32Array);
           exponents.dispose();
           return { kind: 'lse', block: values, rows, n, self: excludeSelf ? start : null };
         },
