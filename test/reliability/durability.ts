@@ -47,6 +47,7 @@ function runAndKill(args: string[], delayMs: number): Promise<{ lines: string[];
     let finished = false;
     let readyAt = 0;
     let workMs: number | null = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout.on('data', (d: Buffer) => {
@@ -57,7 +58,7 @@ function runAndKill(args: string[], delayMs: number): Promise<{ lines: string[];
         lines.push(line);
         if (line === 'ready') {
           readyAt = performance.now();
-          setTimeout(() => child.kill('SIGKILL'), delayMs);
+          timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
         }
         if (line.startsWith('done')) {
           finished = true;
@@ -67,6 +68,7 @@ function runAndKill(args: string[], delayMs: number): Promise<{ lines: string[];
     });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
+      clearTimeout(timer); // a run measured to the end would otherwise keep this process alive for its whole delay
       if (signal !== 'SIGKILL' && code !== 0) reject(new Error(`child failed (${code}): ${stderr.slice(0, 500)}`));
       else resolve({ lines, finished, workMs });
     });
