@@ -884,7 +884,7 @@ export function formatImportReport(r: ImportReport): string {
   ];
   if (Object.keys(r.rejectedByReason).length) lines.push(`rejected by reason: ${Object.entries(r.rejectedByReason).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   for (const x of r.rejected.slice(0, 20)) lines.push(`  line ${x.line}: ${x.name ? `${x.name}: ` : ''}${x.reason}`);
-  if (r.rejected.length > 20) lines.push(`  … and ${r.rejected.length - 20} more (use --json for all)`);
+  if (r.rowsRejected > 20) lines.push(`  … and ${r.rowsRejected - 20} more (${r.rejected.length < r.rowsRejected ? `--json lists the first ${r.rejected.length}` : 'use --json for all'})`);
   if (r.duplicates.length) lines.push(`duplicates: ${r.duplicates.length} (${r.duplicates[0]!.action})`);
   if (Object.keys(r.warningCounts).length) lines.push(`warnings: ${Object.entries(r.warningCounts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   return lines.join('\n');
