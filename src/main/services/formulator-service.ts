@@ -77,7 +77,7 @@ import { inverseLowerTriangular, jitteredStarts, nearestOtherDistances, randomSt
 import type { ManifoldGuard } from '../optimize/gradient';
 import { quantile, targetsVerdict } from '../../shared/ml/objective';
 import { interpolationPath } from '../../shared/ml/interpolate';
-import { getActiveModel, getModel, getModelVocabulary, getProductCodes, insertModel, listModels, setActiveModel, type ProductCodes, type StoredModel } from '../db/queries/models';
+import { getActiveModel, getModel, getModelVocabulary, getProductCodes, insertModel, listModelFolders, listModels, setActiveModel, type ProductCodes, type StoredModel } from '../db/queries/models';
 import { distancesFrom, kernelCount, latentStatistics, projectPca, scottBandwidth, whiten, type LatentStatistics } from '../../shared/ml/latent';
 import { OverlapIndex, compareLists } from '../../shared/ml/overlap';
 import { presetConfig } from '../ml/config';
@@ -187,7 +187,7 @@ export class FormulatorService implements Api {
     const opened = checked.opened;
     FormulatorService.loadKnowledgeBase(opened, options);
     const service = new FormulatorService(opened.db, options, opened.schemaVersion, { check: checked.check, quarantined: checked.quarantined, backup: null });
-    service.modelStoreSweep = sweepModelStore(service.modelsDir, new Set(listModels(opened.db).map((m) => m.folder)));
+    service.modelStoreSweep = sweepModelStore(service.modelsDir, new Set(listModelFolders(opened.db)));
     if (!checked.quarantined) service.startup.backup = await service.care.atStartup(opened.db, checked.modifiedMs);
     return service;
   }

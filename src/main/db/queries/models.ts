@@ -55,6 +55,11 @@ export function listModels(db: Database): StoredModel[] {
   return (db.prepare(`SELECT * FROM models ORDER BY id`).all() as ModelRow[]).map(toRecord);
 }
 
+/** The folder of every recorded model (cheap: no vocabulary or metrics are read). */
+export function listModelFolders(db: Database): string[] {
+  return db.prepare(`SELECT folder FROM models`).pluck().all() as string[];
+}
+
 export function getModel(db: Database, id: number): StoredModel | null {
   const row = db.prepare(`SELECT * FROM models WHERE id = ?`).get(id) as ModelRow | undefined;
   return row ? toRecord(row) : null;
