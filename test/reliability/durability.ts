@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { loadModel } from '../../src/main/ml/store';
 import { resolveResourcesDir } from '../../src/main/resources';
 import { FormulatorService } from '../../src/main/services/formulator-service';
 import { seededRandom } from '../../src/shared/ml/random';
-import { descendants } from './soak';
+import { computePids, procFile } from './proc';
 
 /**
  * kill -9 durability (issue 7, item 1): a child process (durability-child.ts) imports a catalog,
@@ -282,7 +282,7 @@ export async function killLeavesNoOrphan(runs: number, seed = 1): Promise<{ runs
   const random = seededRandom(seed);
   const dir = mkdtempSync(join(tmpdir(), 'lf-kill-'));
   const result = { runs, orphans: 0, exitMs: [] as number[], failures: [] as string[] };
-  const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSafe(`/proc/${pid}/stat`));
+  const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/\) Z /.test(procFile(pid, 'stat'));
   try {
     for (let r = 0; r < runs; r++) {
       const path = join(dir, `run-${r}.db`);
@@ -294,27 +294,19 @@ export async function killLeavesNoOrphan(runs: number, seed = 1): Promise<{ runs
         child.on('exit', () => reject(new Error('the child ended before computing')));
       });
       await new Promise((resolve) => setTimeout(resolve, 200 + random() * 2000));
-      const computePids = descendants(child.pid!).filter((pid) => /compute|worker/.test(readFileSafe(`/proc/${pid}/cmdline`)));
-      if (computePids.length === 0) result.failures.push(`run ${r}: no compute process found`);
+      const computes = computePids(child.pid!);
+      if (computes.length === 0) result.failures.push(`run ${r}: no compute process found`);
       child.kill('SIGKILL');
       const killedAt = performance.now();
-      while (computePids.some(alive) && performance.now() - killedAt < 15_000) await new Promise((resolve) => setTimeout(resolve, 20));
-      if (computePids.some(alive)) {
+      while (computes.some(alive) && performance.now() - killedAt < 15_000) await new Promise((resolve) => setTimeout(resolve, 20));
+      if (computes.some(alive)) {
         result.orphans++;
-        result.failures.push(`run ${r}: the compute process ${computePids.join(', ')} outlived the app by 15 s`);
-        for (const pid of computePids) process.kill(pid, 'SIGKILL');
+        result.failures.push(`run ${r}: the compute process ${computes.join(', ')} outlived the app by 15 s`);
+        for (const pid of computes) process.kill(pid, 'SIGKILL');
       } else result.exitMs.push(performance.now() - killedAt);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   return result;
-}
-
-function readFileSafe(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
 }

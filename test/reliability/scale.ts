@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { startPreviewServer } from '../../src/main/preview/server';
@@ -8,7 +7,7 @@ import type { ModelMetricsSummary } from '../../src/shared/domain';
 import { launchChromium } from '../e2e/browser';
 import { measureMapInteraction, type MapInteraction } from '../e2e/map-points';
 import { tempDir } from '../helpers';
-import { descendants } from './soak';
+import { computePids, rssMb } from './proc';
 import { writeSyntheticCatalog } from './synth-catalog';
 
 /**
@@ -42,22 +41,13 @@ export interface ScaleStep {
   map?: MapInteraction & { openS: number };
 }
 
-function rssMb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
 /** Samples the service's and its compute process's resident memory every 100 ms while `work` runs. */
 async function withPeak<T>(work: () => Promise<T>): Promise<{ value: T; s: number; serviceMb: number; computeMb: number; loopP99Ms: number }> {
   let serviceMb = rssMb(process.pid);
   let computeMb = 0;
   const sample = () => {
     serviceMb = Math.max(serviceMb, rssMb(process.pid));
-    const compute = descendants(process.pid).reduce((sum, pid) => sum + (/worker/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8')) ? rssMb(pid) : 0), 0);
+    const compute = computePids(process.pid).reduce((sum, pid) => sum + rssMb(pid), 0);
     computeMb = Math.max(computeMb, compute);
   };
   const timer = setInterval(sample, 100);

@@ -1,6 +1,7 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
+import { descendants, procStatus } from './proc';
 
 /**
  * Soak (issue 7, item 5): consecutive jobs — train (quick), generate (10,000 samples), optimise —
@@ -37,55 +38,18 @@ export interface SoakReport {
   failures: string[];
 }
 
-function status(pid: number): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of readFileSync(`/proc/${pid}/status`, 'utf8').split('\n')) {
-    const i = line.indexOf(':');
-    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1).trim();
-  }
-  return out;
-}
-
-/** Every process below `pid` (children, grandchildren…), from /proc/<pid>/stat's ppid field. */
-export function descendants(pid: number): number[] {
-  const parent = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parent.set(Number(name), ppid);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  const found: number[] = [];
-  const walk = (p: number) => {
-    for (const [child, pp] of parent) {
-      if (pp !== p) continue;
-      found.push(child);
-      walk(child);
-    }
-  };
-  walk(pid);
-  return found;
-}
-
 function sample(job: number, kind: string, ms: number): SoakSample {
   (globalThis as { gc?: () => void }).gc?.();
   const children = descendants(process.pid);
   const kb = (s: Record<string, string>) => Number.parseInt(s.VmRSS ?? '0', 10);
-  const self = status(process.pid);
+  const self = procStatus(process.pid)!;
   let threads = Number(self.Threads);
   let computeKb = 0;
   for (const pid of children) {
-    try {
-      const s = status(pid);
-      threads += Number(s.Threads);
-      computeKb += kb(s);
-    } catch {
-      // gone
-    }
+    const s = procStatus(pid);
+    if (!s) continue; // gone
+    threads += Number(s.Threads);
+    computeKb += kb(s);
   }
   return {
     job,
