@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fsyncFolder } from '../atomic-file';
 import type { ModelConfig } from './config';
 import type { BenefitSpec } from './train';
 import type { ModelShape, NamedWeights } from './model';
@@ -59,19 +60,6 @@ function writeDurably(path: string, data: Uint8Array | string): void {
   }
 }
 
-function fsyncDir(path: string): void {
-  try {
-    const fd = openSync(path, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Some platforms (Windows) cannot open a directory for fsync; the rename is still atomic.
-  }
-}
-
 /** Writes the model atomically as `modelsDir/folder`; returns the manifest's own sha256. */
 export function saveModel(modelsDir: string, folder: string, model: Omit<SavedModel, 'manifest'> & { manifest: Omit<ModelManifest, 'tensors' | 'files' | 'format' | 'version'> }): { path: string; manifestSha256: string } {
   if (!/^[A-Za-z0-9_-]+$/.test(folder)) throw new Error(`invalid model folder name "${folder}"`);
@@ -104,9 +92,9 @@ export function saveModel(modelsDir: string, folder: string, model: Omit<SavedMo
     };
     const manifestText = JSON.stringify(manifest, null, 1);
     writeDurably(join(tmp, 'manifest.json'), manifestText);
-    fsyncDir(tmp);
+    fsyncFolder(tmp);
     renameSync(tmp, finalPath);
-    fsyncDir(modelsDir);
+    fsyncFolder(modelsDir);
     return { path: finalPath, manifestSha256: sha256(manifestText) };
   } catch (error) {
     rmSync(tmp, { recursive: true, force: true });
