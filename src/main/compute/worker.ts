@@ -9,7 +9,7 @@ import { storageFailure } from '../storage-errors';
 import { TrainingCancelled, trainJointVae, trainabilityProblem } from '../ml/train';
 import { VocabularyIndex } from '../ml/vocab';
 import type { BenefitSpec } from '../ml/train';
-import { GenerationCancelled, catalogLogDensities, gatherRows, kdeLogDensities, kdeReferenceRows, runGeneration, type GenerateOutcome } from '../generate/job';
+import { GenerationCancelled, catalogLogDensities, kdeLogDensities, runGeneration, seededSubset, type GenerateOutcome } from '../generate/job';
 import { buildCatalogContext, catalogKey, checkCandidate, type CatalogContext, type DecoderSpec } from '../generate/kernels';
 import { targetsVerdict } from '../../shared/ml/objective';
 import { SharedWork } from './shared-work';
@@ -397,10 +397,8 @@ async function gaps(job: GapsJob): Promise<GapsResult> {
   const m = await loaded(job.modelPath, job.manifestSha256);
   const D = job.latentDim;
   // The neighbour search is quadratic: a large catalog is represented by a seeded subset.
-  const subset = kdeReferenceRows(job.catalogCodes.length / D, GAPS_MAX_PRODUCTS);
-  const catalogCodes = subset ? gatherRows(job.catalogCodes, subset, D) : job.catalogCodes;
+  const { rows: subset, values: catalogCodes, count: n } = seededSubset(job.catalogCodes, job.catalogCodes.length / D, D, GAPS_MAX_PRODUCTS);
   const original = (row: number) => (subset ? subset[row]! : row);
-  const n = catalogCodes.length / D;
   const stats = latentStatistics(catalogCodes, n, D);
   const white = Float32Array.from(whiten(catalogCodes, n, stats));
   const h = Math.pow(n, -1 / (D + 4));
@@ -463,9 +461,8 @@ async function kde(jobId: string, job: KdeJob): Promise<KdeResult> {
   const options = { isCancelled: () => cancelled.has(jobId) };
   if (job.queries === null) return { logDensity: (await catalogLogDensities(job.references, n, job.dims, job.bandwidth, sharedWork, options)).density };
   // Scored against the same kernels as the catalog's own densities.
-  const rows = kdeReferenceRows(n);
-  const references = rows ? gatherRows(job.references, rows, job.dims) : job.references;
-  return { logDensity: await kdeLogDensities(job.queries, job.queries.length / job.dims, references, references.length / job.dims, job.dims, job.bandwidth, false, sharedWork, options) };
+  const kernels = seededSubset(job.references, n, job.dims);
+  return { logDensity: await kdeLogDensities(job.queries, job.queries.length / job.dims, kernels.values, kernels.count, job.dims, job.bandwidth, false, sharedWork, options) };
 }
 
 /** The last UMAP fit, kept so that placing codes on the map shown does not fit it again. */

@@ -110,6 +110,12 @@ export function kdeReferenceRows(n: number, max = KDE_MAX_REFERENCES): Int32Arra
   return rows.subarray(0, max).sort();
 }
 
+/** The rows of an (n × d) matrix that carry a large catalog: all of them, or a seeded subset of `max` (kdeReferenceRows). */
+export function seededSubset(values: Float32Array, n: number, d: number, max = KDE_MAX_REFERENCES): { rows: Int32Array | null; values: Float32Array; count: number } {
+  const rows = kdeReferenceRows(n, max);
+  return rows ? { rows, values: gatherRows(values, rows, d), count: rows.length } : { rows: null, values, count: n };
+}
+
 /** The given rows of a row-major (· × d) matrix, in that order. */
 export function gatherRows(values: Float32Array, rows: ArrayLike<number>, d: number): Float32Array {
   const out = new Float32Array(rows.length * d);
@@ -130,10 +136,9 @@ export async function catalogLogDensities(
   work: SharedWork,
   options: KdeOptions = {},
 ): Promise<{ density: Float32Array; references: Float32Array; referenceCount: number }> {
-  const rows = kdeReferenceRows(n);
-  if (!rows) return { density: await kdeLogDensities(white, n, white, n, d, h, true, work, options), references: white, referenceCount: n };
-  const references = gatherRows(white, rows, d);
-  const inside = await kdeLogDensities(references, rows.length, references, rows.length, d, h, true, work, options);
+  const { rows, values: references, count } = seededSubset(white, n, d);
+  const inside = await kdeLogDensities(references, count, references, count, d, h, true, work, options);
+  if (!rows) return { density: inside, references, referenceCount: count };
   const chosen = new Uint8Array(n);
   for (const r of rows) chosen[r] = 1;
   const outsideRows = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !chosen[i]);
@@ -282,9 +287,7 @@ async function fitSpace(inputs: GenerateInputs): Promise<FittedSpace> {
   const catalogWhite = Float32Array.from(whiten(catalogCodes, n, stats));
   // Scott's rule in whitened space, for the number of kernels actually used.
   const bandwidth = Math.pow(kernelCount(n), -1 / (D + 4));
-  const rows = kdeReferenceRows(n);
-  const references = rows ? gatherRows(catalogWhite, rows, D) : catalogWhite;
-  const referenceCount = rows ? rows.length : n;
+  const { values: references, count: referenceCount } = seededSubset(catalogWhite, n, D);
   // The floor is a quantile of the catalog's own densities: the kernels' leave-one-out densities
   // estimate it (all of the catalog's up to KDE_MAX_REFERENCES products, a random subset above).
   const density = await kdeLogDensities(references, referenceCount, references, referenceCount, D, bandwidth, true, inputs.work, { isCancelled: inputs.isCancelled });
