@@ -19,6 +19,7 @@ import { defaultDatabasePath } from '../paths';
 import { resolveResourcesDir } from '../resources';
 import { FormulatorService } from '../services/formulator-service';
 import { storageFailure } from '../storage-errors';
+import { formatBytes } from '../../shared/format-bytes';
 
 /** Where the CLI writes; tests capture it. */
 export interface CliIo {
@@ -852,10 +853,6 @@ async function reportDatabaseRecovery(service: FormulatorService, io: CliIo, qui
   } else if (recovery) {
     io.err([`latent-formulator: note: the database found damaged on ${recovery.detectedAt} is in ${recovery.quarantinedTo}; you have not chosen yet:`, ...choices].join('\n'));
   }
-}
-
-function formatBytes(bytes: number): string {
-  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(0)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 /** "name=Product,ingredients=INCI,benefits=Dry|Oily" or a JSON object. */

@@ -9,6 +9,7 @@ import { parseInciDeclaration, type ParsedIngredient } from '../../shared/inci/p
 import { ensureCatalogIngredient } from '../db/queries/ingredients';
 import { CsvError, readCsvRecords, type CsvFormat, type Delimiter, type TextEncodingName } from './csv';
 import { parseScore, resolveColumnMapping, type ResolvedMapping } from './columns';
+import { formatBytes } from '../../shared/format-bytes';
 
 /**
  * Catalog import: CSV (streamed) or JSON → parsed, validated products → one transaction.
@@ -307,7 +308,7 @@ async function statCatalogFile(path: string, suffix: string): Promise<number> {
   if (!stat.isFile()) throw new ImportError(`${path} is not a regular file`);
   if (stat.size > MAX_CATALOG_BYTES) {
     throw new ImportError(
-      `${basename(path)} is ${sizeText(stat.size)} (${stat.size.toLocaleString('en-US')} bytes); the largest catalog file the app imports is ${sizeText(MAX_CATALOG_BYTES)}. Split it into smaller files and import each.${suffix}`,
+      `${basename(path)} is ${formatBytes(stat.size)} (${stat.size.toLocaleString('en-US')} bytes); the largest catalog file the app imports is ${formatBytes(MAX_CATALOG_BYTES)}. Split it into smaller files and import each.${suffix}`,
     );
   }
   return stat.size;
@@ -323,17 +324,6 @@ function readFailure(path: string, error: unknown): ImportError {
 
 function isFileSystemError(error: unknown): boolean {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && typeof (error as NodeJS.ErrnoException).syscall === 'string';
-}
-
-function sizeText(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 /** A blank line, or a row of empty cells (spreadsheets export trailing ones): not a product. */

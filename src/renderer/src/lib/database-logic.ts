@@ -33,8 +33,4 @@ export const BACKUP_KIND_LABEL: Record<DatabaseBackup['kind'], string> = {
   'pre-migration': 'before an upgrade',
 };
 
-/** Sizes as people read them: "820 KiB", "12.4 MiB". */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024)).toLocaleString('en-GB')} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
+export { formatBytes } from '../../../shared/format-bytes';
