@@ -1,4 +1,4 @@
-import type { CandidateProvenance, CandidateSummary, LabResult } from './contract';
+import type { CandidateProvenance, CandidateSummary, LabResult } from './api';
 import { toCsv } from './csv-write';
 import { compareLists } from './ml/overlap';
 

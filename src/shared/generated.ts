@@ -1,4 +1,4 @@
-import type { GeneratedCandidateView, GeneratedShow, GeneratedSortKey } from './contract';
+import type { GeneratedCandidateView, GeneratedShow, GeneratedSortKey } from './api';
 
 /**
  * Pure rules for browsing a stored generation run's candidates: which value a column sorts by,

@@ -29,16 +29,23 @@ const httpTransport: Transport = async (method, arg) => {
   return (await response.json()) as ApiResult<unknown>;
 };
 
+type ApiCall = (arg?: unknown) => Promise<unknown>;
+
+/**
+ * One call per method of the method list. `API_METHODS` names exactly the methods of `Api` (a
+ * compile-time check in src/shared/api/index.ts), so the object is an `Api`; each value is what
+ * the services returned for that method, which the transport cannot type.
+ */
 function buildApi(transport: Transport): Api {
-  const entries = API_METHODS.map((method) => [
-    method,
-    async (arg?: unknown) => {
+  const calls = {} as Record<ApiMethod, ApiCall>;
+  for (const method of API_METHODS) {
+    calls[method] = async (arg) => {
       const result = await transport(method, arg);
       if (!result.ok) throw new ApiCallError(result.error.code, result.error.message);
       return result.value;
-    },
-  ]);
-  return Object.fromEntries(entries) as unknown as Api;
+    };
+  }
+  return calls as Api;
 }
 
 export const api: Api = buildApi(ipcTransport ?? httpTransport);

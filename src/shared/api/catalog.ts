@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import { INGREDIENT_FUNCTIONS, SKIN_BENEFITS, type CatalogSummary, type IngredientRecord, type ProductDetail, type ProductSummary } from '../domain';
+import { idSchema, shortText, type ArgsOf } from './common';
+import type { ApiMethod } from './methods';
+
+/** The catalog: imported products, their ingredients, the knowledge base, and importing files. */
+
+/** A skin benefit's name, with hyphens read as underscores (`anti-aging` is `anti_aging`). */
+const benefitName = z
+  .string()
+  .transform((s) => s.replace(/-/g, '_'))
+  .pipe(z.enum(SKIN_BENEFITS));
+
+/** One knowledge-base entry as written in the shipped file or entered by a user. */
+export const ingredientKnowledgeSchema = z.object({
+  inci: shortText(300),
+  synonyms: z.array(shortText(300)).max(100).default([]),
+  misspellings: z.array(shortText(300)).max(100).default([]),
+  functions: z.array(z.enum(INGREDIENT_FUNCTIONS)).max(8).default([]),
+  concentration: z.enum(['above-1', 'below-1']).nullable().default(null),
+  benefits: z.array(benefitName).max(9).default([]),
+  note: z.string().max(1000).default(''),
+});
+
+export const columnMappingSchema = z.object({
+  name: z.string().max(200).optional(),
+  brand: z.string().max(200).optional(),
+  category: z.string().max(200).optional(),
+  ingredients: z.string().max(200).optional(),
+  benefits: z.array(z.string().max(200)).max(200).optional(),
+  ignore: z.array(z.string().max(200)).max(1000).optional(),
+});
+
+export type ColumnMapping = z.infer<typeof columnMappingSchema>;
+
+export const duplicatePolicySchema = z.enum(['keep', 'merge']);
+
+export type DuplicatePolicy = z.infer<typeof duplicatePolicySchema>;
+
+export interface ProductPage {
+  total: number;
+  items: ProductSummary[];
+}
+
+export interface IngredientLookup {
+  query: string;
+  match: IngredientRecord | null;
+  matchedBy: 'canonical' | 'synonym' | 'misspelling' | 'parsed' | null;
+  /** Closest known names when there is no exact match (never merged silently). */
+  suggestions: string[];
+  /** How many catalog products list it. */
+  productCount: number;
+}
+
+export interface ImportRejection {
+  line: number;
+  code: string;
+  reason: string;
+  name: string;
+}
+
+export interface ImportDuplicate {
+  line: number;
+  name: string;
+  kind: 'same-brand-and-name' | 'same-ingredients';
+  duplicateOf: string;
+  action: 'kept' | 'merged';
+}
+
+export interface ImportReport {
+  catalogId: number | null;
+  source: string;
+  format: 'csv' | 'json';
+  encoding: string;
+  delimiter: string | null;
+  mapping: Required<Pick<ColumnMapping, 'ingredients'>> & ColumnMapping;
+  rowsRead: number;
+  /** Rows imported = rows inserted as products + rows merged into an existing duplicate. */
+  rowsImported: number;
+  productsInserted: number;
+  rowsMerged: number;
+  rowsRejected: number;
+  /** The first 10,000 rejected rows; `rowsRejected` counts them all. */
+  rejected: ImportRejection[];
+  rejectedByReason: Record<string, number>;
+  /** The first 1,000 duplicates; `duplicateCount` counts them all. */
+  duplicates: ImportDuplicate[];
+  duplicateCount: number;
+  warningCounts: Record<string, number>;
+  /** The first warnings, each with its line. */
+  warnings: { line: number; message: string }[];
+  unknownIngredients: { name: string; occurrences: number; suggestion: string | null }[];
+  ingredientOccurrences: number;
+  knownOccurrences: number;
+  elapsedMs: number;
+}
+
+export interface ImportPreview {
+  format: 'csv' | 'json';
+  encoding: string;
+  delimiter: string | null;
+  header: string[];
+  /** The first rows, each cell cut to 300 characters. */
+  rows: string[][];
+  /** How the columns would be read (the mapping given applied), or null with `problem`. */
+  mapping: (Required<Pick<ColumnMapping, 'ingredients'>> & ColumnMapping & { benefits: string[]; extra: string[] }) | null;
+  problem: string | null;
+}
+
+export const catalogSchemas = {
+  listCatalogs: z.undefined(),
+  listProducts: z
+    .object({
+      search: z.string().max(200).optional(),
+      category: z.string().max(200).optional(),
+      brand: z.string().max(200).optional(),
+      ingredient: z.string().max(300).optional(),
+      catalogId: idSchema.optional(),
+      limit: z.number().int().min(1).max(1000).default(200),
+      offset: z.number().int().min(0).default(0),
+    })
+    .strict(),
+  listCategories: z.undefined(),
+  listBrands: z.undefined(),
+  getProduct: z.object({ id: idSchema }).strict(),
+  lookupIngredient: z.object({ name: shortText(500) }).strict(),
+  searchIngredients: z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(100).default(20) }).strict(),
+  saveIngredient: ingredientKnowledgeSchema.extend({ id: idSchema.optional() }).strict(),
+  importCatalog: z
+    .object({
+      path: shortText(4096),
+      format: z.enum(['auto', 'csv', 'json']).default('auto'),
+      mapping: columnMappingSchema.optional(),
+      duplicates: duplicatePolicySchema.default('keep'),
+      encoding: z.enum(['utf-8', 'utf-16le', 'utf-16be', 'windows-1252']).optional(),
+      delimiter: z.enum([',', ';', '\t']).optional(),
+      catalogName: z.string().max(200).optional(),
+    })
+    .strict(),
+  chooseImportFile: z.undefined(),
+  previewImport: z
+    .object({
+      path: shortText(4096),
+      format: z.enum(['auto', 'csv', 'json']).default('auto'),
+      mapping: columnMappingSchema.optional(),
+      encoding: z.enum(['utf-8', 'utf-16le', 'utf-16be', 'windows-1252']).optional(),
+      delimiter: z.enum([',', ';', '\t']).optional(),
+    })
+    .strict(),
+  loadSampleCatalog: z.object({ duplicates: duplicatePolicySchema.default('merge') }).strict().default({ duplicates: 'merge' }),
+} satisfies Partial<Record<ApiMethod, z.ZodType>>;
+
+type Args = ArgsOf<typeof catalogSchemas>;
+
+/** The catalog slice of the {@link Api}. */
+export interface CatalogApi {
+  listCatalogs(): Promise<CatalogSummary[]>;
+  listProducts(args: Args['listProducts']): Promise<ProductPage>;
+  listCategories(): Promise<{ category: string; count: number }[]>;
+  /** Brands with their product counts, most products first, for the catalog's brand filter. */
+  listBrands(): Promise<{ brand: string; count: number }[]>;
+  getProduct(args: Args['getProduct']): Promise<ProductDetail>;
+  lookupIngredient(args: Args['lookupIngredient']): Promise<IngredientLookup>;
+  searchIngredients(args: Args['searchIngredients']): Promise<IngredientRecord[]>;
+  saveIngredient(args: Args['saveIngredient']): Promise<IngredientRecord>;
+  importCatalog(args: Args['importCatalog']): Promise<ImportReport>;
+  /**
+   * Asks the person for a catalog file with the system's Open dialog (desktop app only; null when
+   * they cancel). Only a path chosen this way may be previewed or imported over IPC.
+   */
+  chooseImportFile(): Promise<{ path: string } | null>;
+  /** The head of a catalog file read the way the import would, without writing anything. */
+  previewImport(args: Args['previewImport']): Promise<ImportPreview>;
+  loadSampleCatalog(args?: Args['loadSampleCatalog']): Promise<ImportReport>;
+}

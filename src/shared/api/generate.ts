@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { idSchema, seedSchema, type ArgsOf } from './common';
+import type { ApiMethod } from './methods';
+
+/** Generate-and-filter jobs and their stored runs. */
+
+/** Columns a stored run's candidates sort by; `benefit:<name>` sorts by that predicted benefit. */
+export const GENERATED_SORT_COLUMNS = ['rank', 'score', 'novelty', 'plausibility', 'logDensity'] as const;
+
+export type GeneratedSortKey = (typeof GENERATED_SORT_COLUMNS)[number] | `benefit:${string}`;
+
+/** Which of a run's decoded candidates to list: all, those that passed every check, or the rejected ones. */
+export const GENERATED_SHOW = ['all', 'passed', 'rejected'] as const;
+
+export type GeneratedShow = (typeof GENERATED_SHOW)[number];
+
+export interface GeneratedCandidateView {
+  rank: number;
+  ingredients: string[];
+  passed: boolean;
+  score: number;
+  novelty: number;
+  plausibility: number;
+  logDensity: number;
+  benefits: Record<string, number>;
+  nearestProduct: { id: number; name: string } | null;
+  reasons: string[];
+}
+
+/** The quality panel of a generate run (MOSES/GuacaMol style). */
+export interface GenerationQuality {
+  /** Share of decoded lists with no repeated ingredient and no unknown/bucket token. */
+  validLists: number;
+  /** Share passing every check. */
+  passedAllChecks: number;
+  /** Distinct lists among the decoded candidates. */
+  uniqueness: number;
+  meanNovelty: number;
+  medianNovelty: number;
+  medianPlausibility: number;
+  /**
+   * The catalog's own median ordering plausibility, each product scored leave-one-out (without
+   * its own order in the precedence counts), as a generated list is scored.
+   */
+  catalogMedianPlausibility: number;
+  /** Mean pairwise Jaccard distance between candidates. */
+  internalDiversity: number;
+  /** Jensen–Shannon divergence (bits) between candidate and catalog ingredient frequencies. */
+  frequencyDivergence: number;
+}
+
+export interface GenerateReport {
+  runId: number;
+  modelId: number;
+  backend: string;
+  params: Record<string, unknown>;
+  /** Wall time of each stage in the compute process. */
+  timingsMs: Record<string, number>;
+  /** The whole job as the app sees it: request, every stage, the ranked shortlist back. */
+  totalMs: number;
+  /** Storing the run and every candidate afterwards. */
+  savedMs: number;
+  /**
+   * Threads that shared the JavaScript work, each one's busy time in the shared stages, and the
+   * time the compute thread waited for samples drawn by the helper.
+   */
+  work: { threads: number; batches: number; helperBatches: number; mainMs: number; helperMs: number; sampleWaitMs: number };
+  densityFloor: number;
+  /** `densityReferences`: catalog codes the density used as kernels (a seeded subset above 10,000; absent in older runs). */
+  counts: { sampled: number; aboveFloor: number; decoded: number; passed: number; densityReferences?: number };
+  quality: GenerationQuality;
+  /** The best candidates that passed every check, best first. */
+  shortlist: GeneratedCandidateView[];
+  /** The same checks on the seed's decoding and on recombined catalog products. */
+  baselines: { name: string; candidates: number; quality: GenerationQuality }[];
+}
+
+/** One page of a stored run's decoded candidates; `total` counts every candidate shown by the filter. */
+export interface GeneratedCandidatePage {
+  runId: number;
+  total: number;
+  items: GeneratedCandidateView[];
+}
+
+export const generateSchemas = {
+  generate: z
+    .object({
+      n: z.number().int().min(1).max(200_000).default(10_000),
+      k: z.number().int().min(1).max(20_000).default(1_000),
+      temperature: z.number().positive().max(5).default(1),
+      seed: seedSchema.default(1),
+      centreProductId: idSchema.optional(),
+      densityFloorQuantile: z.number().min(0).max(0.99).default(0.05),
+      minNovelty: z.number().min(0).max(1).default(0.3),
+      minPlausibility: z.number().min(0).max(1).default(0.5),
+      benefitThresholds: z.record(z.string().max(200), z.number().finite()).default({}),
+      shortlist: z.number().int().min(1).max(1000).default(50),
+      baselines: z.boolean().default(false),
+    })
+    .strict()
+    .refine((a) => a.n >= a.k, { message: 'N (samples) must be at least K (candidates to decode)', path: ['n'] }),
+  listGeneratedCandidates: z
+    .object({
+      runId: idSchema,
+      show: z.enum(GENERATED_SHOW).default('all'),
+      sortBy: z.union([z.enum(GENERATED_SORT_COLUMNS), z.templateLiteral(['benefit:', z.string().min(1).max(200)])]).default('rank'),
+      /** Default: rank ascending (best first), every other column descending (highest first). */
+      descending: z.boolean().optional(),
+      limit: z.number().int().min(1).max(1000).default(100),
+      offset: z.number().int().min(0).default(0),
+    })
+    .strict(),
+} satisfies Partial<Record<ApiMethod, z.ZodType>>;
+
+type Args = ArgsOf<typeof generateSchemas>;
+
+/** The generate slice of the {@link Api}. */
+export interface GenerateApi {
+  generate(args?: Args['generate']): Promise<GenerateReport>;
+  /**
+   * A stored run's decoded candidates (passed and rejected, each with its reasons), filtered,
+   * sorted (ties by rank) and paged; ranks are those `saveGeneratedCandidate` takes.
+   */
+  listGeneratedCandidates(args: Args['listGeneratedCandidates']): Promise<GeneratedCandidatePage>;
+}
