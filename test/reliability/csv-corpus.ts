@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { readCsvRecords } from '../../src/main/import/csv';
-import { MAX_CATALOG_BYTES } from '../../src/main/import/importer';
+import { MAX_CATALOG_BYTES } from '../../src/main/import/catalog-file';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
 import { ApiFailure, type ImportReport } from '../../src/shared/contract';
 import { seededRandom } from '../../src/shared/ml/random';

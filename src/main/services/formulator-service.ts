@@ -99,7 +99,9 @@ import {
   upsertIngredient,
 } from '../db/queries/ingredients';
 import { countProductsWithIngredient, countRows, getProduct, listBrands, listCatalogs, listCategories, listProducts } from '../db/queries/products';
-import { ImportError, importCatalog, previewCatalogFile, type ImportOptions, type ImportProgress } from '../import/importer';
+import { ImportError } from '../import/catalog-file';
+import { importCatalog, type ImportOptions, type ImportProgress } from '../import/importer';
+import { previewCatalogFile } from '../import/preview';
 import { loadIncompatibilities, loadKnowledgeFile } from '../inci/knowledge';
 import { incompatibilitiesPath, knowledgeBasePath, sampleCatalogPath } from '../resources';
 import { ingredientKey } from '../../shared/inci/key';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiFailure } from '../../../src/shared/contract';
 import { FormulatorService } from '../../../src/main/services/formulator-service';
-import { previewCatalogFile } from '../../../src/main/import/importer';
+import { previewCatalogFile } from '../../../src/main/import/preview';
 import { tempDir, writeFixtureResources } from '../../helpers';
 
 let dir: string;

@@ -1,0 +1,117 @@
+import { promises as fs } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { formatBytes } from '../../shared/format-bytes';
+
+/**
+ * Reading a catalog file, shared by the import and its preview: the size limit, plain messages
+ * for file-system errors, the header checks and the JSON reader.
+ */
+
+/** A problem with the whole file (unreadable, not a catalog): nothing was imported. */
+export class ImportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImportError';
+  }
+}
+
+/** Rows read to settle the columns' roles (and shown by the preview) before any product is stored. */
+export const SAMPLE_ROWS = 200;
+/**
+ * The largest catalog file imported, CSV or JSON: 512 MiB, refused up front with its size and
+ * this limit named. The CSV reader streams with flat memory, so this is not about memory: a
+ * catalog is a list of products a person curates (the public Sephora file is 1.1 MB for 1,472
+ * products, so 512 MiB is some 650,000 of them, ten times the 50,000 the model, the map and the
+ * lists are built and measured for). A bigger file is almost always the wrong file (an export of
+ * something else, a log, a disk image), and importing it would hold the database's write lock
+ * for many minutes. JSON is parsed whole, so it needs a limit anyway.
+ */
+export const MAX_CATALOG_BYTES = 512 * 1024 * 1024;
+/** Longest stretch of synchronous work before the importer yields to the event loop. */
+export const SLICE_MS = 20;
+
+/** Checks a catalog path before reading: a readable file within {@link MAX_CATALOG_BYTES}. Returns its size. */
+export async function statCatalogFile(path: string, suffix: string): Promise<number> {
+  const stat = await fs.stat(path).catch((error: unknown) => {
+    throw readFailure(path, error);
+  });
+  if (stat.isDirectory()) throw new ImportError(`${path} is a folder, not a file; choose the catalog file inside it`);
+  if (!stat.isFile()) throw new ImportError(`${path} is not a regular file`);
+  if (stat.size > MAX_CATALOG_BYTES) {
+    throw new ImportError(
+      `${basename(path)} is ${formatBytes(stat.size)} (${stat.size.toLocaleString('en-US')} bytes); the largest catalog file the app imports is ${formatBytes(MAX_CATALOG_BYTES)}. Split it into smaller files and import each.${suffix}`,
+    );
+  }
+  return stat.size;
+}
+
+/** A file-system error while opening or reading a catalog, said plainly. */
+export function readFailure(path: string, error: unknown): ImportError {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new ImportError(`cannot read ${path}: the file does not exist`);
+  if (code === 'EACCES' || code === 'EPERM') return new ImportError(`cannot read ${path}: permission denied; check that your account may read the file`);
+  return new ImportError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/** True for an error of the file system (an errno code and a syscall), not of the file's contents. */
+export function isFileSystemError(error: unknown): boolean {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && typeof (error as NodeJS.ErrnoException).syscall === 'string';
+}
+
+/** A blank line, or a row of empty cells (spreadsheets export trailing ones): not a product. */
+export function isBlankRecord(fields: readonly string[]): boolean {
+  return fields.every((f) => f.trim() === '');
+}
+
+/**
+ * Refuses a header line that shows the file is not a CSV catalog: JSON (a first cell that opens
+ * an object or array) or binary data (control characters, which no header line holds).
+ */
+export function refuseNonCsvHeader(file: string, fields: readonly string[], line: number, suffix: string): void {
+  const first = fields[0] ?? '';
+  if (/^\s*(\{\s*("|$)|\[\s*(\{|\[|"|\d|$))/.test(first)) {
+    throw new ImportError(`${file} holds JSON, not CSV (line ${line} starts with "${first.trim().slice(0, 1)}"); give it a .json name or choose the JSON format, and import it again.${suffix}`);
+  }
+  if (fields.some((f) => /[^\P{Cc}\t\n\r]/u.test(f))) {
+    throw new ImportError(`${file}, line ${line}: the header holds control characters, so this is binary data, not a text CSV file; is it the right file?${suffix}`);
+  }
+}
+
+/** Makes header names unique and non-empty ("Name", "Name (2)", "Column 4"); `onRepeat` hears of each renamed repeat. */
+export function uniqueHeader(raw: readonly string[], onRepeat?: (message: string) => void): string[] {
+  const seen = new Map<string, number>();
+  return raw.map((h, i) => {
+    let name = h.trim() || `Column ${i + 1}`;
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    if (n > 1) {
+      const renamed = `${name} (${n})`;
+      onRepeat?.(`column ${i + 1} repeats the header "${name}"; read as "${renamed}"`);
+      name = renamed;
+    }
+    return name;
+  });
+}
+
+/** Reads a JSON catalog whole: an array of products, or an object with a `products` array. */
+export async function readJsonProducts(path: string, suffix: string): Promise<unknown[]> {
+  const file = basename(path);
+  let text = await fs.readFile(path, 'utf8').catch((error: unknown) => {
+    throw readFailure(path, error);
+  });
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ImportError(`${file} is not valid JSON (${(error as Error).message})${suffix}`);
+  }
+  const products = Array.isArray(json) ? json : (json as { products?: unknown })?.products;
+  if (!Array.isArray(products)) throw new ImportError(`${file}: expected an array of products, or an object with a "products" array${suffix}`);
+  return products;
+}
+
+/** The format asked for, or by the file's extension: `.json` is JSON, anything else CSV. */
+export function catalogFormat(path: string, format: 'auto' | 'csv' | 'json' | undefined): 'csv' | 'json' {
+  return format && format !== 'auto' ? format : extname(path).toLowerCase() === '.json' ? 'json' : 'csv';
+}

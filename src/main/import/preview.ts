@@ -1,0 +1,71 @@
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { ImportPreview } from '../../shared/contract';
+import { catalogFormat, ImportError, isBlankRecord, isFileSystemError, readFailure, readJsonProducts, refuseNonCsvHeader, SAMPLE_ROWS, SLICE_MS, statCatalogFile, uniqueHeader } from './catalog-file';
+import { CsvError, readCsvRecords, type CsvFormat } from './csv';
+import { resolveColumnMapping } from './columns';
+import type { ImportOptions } from './importer';
+
+const PREVIEW_ROWS = 10;
+
+/**
+ * Reads the head of a catalog file the way the import will (encoding, delimiter, header,
+ * column roles) without writing anything; a problem the import would fail on is returned as
+ * `problem`, with the columns present, so the wizard can offer a mapping.
+ */
+export async function previewCatalogFile(options: Pick<ImportOptions, 'path' | 'format' | 'mapping' | 'encoding' | 'delimiter'>): Promise<ImportPreview> {
+  await statCatalogFile(options.path, '');
+  const file = basename(options.path);
+  const format = catalogFormat(options.path, options.format);
+  const cut = (s: string) => (s.length > 300 ? `${s.slice(0, 299)}…` : s);
+  const settle = (header: string[], sample: string[][], base: Omit<ImportPreview, 'mapping' | 'problem' | 'header' | 'rows'>): ImportPreview => {
+    const rows = sample.slice(0, PREVIEW_ROWS).map((r) => header.map((_, i) => cut(r[i] ?? '')));
+    try {
+      return { ...base, header, rows, mapping: resolveColumnMapping(header, sample, options.mapping, { decimalComma: base.delimiter === ';' }), problem: null };
+    } catch (error) {
+      return { ...base, header, rows, mapping: null, problem: (error as Error).message };
+    }
+  };
+  if (format === 'json') {
+    const products = await readJsonProducts(options.path, '');
+    const objects = products.filter((p): p is Record<string, unknown> => !!p && typeof p === 'object' && !Array.isArray(p)).slice(0, SAMPLE_ROWS);
+    const header = [...new Set(objects.flatMap((o) => Object.keys(o)))].filter((k) => k !== 'concentrations');
+    const text2 = (v: unknown) => (v === null || v === undefined ? '' : Array.isArray(v) ? v.map(String).join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v));
+    return settle(header, objects.map((o) => header.map((k) => text2(o[k]))), { format, encoding: 'utf-8', delimiter: null });
+  }
+  const stream = createReadStream(options.path, { highWaterMark: 64 * 1024 });
+  const chunks = (async function* () {
+    for await (const chunk of stream as AsyncIterable<Buffer>) yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
+  })();
+  const found: Partial<CsvFormat> = {};
+  let header: string[] | null = null;
+  const sample: string[][] = [];
+  let lastYield = performance.now();
+  try {
+    for await (const record of readCsvRecords(chunks, { encoding: options.encoding, delimiter: options.delimiter }, found)) {
+      if (!header) {
+        if (isBlankRecord(record.fields)) continue;
+        refuseNonCsvHeader(file, record.fields, record.line, '');
+        header = uniqueHeader(record.fields);
+        continue;
+      }
+      // Thousands of blank lines come from one chunk without a wait for the disk: yield now and then.
+      if (performance.now() - lastYield >= SLICE_MS) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
+      if (isBlankRecord(record.fields)) continue;
+      sample.push(record.fields);
+      if (sample.length >= SAMPLE_ROWS) break;
+    }
+  } catch (error) {
+    if (error instanceof CsvError) throw new ImportError(`${file}, ${error.message}`);
+    if (isFileSystemError(error)) throw readFailure(options.path, error);
+    throw error;
+  } finally {
+    stream.destroy();
+  }
+  if (!header) throw new ImportError(`${file} is empty: no header line`);
+  return settle(header, sample, { format, encoding: found.encoding ?? 'utf-8', delimiter: found.delimiter ?? ',' });
+}
