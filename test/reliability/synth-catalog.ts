@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { BENEFITS, synthesiseProducts } from '../../scripts/build-sample-catalog';
+import { BENEFITS, synthesiseProducts } from '../../scripts/sample-catalog';
 
 /**
  * A catalog of any size for the scale and durability runs, synthesised from the knowledge base

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCatalog } from '../../scripts/build-sample-catalog';
+import { buildCatalog } from '../../scripts/sample-catalog';
 import { resolveResourcesDir, sampleCatalogPath } from '../../src/main/resources';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
 import type { ImportReport } from '../../src/shared/contract';
