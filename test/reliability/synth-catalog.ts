@@ -4,7 +4,7 @@ import { BENEFITS, synthesiseProducts } from '../../scripts/sample-catalog';
 
 /**
  * A catalog of any size for the scale and durability runs, synthesised from the knowledge base
- * the way the shipped sample catalog is (scripts/build-sample-catalog.ts): a chassis per
+ * the way the shipped sample catalog is (scripts/sample-catalog/): a chassis per
  * category, each role filled from the vocabulary, declared in descending order, benefit scores
  * derived from what went in. Written as CSV in a stream: Category, Brand, Name, Ingredients and
  * one column per benefit.
