@@ -97,6 +97,12 @@ export function idList(args: readonly string[], message: string): number[] | und
   return ids.length ? (ids as number[]) : undefined;
 }
 
+/** The one value of an option that may be given only once per command line, or undefined. */
+export function oneValue(values: readonly string[], flag: string, command: string): string | undefined {
+  if (values.length > 1) throw new UsageError(`${command} takes one ${flag}`);
+  return values[0];
+}
+
 /** Refuses positional arguments for a command that takes options only. */
 export function noArguments(args: readonly string[], command: string): void {
   if (args.length) throw new UsageError(`${command} takes no arguments, not "${args.join(' ')}"`);

@@ -66,8 +66,16 @@ export interface Command {
   /** More lines for the command's own --help, if the summary is not enough. */
   readonly details?: string;
   readonly options: OptionSpecs;
-  /** Checks the whole command line (throws UsageError) and returns the work to run. */
-  prepare(argv: readonly string[]): CommandRun;
+  /** Checks the whole command line (throws UsageError) and returns the work to run with the global options. */
+  prepare(argv: readonly string[]): PreparedCommand;
+}
+
+/** A checked command line: the work, and the options every command takes. */
+export interface PreparedCommand {
+  run: CommandRun;
+  /** --db, when given. */
+  db: string | undefined;
+  json: boolean;
 }
 
 /** What a command module writes: like Command, but `parse` sees its own options' types. */
@@ -132,7 +140,8 @@ export function defineCommand<const O extends OptionSpecs>(definition: CommandDe
       }
       // The command's own words come first (the runner found them as the first positionals).
       const args = positionals.slice(definition.name.split(' ').length);
-      return definition.parse({ opt: values as OptionValues<O>, args, flag: (name) => typed[name] ?? `--${name}` });
+      const run = definition.parse({ opt: values as OptionValues<O>, args, flag: (name) => typed[name] ?? `--${name}` });
+      return { run, db: raw.db as string | undefined, json: raw.json === true };
     },
   };
 }

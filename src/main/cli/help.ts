@@ -7,7 +7,7 @@ const PROGRAM = 'latent-formulator';
 function optionLines(specs: OptionSpecs): string[] {
   const rows = Object.entries(specs).map(([name, spec]) => {
     const value = spec.value ? ` ${spec.value}` : '';
-    const spelled = `${spec.short ? `-${spec.short}, ` : ''}--${name}${value}${spec.multiple ? '...' : ''}`;
+    const spelled = `${spec.short ? `-${spec.short}, ` : ''}--${name}${value}`;
     return [spelled, `${spec.help}${spec.alias ? ` (also --${spec.alias})` : ''}`] as const;
   });
   const width = Math.max(...rows.map(([spelled]) => spelled.length)) + 2;

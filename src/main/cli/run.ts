@@ -6,7 +6,7 @@ import { resolveResourcesDir } from '../resources';
 import { FormulatorService } from '../services/formulator-service';
 import { storageFailure } from '../storage-errors';
 import { orList } from './checks';
-import { GLOBAL_OPTIONS, parseArgsOptions, UsageError, type CliIo, type Command, type CommandRun, type OptionSpecs } from './command';
+import { GLOBAL_OPTIONS, parseArgsOptions, UsageError, type CliIo, type Command, type OptionSpecs, type PreparedCommand } from './command';
 import { reportDatabaseRecovery } from './commands/database';
 import { commandUsage, groupUsage, overview, usageHint } from './help';
 import { COMMANDS, findCommand } from './registry';
@@ -20,12 +20,6 @@ const ALL_OPTIONS: OptionSpecs = Object.assign({}, GLOBAL_OPTIONS, ...COMMANDS.m
 export function scanCommandLine(argv: readonly string[]): { words: string[]; help: boolean } {
   const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, strict: false, options: parseArgsOptions(ALL_OPTIONS) });
   return { words: positionals, help: values.help === true };
-}
-
-/** The --db and --json of a command line that the command has already accepted. */
-function globalValues(argv: readonly string[]): { db: string | undefined; json: boolean } {
-  const { values } = parseArgs({ args: [...argv], allowPositionals: true, strict: false, options: parseArgsOptions(GLOBAL_OPTIONS) });
-  return { db: typeof values.db === 'string' ? values.db : undefined, json: values.json === true };
 }
 
 /**
@@ -50,14 +44,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.err(`latent-formulator: ${word} needs ${orList(group.map((c) => c.name.slice(word.length + 1)))}${sub ? `, not "${sub}"` : ''}\n${groupUsage(group)}`);
     return 2;
   }
-  let run: CommandRun;
+  let prepared: PreparedCommand;
   try {
-    run = command.prepare(argv);
+    prepared = command.prepare(argv);
   } catch (error) {
     if (error instanceof UsageError) return usage(error.message, command);
     throw error;
   }
-  const { db, json } = globalValues(argv);
+  const { run, db, json } = prepared;
   let service: FormulatorService | null = null;
   try {
     service = await FormulatorService.open({ databasePath: db ?? defaultDatabasePath(), resourcesDir: resolveResourcesDir(), appVersion: '0.1.0' });
@@ -65,7 +59,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const print = (value: unknown, human: () => string): void => io.out(json ? JSON.stringify(value, null, 2) : human());
     return await run({ service, io, json, print });
   } catch (error) {
-    if (error instanceof UsageError) return usage(error.message, command);
     const storage = storageFailure(error, `the ${word} command`);
     if (error instanceof ApiFailure) io.err(`latent-formulator: ${error.message}`);
     else if (storage) io.err(`latent-formulator: ${storage.message}`);

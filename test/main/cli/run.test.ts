@@ -252,6 +252,8 @@ describe('latent-formulator CLI: one set of options per command', () => {
     const r = await cli('--db', db, 'catalog', 'show', '3', '--yes');
     expect(r).toMatchObject({ code: 2, err: expect.stringContaining('catalog show does not take --yes') });
     expect((await cli('--db', db, 'status', '--k', '3')).err).toContain('status does not take --k');
+    expect((await cli('--db', db, 'lab', 'add', '--product', '1', '--product', '2', '--property', 'x', '--value', '1')).err).toContain('lab add takes one --product');
+    expect((await cli('--db', db, 'status', 'now')).err).toContain('status takes no arguments, not "now"');
     expect(existsSync(db)).toBe(false);
   });
 

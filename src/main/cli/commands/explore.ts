@@ -1,5 +1,5 @@
 import type { NeighboursResult } from '../../../shared/contract';
-import { idOption, noArguments, oneOf, SEED_OPTION, SEED_RANGE, wholeNumber } from '../checks';
+import { idOption, noArguments, oneOf, oneValue, SEED_OPTION, SEED_RANGE, wholeNumber } from '../checks';
 import { defineCommand, UsageError, type Command } from '../command';
 
 /** `neighbours`, `whitespace`, `interpolate` and `sensitivity`: looking around the latent space. */
@@ -9,12 +9,12 @@ export const exploreCommands: readonly Command[] = [
     synopsis: '(--product ID | DECLARATION) [--k N]',
     summary: 'nearest catalog products, in latent space and by ingredient overlap',
     options: {
-      product: { type: 'string', value: 'ID', help: 'the catalog product to start from' },
+      product: { type: 'string', multiple: true, value: 'ID', help: 'the catalog product to start from' },
       k: { type: 'string', value: 'N', help: 'neighbours of each kind, 1 to 100 (default 10)' },
     },
     parse: ({ opt, args, flag }) => {
       const k = wholeNumber(opt.k, flag('k'), { min: 1, max: 100 }) ?? 10;
-      const productId = idOption(opt.product, '--product');
+      const productId = idOption(oneValue(opt.product, '--product', 'neighbours'), '--product');
       const declaration = args.join(' ') || undefined;
       if ((productId === undefined) === (declaration === undefined)) throw new UsageError('neighbours needs --product ID or a declaration in quotes');
       return async ({ service, print }) => {

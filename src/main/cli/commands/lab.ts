@@ -1,5 +1,5 @@
 import type { ApiArgs, LabResult } from '../../../shared/contract';
-import { countLine, decimalNumber, idList, idOption, noArguments, oneId, wholeNumber } from '../checks';
+import { countLine, decimalNumber, idList, idOption, noArguments, oneId, oneValue, wholeNumber } from '../checks';
 import { defineCommand, UsageError, type Command, type OptionSpecs } from '../command';
 
 /** The fields of a result that `lab add` sets and `lab update` changes. */
@@ -28,12 +28,12 @@ export const labCommands: readonly Command[] = [
     summary: 'record a measured result (default date today)',
     options: {
       candidate: { type: 'string', value: 'ID[@VERSION]', help: 'a saved candidate (default its latest version)' },
-      product: { type: 'string', value: 'ID', help: 'a catalog product' },
+      product: { type: 'string', multiple: true, value: 'ID', help: 'a catalog product' },
       ...RESULT_FIELDS,
     },
     parse: ({ opt, args }) => {
       if (args.length) throw new UsageError(`lab add takes options only, not "${args.join(' ')}"`);
-      const subject = subjectOf(opt.candidate, opt.product);
+      const subject = subjectOf(opt.candidate, oneValue(opt.product, '--product', 'lab add'));
       if (opt.property === undefined || opt.value === undefined) throw new UsageError('lab add needs --property NAME and --value NUMBER');
       const request = { subject, property: opt.property, value: decimalNumber(opt.value, '--value')!, unit: opt.unit, measuredOn: opt.date, notes: opt.notes };
       return async ({ service, print }) => {
@@ -50,7 +50,7 @@ export const labCommands: readonly Command[] = [
     options: {
       property: { type: 'string', value: 'P', help: 'only this property' },
       candidate: { type: 'string', value: 'ID', help: 'only results on this candidate' },
-      product: { type: 'string', value: 'ID', help: 'only results on this product' },
+      product: { type: 'string', multiple: true, value: 'ID', help: 'only results on this product' },
       limit: { type: 'string', value: 'N', help: 'at most N results, 1 to 5000 (default 500)' },
     },
     parse: ({ opt, args }) => {
@@ -58,7 +58,7 @@ export const labCommands: readonly Command[] = [
       const request = {
         property: opt.property,
         candidateId: idOption(opt.candidate, '--candidate'),
-        productId: idOption(opt.product, '--product'),
+        productId: idOption(oneValue(opt.product, '--product', 'lab list'), '--product'),
         limit: wholeNumber(opt.limit, '--limit', { min: 1, max: 5000 }) ?? 500,
       };
       return async ({ service, print }) => {
