@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseMappingSpec, runCli } from '../../../src/main/cli/run';
+import { parseMappingSpec } from '../../../src/main/cli/commands/catalog';
+import { findCommand } from '../../../src/main/cli/registry';
+import { runCli, scanCommandLine } from '../../../src/main/cli/run';
 import { tempDir, writeFixtureResources } from '../../helpers';
 
 let dir: string;
@@ -217,5 +219,69 @@ describe('latent-formulator CLI', () => {
     const fail = run('catalog', 'show', '5');
     expect(fail.status).toBe(1);
     expect(fail.stderr).toContain('there is no product with id 5');
+  });
+});
+
+describe('latent-formulator CLI: one set of options per command', () => {
+  it('names the flag, its range and the value in a bad number, and shows the command\'s usage', async () => {
+    const k = await cli('--db', db, 'neighbours', '--product', '1', '--k', 'x');
+    expect(k.code).toBe(2);
+    expect(k.err).toBe('latent-formulator: --k must be a whole number from 1 to 100, not "x"\nUsage: latent-formulator neighbours (--product ID | DECLARATION) [--k N]\nRun "latent-formulator neighbours --help" for its options.\n');
+    expect((await cli('--db', db, 'neighbours', '--product', '1', '--k', '500')).err).toContain('--k must be a whole number from 1 to 100, not "500"');
+    expect((await cli('--db', db, 'generate', '--temperature', '9')).err).toContain('--temperature must be a number above 0 and at most 5, not "9"');
+    expect((await cli('--db', db, 'generate', '--n', '2.5')).err).toContain('--n must be a whole number from 1 to 200000, not "2.5"');
+    expect((await cli('--db', db, 'catalog', 'list', '--limit', '0')).err).toContain('--limit must be a whole number from 1 to 1000, not "0"');
+    expect((await cli('--db', db, 'lab', 'list', '--candidate', 'abc')).err).toContain('--candidate must be a positive whole number, not "abc"');
+    expect((await cli('--db', db, 'optimize', '--maximize', 'hydration', '--prior', '-1')).code).toBe(2);
+    expect((await cli('--db', db, 'optimize', '--maximize', 'hydration', '--prior=-1')).err).toContain('--prior must be a number from 0 to 100, not "-1"');
+    expect((await cli('--db', db, 'whitespace', '--method', 'silverman')).err).toContain('--method takes scott or cv, not "silverman"');
+    expect((await cli('--db', db, 'import', '--encoding', 'latin-9')).err).toContain('--encoding takes utf-8, utf-16le, utf-16be or windows-1252, not "latin-9"');
+  });
+
+  it('gives a flag its own meaning per command, keeping the old spellings as aliases', async () => {
+    // whitespace --k counts the sparsest products (1 to 500), neighbours --k the neighbours (1 to 100).
+    expect((await cli('--db', db, 'whitespace', '--k', '0')).err).toContain('--k must be a whole number from 1 to 500, not "0"');
+    expect((await cli('--db', db, 'whitespace', '--sparsest', '0')).err).toContain('--sparsest must be a whole number from 1 to 500, not "0"');
+    expect((await cli('--db', db, 'whitespace', '--n', '101')).err).toContain('--n must be a whole number from 0 to 100, not "101"');
+    expect((await cli('--db', db, 'whitespace', '--gaps', '101')).err).toContain('--gaps must be a whole number from 0 to 100, not "101"');
+    expect((await cli('--db', db, 'sensitivity', '--k', '4')).err).toContain('--k must be a whole number from 5 to 500, not "4"');
+    expect((await cli('--db', db, 'whitespace', '--k', '3', '--sparsest', '3')).err).toContain('--sparsest and --k are the same option; give one');
+  });
+
+  it("refuses another command's option, before opening the database", async () => {
+    const r = await cli('--db', db, 'catalog', 'show', '3', '--yes');
+    expect(r).toMatchObject({ code: 2, err: expect.stringContaining('catalog show does not take --yes') });
+    expect((await cli('--db', db, 'status', '--k', '3')).err).toContain('status does not take --k');
+    expect((await cli('--db', db, 'lab', 'add', '--product', '1', '--product', '2', '--property', 'x', '--value', '1')).err).toContain('lab add takes one --product');
+    expect((await cli('--db', db, 'status', 'now')).err).toContain('status takes no arguments, not "now"');
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it('prints one line per command, a command\'s own usage, and a group\'s commands', async () => {
+    const all = await cli('--help');
+    expect(all.out).toMatch(/\n {2}neighbours +nearest catalog products, in latent space and by ingredient overlap\n/);
+    expect(all.out).toMatch(/\n {2}candidates save +save a list/);
+    const one = await cli('whitespace', '--help');
+    expect(one.code).toBe(0);
+    expect(one.out).toContain('Usage: latent-formulator whitespace [--sparsest N] [--gaps N] [--method scott|cv]\n');
+    expect(one.out).toMatch(/\n {2}--sparsest N +sparsest \(outlier\) products to list, 1 to 500 \(default 10\) \(also --k\)\n/);
+    expect(one.out).not.toContain('--product');
+    const group = await cli('lab', '-h');
+    expect(group.out).toContain('  latent-formulator lab delete ID --yes\n      delete one result\n');
+    const missing = await cli('--db', db, 'lab');
+    expect(missing).toMatchObject({ code: 2, err: expect.stringContaining('lab needs add, list, properties, update, delete or export\nUsage:\n') });
+  });
+
+  it("accepts every command line in README's CLI section", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Command line'), readme.indexOf('\n## ', readme.indexOf('## Command line') + 1));
+    const lines = [...section.matchAll(/^npm run cli -- (.*)$/gm)].map((m) => m[1]!.replace(/\s+#.*$/, '').trim()).filter((l) => !l.includes('…') && !l.includes('--help'));
+    expect(lines.length).toBeGreaterThan(30);
+    for (const line of lines) {
+      const argv = [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+      const { command } = findCommand(scanCommandLine(argv).words);
+      expect(command, line).not.toBeNull();
+      expect(() => command!.prepare(argv), line).not.toThrow();
+    }
   });
 });

@@ -1,0 +1,70 @@
+import { writeFileSync } from 'node:fs';
+import { toCsv } from '../../../shared/csv-write';
+import { decimalNumber, idOption, namedNumber, noArguments, SEED_OPTION, SEED_RANGE, wholeNumber } from '../checks';
+import { defineCommand, type Command } from '../command';
+
+/** `generate`: sample, decode and check new candidates. */
+export const generateCommands: readonly Command[] = [
+  defineCommand({
+    name: 'generate',
+    synopsis: '[--n N] [--top N] [--temperature T] [--seed N] [--centre ID] [--min-novelty X] [--min-plausibility X] [--benefit NAME=MIN]... [--shortlist N] [--out FILE.csv] [--baselines]',
+    summary: 'sample, decode and filter new candidates; --out writes the shortlist',
+    options: {
+      n: { type: 'string', value: 'N', help: 'codes to sample, 1 to 200000 (default 10000)' },
+      top: { type: 'string', value: 'N', help: 'most unique codes above the density floor to decode, 1 to 20000 (default 1000)' },
+      temperature: { type: 'string', value: 'T', help: 'spread of the sampling distribution, above 0 and at most 5 (default 1)' },
+      seed: SEED_OPTION,
+      centre: { type: 'string', value: 'ID', help: 'sample around this catalog product' },
+      'min-novelty': { type: 'string', value: 'X', help: 'novelty a candidate needs, 0 to 1 (default 0.3)' },
+      'min-plausibility': { type: 'string', value: 'X', help: 'ordering plausibility a candidate needs, 0 to 1 (default 0.5)' },
+      benefit: { type: 'string', multiple: true, value: 'NAME=MIN', help: 'a predicted benefit a candidate needs, e.g. hydration=0.5' },
+      shortlist: { type: 'string', value: 'N', help: 'candidates in the shortlist, 1 to 1000 (default 50)' },
+      out: { type: 'string', value: 'FILE.csv', help: 'write the shortlist as CSV' },
+      baselines: { type: 'boolean', help: "also run the seed's decoding and recombination through the same checks" },
+    },
+    parse: ({ opt, args }) => {
+      noArguments(args, 'generate');
+      const benefitThresholds: Record<string, number> = {};
+      for (const b of opt.benefit) {
+        const [name, min] = namedNumber(b, '--benefit', 'NAME=MIN, e.g. hydration=0.5');
+        benefitThresholds[name] = min;
+      }
+      const request = {
+        n: wholeNumber(opt.n, '--n', { min: 1, max: 200_000 }),
+        k: wholeNumber(opt.top, '--top', { min: 1, max: 20_000 }),
+        temperature: decimalNumber(opt.temperature, '--temperature', { above: 0, max: 5 }),
+        seed: wholeNumber(opt.seed, '--seed', SEED_RANGE),
+        centreProductId: idOption(opt.centre, '--centre'),
+        minNovelty: decimalNumber(opt['min-novelty'], '--min-novelty', { min: 0, max: 1 }),
+        minPlausibility: decimalNumber(opt['min-plausibility'], '--min-plausibility', { min: 0, max: 1 }),
+        shortlist: wholeNumber(opt.shortlist, '--shortlist', { min: 1, max: 1000 }),
+        benefitThresholds,
+        baselines: opt.baselines,
+      };
+      const out = opt.out;
+      return async ({ service, print }) => {
+        const report = await service.generate(request);
+        if (out) {
+          const benefitNames = [...new Set(report.shortlist.flatMap((c) => Object.keys(c.benefits)))].sort();
+          const rows = [
+            ['rank', 'ingredients', 'score', 'novelty', 'ordering_plausibility', ...benefitNames.map((b) => `predicted_${b}`), 'nearest_catalog_product', 'notes', 'run', 'model', 'seed'],
+            ...report.shortlist.map((c) => [c.rank, c.ingredients.join(', '), c.score.toFixed(3), c.novelty.toFixed(3), c.plausibility.toFixed(3), ...benefitNames.map((b) => c.benefits[b]?.toFixed(3) ?? ''), c.nearestProduct?.name ?? '', c.reasons.join('; '), report.runId, report.modelId, String(report.params.seed)]),
+          ];
+          writeFileSync(out, toCsv(rows));
+        }
+        print(report, () => {
+          const q = report.quality;
+          return [
+            `run ${report.runId}: ${report.counts.sampled} sampled → ${report.counts.aboveFloor} above the density floor → ${report.counts.decoded} decoded → ${report.counts.passed} passed every check (${report.backend} backend)`,
+            `time per stage (ms): ${Object.entries(report.timingsMs).map(([k, v]) => `${k} ${v}`).join(', ')}; total ${report.totalMs} ms`,
+            `quality: valid lists ${(q.validLists * 100).toFixed(1)} %, passed ${(q.passedAllChecks * 100).toFixed(1)} %, unique ${(q.uniqueness * 100).toFixed(1)} %, novelty median ${q.medianNovelty.toFixed(2)}, ordering plausibility median ${q.medianPlausibility.toFixed(2)} (catalog ${q.catalogMedianPlausibility.toFixed(2)}), internal diversity ${q.internalDiversity.toFixed(2)}, frequency divergence ${q.frequencyDivergence.toFixed(3)} bits`,
+            ...report.baselines.map((b) => `baseline — ${b.name}: valid ${(b.quality.validLists * 100).toFixed(1)} %, passed ${(b.quality.passedAllChecks * 100).toFixed(1)} %, novelty median ${b.quality.medianNovelty.toFixed(2)}, plausibility median ${b.quality.medianPlausibility.toFixed(2)}`),
+            ...report.shortlist.slice(0, 10).map((c) => `\n#${c.rank}  score ${c.score.toFixed(2)}  novelty ${c.novelty.toFixed(2)}  plausibility ${c.plausibility.toFixed(2)}  nearest: ${c.nearestProduct?.name ?? '—'}\n  ${c.ingredients.join(', ')}${c.reasons.length ? `\n  notes: ${c.reasons.join('; ')}` : ''}`),
+            out ? `\nshortlist of ${report.shortlist.length} written to ${out}` : '',
+          ].filter(Boolean).join('\n');
+        });
+        return 0;
+      };
+    },
+  }),
+];

@@ -1,0 +1,142 @@
+import type { ApiArgs, LabResult } from '../../../shared/contract';
+import { countLine, decimalNumber, idList, idOption, noArguments, oneId, oneValue, wholeNumber } from '../checks';
+import { defineCommand, UsageError, type Command, type OptionSpecs } from '../command';
+
+/** The fields of a result that `lab add` sets and `lab update` changes. */
+const RESULT_FIELDS = {
+  property: { type: 'string', value: 'P', help: 'what was measured (e.g. TEWL)' },
+  value: { type: 'string', value: 'X', help: 'the measured number' },
+  unit: { type: 'string', value: 'U', help: 'its unit (one unit per property)' },
+  date: { type: 'string', value: 'YYYY-MM-DD', help: 'when it was measured (default today)' },
+  notes: { type: 'string', value: 'TEXT', help: 'free notes' },
+} as const satisfies OptionSpecs;
+
+/** --candidate ID[@VERSION] or --product ID: what `lab add` records a result on. */
+function subjectOf(candidate: string | undefined, product: string | undefined): ApiArgs['addLabResult']['subject'] {
+  if ((candidate === undefined) === (product === undefined)) throw new UsageError('lab add needs one of --candidate ID[@VERSION] or --product ID');
+  if (candidate === undefined) return { kind: 'product', productId: idOption(product, '--product')! };
+  const m = /^(\d+)(?:@(\d+))?$/.exec(candidate);
+  if (!m || Number(m[1]) < 1 || Number(m[2] ?? 1) < 1) throw new UsageError(`--candidate takes ID or ID@VERSION, e.g. 12@3, not "${candidate}"`);
+  return { kind: 'candidate', candidateId: Number(m[1]), version: m[2] === undefined ? undefined : Number(m[2]) };
+}
+
+/** The `lab` group: measured results on candidates and products. */
+export const labCommands: readonly Command[] = [
+  defineCommand({
+    name: 'lab add',
+    synopsis: '(--candidate ID[@VERSION] | --product ID) --property P --value X [--unit U] [--date YYYY-MM-DD] [--notes TEXT]',
+    summary: 'record a measured result (default date today)',
+    options: {
+      candidate: { type: 'string', value: 'ID[@VERSION]', help: 'a saved candidate (default its latest version)' },
+      product: { type: 'string', multiple: true, value: 'ID', help: 'a catalog product' },
+      ...RESULT_FIELDS,
+    },
+    parse: ({ opt, args }) => {
+      if (args.length) throw new UsageError(`lab add takes options only, not "${args.join(' ')}"`);
+      const subject = subjectOf(opt.candidate, oneValue(opt.product, '--product', 'lab add'));
+      if (opt.property === undefined || opt.value === undefined) throw new UsageError('lab add needs --property NAME and --value NUMBER');
+      const request = { subject, property: opt.property, value: decimalNumber(opt.value, '--value')!, unit: opt.unit, measuredOn: opt.date, notes: opt.notes };
+      return async ({ service, print }) => {
+        const added = await service.addLabResult(request);
+        print(added, () => `recorded result ${added.id}: ${formatLabResult(added)}`);
+        return 0;
+      };
+    },
+  }),
+  defineCommand({
+    name: 'lab list',
+    synopsis: '[--property P] [--candidate ID] [--product ID] [--limit N]',
+    summary: 'results, newest first',
+    options: {
+      property: { type: 'string', value: 'P', help: 'only this property' },
+      candidate: { type: 'string', value: 'ID', help: 'only results on this candidate' },
+      product: { type: 'string', multiple: true, value: 'ID', help: 'only results on this product' },
+      limit: { type: 'string', value: 'N', help: 'at most N results, 1 to 5000 (default 500)' },
+    },
+    parse: ({ opt, args }) => {
+      noArguments(args, 'lab list');
+      const request = {
+        property: opt.property,
+        candidateId: idOption(opt.candidate, '--candidate'),
+        productId: idOption(oneValue(opt.product, '--product', 'lab list'), '--product'),
+        limit: wholeNumber(opt.limit, '--limit', { min: 1, max: 5000 }) ?? 500,
+      };
+      return async ({ service, print }) => {
+        const page = await service.listLabResults(request);
+        print(page, () => [countLine(page.total, page.items.length, 'result'), ...page.items.map((r) => `  ${r.id}: ${formatLabResult(r)}`)].join('\n'));
+        return 0;
+      };
+    },
+  }),
+  defineCommand({
+    name: 'lab properties',
+    synopsis: '',
+    summary: 'measured properties with counts, units and ranges',
+    options: {},
+    parse: ({ args }) => {
+      noArguments(args, 'lab properties');
+      return async ({ service, print }) => {
+        const properties = await service.labProperties();
+        print(properties, () => (properties.length ? properties.map((p) => `${p.property}: ${p.results} result(s) on ${p.formulations} formulation(s), ${p.min} to ${p.max}${p.units.filter(Boolean).length ? ` ${p.units.join(', ')}` : ''}`).join('\n') : 'no lab results yet'));
+        return 0;
+      };
+    },
+  }),
+  defineCommand({
+    name: 'lab update',
+    synopsis: 'ID [--property P] [--value X] [--unit U] [--date D] [--notes TEXT]',
+    summary: 'correct a recorded result',
+    options: RESULT_FIELDS,
+    parse: ({ opt, args }) => {
+      const id = oneId(args, 'lab update needs one result id');
+      const patch = { property: opt.property, value: decimalNumber(opt.value, '--value'), unit: opt.unit, measuredOn: opt.date, notes: opt.notes };
+      if (Object.values(patch).every((v) => v === undefined)) throw new UsageError('lab update needs at least one of --property, --value, --unit, --date or --notes');
+      return async ({ service, print }) => {
+        const updated = await service.updateLabResult({ id, ...patch });
+        print(updated, () => `updated result ${updated.id}: ${formatLabResult(updated)}`);
+        return 0;
+      };
+    },
+  }),
+  defineCommand({
+    name: 'lab delete',
+    synopsis: 'ID --yes',
+    summary: 'delete one result',
+    options: { yes: { type: 'boolean', help: 'confirm: a deleted result cannot be brought back' } },
+    parse: ({ opt, args }) => {
+      const id = oneId(args, 'lab delete needs one result id');
+      if (!opt.yes) throw new UsageError(`deleting lab result ${id} cannot be undone; add --yes to confirm`);
+      return async ({ service, print }) => {
+        const deleted = await service.deleteLabResult({ id });
+        print(deleted, () => `deleted lab result ${deleted.id}`);
+        return 0;
+      };
+    },
+  }),
+  defineCommand({
+    name: 'lab export',
+    synopsis: '--out FILE.csv [--property P] [ID]...',
+    summary: 'results as CSV (all without IDs)',
+    options: {
+      out: { type: 'string', value: 'FILE.csv', help: 'the file to write' },
+      property: { type: 'string', value: 'P', help: 'only this property' },
+    },
+    parse: ({ opt, args }) => {
+      if (!opt.out) throw new UsageError('lab export needs --out FILE.csv');
+      const request = { path: opt.out, property: opt.property, ids: idList(args, 'lab export takes result ids (positive whole numbers) after the options') };
+      return async ({ service, print }) => {
+        const written = await service.exportLabResultsCsv(request);
+        print(written, () => `${written.rows} result(s) written to ${written.path}`);
+        return 0;
+      };
+    },
+  }),
+];
+
+function formatLabResult(r: LabResult): string {
+  const subject =
+    r.subject.kind === 'candidate'
+      ? r.subject.candidateId === null ? ' (candidate deleted)' : ` [candidate ${r.subject.candidateId}]`
+      : r.subject.productId === null ? ' (product deleted)' : ` [product ${r.subject.productId}]`;
+  return `${r.property} = ${r.value}${r.unit ? ` ${r.unit}` : ''} on ${r.measuredOn}, ${r.subject.name}${subject}${r.notes ? ` — ${r.notes}` : ''}`;
+}
