@@ -65,14 +65,8 @@ export function nodeChildChannel(entry: string = resolveWorkerEntry(), options: 
   const execArgv = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
   if (options.maxOldSpaceMb) execArgv.push(`--max-old-space-size=${options.maxOldSpaceMb}`);
   const child = fork(entry, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
-  // stderr still reaches the terminal; its last few KiB are kept to explain a crash.
-  let tail = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    process.stderr.write(d);
-    tail = (tail + d.toString()).slice(-4096);
-  });
   return {
-    stderrTail: () => tail,
+    stderrTail: keepStderrTail(child.stderr),
     send: (message) => {
       if (child.connected) child.send(message);
     },
@@ -80,6 +74,19 @@ export function nodeChildChannel(entry: string = resolveWorkerEntry(), options: 
     onExit: (listener) => child.on('exit', (code, signal) => listener(code, signal)),
     kill: () => child.kill('SIGKILL'),
   };
+}
+
+/**
+ * Passes a compute process's stderr on to this process's, keeping its last few KiB to explain a
+ * crash (out of memory, say); returns the reader of that tail (ComputeChannel.stderrTail).
+ */
+export function keepStderrTail(stderr: NodeJS.ReadableStream | null | undefined): () => string {
+  let tail = '';
+  stderr?.on('data', (d: Buffer) => {
+    process.stderr.write(d);
+    tail = (tail + d.toString()).slice(-4096);
+  });
+  return () => tail;
 }
 
 /** Says why the compute process died, as far as its exit and its last words tell. */
