@@ -49,11 +49,13 @@ export interface StageProgress {
   total: number;
 }
 
+/** From the host: run a job, cancel one (queued or running), or end the process. */
 export type ComputeRequest =
   | { type: 'run'; jobId: string; job: ComputeJob }
   | { type: 'cancel'; jobId: string }
   | { type: 'shutdown' };
 
+/** From the worker: ready (once, with its backend), then per job progress and exactly one outcome. */
 export type ComputeEvent =
   | { type: 'ready'; backend: BackendInfo; pid: number }
   | { type: 'progress'; jobId: string; progress: TrainProgress | StageProgress }
