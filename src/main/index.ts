@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, Menu, dialog, session, shell, utilityProcess } from 'electron';
-import type { ComputeChannel } from './compute/host';
+import { keepStderrTail, type ComputeChannel } from './compute/host';
 import type { ComputeEvent } from './compute/protocol';
 import { registerIpcHandlers } from './ipc/handlers';
 import { DATABASE_FILE } from './paths';
@@ -24,14 +24,8 @@ function utilityChannel(): ComputeChannel {
     serviceName: 'Latent Formulator compute',
     stdio: ['ignore', 'inherit', 'pipe'],
   });
-  // stderr still reaches the terminal; its last few KiB explain a crash (out of memory, say).
-  let tail = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    process.stderr.write(d);
-    tail = (tail + d.toString()).slice(-4096);
-  });
   return {
-    stderrTail: () => tail,
+    stderrTail: keepStderrTail(child.stderr),
     send: (message) => child.postMessage(message),
     onMessage: (listener) => child.on('message', (m: unknown) => listener(m as ComputeEvent)),
     onExit: (listener) => child.on('exit', (code) => listener(code, null)),

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BackendInfo } from '../ml/backend';
 import type { TrainProgress } from '../ml/train';
-import type { ComputeEvent, ComputeJob, ComputeRequest, StageProgress } from './protocol';
+import type { ComputeEvent, ComputeRequest, JobFailureCode, JobKind, JobOf, ResultOf, StageProgress } from './protocol';
 
 /**
  * The app's side of the compute process: starts it, runs jobs on it with progress and
@@ -25,9 +25,16 @@ export interface ComputeChannel {
 
 export type ChannelFactory = () => ComputeChannel;
 
+/**
+ * Why a job did not complete: the process crashed or could not start, the job was cancelled, or
+ * the job failed with one of the codes its handler can report (JobFailureCode, from the job table).
+ */
+export type ComputeErrorCode = 'compute-crashed' | 'cancelled' | 'start-failed' | JobFailureCode;
+
+/** A job that did not complete, with its code (see ComputeErrorCode) and a message for the user. */
 export class ComputeError extends Error {
   constructor(
-    readonly code: 'compute-crashed' | 'compute-failed' | 'cancelled' | 'model-file' | 'untrainable' | 'start-failed' | 'disk-full' | 'io-error' | 'read-only',
+    readonly code: ComputeErrorCode,
     message: string,
   ) {
     super(message);
@@ -58,14 +65,8 @@ export function nodeChildChannel(entry: string = resolveWorkerEntry(), options: 
   const execArgv = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
   if (options.maxOldSpaceMb) execArgv.push(`--max-old-space-size=${options.maxOldSpaceMb}`);
   const child = fork(entry, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
-  // stderr still reaches the terminal; its last few KiB are kept to explain a crash.
-  let tail = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    process.stderr.write(d);
-    tail = (tail + d.toString()).slice(-4096);
-  });
   return {
-    stderrTail: () => tail,
+    stderrTail: keepStderrTail(child.stderr),
     send: (message) => {
       if (child.connected) child.send(message);
     },
@@ -73,6 +74,19 @@ export function nodeChildChannel(entry: string = resolveWorkerEntry(), options: 
     onExit: (listener) => child.on('exit', (code, signal) => listener(code, signal)),
     kill: () => child.kill('SIGKILL'),
   };
+}
+
+/**
+ * Passes a compute process's stderr on to this process's, keeping its last few KiB to explain a
+ * crash (out of memory, say); returns the reader of that tail (ComputeChannel.stderrTail).
+ */
+export function keepStderrTail(stderr: NodeJS.ReadableStream | null | undefined): () => string {
+  let tail = '';
+  stderr?.on('data', (d: Buffer) => {
+    process.stderr.write(d);
+    tail = (tail + d.toString()).slice(-4096);
+  });
+  return () => tail;
 }
 
 /** Says why the compute process died, as far as its exit and its last words tell. */
@@ -86,7 +100,7 @@ export function crashMessage(code: number | null, signal: string | null, stderrT
 }
 
 interface PendingJob {
-  resolve: (value: unknown) => void;
+  resolve: (value: ResultOf<JobKind>) => void;
   reject: (error: Error) => void;
   onProgress?: (progress: TrainProgress) => void;
   onStage?: (progress: StageProgress) => void;
@@ -155,12 +169,15 @@ export class ComputeHost {
     return this.started;
   }
 
-  /** Runs one job; rejects with ComputeError('cancelled') once the worker acknowledges a cancel. */
-  async run<T>(job: ComputeJob, options: RunOptions = {}): Promise<T> {
+  /**
+   * Runs one job; resolves with the result its kind's handler returns, rejects with a ComputeError
+   * (`cancelled` once the worker acknowledges a cancel).
+   */
+  async run<K extends JobKind>(job: JobOf<K>, options: RunOptions = {}): Promise<ResultOf<K>> {
     await this.start();
     const jobId = randomUUID();
     const channel = this.channel!;
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<ResultOf<K>>((resolve, reject) => {
       if (options.signal?.aborted) {
         reject(new ComputeError('cancelled', 'cancelled before it started'));
         return;
@@ -174,7 +191,8 @@ export class ComputeHost {
       this.pending.set(jobId, {
         resolve: (value) => {
           options.signal?.removeEventListener('abort', onAbort);
-          resolve(value as T);
+          // The worker answers a job id with the result of the handler its kind names.
+          resolve(value as ResultOf<K>);
         },
         reject: (error) => {
           options.signal?.removeEventListener('abort', onAbort);
@@ -202,7 +220,7 @@ export class ComputeHost {
     this.pending.delete(event.jobId);
     if (event.type === 'done') job.resolve(event.result);
     else if (event.type === 'cancelled') job.reject(new ComputeError('cancelled', 'the job was cancelled; nothing was saved'));
-    else job.reject(new ComputeError(event.error.code as ComputeError['code'], event.error.message));
+    else job.reject(new ComputeError(event.error.code, event.error.message));
   }
 
   /** Stops the process (pending jobs fail). */

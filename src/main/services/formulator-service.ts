@@ -69,7 +69,7 @@ import { pageGeneratedCandidates } from '../../shared/generated';
 import type { CatalogSummary, IngredientRecord, ModelRecord, ProductDetail } from '../../shared/domain';
 import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
 import { ActivityTracker } from './activity';
-import type { DecodeResult, EncodeResult, GapsResult, KdeResult, OptimizeResult, PredictResult, ProposeResult, ScoreListsResult, SensitivityResult, TrainResult, UmapResult } from '../compute/protocol';
+import type { EncodeResult, GapsResult, KdeResult, OptimizeResult, PredictResult, ProposeResult, SensitivityResult, TrainResult, UmapResult } from '../compute/protocol';
 import type { GenerateOutcome } from '../generate/job';
 import { orderingPlausibility, orderingWarnings, structuralChecks, type IngredientFacts } from '../../shared/ml/checks';
 import { buildCatalogContext, checkCandidate, type CatalogContext, type CatalogContextSpec } from '../generate/kernels';
@@ -504,7 +504,7 @@ export class FormulatorService implements Api {
     let result: TrainResult;
     try {
       result = await this.activity.run('train', `Training a ${parsed.preset} model`, hooks, (tracked) =>
-        this.compute.run<TrainResult>({ kind: 'train', data, config, preset: parsed.preset, modelsDir: this.modelsDir, folder }, tracked),
+        this.compute.run({ kind: 'train', data, config, preset: parsed.preset, modelsDir: this.modelsDir, folder }, tracked),
       );
     } catch (error) {
       throw asApiFailure(error);
@@ -553,7 +553,7 @@ export class FormulatorService implements Api {
       lists.push(product.ingredients.filter((x) => x.section !== 'may-contain').map((x) => x.ingredientId));
     }
     try {
-      const result = await this.compute.run<EncodeResult>({ kind: 'encode', modelPath: join(this.modelsDir, model.folder), manifestSha256: model.manifestSha256, lists });
+      const result = await this.compute.run({ kind: 'encode', modelPath: join(this.modelsDir, model.folder), manifestSha256: model.manifestSha256, lists });
       return { modelId: model.id, codes: result.codes, unknownCounts: result.unknown };
     } catch (error) {
       throw asApiFailure(error);
@@ -565,7 +565,7 @@ export class FormulatorService implements Api {
     const { codes } = parseApiArgs('decodeCodes', args);
     const model = this.requireActiveModel();
     try {
-      const result = await this.compute.run<DecodeResult>({ kind: 'decode', modelPath: join(this.modelsDir, model.folder), manifestSha256: model.manifestSha256, codes });
+      const result = await this.compute.run({ kind: 'decode', modelPath: join(this.modelsDir, model.folder), manifestSha256: model.manifestSha256, codes });
       const ids = [...new Set(result.lists.flat())];
       const names = new Map(getIngredientRecords(this.db, ids).map((r) => [r.id, r.inci]));
       return { modelId: model.id, lists: result.lists.map((l) => ({ ingredients: l.map((id) => names.get(id) ?? `#${id}`) })) };
@@ -690,7 +690,7 @@ export class FormulatorService implements Api {
       const model = this.requireActiveModel();
       let found: GapsResult;
       try {
-        found = await this.compute.run<GapsResult>({ kind: 'gaps', modelPath: join(this.modelsDir, model.folder), manifestSha256: model.manifestSha256, catalogCodes: space.codes.codes, latentDim: D, neighbours: 10, count: gapCount });
+        found = await this.compute.run({ kind: 'gaps', modelPath: join(this.modelsDir, model.folder), manifestSha256: model.manifestSha256, catalogCodes: space.codes.codes, latentDim: D, neighbours: 10, count: gapCount });
       } catch (error) {
         throw asApiFailure(error);
       }
@@ -778,7 +778,7 @@ export class FormulatorService implements Api {
     const decoded = await this.decodeCodes({ codes });
     let predicted: PredictResult;
     try {
-      predicted = await this.compute.run<PredictResult>({ kind: 'predict', modelPath: join(this.modelsDir, model.folder), manifestSha256: model.manifestSha256, codes });
+      predicted = await this.compute.run({ kind: 'predict', modelPath: join(this.modelsDir, model.folder), manifestSha256: model.manifestSha256, codes });
     } catch (error) {
       throw asApiFailure(error);
     }
@@ -802,7 +802,7 @@ export class FormulatorService implements Api {
     let result: SensitivityResult;
     try {
       result = await this.activity.run('sensitivity', 'Sensitivity of each latent dimension', hooks, (tracked) =>
-        this.compute.run<SensitivityResult>(
+        this.compute.run(
         { kind: 'sensitivity', modelPath: join(this.modelsDir, model.folder), manifestSha256: model.manifestSha256, catalogCodes: space.codes.codes, latentDim: D, baseCount, resamples, seed },
         tracked,
         ),
@@ -847,7 +847,7 @@ export class FormulatorService implements Api {
     let outcome: GenerateOutcome;
     try {
       outcome = await this.activity.run('generate', `Generating ${params.n.toLocaleString('en')} samples`, hooks, (tracked) =>
-        this.compute.run<GenerateOutcome>(
+        this.compute.run(
         {
           kind: 'generate',
           modelPath: join(this.modelsDir, model.folder),
@@ -1121,7 +1121,7 @@ export class FormulatorService implements Api {
         try {
           if (!scored) {
             const t = performance.now();
-            const result = await this.compute.run<ScoreListsResult>({ kind: 'score-lists', modelPath: join(this.modelsDir, active.folder), manifestSha256: active.manifestSha256, lists: [encoderList] });
+            const result = await this.compute.run({ kind: 'score-lists', modelPath: join(this.modelsDir, active.folder), manifestSha256: active.manifestSha256, lists: [encoderList] });
             computeMs = performance.now() - t;
             scored = { code: result.codes[0]!, benefits: result.benefits[0]! };
           }
@@ -1320,7 +1320,7 @@ export class FormulatorService implements Api {
     }
     let result: KdeResult;
     try {
-      result = await this.compute.run<KdeResult>({
+      result = await this.compute.run({
         kind: 'kde',
         queries: queries ? Float32Array.from(queries) : null,
         references: Float32Array.from(space.whitened),
@@ -1553,7 +1553,7 @@ export class FormulatorService implements Api {
     const D = space.codes.latentDim;
     try {
       return await this.activity.run('map', place ? 'Placing points on the UMAP projection' : 'Computing the UMAP projection', {}, (tracked) =>
-        this.compute.run<UmapResult>({ kind: 'umap', codes: space.codes.codes, latentDim: D, seed, neighbours: 15, minDistance: 0.1, place }, tracked),
+        this.compute.run({ kind: 'umap', codes: space.codes.codes, latentDim: D, seed, neighbours: 15, minDistance: 0.1, place }, tracked),
       );
     } catch (error) {
       throw asApiFailure(error);
@@ -1630,7 +1630,7 @@ export class FormulatorService implements Api {
       const codes = Array.from({ length: n }, (_, i) => Array.from(space.codes.codes.subarray(i * D, (i + 1) * D)));
       let predicted: PredictResult;
       try {
-        predicted = await this.compute.run<PredictResult>({ kind: 'predict', modelPath, manifestSha256: model.manifestSha256, codes });
+        predicted = await this.compute.run({ kind: 'predict', modelPath, manifestSha256: model.manifestSha256, codes });
       } catch (error) {
         throw asApiFailure(error);
       }
@@ -1684,7 +1684,7 @@ export class FormulatorService implements Api {
       }
       let encoded: EncodeResult;
       try {
-        encoded = await this.compute.run<EncodeResult>({ kind: 'encode', modelPath, manifestSha256: model.manifestSha256, lists: [list] });
+        encoded = await this.compute.run({ kind: 'encode', modelPath, manifestSha256: model.manifestSha256, lists: [list] });
       } catch (error) {
         throw asApiFailure(error);
       }
@@ -1697,7 +1697,7 @@ export class FormulatorService implements Api {
     let outcome: OptimizeResult;
     try {
       outcome = await this.activity.run('optimize', `Optimising ${terms.map((t) => `${t.goal} ${t.benefit}`).join(', ')}`, {}, (tracked) =>
-        this.compute.run<OptimizeResult>(
+        this.compute.run(
           {
             kind: 'optimize',
             modelPath,
@@ -1904,7 +1904,7 @@ export class FormulatorService implements Api {
     let outcome: ProposeResult;
     try {
       outcome = await this.activity.run('propose', `Proposing ${a.batch} formulation${a.batch === 1 ? '' : 's'} for ${a.goal === 'minimize' ? 'lower' : 'higher'} ${property}`, {}, (tracked) =>
-        this.compute.run<ProposeResult>(
+        this.compute.run(
           {
             kind: 'propose',
             modelPath: join(this.modelsDir, model.folder),

@@ -3,7 +3,6 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ComputeError, ComputeHost, crashMessage, nodeChildChannel } from '../../../src/main/compute/host';
-import type { EncodeResult, TrainResult } from '../../../src/main/compute/protocol';
 import { presetConfig } from '../../../src/main/ml/config';
 import type { TrainProgress } from '../../../src/main/ml/train';
 import { tempDir } from '../../helpers';
@@ -31,12 +30,12 @@ describe('compute process', () => {
   it('trains with progress events, saves atomically, and is reproducible from the seed', async () => {
     const progress: TrainProgress[] = [];
     const job = (folder: string) => ({ kind: 'train' as const, data: syntheticTrainingData(), config, preset: 'quick', modelsDir: dir, folder });
-    const a = await host.run<TrainResult>(job('a'), { onProgress: (p) => progress.push(p) });
+    const a = await host.run(job('a'), { onProgress: (p) => progress.push(p) });
     expect(progress.map((p) => p.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(progress.every((p) => Number.isFinite(p.train.kl) && p.etaMs >= 0)).toBe(true);
     expect(a.metrics.train.validShare).toBe(1);
     expect(a.backend).toBe('wasm');
-    await host.run<TrainResult>(job('b'));
+    await host.run(job('b'));
     const manifest = (f: string) => JSON.parse(readFileSync(join(dir, f, 'manifest.json'), 'utf8')) as { files: Record<string, string> };
     expect(manifest('b').files['weights.bin']).toBe(manifest('a').files['weights.bin']);
     expect(readdirSync(dir).sort()).toEqual(['a', 'b']);
@@ -44,7 +43,7 @@ describe('compute process', () => {
 
   it('acknowledges a cancel within a second and saves nothing', async () => {
     const controller = new AbortController();
-    const run = host.run<TrainResult>(
+    const run = host.run(
       { kind: 'train', data: syntheticTrainingData(300), config: { ...config, maxEpochs: 500, patience: 500 }, preset: 'quick', modelsDir: dir, folder: 'cancelled' },
       { signal: controller.signal, onProgress: (p) => p.epoch === 2 && controller.abort() },
     );
@@ -57,7 +56,7 @@ describe('compute process', () => {
 
   it('encodes with a saved model and refuses a corrupted one', async () => {
     const manifestSha = createHash('sha256').update(readFileSync(join(dir, 'a', 'manifest.json'))).digest('hex');
-    const encoded = await host.run<EncodeResult>({ kind: 'encode', modelPath: join(dir, 'a'), manifestSha256: manifestSha, lists: [[1, 2, 3, 4], [12, 13, 999]] });
+    const encoded = await host.run({ kind: 'encode', modelPath: join(dir, 'a'), manifestSha256: manifestSha, lists: [[1, 2, 3, 4], [12, 13, 999]] });
     expect(encoded.codes).toHaveLength(2);
     expect(encoded.codes[0]).toHaveLength(8);
     expect(encoded.unknown).toEqual([0, 1]);
@@ -75,7 +74,7 @@ describe('compute process', () => {
     expect((error as Error).message).toMatch(/stopped unexpectedly \(exit code 70\)/);
     const thrown = await host.run({ kind: 'fault', fault: 'throw' }).catch((e: unknown) => e);
     expect(thrown).toMatchObject({ code: 'compute-failed', message: 'injected fault' });
-    const again = await host.run<TrainResult>({ kind: 'train', data: syntheticTrainingData(60), config: { ...config, maxEpochs: 1 }, preset: 'quick', modelsDir: dir, folder: 'after-crash' });
+    const again = await host.run({ kind: 'train', data: syntheticTrainingData(60), config: { ...config, maxEpochs: 1 }, preset: 'quick', modelsDir: dir, folder: 'after-crash' });
     expect(again.epochs).toBe(1);
   });
 
@@ -87,7 +86,7 @@ describe('compute process', () => {
       expect(aborted).toMatchObject({ code: 'compute-crashed', message: expect.stringMatching(/stopped unexpectedly \(signal SIGABRT\).*nothing was saved/) });
       const oom = await limited.run({ kind: 'fault', fault: 'oom' }).catch((e: unknown) => e);
       expect(oom).toMatchObject({ code: 'compute-crashed', message: expect.stringMatching(/^the compute process ran out of memory \(/) });
-      const next = await limited.run<TrainResult>({ kind: 'train', data: syntheticTrainingData(60), config: { ...config, maxEpochs: 1 }, preset: 'quick', modelsDir: dir, folder: 'after-oom' });
+      const next = await limited.run({ kind: 'train', data: syntheticTrainingData(60), config: { ...config, maxEpochs: 1 }, preset: 'quick', modelsDir: dir, folder: 'after-oom' });
       expect(next.epochs).toBe(1);
     } finally {
       await limited.close();

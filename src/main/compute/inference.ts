@@ -1,0 +1,137 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { decodeUniqueList, slotPosition } from '../../shared/ml/decode';
+import { fillEncoderInput } from '../ml/model';
+import type { LoadedModel } from './model-cache';
+
+/**
+ * What the jobs do with a loaded model: encode ingredient lists, predict the benefit heads,
+ * decode codes (exactly, or slot by slot as the seed did). Codes travel as row-major
+ * Float32Arrays (rows × latent dimensions).
+ */
+
+/** Latent means of ingredient lists, and how much of each list the vocabulary did not know. */
+export interface EncodedLists {
+  /** Latent means, one per list. */
+  codes: number[][];
+  /** Per list, how many ingredients the model's vocabulary did not know. */
+  unknown: number[];
+}
+
+/** Encodes ingredient-id lists (each in declaration order) to their latent means. */
+export function encodeLists(m: LoadedModel, lists: number[][]): EncodedLists {
+  const V = m.index.size;
+  const width = V + m.conditioning;
+  const x = new Float32Array(lists.length * width);
+  const unknown: number[] = [];
+  lists.forEach((list, i) => {
+    const tokens = m.index.encode(list);
+    unknown.push(list.length - tokens.filter((t) => m.index.emittable[t]).length);
+    fillEncoderInput(x.subarray(i * width, i * width + V), tokens);
+  });
+  const input = tf.tensor2d(x, [lists.length, width]);
+  const { mu, logVar } = m.model.encode(input);
+  const values = mu.dataSync();
+  tf.dispose([input, mu, logVar]);
+  const D = m.model.shape.latent;
+  return { codes: lists.map((_, i) => Array.from(values.subarray(i * D, (i + 1) * D))), unknown };
+}
+
+/** The lists' latent means as one row-major matrix (for predicting or judging them at once). */
+export function encodeListsFlat(m: LoadedModel, lists: number[][]): Float32Array {
+  return Float32Array.from(encodeLists(m, lists).codes.flat());
+}
+
+/** Codes sent as rows, as one matrix; a row of the wrong length is refused with its size. */
+export function codeRows(m: LoadedModel, codes: number[][]): Float32Array {
+  const D = m.model.shape.latent;
+  for (const c of codes) if (c.length !== D) throw new Error(`a latent code has ${c.length} values; this model has ${D} dimensions`);
+  return Float32Array.from(codes.flat());
+}
+
+/** Benefit-head outputs in the benefits' own terms: probability for flags, original units for scores. */
+export function predictCodes(m: LoadedModel, codes: Float32Array, count: number): Record<string, number>[] {
+  const D = m.model.shape.latent;
+  const z = tf.tensor2d(codes, [count, D]);
+  const out = m.model.predictBenefits(z);
+  const values = out.dataSync();
+  tf.dispose([z, out]);
+  const B = Math.max(1, m.benefits.length);
+  return Array.from({ length: count }, (_, i) =>
+    Object.fromEntries(
+      m.benefits.map((spec, b) => {
+        const raw = values[i * B + b]!;
+        return [spec.name, spec.kind === 'flag' ? 1 / (1 + Math.exp(-raw)) : raw * spec.std + spec.mean];
+      }),
+    ),
+  );
+}
+
+/** Runs the decoder over codes (rows × D) in batches, handing each row's logits and positions to `use`. */
+function forEachDecoded(m: LoadedModel, codes: Float32Array, count: number, use: (logits: Float32Array, positions: Float32Array) => void): void {
+  const D = m.model.shape.latent;
+  const V = m.index.size;
+  for (let start = 0; start < count; start += 512) {
+    const n = Math.min(512, count - start);
+    const z = tf.tensor2d(codes.subarray(start * D, (start + n) * D), [n, D]);
+    const { logits, positions } = m.model.decode(z);
+    const a = logits.dataSync() as Float32Array;
+    const p = positions.dataSync() as Float32Array;
+    tf.dispose([z, logits, positions]);
+    for (let i = 0; i < n; i++) use(a.subarray(i * V, (i + 1) * V), p.subarray(i * V, (i + 1) * V));
+  }
+}
+
+/** Decoder outputs for codes: logits and every position. */
+export function forwardAll(m: LoadedModel, codes: Float32Array, count: number): { logits: Float32Array; positions: Float32Array } {
+  const z = tf.tensor2d(codes, [count, m.model.shape.latent]);
+  const { logits, positions } = m.model.decode(z);
+  const out = { logits: logits.dataSync() as Float32Array, positions: positions.dataSync() as Float32Array };
+  tf.dispose([z, logits, positions]);
+  return out;
+}
+
+/** Decodes codes (rows × D) to token lists with the exact unique decoder. */
+export function decodeTokens(m: LoadedModel, codes: Float32Array, count: number): number[][] {
+  const out: number[][] = [];
+  forEachDecoded(m, codes, count, (a, p) => {
+    out.push(decodeUniqueList(a, p, { lambda: m.lambda, maxLength: m.maxLength, allowed: m.index.emittable, positionScale: m.positionScale }).indices);
+  });
+  return out;
+}
+
+/** Decodes codes (rows × D) to ingredient-id lists in concentration order (the exact unique decoder). */
+export function decodeIngredientIds(m: LoadedModel, codes: Float32Array, count: number): number[][] {
+  return decodeTokens(m, codes, count).map((list) => list.map((t) => m.index.ingredientIdOf(t)!));
+}
+
+/**
+ * The seed's decoding, as a baseline: as many slots as the model expects ingredients (p > 0.5),
+ * each filled independently with the token that maximises a − λ(r − μ)²; repeats and rare or
+ * unknown buckets are allowed (null marks a bucket).
+ */
+export function decodePerSlot(m: LoadedModel, codes: Float32Array, count: number): (number | null)[][] {
+  const V = m.index.size;
+  const out: (number | null)[][] = [];
+  forEachDecoded(m, codes, count, (a, p) => {
+    let length = 0;
+    for (let v = 0; v < V; v++) if (a[v]! > 0) length++;
+    length = Math.max(1, Math.min(length, m.maxLength));
+    const slots: (number | null)[] = [];
+    for (let j = 0; j < length; j++) {
+      const r = slotPosition(j, length, m.positionScale);
+      let best = 0;
+      let bestValue = -Infinity;
+      for (let v = 0; v < V; v++) {
+        const d = r - p[v]!;
+        const value = a[v]! - m.lambda * d * d;
+        if (value > bestValue) {
+          bestValue = value;
+          best = v;
+        }
+      }
+      slots.push(m.index.emittable[best] ? m.index.ingredientIdOf(best)! : null);
+    }
+    out.push(slots);
+  });
+  return out;
+}

@@ -1,0 +1,73 @@
+import type { PositionScale } from '../../shared/ml/decode';
+import type { DecoderSpec } from '../generate/kernels';
+import { initBackend } from '../ml/backend';
+import { JointVae } from '../ml/model';
+import { loadModel } from '../ml/store';
+import type { BenefitSpec } from '../ml/train';
+import { VocabularyIndex } from '../ml/vocab';
+
+/** A saved model as jobs name it: its folder and the manifest hash it must still have. */
+export interface ModelRef {
+  modelPath: string;
+  manifestSha256: string;
+}
+
+/** A saved model loaded into the compute process, with the settings its decoding needs. */
+export interface LoadedModel {
+  model: JointVae;
+  index: VocabularyIndex;
+  maxLength: number;
+  /** The rank weight λ of the decoder's position term. */
+  lambda: number;
+  positionScale: PositionScale;
+  conditioning: number;
+  benefits: BenefitSpec[];
+  decoder: DecoderSpec;
+}
+
+/**
+ * The compute process's loaded models, by folder and manifest hash: loading verifies and
+ * rebuilds a model (hundreds of ms), and the editor scores a list after every edit. A model
+ * whose manifest changed has another key, so a stale copy is never used.
+ */
+export class ModelCache {
+  private readonly models = new Map<string, LoadedModel>();
+
+  /** The model saved at `ref`, loaded once (the backend is initialised first). */
+  async load(ref: ModelRef): Promise<LoadedModel> {
+    const key = `${ref.modelPath}#${ref.manifestSha256}`;
+    const cached = this.models.get(key);
+    if (cached) return cached;
+    await initBackend();
+    const saved = loadModel(ref.modelPath, ref.manifestSha256);
+    const index = new VocabularyIndex(saved.vocabulary);
+    const maxLength = saved.manifest.maxLength;
+    const lambda = saved.manifest.config.rankWeight;
+    const positionScale: PositionScale = saved.manifest.config.positionScale === 'log' ? { kind: 'log', maxLength } : { kind: 'relative' };
+    const entry: LoadedModel = {
+      model: JointVae.fromWeights(saved.manifest.shape, saved.weights),
+      index,
+      maxLength,
+      lambda,
+      positionScale,
+      benefits: saved.manifest.benefits,
+      conditioning: saved.manifest.shape.conditioning,
+      decoder: decoderSpec(index, { lambda, maxLength, positionScale }),
+    };
+    this.models.set(key, entry);
+    return entry;
+  }
+
+  /** Frees every loaded model's tensors (the process is shutting down). */
+  disposeAll(): void {
+    for (const m of this.models.values()) m.model.dispose();
+    this.models.clear();
+  }
+}
+
+/** The settings the exact decoder needs, with each token's ingredient id (−1 for buckets). */
+function decoderSpec(index: VocabularyIndex, m: { lambda: number; maxLength: number; positionScale: PositionScale }): DecoderSpec {
+  const ingredientIds = new Int32Array(index.size);
+  for (let t = 0; t < index.size; t++) ingredientIds[t] = index.emittable[t] ? (index.ingredientIdOf(t) ?? -1) : -1;
+  return { lambda: m.lambda, maxLength: m.maxLength, positionScale: m.positionScale, allowed: index.emittable, ingredientIds };
+}
