@@ -1,7 +1,7 @@
 import type { ActivityState, ActivityView } from '../../../shared/contract';
 import { api } from '../lib/api';
-import { CatalogState } from './catalog.svelte';
-import { DatabaseState } from './database.svelte';
+import { CatalogState } from '../views/catalog/catalog.svelte';
+import { DatabaseState } from '../views/database/database.svelte';
 
 /** The views of the app, in the order the navigation shows them. */
 export const VIEWS = [
