@@ -28,8 +28,6 @@ export interface FieldState {
   state: 'saving' | 'saved' | 'failed';
 }
 
-const states = new WeakMap<AppState, ShortlistState>();
-
 /**
  * The Shortlist view's state: filters, the listed candidates, the selection (for export and
  * comparison), the candidate open in the detail panel with its history, and a comparison.
@@ -53,16 +51,8 @@ export class ShortlistState {
   readonly knownTags = new SvelteSet<string>();
   private listRequest = 0;
 
-  private constructor(private readonly app: AppState) {}
+  constructor(private readonly app: AppState) {}
 
-  static for(app: AppState): ShortlistState {
-    let state = states.get(app);
-    if (!state) {
-      state = new ShortlistState(app);
-      states.set(app, state);
-    }
-    return state;
-  }
 
   get filtered(): boolean {
     return filtersActive(this.filters);

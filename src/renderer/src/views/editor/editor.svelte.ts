@@ -1,7 +1,7 @@
 import { MANUAL_PROVENANCE } from '../../../../shared/candidates';
 import type { CandidateDetail, CandidateProvenance, EditorSource, ListScore, ParsedDeclarationView } from '../../../../shared/contract';
 import { api } from '../../lib/api';
-import type { AppState, EditorTarget } from '../../state/app.svelte';
+import type { EditorTarget } from '../../state/app.svelte';
 import { EditorHistory, LatestRequest, insertItems, moveItem, removeAt, replaceAt, sameNames, type EditorItem } from './editor-list';
 
 /** A list the editor can open: what other views ask for, or a version of the open candidate. */
@@ -25,7 +25,7 @@ const EMPTY_DOCUMENT: EditorDocument = { title: 'New list', provenance: MANUAL_P
 /**
  * The candidate editor: the edited list with undo/redo, live scores of the latest list, what is
  * open and whether it has unsaved changes, opening (with a warning before unsaved changes are
- * replaced) and saving. One instance per app (see `editorStateFor`), so the list survives
+ * replaced) and saving. One instance per app (`app.editor`), so the list survives
  * switching views.
  */
 export class EditorState {
@@ -279,20 +279,4 @@ function scoresToKeep(score: ListScore): Record<string, number> {
   const out: Record<string, number> = { novelty: score.novelty.value, plausibility: score.plausibility.score };
   for (const b of score.benefits ?? []) if (Number.isFinite(b.value)) out[`predicted_${b.name}`] = b.value;
   return out;
-}
-
-const editors = new WeakMap<AppState, EditorState>();
-
-/** The app's one editor (created on first use), warning before the window closes with unsaved changes. */
-export function editorStateFor(app: AppState): EditorState {
-  let editor = editors.get(app);
-  if (!editor) {
-    const created = new EditorState();
-    editor = created;
-    editors.set(app, created);
-    window.addEventListener('beforeunload', (event) => {
-      if (created.dirty) event.preventDefault();
-    });
-  }
-  return editor;
 }

@@ -21,6 +21,8 @@ export class DiagnosticsState {
   error = $state<string | null>(null);
   sensitivityError = $state<string | null>(null);
 
+  constructor(private readonly app: AppState) {}
+
   /** Loads the active model's record and statistics, unless they are already for that model. */
   async open(modelId: number): Promise<void> {
     if (this.model?.id === modelId && this.statistics?.modelId === modelId) return;
@@ -39,11 +41,11 @@ export class DiagnosticsState {
   }
 
   /** Runs the sensitivity analysis through the activity bar (progress and Cancel). */
-  async runSensitivity(app: AppState): Promise<void> {
+  async runSensitivity(): Promise<void> {
     this.running = true;
     this.sensitivityError = null;
     try {
-      this.sensitivity = await app.track(() => api.sensitivity({ baseCount: this.baseCount, resamples: this.resamples, seed: this.seed }));
+      this.sensitivity = await this.app.track(() => api.sensitivity({ baseCount: this.baseCount, resamples: this.resamples, seed: this.seed }));
     } catch (error) {
       this.sensitivityError = describeViewError(error, 'The sensitivity analysis stopped');
     } finally {
@@ -51,5 +53,3 @@ export class DiagnosticsState {
     }
   }
 }
-
-export const diagnosticsState = new DiagnosticsState();

@@ -11,8 +11,8 @@ export interface PickedProduct {
 
 /**
  * The interpolation view's state: the two ends, steps and method, and the last result. One
- * instance for the app (module scope), so the result survives switching views and the latent
- * map can draw the same path.
+ * instance for the app (`app.interpolation`), so the result survives switching views and the
+ * latent map can draw the same path.
  */
 export class InterpolationState {
   from = $state.raw<PickedProduct | null>(null);
@@ -70,5 +70,3 @@ export class InterpolationState {
     }
   }
 }
-
-export const interpolationState = new InterpolationState();

@@ -3,7 +3,6 @@ import type { ProductDetail } from '../../../../shared/domain';
 import { api } from '../../lib/api';
 import { describeViewError } from '../../lib/plot-view-errors';
 import type { AppState } from '../../state/app.svelte';
-import { interpolationState } from './interpolation.svelte';
 
 export type MapMethod = 'pca' | 'umap';
 
@@ -17,7 +16,7 @@ export type MapDragMode = 'zoom' | 'pan' | 'select' | 'lasso';
 export type MapFocus = { kind: 'product'; productId: number } | { kind: 'generated'; runId: number; rank: number };
 
 /**
- * The latent map's state. One instance for the app (module scope): the projection, colouring
+ * The latent map's state. One instance for the app (`app.map`): the projection, colouring
  * and overlays survive switching views, and are reloaded when the active model changes.
  * Arrays from the services are replaced, never mutated (`$state.raw`).
  */
@@ -66,18 +65,20 @@ export class MapState {
   private focusRequest = 0;
   private projectionRequest = 0;
 
+  constructor(private readonly app: AppState) {}
+
   /** Opens the map for the active model: loads everything the first time, refreshes overlays after. */
-  async open(app: AppState): Promise<void> {
-    const active = app.catalog.status?.activeModel;
+  async open(): Promise<void> {
+    const active = this.app.catalog.status?.activeModel;
     if (!active) return;
     if (this.modelId !== active.id || !this.map) {
-      await this.load(app, active.id);
+      await this.load(active.id);
       return;
     }
     await Promise.all([this.loadGenerated(), this.loadPath()]);
   }
 
-  private async load(app: AppState, modelId: number): Promise<void> {
+  private async load(modelId: number): Promise<void> {
     this.loading = true;
     this.error = null;
     this.overlayError = null;
@@ -98,7 +99,7 @@ export class MapState {
       this.statistics = statistics;
       this.products = products;
       if (this.colourBy.startsWith('benefit:') && !products.benefitNames.includes(this.colourBy.slice(8))) this.colourBy = 'category';
-      await Promise.all([this.project(app), this.loadOutliers()]);
+      await Promise.all([this.project(), this.loadOutliers()]);
     } catch (error) {
       this.error = describeViewError(error, 'The map could not be loaded');
     } finally {
@@ -107,13 +108,13 @@ export class MapState {
   }
 
   /** Computes the 2-D positions for the current method and components (UMAP through the activity bar). */
-  async project(app: AppState): Promise<void> {
+  async project(): Promise<void> {
     const id = ++this.projectionRequest;
     this.projecting = true;
     this.error = null;
     try {
       const args = { method: this.method, components: this.components, seed: this.umapSeed } as const;
-      const map = this.method === 'umap' ? await app.track(() => api.latentMap(args)) : await api.latentMap(args);
+      const map = this.method === 'umap' ? await this.app.track(() => api.latentMap(args)) : await api.latentMap(args);
       if (id !== this.projectionRequest) return;
       this.map = map;
       await Promise.all([this.loadGenerated(), this.loadPath()]);
@@ -174,7 +175,7 @@ export class MapState {
 
   /** The interpolation view's latest path, placed on the map shown. */
   async loadPath(): Promise<void> {
-    const result = interpolationState.result;
+    const result = this.app.interpolation.result;
     const shown = this.map;
     if (!result || result.modelId !== this.modelId || !shown) {
       this.path = null;
@@ -230,5 +231,3 @@ export class MapState {
     this.focusError = null;
   }
 }
-
-export const mapState = new MapState();

@@ -11,8 +11,6 @@ export interface SavedGenerated {
   name: string;
 }
 
-const states = new WeakMap<AppState, GenerateState>();
-
 /**
  * The Generate view's state: the form, the last run's report, the page of its candidates shown
  * in the table (sorted and filtered by the services), the candidate in the detail panel and
@@ -47,17 +45,8 @@ export class GenerateState {
   private pageRequest = 0;
   private centreRequest = 0;
 
-  private constructor(private readonly app: AppState) {}
+  constructor(private readonly app: AppState) {}
 
-  /** The app's one Generate state. */
-  static for(app: AppState): GenerateState {
-    let state = states.get(app);
-    if (!state) {
-      state = new GenerateState(app);
-      states.set(app, state);
-    }
-    return state;
-  }
 
   get thresholds(): RunThresholds | null {
     return this.report ? runThresholds(this.report.params) : null;

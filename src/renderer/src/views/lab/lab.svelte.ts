@@ -129,7 +129,7 @@ export interface SavedProposal {
 /**
  * The Lab & BO view's state: every result (filtered by property) with the CSV export, and the
  * Bayesian optimisation panel with its last batch, the proposals ticked and those saved. One
- * instance for the app (module scope), so a batch survives switching views.
+ * instance for the app (`app.lab`), so a batch survives switching views.
  */
 export class LabState {
   properties = $state.raw<LabProperty[]>([]);
@@ -160,6 +160,8 @@ export class LabState {
   boError = $state<string | null>(null);
   boMessage = $state<string | null>(null);
   private listRequest = 0;
+
+  constructor(private readonly app: AppState) {}
 
   get prefix(): string {
     return this.namePrefix ?? `BO ${this.property}`;
@@ -202,13 +204,13 @@ export class LabState {
     return null;
   }
 
-  async propose(app: AppState): Promise<void> {
+  async propose(): Promise<void> {
     if (this.blocker) return;
     this.running = true;
     this.boError = null;
     this.boMessage = null;
     try {
-      const result = await app.track(() => api.proposeBatch({ property: this.property, goal: this.goal, batch: this.batch, seed: this.seed }));
+      const result = await this.app.track(() => api.proposeBatch({ property: this.property, goal: this.goal, batch: this.batch, seed: this.seed }));
       this.result = result;
       this.saved = {};
       this.ticked = [];
@@ -279,5 +281,3 @@ export class LabState {
     }
   }
 }
-
-export const labState = new LabState();

@@ -23,8 +23,8 @@ export interface PickedStart {
 
 /**
  * The optimisation view's state: the objective, where to start, the settings, and the last
- * result with the restart shown and its path on the PCA map. One instance for the app (module
- * scope), so a result survives switching views.
+ * result with the restart shown and its path on the PCA map. One instance for the app
+ * (`app.optimize`), so a result survives switching views.
  */
 export class OptimizeState {
   /** The active model's benefit heads, as the builder offers them. */
@@ -55,6 +55,8 @@ export class OptimizeState {
   message = $state<string | null>(null);
   private modelId: number | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(private readonly app: AppState) {}
 
   /** Loads the active model's benefit heads (once per model) and the saved candidates for the start picker. */
   async load(modelId: number | null): Promise<void> {
@@ -101,7 +103,7 @@ export class OptimizeState {
     return null;
   }
 
-  async run(app: AppState): Promise<void> {
+  async run(): Promise<void> {
     if (this.blocker) return;
     this.running = true;
     this.error = null;
@@ -115,7 +117,7 @@ export class OptimizeState {
           ? { kind: 'candidate' as const, candidateId: this.candidateId, seed }
           : { kind: 'random' as const, seed };
     try {
-      const result = await app.track(() =>
+      const result = await this.app.track(() =>
         api.optimize({
           terms: this.terms.map((t) => ({ benefit: t.benefit, goal: t.goal, weight: t.weight, ...(t.goal === 'target' ? { target: t.target! } : {}) })),
           start,
@@ -206,5 +208,3 @@ export class OptimizeState {
     this.saved = {};
   }
 }
-
-export const optimizeState = new OptimizeState();
