@@ -1,5 +1,6 @@
 import type { InterpolationResult, LatentMap } from '../../../../shared/contract';
 import { api } from '../../lib/api';
+import { placeOnPcaMap } from '../../lib/pca-path';
 import { describeViewError } from '../../lib/plot-view-errors';
 
 /** A product as the pickers show it. */
@@ -59,12 +60,9 @@ export class InterpolationState {
   private async placePath(result: InterpolationResult): Promise<void> {
     this.mapError = null;
     try {
-      const [backdrop, projected] = await Promise.all([
-        this.backdrop?.modelId === result.modelId ? this.backdrop : api.latentMap({ method: 'pca', components: [0, 1] }),
-        api.projectCodes({ codes: result.steps.map((s) => s.code), components: [0, 1] }),
-      ]);
-      this.backdrop = backdrop;
-      this.pathPoints = projected.points;
+      const placed = await placeOnPcaMap(result.steps.map((s) => s.code), result.modelId, this.backdrop);
+      this.backdrop = placed.backdrop;
+      this.pathPoints = placed.points;
     } catch (error) {
       this.mapError = describeViewError(error, 'The path could not be drawn');
     }

@@ -1,5 +1,6 @@
 import type { CandidateSummary, LatentMap, OptimizationResult } from '../../../../shared/contract';
 import { api } from '../../lib/api';
+import { placeOnPcaMap } from '../../lib/pca-path';
 import { describeViewError } from '../../lib/plot-view-errors';
 import type { AppState } from '../../state/app.svelte';
 
@@ -147,13 +148,10 @@ export class OptimizeState {
     this.frame = restart.path.length - 1;
     this.pathPoints = null;
     try {
-      const [backdrop, projected] = await Promise.all([
-        this.backdrop?.modelId === result.modelId ? this.backdrop : api.latentMap({ method: 'pca', components: [0, 1] }),
-        api.projectCodes({ codes: restart.path.map((p) => p.code), components: [0, 1] }),
-      ]);
+      const placed = await placeOnPcaMap(restart.path.map((p) => p.code), result.modelId, this.backdrop);
       if (this.result !== result || this.selected !== index) return;
-      this.backdrop = backdrop;
-      this.pathPoints = projected.points;
+      this.backdrop = placed.backdrop;
+      this.pathPoints = placed.points;
     } catch (error) {
       this.error = describeViewError(error, 'The path could not be drawn');
     }
