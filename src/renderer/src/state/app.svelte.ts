@@ -1,6 +1,7 @@
 import type { ActivityState, ActivityView } from '../../../shared/contract';
 import { api } from '../lib/api';
 import type { ViewId } from '../views';
+import { BayesState } from '../views/bayes/bayes.svelte';
 import { ShortlistState } from '../views/candidates/shortlist.svelte';
 import { CatalogState } from '../views/catalog/catalog.svelte';
 import { DatabaseState } from '../views/database/database.svelte';
@@ -46,6 +47,7 @@ export class AppState {
   readonly shortlist = new ShortlistState(this);
   readonly optimize = new OptimizeState(this);
   readonly lab = new LabState(this);
+  readonly bayes = new BayesState(this);
   view = $state<ViewId>('catalog');
   /** Set by a view that wants the editor to open something; the editor consumes it. */
   editorTarget = $state.raw<EditorTarget | null>(null);

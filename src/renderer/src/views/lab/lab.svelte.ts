@@ -1,7 +1,7 @@
-import type { BatchProposalResult, LabProperty, LabResult } from '../../../../shared/contract';
+import type { LabProperty, LabResult } from '../../../../shared/contract';
 import { api } from '../../lib/api';
 import { exportCsv } from '../../lib/download';
-import { emptyLabForm, formOf, labExportFileName, labFormChanges, labFormFields, labFormProblem, proposalName, proposalScores, type LabForm } from './lab-logic';
+import { emptyLabForm, formOf, labExportFileName, labFormChanges, labFormFields, labFormProblem, type LabForm } from './lab-logic';
 import { describeViewError } from '../../lib/plot-view-errors';
 import type { AppState } from '../../state/app.svelte';
 
@@ -120,16 +120,9 @@ export class SubjectLabState {
   }
 }
 
-/** A proposal accepted as a candidate. */
-export interface SavedProposal {
-  id: number;
-  name: string;
-}
-
 /**
- * The Lab & BO view's state: every result (filtered by property) with the CSV export, and the
- * Bayesian optimisation panel with its last batch, the proposals ticked and those saved. One
- * instance for the app (`app.lab`), so a batch survives switching views.
+ * The Lab & BO view's results table: every result (filtered by property) with the CSV export.
+ * One instance for the app (`app.lab`); the Bayesian optimisation panel has its own (`app.bayes`).
  */
 export class LabState {
   properties = $state.raw<LabProperty[]>([]);
@@ -142,30 +135,9 @@ export class LabState {
   notice = $state<string | null>(null);
   exporting = $state(false);
 
-  property = $state('');
-  goal = $state<'maximize' | 'minimize'>('maximize');
-  batch = $state(4);
-  seed = $state(1);
-  /** The accepted candidates' name prefix; null: "BO <property>". */
-  namePrefix = $state<string | null>(null);
-  result = $state.raw<BatchProposalResult | null>(null);
-  /** Ranks ticked for accepting. */
-  ticked = $state.raw<number[]>([]);
-  /** Rank → the candidate it was saved as. */
-  saved = $state.raw<Record<number, SavedProposal>>({});
-  /** The rank whose detail row is open. */
-  expanded = $state<number | null>(null);
-  running = $state(false);
-  accepting = $state(false);
-  boError = $state<string | null>(null);
-  boMessage = $state<string | null>(null);
   private listRequest = 0;
 
   constructor(private readonly app: AppState) {}
-
-  get prefix(): string {
-    return this.namePrefix ?? `BO ${this.property}`;
-  }
 
   /** Reads the properties and the results (for the filter); picks a property for BO when none is. */
   async load(): Promise<void> {
@@ -173,7 +145,7 @@ export class LabState {
       this.properties = await api.labProperties();
       const names = this.properties.map((p) => p.property);
       if (this.filter && !names.includes(this.filter)) this.filter = '';
-      if (!names.includes(this.property)) this.property = (this.properties.find((p) => p.results >= 2) ?? this.properties[0])?.property ?? '';
+      this.app.bayes.chooseProperty(this.properties);
       await this.refresh();
     } catch (error) {
       this.error = describeViewError(error, 'The lab results could not be read');
@@ -193,69 +165,6 @@ export class LabState {
       if (id === this.listRequest) this.error = describeViewError(error, 'The lab results could not be read');
     } finally {
       if (id === this.listRequest) this.loaded = true;
-    }
-  }
-
-  /** Why Propose is disabled, or null when it can run (too few results: the API says so itself). */
-  get blocker(): string | null {
-    if (!this.property) return 'Record lab results first: Bayesian optimisation learns from them.';
-    if (!Number.isInteger(this.batch) || this.batch < 1 || this.batch > 8) return 'Batch size: a whole number from 1 to 8.';
-    if (!Number.isInteger(this.seed) || this.seed < 0) return 'Seed: a whole number, 0 or more.';
-    return null;
-  }
-
-  async propose(): Promise<void> {
-    if (this.blocker) return;
-    this.running = true;
-    this.boError = null;
-    this.boMessage = null;
-    try {
-      const result = await this.app.track(() => api.proposeBatch({ property: this.property, goal: this.goal, batch: this.batch, seed: this.seed }));
-      this.result = result;
-      this.saved = {};
-      this.ticked = [];
-      this.expanded = null;
-    } catch (error) {
-      this.boError = describeViewError(error, 'No batch was proposed');
-    } finally {
-      this.running = false;
-    }
-  }
-
-  toggle(rank: number, on: boolean): void {
-    const others = this.ticked.filter((r) => r !== rank);
-    this.ticked = on ? [...others, rank].sort((a, b) => a - b) : others;
-  }
-
-  /** Saves the ticked proposals (not saved yet) as candidates, with their scores, checks and provenance. */
-  async accept(): Promise<void> {
-    const result = this.result;
-    if (!result) return;
-    const chosen = result.proposals.filter((p) => this.ticked.includes(p.rank) && !this.saved[p.rank]);
-    if (chosen.length === 0) return;
-    this.accepting = true;
-    this.boError = null;
-    this.boMessage = null;
-    const names: string[] = [];
-    try {
-      for (const p of chosen) {
-        const candidate = await api.saveCandidate({
-          name: proposalName(this.prefix, result.property, p.rank),
-          ingredientIds: p.ingredientIds,
-          changeNote: `Bayesian optimisation: ${result.goal === 'minimize' ? 'lower' : 'higher'} ${result.property}, proposal ${p.rank}`,
-          scores: proposalScores(p, result.property),
-          reasons: p.reasons,
-          provenance: p.provenance,
-        });
-        this.saved = { ...this.saved, [p.rank]: { id: candidate.id, name: candidate.name } };
-        this.ticked = this.ticked.filter((r) => r !== p.rank);
-        names.push(`“${candidate.name}”`);
-      }
-    } catch (error) {
-      this.boError = describeViewError(error, 'A proposal could not be saved');
-    } finally {
-      this.accepting = false;
-      if (names.length) this.boMessage = `Saved ${names.join(', ')} to the shortlist.`;
     }
   }
 
