@@ -1,24 +1,18 @@
 import type { ActivityState, ActivityView } from '../../../shared/contract';
 import { api } from '../lib/api';
-import { CatalogState } from './catalog.svelte';
-import { DatabaseState } from './database.svelte';
-
-/** The views of the app, in the order the navigation shows them. */
-export const VIEWS = [
-  { id: 'catalog', label: 'Catalog' },
-  { id: 'map', label: 'Latent map' },
-  { id: 'model', label: 'Model' },
-  { id: 'diagnostics', label: 'Diagnostics' },
-  { id: 'generate', label: 'Generate' },
-  { id: 'editor', label: 'Editor' },
-  { id: 'shortlist', label: 'Shortlist' },
-  { id: 'interpolate', label: 'Interpolation' },
-  { id: 'optimize', label: 'Optimise' },
-  { id: 'lab', label: 'Lab & BO' },
-  { id: 'data', label: 'Data & backups' },
-] as const;
-
-export type ViewId = (typeof VIEWS)[number]['id'];
+import type { ViewId } from '../views';
+import { BayesState } from '../views/bayes/bayes.svelte';
+import { ShortlistState } from '../views/candidates/shortlist.svelte';
+import { CatalogState } from '../views/catalog/catalog.svelte';
+import { DatabaseState } from '../views/database/database.svelte';
+import { EditorState } from '../views/editor/editor.svelte';
+import { DiagnosticsState } from '../views/explore/diagnostics.svelte';
+import { InterpolationState } from '../views/explore/interpolation.svelte';
+import { MapState } from '../views/explore/map.svelte';
+import { GenerateState } from '../views/generate/generate.svelte';
+import { LabState } from '../views/lab/lab.svelte';
+import { ModelState } from '../views/models/models.svelte';
+import { OptimizeState } from '../views/optimize/optimize.svelte';
 
 /** What the candidate editor should open: a catalog product, a saved candidate or a generated one. */
 export type EditorTarget =
@@ -28,9 +22,14 @@ export type EditorTarget =
   | { kind: 'empty' };
 
 /**
- * App-wide state: the current view, cross-view requests (open this product, edit that
- * candidate) and the long operations in progress. Views get it as a prop and keep their own
- * state in their own classes.
+ * App-wide state and the renderer's composition root: the current view, cross-view requests
+ * (open this product, edit that candidate), the long operations in progress, and one instance
+ * of each view's state class, created here once so that what a view shows survives switching
+ * away and back. Every view gets `app` as its only prop and reads its own state from it
+ * (`app.map`, `app.generate`, …); a state class that needs app-wide services (tracking a long
+ * call, going to another view) takes `app` in its constructor. Short-lived state that belongs
+ * to one item on screen (an import wizard run, one formulation's lab results) is created by the
+ * component that shows it.
  */
 export class AppState {
   readonly catalog = new CatalogState();
@@ -39,6 +38,16 @@ export class AppState {
     this.view = 'catalog';
     await this.catalog.init();
   });
+  readonly models = new ModelState(this);
+  readonly interpolation = new InterpolationState();
+  readonly map = new MapState(this);
+  readonly diagnostics = new DiagnosticsState(this);
+  readonly generate = new GenerateState(this);
+  readonly editor = new EditorState();
+  readonly shortlist = new ShortlistState(this);
+  readonly optimize = new OptimizeState(this);
+  readonly lab = new LabState(this);
+  readonly bayes = new BayesState(this);
   view = $state<ViewId>('catalog');
   /** Set by a view that wants the editor to open something; the editor consumes it. */
   editorTarget = $state.raw<EditorTarget | null>(null);
