@@ -89,7 +89,7 @@ import { IngredientLexicon } from '../../shared/inci/lexicon';
 import { parseInciDeclaration } from '../../shared/inci/parse';
 import { openDatabase, type OpenedDatabase } from '../db/connection';
 import { openCheckedDatabase } from '../db/quarantine';
-import { DEFAULT_BACKUP_POLICY, DatabaseCare, type BackupPolicy, type StartupReport } from './database-care';
+import { DEFAULT_BACKUP_POLICY, DatabaseCare, type BackupPolicy, type StartupReport } from './database';
 import {
   findIngredientIdByKey,
   getIngredientRecords,
