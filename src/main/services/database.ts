@@ -274,6 +274,7 @@ export function loadKnowledgeBase(opened: OpenedDatabase, resourcesDir: string):
   }
 }
 
+/** The database capability's API: status, a backup now, restoring one, and keeping the new database after a damaged one. */
 export const databaseHandlers: HandlersOf<'getDatabaseStatus' | 'backupNow' | 'restoreBackup' | 'dismissRecovery'> = {
   async getDatabaseStatus(cx) {
     return cx.care.status();

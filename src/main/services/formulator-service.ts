@@ -14,7 +14,6 @@ import { DEFAULT_BACKUP_POLICY, DatabaseCare, databaseHandlers, loadKnowledgeBas
 import { editorHandlers } from './editor';
 import { apiEndpoint, bindEndpoint, type ApiEndpoint, type ApiHandlers, type ApiWithEndpoint } from './endpoint';
 import { exploreHandlers, sensitivity } from './explore';
-import { exploreMapHandlers } from './explore-map';
 import { generate, generateHandlers } from './generate';
 import { labHandlers } from './lab';
 import { modelsHandlers, trainModel } from './models';
@@ -28,7 +27,6 @@ const HANDLERS = {
   ...catalogHandlers,
   ...modelsHandlers,
   ...exploreHandlers,
-  ...exploreMapHandlers,
   ...generateHandlers,
   ...candidatesHandlers,
   ...editorHandlers,

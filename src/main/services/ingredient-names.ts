@@ -1,4 +1,5 @@
 import type { IngredientLookup } from '../../shared/contract';
+import type { ProductDetail } from '../../shared/domain';
 import { ingredientKey } from '../../shared/inci/key';
 import { parseInciDeclaration } from '../../shared/inci/parse';
 import { findIngredientIdByKey, searchIngredients } from '../db/queries/ingredients';
@@ -28,4 +29,9 @@ export function ingredientSuggestions(cx: ServiceContext, name: string): string[
 /** Ingredient ids of a parsed declaration's items outside "may contain"; names no table knows become -1 (the encoder's unknown). */
 export function declarationIngredientIds(cx: ServiceContext, ingredients: readonly { section: string; ingredientId: number | null; key: string }[]): number[] {
   return ingredients.filter((x) => x.section !== 'may-contain').map((x) => x.ingredientId ?? findIngredientIdByKey(cx.db, x.key) ?? -1);
+}
+
+/** A catalog product's list as ingredient ids in order, "may contain" items left out (what is encoded, compared and measured). */
+export function productIngredientIds(product: ProductDetail): number[] {
+  return product.ingredients.filter((x) => x.section !== 'may-contain').map((x) => x.ingredientId);
 }

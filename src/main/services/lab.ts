@@ -6,6 +6,7 @@ import { getProduct } from '../db/queries/products';
 import { candidateAtVersion, writeExport } from './candidates';
 import type { ServiceContext } from './context';
 import type { HandlersOf } from './endpoint';
+import { productIngredientIds } from './ingredient-names';
 
 /** The lab capability: measured results of saved candidates and catalog products, and their CSV export. */
 export const labHandlers: HandlersOf<'addLabResult' | 'updateLabResult' | 'deleteLabResult' | 'listLabResults' | 'labProperties' | 'labResultsCsv' | 'exportLabResultsCsv'> = {
@@ -22,7 +23,7 @@ export const labHandlers: HandlersOf<'addLabResult' | 'updateLabResult' | 'delet
         const product = getProduct(cx.db, a.subject.productId);
         if (!product) throw new ApiFailure('not-found', `there is no product with id ${a.subject.productId}; nothing was recorded`);
         subject = { kind: 'product', candidateId: null, version: null, productId: product.id, name: `${product.brand} ${product.name}`.trim().slice(0, 300) };
-        list = product.ingredients.filter((x) => x.section !== 'may-contain').map((x) => x.ingredientId);
+        list = productIngredientIds(product);
         if (list.length === 0) throw new ApiFailure('invalid-argument', `product ${product.id} (${product.name}) has no ingredient list to attach a result to`);
       }
       // A property is named as it was first recorded: "Hydration" and "hydration" are one property.

@@ -15,7 +15,7 @@ import { trainabilityProblem } from '../ml/train';
 import { modelPath, publicModel, requireActiveModel, requireModel, runModelJob } from './active-model';
 import type { ServiceContext } from './context';
 import type { HandlersOf } from './endpoint';
-import { declarationIngredientIds } from './ingredient-names';
+import { declarationIngredientIds, productIngredientIds } from './ingredient-names';
 
 /** The models capability: training, the list of models, which one is active, and encoding and decoding with it. */
 export const modelsHandlers: HandlersOf<'listModels' | 'getModel' | 'activateModel' | 'trainModel' | 'encodeLists' | 'decodeCodes'> = {
@@ -97,7 +97,7 @@ export async function encodeLists(cx: ServiceContext, { declarations, productIds
   for (const id of productIds ?? []) {
     const product = getProduct(cx.db, id);
     if (!product) throw new ApiFailure('not-found', `there is no product with id ${id}`);
-    lists.push(product.ingredients.filter((x) => x.section !== 'may-contain').map((x) => x.ingredientId));
+    lists.push(productIngredientIds(product));
   }
   const result = await runModelJob<EncodeResult>(cx, model, { kind: 'encode', lists });
   return { modelId: model.id, codes: result.codes, unknownCounts: result.unknown };

@@ -12,6 +12,7 @@ import { requireCandidate } from './candidates';
 import { catalogIndex } from './catalog-index';
 import { Derived, KeyedSlot, type ServiceContext } from './context';
 import type { HandlersOf } from './endpoint';
+import { productIngredientIds } from './ingredient-names';
 import { kde, latentSpace, type LatentSpace } from './latent-space';
 
 /** The active model's catalog predictions per benefit and nearest-code distances (a model's never change). */
@@ -187,7 +188,7 @@ async function startingCodes(cx: ServiceContext, model: StoredModel, space: Late
   if (a.start.kind === 'product') {
     const product = getProduct(cx.db, a.start.productId);
     if (!product) throw new ApiFailure('not-found', `there is no product with id ${a.start.productId}`);
-    list = product.ingredients.filter((x) => x.section !== 'may-contain').map((x) => x.ingredientId);
+    list = productIngredientIds(product);
     label = `product ${product.id} (${product.name})`;
   } else {
     const wanted = a.start.version;
