@@ -1,5 +1,6 @@
 import type { ActivityKind, ActivityState, ActivityView } from '../../shared/contract';
 import type { RunOptions } from '../compute/host';
+import type { HandlersOf } from './endpoint';
 
 /**
  * Long operations in progress (training, generation, sensitivity, UMAP, imports) and the last
@@ -87,3 +88,14 @@ export class ActivityTracker {
     this.finished.length = Math.min(this.finished.length, KEEP_FINISHED);
   }
 }
+
+/** The activity capability: what runs now and the last few finished, and Cancel. */
+export const activityHandlers: HandlersOf<'getActivity' | 'cancelActivity'> = {
+  async getActivity(cx) {
+    return cx.activity.state();
+  },
+
+  async cancelActivity(cx, { id }) {
+    return { cancelled: cx.activity.cancel(id) };
+  },
+};

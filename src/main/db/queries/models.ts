@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { ModelRecord } from '../../../shared/domain';
+import { float32FromBlob } from './generation';
 
 /** Typed queries over the models table. */
 
@@ -110,7 +111,7 @@ export function getProductCodes(db: Database, modelId: number, latentDim: number
   const codes = new Float32Array(rows.length * latentDim);
   rows.forEach((r, i) => {
     if (r.mu.byteLength !== latentDim * 4) throw new Error(`stored code of product ${r.id} has ${r.mu.byteLength / 4} values, expected ${latentDim}`);
-    codes.set(new Float32Array(r.mu.buffer.slice(r.mu.byteOffset, r.mu.byteOffset + r.mu.byteLength)), i * latentDim);
+    codes.set(float32FromBlob(r.mu), i * latentDim);
   });
   return { productIds: rows.map((r) => r.id), codes, latentDim };
 }

@@ -130,3 +130,72 @@ export function countRows(db: Database): { products: number; catalogs: number; i
 export function countProductsWithIngredient(db: Database, ingredientId: number): number {
   return (db.prepare(`SELECT count(DISTINCT product_id) AS n FROM product_ingredients WHERE ingredient_id = ?`).get(ingredientId) as { n: number }).n;
 }
+
+/** Every product's ingredient ids in position order ("may contain" items left out), for overlap measures and the checks. */
+export function getProductLists(db: Database): Map<number, number[]> {
+  const rows = db
+    .prepare(`SELECT product_id AS p, ingredient_id AS i FROM product_ingredients WHERE section <> 'may-contain' ORDER BY product_id, position`)
+    .all() as { p: number; i: number }[];
+  const lists = new Map<number, number[]>();
+  for (const r of rows) {
+    const list = lists.get(r.p);
+    if (list) list.push(r.i);
+    else lists.set(r.p, [r.i]);
+  }
+  return lists;
+}
+
+/** Name and brand of the given products (all products when `ids` is omitted); missing ids are left out. */
+export function getProductLabels(db: Database, ids?: readonly number[]): Map<number, { name: string; brand: string }> {
+  const rows = (
+    ids === undefined
+      ? db.prepare(`SELECT id, name, brand FROM products`).all()
+      : db.prepare(`SELECT id, name, brand FROM products WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids))
+  ) as { id: number; name: string; brand: string }[];
+  return new Map(rows.map((p) => [p.id, { name: p.name, brand: p.brand }]));
+}
+
+/** What the latent map shows about a product: labels, category, list length, first ingredients and catalog benefit scores. */
+export interface ProductMapInfo {
+  name: string;
+  brand: string;
+  category: string;
+  /** Ingredients outside "may contain". */
+  ingredientCount: number;
+  /** The first `topCount` ingredients' INCI names, in order. */
+  topIngredients: string[];
+  /** Imported scores by benefit name, knowledge-based ones as `kb:<benefit>` (the model's naming, src/main/ml/dataset.ts). */
+  benefits: Record<string, number>;
+}
+
+/** Map labels of the given products (missing ids are left out), with their first `topCount` ingredients. */
+export function getProductMapInfo(db: Database, ids: readonly number[], topCount: number): Map<number, ProductMapInfo> {
+  const idsJson = JSON.stringify(ids);
+  const rows = db
+    .prepare(
+      `SELECT p.id, p.name, p.brand, p.category,
+              (SELECT count(*) FROM product_ingredients pi WHERE pi.product_id = p.id AND pi.section <> 'may-contain') AS ingredientCount
+         FROM products p WHERE p.id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(idsJson) as { id: number; name: string; brand: string; category: string; ingredientCount: number }[];
+  const info = new Map(rows.map(({ id, ...r }) => [id, { ...r, topIngredients: [] as string[], benefits: {} as Record<string, number> }]));
+  const topRows = db
+    .prepare(
+      `SELECT product_id AS p, inci FROM (
+         SELECT pi.product_id, i.inci, row_number() OVER (PARTITION BY pi.product_id ORDER BY pi.position) AS r
+           FROM product_ingredients pi JOIN ingredients i ON i.id = pi.ingredient_id
+          WHERE pi.section <> 'may-contain' AND pi.product_id IN (SELECT value FROM json_each(?)))
+        WHERE r <= ? ORDER BY p, r`,
+    )
+    .all(idsJson, topCount) as { p: number; inci: string }[];
+  for (const r of topRows) info.get(r.p)?.topIngredients.push(r.inci);
+  const scoreRows = db
+    .prepare(`SELECT product_id AS p, benefit, value, source FROM benefit_scores WHERE source IN ('imported', 'knowledge') AND product_id IN (SELECT value FROM json_each(?))`)
+    .all(idsJson) as { p: number; benefit: string; value: number; source: string }[];
+  for (const r of scoreRows) {
+    const benefits = info.get(r.p)?.benefits;
+    // Knowledge-based scores never mix with an imported column of the same benefit.
+    if (benefits) benefits[r.source === 'knowledge' ? `kb:${r.benefit}` : r.benefit] = r.value;
+  }
+  return info;
+}

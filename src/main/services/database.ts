@@ -7,8 +7,13 @@ import { fsyncFolder, writeFileAtomically } from '../atomic-file';
 import { storageFailure } from '../storage-errors';
 import { BackupError, backupFolder, listBackupFiles, pruneRollingBackups, readBackupContents, writeBackup, type BackupContents, type BackupFile } from '../db/backups';
 import type { DatabaseCheck } from '../db/check';
-import { LATEST_SCHEMA_VERSION, type OpenedDatabase } from '../db/connection';
+import { LATEST_SCHEMA_VERSION, openDatabase, type OpenedDatabase } from '../db/connection';
 import { pendingRecoveries, quarantineDatabaseFiles, QuarantineIncompleteError, recordDecision, type QuarantineRecord } from '../db/quarantine';
+import { syncKnowledgeBase } from '../db/queries/ingredients';
+import { countProductsAndCandidates, totalChanges } from '../db/queries/database';
+import { loadKnowledgeFile } from '../inci/knowledge';
+import { knowledgeBasePath } from '../resources';
+import type { HandlersOf } from './endpoint';
 
 /** When rolling backups are taken and how many are kept. */
 export interface BackupPolicy {
@@ -46,9 +51,14 @@ export interface ConnectionHooks {
 }
 
 /**
+ * The database capability: status, backups, restores and the follow-up of a damaged database
+ * found at start-up. `DatabaseCare` works on the files; the handlers below run every call that
+ * touches the connection inside the write lock, so a backup or a restore never overlaps a write.
+ */
+
+/**
  * Backups, the start-up quarantine's follow-up and restores for one database file: the part of
- * the service that works on files rather than rows. Calls that touch the connection are run by
- * the service inside its write queue, so a backup or a restore never overlaps a write.
+ * the service that works on files rather than rows.
  */
 export class DatabaseCare {
   lastBackup: DatabaseStatus['lastBackup'] = null;
@@ -222,14 +232,7 @@ export class DatabaseCare {
     for (const r of pendingRecoveries(this.dbPath)) recordDecision(r, { kind: 'restored', at: at.toISOString(), backup: file });
     this.changesAtLastBackup = totalChanges(opened.db);
     this.unsavedSinceStartup = false;
-    const count = (sql: string) => opened.db.prepare(sql).pluck().get() as number;
-    return {
-      file,
-      previousMovedTo: moved.folder,
-      schemaVersion: opened.schemaVersion,
-      products: count('SELECT count(*) FROM products'),
-      candidates: count('SELECT count(*) FROM candidates'),
-    };
+    return { file, previousMovedTo: moved.folder, schemaVersion: opened.schemaVersion, ...countProductsAndCandidates(opened.db) };
   }
 
   private contentsOf(b: BackupFile): BackupContents {
@@ -252,10 +255,6 @@ function publicBackup(b: BackupFile, c: BackupContents): DatabaseBackup {
   return { file: b.file, kind: b.kind, createdAt: b.createdAt, bytes: b.bytes, readable: c.check.ok, schemaVersion: c.schemaVersion, products: c.products, candidates: c.candidates };
 }
 
-function totalChanges(db: Database): number {
-  return db.prepare('SELECT total_changes()').pluck().get() as number;
-}
-
 function fsyncFile(path: string): void {
   const fd = openSync(path, 'r+');
   try {
@@ -264,3 +263,45 @@ function fsyncFile(path: string): void {
     closeSync(fd);
   }
 }
+
+/** Syncs the shipped knowledge base into a just-opened database (closing it on failure). */
+export function loadKnowledgeBase(opened: OpenedDatabase, resourcesDir: string): void {
+  try {
+    syncKnowledgeBase(opened.db, loadKnowledgeFile(knowledgeBasePath(resourcesDir)));
+  } catch (error) {
+    opened.db.close();
+    throw error;
+  }
+}
+
+/** The database capability's API: status, a backup now, restoring one, and keeping the new database after a damaged one. */
+export const databaseHandlers: HandlersOf<'getDatabaseStatus' | 'backupNow' | 'restoreBackup' | 'dismissRecovery'> = {
+  async getDatabaseStatus(cx) {
+    return cx.care.status();
+  },
+
+  async backupNow(cx) {
+    return cx.exclusive(() => cx.care.backup(cx.db, 'manual'));
+  },
+
+  /** See `Api.restoreBackup`: refused while a long operation runs, since its results would land in the other database. */
+  async restoreBackup(cx, { file }) {
+    return cx.exclusive(async () => {
+      const running = cx.activity.state().running;
+      if (running.length) throw new ApiFailure('busy', `"${running[0]!.label}" is still running; wait for it to finish or cancel it, then restore the backup`);
+      return cx.care.restore(file, {
+        close: () => cx.db.close(),
+        open: async () => {
+          const opened = await openDatabase(cx.options.databasePath);
+          loadKnowledgeBase(opened, cx.options.resourcesDir);
+          cx.replaceDatabase(opened);
+          return opened;
+        },
+      });
+    });
+  },
+
+  async dismissRecovery(cx) {
+    return { dismissed: cx.care.dismissRecovery() };
+  },
+};

@@ -1,0 +1,177 @@
+import { dirname, join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { ApiFailure, type ActivityKind } from '../../shared/contract';
+import { IngredientLexicon } from '../../shared/inci/lexicon';
+import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
+import type { JobKind, JobOf, ResultOf } from '../compute/protocol';
+import type { OpenedDatabase } from '../db/connection';
+import { getLexiconEntries } from '../db/queries/ingredients';
+import type { ImportProgress } from '../import/importer';
+import { ActivityTracker } from './activity';
+import type { BackupPolicy, DatabaseCare } from './database';
+
+/** How the services are opened (the desktop shell, the web preview, the CLI and the tests each give their own). */
+export interface ServiceOptions {
+  databasePath: string;
+  resourcesDir: string;
+  appVersion?: string;
+  onImportProgress?: (progress: ImportProgress) => void;
+  /** How to start the compute process (Electron passes a utilityProcess channel). */
+  computeChannel?: ChannelFactory;
+  /** Rolling backups: how many are kept and how often (see `DEFAULT_BACKUP_POLICY`). */
+  backups?: Partial<BackupPolicy>;
+}
+
+/**
+ * What a write can change that derived caches were built from: `catalog` (products and their
+ * lists: an import), `ingredients` (the knowledge base: names, synonyms, facts). Replacing the
+ * whole database (a restore) is `database`, which clears every cache.
+ */
+export type DataChange = 'catalog' | 'ingredients' | 'database';
+
+/**
+ * A value built from the database on first use and kept, one per context, until `invalidate`
+ * names a change it depends on. Declared once at module level by the module that owns it and
+ * read with `cx.get(...)`, so nobody has to remember to reset it by hand.
+ */
+export class Derived<T> {
+  constructor(
+    /** The changes that make the value stale (every value is dropped when the database is replaced). */
+    readonly dependsOn: readonly Exclude<DataChange, 'database'>[],
+    readonly build: (cx: ServiceContext) => T,
+  ) {}
+}
+
+/**
+ * The value for the last key asked for, e.g. the active model's id: caches of the active model
+ * hold one model's data at a time, and a different key means rebuild.
+ */
+export class KeyedSlot<K, V> {
+  private entry: { key: K; value: V } | null = null;
+
+  get(key: K): V | undefined {
+    return this.entry?.key === key ? this.entry.value : undefined;
+  }
+
+  set(key: K, value: V): V {
+    this.entry = { key, value };
+    return value;
+  }
+}
+
+/** What a tracked compute job shows in the activity list (progress and Cancel). */
+export interface TrackedAs {
+  kind: ActivityKind;
+  label: string;
+  /** The caller's own progress callbacks and abort signal (in-process callers: the CLI, tests). */
+  hooks?: RunOptions;
+}
+
+/**
+ * What every capability module works with: the database connection (which a restore replaces),
+ * the write lock, the activity tracker, the compute process, the ingredient lexicon, and the
+ * caches derived from the data with one `invalidate` for all of them.
+ */
+export class ServiceContext {
+  /** Long operations in progress, for progress bars and Cancel. */
+  readonly activity = new ActivityTracker();
+  private database: Database;
+  private version: number;
+  private writeQueue: Promise<unknown> = Promise.resolve();
+  private computeHost: ComputeHost | null = null;
+  private readonly derived = new Map<Derived<unknown>, unknown>();
+
+  constructor(
+    opened: OpenedDatabase,
+    readonly options: ServiceOptions,
+    /** Backups, the quarantine's follow-up and restores of this database file. */
+    readonly care: DatabaseCare,
+  ) {
+    this.database = opened.db;
+    this.version = opened.schemaVersion;
+  }
+
+  /** The open connection; read it at each use, since a restore replaces it. */
+  get db(): Database {
+    return this.database;
+  }
+
+  /** The schema version of the open database. */
+  get schemaVersion(): number {
+    return this.version;
+  }
+
+  /** The compute process, started on first use. */
+  get compute(): ComputeHost {
+    this.computeHost ??= new ComputeHost(this.options.computeChannel);
+    return this.computeHost;
+  }
+
+  /** Where model folders live: beside the database. */
+  get modelsDir(): string {
+    return join(dirname(this.options.databasePath), 'models');
+  }
+
+  /** Serialises writes: an import's transaction spans awaits, so nothing else may write meanwhile. */
+  exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+    const run = this.writeQueue.then(fn, fn);
+    this.writeQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** This context's value of `derived`, built on first use. */
+  get<T>(derived: Derived<T>): T {
+    if (this.derived.has(derived)) return this.derived.get(derived) as T;
+    const value = derived.build(this);
+    this.derived.set(derived, value);
+    return value;
+  }
+
+  /**
+   * Drops every cache built from what `change` touched. Replacing the database also stops the
+   * compute process, so none of its per-model caches outlive the data they came from.
+   */
+  invalidate(change: DataChange): void {
+    for (const derived of [...this.derived.keys()]) {
+      if (change === 'database' || derived.dependsOn.includes(change)) this.derived.delete(derived);
+    }
+    if (change === 'database') {
+      void this.computeHost?.close();
+      this.computeHost = null;
+    }
+  }
+
+  /** Makes a just-opened connection (a restored backup) the one in use and forgets everything built from the old one. */
+  replaceDatabase(opened: OpenedDatabase): void {
+    this.database = opened.db;
+    this.version = opened.schemaVersion;
+    this.invalidate('database');
+  }
+
+  /** The knowledge base's name index, rebuilt only when an ingredient is saved (~17 ms to build). */
+  lexicon(): IngredientLexicon {
+    return this.get(LEXICON);
+  }
+
+  /**
+   * Runs a job in the compute process, tracked as an activity when `tracked` is given; a compute
+   * failure becomes the `ApiFailure` with its code and message (cancelled, model-file, crashed…).
+   */
+  async run<K extends JobKind>(job: JobOf<K>, tracked?: TrackedAs): Promise<ResultOf<K>> {
+    try {
+      if (!tracked) return await this.compute.run(job);
+      return await this.activity.run(tracked.kind, tracked.label, tracked.hooks ?? {}, (hooks) => this.compute.run(job, hooks));
+    } catch (error) {
+      if (error instanceof ComputeError) throw new ApiFailure(error.code, error.message);
+      throw error;
+    }
+  }
+
+  /** Stops the compute process and closes the database. */
+  close(): void {
+    void this.computeHost?.close();
+    if (this.database.open) this.database.close();
+  }
+}
+
+const LEXICON = new Derived(['ingredients'], (cx) => new IngredientLexicon(getLexiconEntries(cx.db)));

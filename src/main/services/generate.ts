@@ -1,0 +1,189 @@
+import { ApiFailure, candidateProvenanceSchema, type ApiParsedArgs, type CandidateProvenance, type GenerateReport, type GeneratedCandidateView } from '../../shared/contract';
+import { pageGeneratedCandidates } from '../../shared/generated';
+import type { IngredientFacts } from '../../shared/ml/checks';
+import type { RunOptions } from '../compute/host';
+import type { GenerateOutcome } from '../generate/job';
+import { getRunCandidates, insertGenerationRun, type StoredGeneratedCandidate } from '../db/queries/generation';
+import { getIngredientRecords } from '../db/queries/ingredients';
+import { getProductLabels } from '../db/queries/products';
+import { requireActiveModel, runModelJob } from './active-model';
+import { incompatibleGroups, ingredientFacts, productLists } from './catalog-index';
+import { Derived, KeyedSlot, type ServiceContext } from './context';
+import type { HandlersOf } from './endpoint';
+import { latentSpace } from './latent-space';
+
+/**
+ * The last browsed run's candidates with names resolved (runs never change; names may, so it is
+ * dropped with the catalog state): paging and re-sorting then only sort.
+ */
+const RUN_VIEWS = new Derived(['catalog', 'ingredients'], () => new KeyedSlot<number, GeneratedCandidateView[]>());
+
+/** The generate capability: sampling, decoding and checking new lists, and browsing the stored runs. */
+export const generateHandlers: HandlersOf<'generate' | 'listGeneratedCandidates'> = {
+  generate,
+
+  /**
+   * A stored run's decoded candidates, passed and rejected, each with its scores and reasons:
+   * filtered, sorted (ties by rank) and paged.
+   */
+  async listGeneratedCandidates(cx, { runId, ...request }) {
+    const slot = cx.get(RUN_VIEWS);
+    const views = slot.get(runId) ?? slot.set(runId, generatedCandidateViews(cx, runId));
+    return { runId, ...pageGeneratedCandidates(views, request) };
+  },
+};
+
+/**
+ * Seed 000's generate-and-filter job on the active model, in the compute process; the run
+ * and every decoded candidate are stored with full provenance in one transaction (a
+ * cancelled or failed run stores nothing).
+ */
+export async function generate(cx: ServiceContext, params: ApiParsedArgs['generate'], hooks: RunOptions = {}): Promise<GenerateReport> {
+  const model = requireActiveModel(cx);
+  const space = latentSpace(cx);
+  const D = space.codes.latentDim;
+  let centre: number[] | null = null;
+  if (params.centreProductId !== undefined) {
+    const row = space.codes.productIds.indexOf(params.centreProductId);
+    if (row < 0) throw new ApiFailure('not-found', `product ${params.centreProductId} has no code under the active model (not in the catalog it was trained on)`);
+    centre = Array.from(space.codes.codes.subarray(row * D, (row + 1) * D));
+  }
+  const lists = productLists(cx);
+  const catalogLists = space.codes.productIds.map((id) => lists.get(id) ?? []);
+  const ids = [...new Set(catalogLists.flat())];
+  const facts: [number, IngredientFacts][] = getIngredientRecords(cx.db, ids).map((r) => [r.id, ingredientFacts(r)]);
+  const incompatible = incompatibleGroups(cx);
+  const started = performance.now();
+  const outcome = await runModelJob(
+    cx,
+    model,
+    {
+      kind: 'generate',
+      catalogCodes: space.codes.codes,
+      latentDim: D,
+      catalogLists,
+      facts,
+      incompatible,
+      params: {
+        n: params.n,
+        k: params.k,
+        temperature: params.temperature,
+        seed: params.seed,
+        centre,
+        densityFloorQuantile: params.densityFloorQuantile,
+        minNovelty: params.minNovelty,
+        minPlausibility: params.minPlausibility,
+        benefitThresholds: params.benefitThresholds,
+        baselines: params.baselines,
+      },
+    },
+    { kind: 'generate', label: `Generating ${params.n.toLocaleString('en')} samples`, hooks },
+  );
+  if (outcome.counts.aboveFloor === 0) throw new ApiFailure('empty-result', `no sample reached the density floor (quantile ${params.densityFloorQuantile}); lower the floor or raise the temperature`);
+  const totalMs = Math.round(performance.now() - started);
+  const names = new Map(getIngredientRecords(cx.db, [...new Set(outcome.candidates.flatMap((c) => c.ingredientIds))]).map((r) => [r.id, r.inci]));
+  const nearestIdOf = (c: GenerateOutcome['candidates'][number]) => (c.nearestRow >= 0 ? space.codes.productIds[c.nearestRow]! : null);
+  const labels = getProductLabels(cx.db, [...new Set(outcome.candidates.map(nearestIdOf).filter((id): id is number => id !== null))]);
+  const view = (c: GenerateOutcome['candidates'][number], rank: number) => {
+    const nearestId = nearestIdOf(c);
+    return {
+      rank,
+      ingredients: c.ingredientIds.map((id) => names.get(id) ?? `#${id}`),
+      passed: c.passed,
+      score: c.score,
+      novelty: c.novelty,
+      plausibility: c.plausibility,
+      logDensity: c.logDensity,
+      benefits: c.benefits,
+      nearestProduct: nearestId === null ? null : { id: nearestId, name: labels.get(nearestId)?.name ?? '' },
+      reasons: c.reasons,
+    };
+  };
+  const backend = (await cx.compute.start()).name;
+  const saving = performance.now();
+  const runId = await cx.exclusive(() =>
+    insertGenerationRun(
+      cx.db,
+      { modelId: model.id, createdAt: new Date().toISOString(), backend, params, timings: { ...outcome.timingsMs, totalMs }, counts: outcome.counts, quality: outcome.quality, densityFloor: outcome.densityFloor },
+      outcome.candidates.map((c) => ({
+        passed: c.passed,
+        ingredientIds: c.ingredientIds,
+        code: c.code,
+        scores: { score: c.score, novelty: c.novelty, plausibility: c.plausibility, logDensity: c.logDensity, benefits: c.benefits, nearestProductId: nearestIdOf(c) },
+        reasons: c.reasons,
+      })),
+    ),
+  );
+  return {
+    runId,
+    modelId: model.id,
+    backend,
+    params: { ...params },
+    timingsMs: outcome.timingsMs,
+    totalMs,
+    savedMs: Math.round(performance.now() - saving),
+    work: outcome.work,
+    densityFloor: outcome.densityFloor,
+    counts: outcome.counts,
+    quality: outcome.quality,
+    baselines: outcome.baselines,
+    shortlist: outcome.candidates.filter((c) => c.passed).slice(0, params.shortlist).map((c, i) => view(c, i + 1)),
+  };
+}
+
+/** Every candidate of a stored run as the UI shows it (names resolved), by rank. */
+function generatedCandidateViews(cx: ServiceContext, runId: number): GeneratedCandidateView[] {
+  const stored = getRunCandidates(cx.db, runId);
+  if (!stored) throw new ApiFailure('not-found', `there is no generation run ${runId}; run Generate again`);
+  const names = new Map(getIngredientRecords(cx.db, [...new Set(stored.flatMap((c) => c.ingredientIds))]).map((r) => [r.id, r.inci]));
+  const labels = getProductLabels(cx.db, [...new Set(stored.flatMap((c) => (c.scores.nearestProductId == null ? [] : [c.scores.nearestProductId])))]);
+  return stored.map((c): GeneratedCandidateView => {
+    const nearestId = c.scores.nearestProductId ?? null;
+    return {
+      rank: c.rank,
+      ingredients: c.ingredientIds.map((id) => names.get(id) ?? `#${id}`),
+      passed: c.passed,
+      score: c.scores.score ?? 0,
+      novelty: c.scores.novelty ?? 0,
+      plausibility: c.scores.plausibility ?? 0,
+      logDensity: c.scores.logDensity ?? 0,
+      benefits: c.scores.benefits ?? {},
+      nearestProduct: nearestId === null ? null : { id: nearestId, name: labels.get(nearestId)?.name ?? `product ${nearestId} (deleted)` },
+      reasons: c.reasons,
+    };
+  });
+}
+
+/** Provenance of a generated candidate: the run, the rank, the model (id and manifest sha256), the seed and every parameter. */
+export function generatedProvenance(generated: StoredGeneratedCandidate): CandidateProvenance {
+  return candidateProvenanceSchema.parse({
+    source: 'generated',
+    runId: generated.runId,
+    rank: generated.rank,
+    modelId: generated.run.modelId,
+    modelSha256: generated.run.modelSha256,
+    details: {
+      modelName: generated.run.modelName,
+      runCreatedAt: generated.run.createdAt,
+      backend: generated.run.backend,
+      seed: generated.run.params.seed ?? null,
+      params: generated.run.params,
+      passedAllChecks: generated.passed,
+      nearestProductId: generated.scores.nearestProductId ?? null,
+    },
+  });
+}
+
+/**
+ * A generated candidate's stored scores as a flat record of numbers: score, novelty,
+ * plausibility, logDensity and `predicted_<benefit>` (the generate CSV's column names).
+ */
+export function generatedScores(stored: StoredGeneratedCandidate['scores']): Record<string, number> {
+  const scores: Record<string, number> = {};
+  for (const key of ['score', 'novelty', 'plausibility', 'logDensity'] as const) {
+    const value = stored[key];
+    if (typeof value === 'number' && Number.isFinite(value)) scores[key] = value;
+  }
+  for (const [benefit, value] of Object.entries(stored.benefits ?? {})) if (Number.isFinite(value)) scores[`predicted_${benefit}`] = value;
+  return scores;
+}

@@ -1,0 +1,203 @@
+import { ApiFailure, type ApiParsedArgs, type OptimizationResult } from '../../shared/contract';
+import { kernelCount, scottBandwidth } from '../../shared/ml/latent';
+import { quantile, targetsVerdict } from '../../shared/ml/objective';
+import type { StoredModel } from '../db/queries/models';
+import { getProduct } from '../db/queries/products';
+import { checkCandidate } from '../generate/kernels';
+import type { ManifoldGuard } from '../optimize/gradient';
+import { inverseLowerTriangular, jitteredStarts, nearestOtherDistances, randomStarts, resolveTerms } from '../optimize/plan';
+import { requireActiveModel, runModelJob } from './active-model';
+import { requireCandidate } from './candidates';
+import { catalogIndex } from './catalog-index';
+import { Derived, KeyedSlot, type ServiceContext } from './context';
+import type { HandlersOf } from './endpoint';
+import { productIngredientIds } from './ingredient-names';
+import { kde, latentSpace, type LatentSpace } from './latent-space';
+
+/** The active model's catalog predictions per benefit and nearest-code distances (a model's never change). */
+const BASIS = new Derived([], () => new KeyedSlot<number, { predictions: Map<string, number[]>; nearest: Float64Array }>());
+
+/** The optimize capability: gradient optimisation of latent codes against the benefit heads. */
+export const optimizeHandlers: HandlersOf<'optimize'> = { optimize };
+
+/**
+ * Gradient optimisation in the compute process from random draws, a product or a saved
+ * candidate, with the prior penalty and a manifold guard; each restart's final list is judged
+ * (targets met, still met when encoded again, the generate checks passed) and the best chosen.
+ */
+async function optimize(cx: ServiceContext, a: ApiParsedArgs['optimize']): Promise<OptimizationResult> {
+  const started = performance.now();
+  const model = requireActiveModel(cx);
+  const known = model.metrics.benefits.map((b) => b.name);
+  for (const [i, t] of a.terms.entries()) {
+    if (!known.includes(t.benefit)) {
+      throw new ApiFailure('invalid-argument', `term ${i + 1}: the active model predicts no benefit "${t.benefit}"; it predicts ${known.map((k) => `"${k}"`).join(', ')}`);
+    }
+  }
+  const space = latentSpace(cx);
+  const D = space.codes.latentDim;
+  const n = space.codes.productIds.length;
+  const slot = cx.get(BASIS);
+  let basis = slot.get(space.modelId);
+  if (!basis) {
+    const codes = Array.from({ length: n }, (_, i) => Array.from(space.codes.codes.subarray(i * D, (i + 1) * D)));
+    const predicted = await runModelJob(cx, model, { kind: 'predict', codes });
+    const predictions = new Map(known.map((name) => [name, predicted.benefits.map((b) => b[name]!)]));
+    basis = slot.set(space.modelId, { predictions, nearest: nearestOtherDistances(space.codes.codes, n, D) });
+  }
+  const terms = resolveTerms(a.terms, basis.predictions);
+  const { guard, guardSpec } = await manifoldGuard(cx, space, a.guard, basis.nearest);
+  const { starts, startLabels } = await startingCodes(cx, model, space, a);
+
+  const index = catalogIndex(cx);
+  const thresholds = { minNovelty: a.minNovelty, minPlausibility: a.minPlausibility, benefitThresholds: {} };
+  const computeStarted = performance.now();
+  const outcome = await runModelJob(
+    cx,
+    model,
+    {
+      kind: 'optimize',
+      starts,
+      rows: a.restarts,
+      terms,
+      priorWeight: a.priorWeight,
+      cycleWeight: a.cycleWeight,
+      lengthRange: index.checks.lengthRange,
+      checks: { spec: index.checksSpec, thresholds },
+      guard: guardSpec,
+      catalogCodes: space.codes.codes,
+      maxSteps: a.maxSteps,
+      learningRate: a.learningRate,
+      tolerance: 1e-5,
+      patience: 10,
+      gradientTolerance: 1e-4,
+      projectEvery: a.projectEvery,
+      patienceProjections: 4,
+    },
+    { kind: 'optimize', label: `Optimising ${terms.map((t) => `${t.goal} ${t.benefit}`).join(', ')}` },
+  );
+  const computeMs = performance.now() - computeStarted;
+
+  // Judge each final list: targets met, still met when encoded again, and the generate job's checks.
+  const names = (ids: readonly number[]) => ids.map((id) => index.records.get(id)?.inci ?? `#${id}`);
+  const restarts = outcome.restarts.map((r, i) => {
+    const last = r.path.at(-1)!;
+    const targets = targetsVerdict(terms, last.benefits);
+    const again = targetsVerdict(terms, r.reencodedBenefits);
+    const checked = checkCandidate(index.checks, thresholds, last.ingredientIds, last.benefits);
+    const success = targets.met && again.met && checked.passed;
+    return {
+      start: startLabels[i]!,
+      steps: r.steps,
+      stopReason: r.stopReason,
+      path: r.path.map((p) => ({ step: p.step, code: p.code, objective: p.objective, benefits: p.benefits, ingredients: names(p.ingredientIds) })),
+      final: {
+        code: last.code,
+        objective: last.objective,
+        ingredientIds: last.ingredientIds,
+        ingredients: names(last.ingredientIds),
+        benefits: last.benefits,
+        reencodedBenefits: r.reencodedBenefits,
+        nearestDistance: r.nearestDistance,
+        targetsMet: targets.met,
+        consistent: again.met,
+        checksPassed: checked.passed,
+        success,
+        novelty: checked.novelty,
+        plausibility: checked.plausibility,
+        reasons: [...targets.reasons, ...again.reasons.map((x) => `encoded again: ${x}`), ...(checked.passed ? ['passes the generate checks'] : checked.reasons)],
+      },
+      provenance: {
+        source: 'optimised' as const,
+        modelId: model.id,
+        modelSha256: model.manifestSha256,
+        details: {
+          method: 'gradient ascent (Adam) on the benefit heads with prior penalty and manifold guard',
+          terms: terms.map((t) => ({ benefit: t.benefit, goal: t.goal, weight: t.weight, bar: t.bar, tolerance: t.tolerance })),
+          priorWeight: a.priorWeight,
+          guard,
+          start: startLabels[i]!,
+          steps: r.steps,
+          stopReason: r.stopReason,
+          learningRate: a.learningRate,
+          success,
+        },
+      },
+    };
+  });
+  let best = 0;
+  restarts.forEach((r, i) => {
+    const b = restarts[best]!;
+    if (Number(r.final.success) > Number(b.final.success) || (r.final.success === b.final.success && r.final.objective < b.final.objective)) best = i;
+  });
+  return {
+    modelId: model.id,
+    terms,
+    priorWeight: a.priorWeight,
+    guard,
+    restarts,
+    best,
+    successes: restarts.filter((r) => r.final.success).length,
+    timingsMs: { total: performance.now() - started, compute: computeMs },
+  };
+}
+
+/** The guard keeping codes near the catalog: a density floor (a KDE quantile) or a radius around the nearest catalog code. */
+async function manifoldGuard(
+  cx: ServiceContext,
+  space: LatentSpace,
+  wanted: ApiParsedArgs['optimize']['guard'],
+  nearest: Float64Array,
+): Promise<{ guard: OptimizationResult['guard']; guardSpec: ManifoldGuard | null }> {
+  const D = space.codes.latentDim;
+  if (wanted.kind === 'density') {
+    const h = scottBandwidth(kernelCount(space.codes.productIds.length), D);
+    const floor = quantile(Array.from(await kde(cx, space, h)), wanted.floorQuantile);
+    return {
+      guard: { kind: 'density', quantile: wanted.floorQuantile, floor, radius: null, weight: wanted.weight },
+      guardSpec: {
+        kind: 'density',
+        whitening: Float32Array.from(inverseLowerTriangular(space.stats.cholesky, D)),
+        mean: Float32Array.from(space.stats.mean),
+        catalogWhite: Float32Array.from(space.whitened),
+        bandwidth: h,
+        floor,
+        weight: wanted.weight,
+      },
+    };
+  }
+  if (wanted.kind === 'nearest-code') {
+    const radius = quantile(Array.from(nearest), wanted.radiusQuantile);
+    return {
+      guard: { kind: 'nearest-code', quantile: wanted.radiusQuantile, floor: null, radius, weight: wanted.weight },
+      guardSpec: { kind: 'nearest-code', catalogCodes: space.codes.codes, radius, weight: wanted.weight },
+    };
+  }
+  return { guard: null, guardSpec: null };
+}
+
+/** Starting codes: draws from the catalog's fitted normal, or a product's or candidate's code and jitter around it. */
+async function startingCodes(cx: ServiceContext, model: StoredModel, space: LatentSpace, a: ApiParsedArgs['optimize']): Promise<{ starts: Float32Array; startLabels: string[] }> {
+  if (a.start.kind === 'random') {
+    const seed = a.start.seed;
+    return { starts: randomStarts(space.stats, a.restarts, seed), startLabels: Array.from({ length: a.restarts }, (_, r) => `random draw ${r + 1} (seed ${seed})`) };
+  }
+  let list: number[];
+  let label: string;
+  if (a.start.kind === 'product') {
+    const product = getProduct(cx.db, a.start.productId);
+    if (!product) throw new ApiFailure('not-found', `there is no product with id ${a.start.productId}`);
+    list = productIngredientIds(product);
+    label = `product ${product.id} (${product.name})`;
+  } else {
+    const wanted = a.start.version;
+    const candidate = requireCandidate(cx, a.start.candidateId);
+    const version = wanted === undefined ? candidate.versions.at(-1) : candidate.versions.find((v) => v.version === wanted);
+    if (!version) throw new ApiFailure('not-found', `candidate ${candidate.id} has no version ${wanted}`);
+    list = version.ingredients.map((x) => x.ingredientId);
+    label = `candidate ${candidate.id} v${version.version} (${candidate.name})`;
+  }
+  const encoded = await runModelJob(cx, model, { kind: 'encode', lists: [list] });
+  if (encoded.unknown[0] === list.length) throw new ApiFailure('invalid-argument', `${label}: none of its ingredients is in the model's vocabulary, so it has no code to start from`);
+  return { starts: jitteredStarts(encoded.codes[0]!, space.stats, a.restarts, a.start.seed), startLabels: Array.from({ length: a.restarts }, (_, r) => (r === 0 ? label : `${label}, jittered ${r}`)) };
+}
