@@ -1,19 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FormulatorService } from '../../../src/main/services/formulator-service';
-import { openTestService, tempDir, writeFixtureResources } from '../../helpers';
+import { openTestService } from '../../helpers';
 
 /** A stored run's candidates through the service (rows written directly: no model needed). */
 let service: FormulatorService;
 let close: () => Promise<void>;
-let removeResources: () => void;
 let runId: number;
 const id: Record<string, number> = {};
 
 beforeAll(async () => {
-  const resources = tempDir();
-  removeResources = resources.cleanup;
-  ({ service, close } = await openTestService(writeFixtureResources(resources.dir)));
-  await service.loadSampleCatalog();
+  ({ service, close } = await openTestService({ fixtureResources: true, sampleCatalog: true }));
   for (const name of ['Water', 'Glycerin', 'Niacinamide', 'Phenoxyethanol', 'Dimethicone']) id[name] = (await service.lookupIngredient({ name })).match!.id;
   const serum = (await service.listProducts({ search: 'Illustrative Serum 1' })).items[0]!.id;
   const db = service.db;
@@ -37,10 +33,7 @@ beforeAll(async () => {
   insert.run(runId, 2, 1, JSON.stringify([id.Water, id.Niacinamide, id.Phenoxyethanol]), scores(0.7, 0.7, 0.6, { hydration: 0.8 }), JSON.stringify(['order: Niacinamide is placed before Glycerin, but 3 catalog products list it after']));
   insert.run(runId, 3, 0, JSON.stringify([id.Water, id.Dimethicone]), scores(0.9, 0.5, 0.95, { hydration: 0.5 }), JSON.stringify(['contains water but no preservative', 'oils and water without an emulsifier']));
 });
-afterAll(async () => {
-  await close();
-  removeResources();
-});
+afterAll(() => close());
 
 describe('listing a stored run’s candidates', () => {
   it('lists passed and rejected candidates by rank with names, scores, nearest product and reasons', async () => {

@@ -12,10 +12,7 @@ let service: FormulatorService;
 let dir: string;
 let close: () => Promise<void>;
 
-beforeAll(async () => {
-  ({ service, dir, close } = await openTestService());
-  await service.loadSampleCatalog();
-});
+beforeAll(async () => ({ service, dir, close } = await openTestService({ sampleCatalog: true })));
 afterAll(() => close());
 
 /** The app's own CSV reader (the importer's), so the export is read as a spreadsheet would be. */
