@@ -11,6 +11,11 @@ export function tempDir(prefix = 'lf-test-'): { dir: string; cleanup: () => void
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** How many rows `table` holds (for checking that a refused call wrote nothing). */
+export function countRows(db: FormulatorService['db'], table: string): number {
+  return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+}
+
 /** A tiny knowledge base for tests that must not depend on the shipped one. */
 export const FIXTURE_KNOWLEDGE = {
   version: 1,

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FormulatorService } from '../../../src/main/services/formulator-service';
-import { openTestService } from '../../helpers';
+import { openTestService, openTrainedTestService, type TrainedTestService } from '../../helpers';
 
-/** A stored run's candidates through the service (rows written directly: no model needed). */
+/**
+ * The generate job through the service, on the sample catalog with a quick model; and a stored
+ * run's candidates (rows written directly: no model needed, on the fixture catalog).
+ */
 let service: FormulatorService;
 let close: () => Promise<void>;
 let runId: number;
@@ -68,5 +71,54 @@ describe('names after a change', () => {
 describe('choosing an export path', () => {
   it('is left to the desktop app: the services say to download the CSV instead', async () => {
     await expect(service.chooseExportPath()).rejects.toMatchObject({ code: 'unsupported', message: expect.stringContaining('download the CSV') });
+  });
+});
+
+describe('models through the service', () => {
+  // Services of its own: the shipped sample catalog with a quick model trained on it.
+  let trained: TrainedTestService;
+  beforeAll(async () => {
+    trained = await openTrainedTestService();
+  }, 120_000);
+  afterAll(() => trained?.close());
+
+  it('generates, filters and ranks candidates, storing the run with its provenance', async () => {
+    const { service } = trained;
+    await expect(service.generate({ n: 100, k: 200 })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('N (samples) must be at least K') });
+    const report = await service.generate({ n: 2000, k: 200, seed: 5, shortlist: 20 });
+    expect(report.counts).toMatchObject({ sampled: 2000, decoded: 200 });
+    expect(report.quality.validLists).toBe(1);
+    expect(Object.keys(report.timingsMs)).toEqual(['fit', 'sample and density', 'select', 'predict', 'decode and check', 'quality']);
+    // Two threads shared 2 density blocks of 1,000 samples and 2 decode batches of 100 candidates.
+    expect(report.work).toMatchObject({ threads: 2, batches: 4 });
+    expect(report.shortlist.length).toBeGreaterThan(0);
+    const scores = report.shortlist.map((c) => c.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    for (const c of report.shortlist) {
+      expect(c.passed).toBe(true);
+      expect(c.novelty).toBeGreaterThanOrEqual(0.3);
+      expect(new Set(c.ingredients).size).toBe(c.ingredients.length);
+    }
+    const stored = service.db.prepare(`SELECT count(*) AS n, sum(passed) AS passed FROM generated_candidates WHERE run_id = ?`).get(report.runId) as { n: number; passed: number };
+    expect(stored).toEqual({ n: 200, passed: report.counts.passed });
+    const run = service.db.prepare(`SELECT params, timings, backend FROM generation_runs WHERE id = ?`).get(report.runId) as { params: string; timings: string; backend: string };
+    expect(JSON.parse(run.params)).toMatchObject({ n: 2000, k: 200, seed: 5 });
+    expect(run.backend).toBe('wasm');
+    const again = await service.generate({ n: 2000, k: 200, seed: 5, shortlist: 20 });
+    expect(again.shortlist.map((c) => c.ingredients)).toEqual(report.shortlist.map((c) => c.ingredients));
+    const near = await service.neighbours({ candidate: { runId: report.runId, rank: 1 }, k: 3 });
+    const best = (service.db.prepare(`SELECT ingredients FROM generated_candidates WHERE run_id = ? AND rank = 1`).get(report.runId) as { ingredients: string }).ingredients;
+    expect(near.query.ingredients).toHaveLength((JSON.parse(best) as number[]).length);
+    expect(near.byLatent).toHaveLength(3);
+    await expect(service.neighbours({ candidate: { runId: report.runId, rank: 9999 } })).rejects.toMatchObject({ code: 'not-found' });
+    const strict = await service.generate({ n: 2000, k: 200, seed: 5, benefitThresholds: { hydration: 0.99 } });
+    expect(strict.counts.passed).toBeLessThan(report.counts.passed);
+    expect(report.baselines).toEqual([]);
+    const compared = await service.generate({ n: 2000, k: 200, seed: 5, baselines: true });
+    const [seedDecoding, recombination] = compared.baselines;
+    expect(seedDecoding!.quality.validLists).toBeLessThan(compared.quality.validLists);
+    expect(seedDecoding!.quality.medianPlausibility).toBeLessThan(compared.quality.medianPlausibility);
+    expect(recombination!.quality.medianNovelty).toBeLessThan(compared.quality.medianNovelty);
+    expect(recombination!.quality.passedAllChecks).toBeLessThan(compared.quality.passedAllChecks);
   });
 });
