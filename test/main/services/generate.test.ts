@@ -6,13 +6,20 @@ import { openTestService, openTrainedTestService, type TrainedTestService } from
  * The generate job through the service, on the sample catalog with a quick model; and a stored
  * run's candidates (rows written directly: no model needed, on the fixture catalog).
  */
-let service: FormulatorService;
-let close: () => Promise<void>;
-let runId: number;
-const id: Record<string, number> = {};
 
-beforeAll(async () => {
-  ({ service, close } = await openTestService({ fixtureResources: true, sampleCatalog: true }));
+/** A stored run of three candidates and the ingredient ids it uses, on services of its own. */
+interface StoredRun {
+  service: FormulatorService;
+  close: () => Promise<void>;
+  runId: number;
+  /** Ingredient ids by INCI name. */
+  id: Record<string, number>;
+}
+
+/** The fixture catalog with a generation run's rows written directly (no model needed). */
+async function openStoredRun(): Promise<StoredRun> {
+  const { service, close } = await openTestService({ fixtureResources: true, sampleCatalog: true });
+  const id: Record<string, number> = {};
   for (const name of ['Water', 'Glycerin', 'Niacinamide', 'Phenoxyethanol', 'Dimethicone']) id[name] = (await service.lookupIngredient({ name })).match!.id;
   const serum = (await service.listProducts({ search: 'Illustrative Serum 1' })).items[0]!.id;
   const db = service.db;
@@ -24,7 +31,7 @@ beforeAll(async () => {
       )
       .run().lastInsertRowid,
   );
-  runId = Number(
+  const runId = Number(
     db
       .prepare(`INSERT INTO generation_runs (model_id, created_at, backend, params, timings, counts, quality, density_floor) VALUES (?, '2025-02-02T00:00:00Z', 'wasm', '{}', '{}', '{}', '{}', -3)`)
       .run(modelId).lastInsertRowid,
@@ -35,7 +42,14 @@ beforeAll(async () => {
   insert.run(runId, 1, 1, JSON.stringify([id.Water, id.Glycerin, id.Phenoxyethanol]), scores(0.8, 0.4, 0.9, { hydration: 0.3 }, serum), '[]');
   insert.run(runId, 2, 1, JSON.stringify([id.Water, id.Niacinamide, id.Phenoxyethanol]), scores(0.7, 0.7, 0.6, { hydration: 0.8 }), JSON.stringify(['order: Niacinamide is placed before Glycerin, but 3 catalog products list it after']));
   insert.run(runId, 3, 0, JSON.stringify([id.Water, id.Dimethicone]), scores(0.9, 0.5, 0.95, { hydration: 0.5 }), JSON.stringify(['contains water but no preservative', 'oils and water without an emulsifier']));
-});
+  return { service, close, runId, id };
+}
+
+let service: FormulatorService;
+let close: () => Promise<void>;
+let runId: number;
+
+beforeAll(async () => ({ service, close, runId } = await openStoredRun()));
 afterAll(() => close());
 
 describe('listing a stored run’s candidates', () => {
@@ -61,6 +75,14 @@ describe('listing a stored run’s candidates', () => {
 });
 
 describe('names after a change', () => {
+  // Renaming changes what every listing of the run shows: this test renames on a stored run of its own.
+  let service: FormulatorService;
+  let close: () => Promise<void>;
+  let runId: number;
+  let id: Record<string, number>;
+  beforeAll(async () => ({ service, close, runId, id } = await openStoredRun()));
+  afterAll(() => close());
+
   it('shows an ingredient’s new name after it is renamed (the listing is cached per run)', async () => {
     expect((await service.listGeneratedCandidates({ runId, limit: 1 })).items[0]!.ingredients).toEqual(['Water', 'Glycerin', 'Phenoxyethanol']);
     await service.saveIngredient({ id: id.Glycerin!, inci: 'Glycerol', synonyms: ['Glycerin'], functions: ['humectant'] });
