@@ -3,11 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveResourcesDir } from '../src/main/resources';
 import { FormulatorService } from '../src/main/services/formulator-service';
+import type { ModelRecord } from '../src/shared/domain';
 
 /** A fresh temporary folder, removed by the returned `cleanup`. */
 export function tempDir(prefix = 'lf-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** How many rows `table` holds (for checking that a refused call wrote nothing). */
+export function countRows(db: FormulatorService['db'], table: string): number {
+  return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 }
 
 /** A tiny knowledge base for tests that must not depend on the shipped one. */
@@ -45,20 +51,81 @@ export function writeFixtureResources(dir: string): string {
   return resources;
 }
 
+/** The services on a temporary database, with what closes them. */
+export interface OpenedTestService {
+  service: FormulatorService;
+  /** The temporary folder holding the database (and anything a test writes beside it). */
+  dir: string;
+  /** Stops the compute process, closes the database, then removes the folder. */
+  close: () => Promise<void>;
+}
+
+/** What a test's services start with. */
+export interface TestServiceOptions {
+  /** A resources folder to use instead of the shipped one. */
+  resourcesDir?: string;
+  /** Use the fixture knowledge base and 3-product catalog (written to a folder of their own, removed on close). */
+  fixtureResources?: boolean;
+  /** Load the sample catalog of the resources in use before the test starts. */
+  sampleCatalog?: boolean;
+}
+
 /**
- * The services on a fresh temporary database with the shipped resources (or `resourcesDir`).
- * `close` stops the compute process, closes the database, then removes the folder.
+ * The services on a fresh temporary database with the shipped resources (or those `options`
+ * name). `close` stops the compute process, closes the database, then removes the folder.
  */
-export async function openTestService(resourcesDir?: string): Promise<{ service: FormulatorService; dir: string; close: () => Promise<void> }> {
-  const { dir, cleanup } = tempDir();
-  const service = await FormulatorService.open({ databasePath: join(dir, 'test.db'), resourcesDir: resourcesDir ?? resolveResourcesDir() });
+export async function openTestService(options: TestServiceOptions = {}): Promise<OpenedTestService> {
+  const fixture = options.fixtureResources ? tempDir() : undefined;
+  const resourcesDir = fixture ? writeFixtureResources(fixture.dir) : options.resourcesDir;
+  const opened = await openServiceIn(tempDir(), 'test.db', resourcesDir);
+  if (options.sampleCatalog) await opened.service.loadSampleCatalog();
+  if (!fixture) return opened;
+  return {
+    ...opened,
+    close: async () => {
+      await opened.close();
+      fixture.cleanup();
+    },
+  };
+}
+
+/**
+ * The services on `databaseName` in a folder a test has prepared (a damaged database, say);
+ * `close` removes the folder like `openTestService`'s.
+ */
+export async function openServiceIn(folder: { dir: string; cleanup: () => void }, databaseName: string, resourcesDir?: string): Promise<OpenedTestService> {
+  const service = await FormulatorService.open({ databasePath: join(folder.dir, databaseName), resourcesDir: resourcesDir ?? resolveResourcesDir() });
   return {
     service,
-    dir,
+    dir: folder.dir,
     close: async () => {
       await service.compute.close();
       service.close();
-      cleanup();
+      folder.cleanup();
     },
   };
+}
+
+/** The services with a quick model trained on the sample catalog, as `openTrainedTestService` leaves them. */
+export interface TrainedTestService extends OpenedTestService {
+  /** The model trained (active). */
+  model: ModelRecord;
+  /** The epoch of each progress report training sent, in order. */
+  epochs: number[];
+}
+
+/**
+ * The shipped sample catalog with a quick model trained on it (seed 7 unless told): the expensive
+ * state the model, explore and generate tests share, built once per file in its `beforeAll`.
+ */
+export async function openTrainedTestService(seed = 7): Promise<TrainedTestService> {
+  const opened = await openTestService({ sampleCatalog: true });
+  try {
+    const epochs: number[] = [];
+    const model = await opened.service.trainModel({ preset: 'quick', seed }, { onProgress: (p) => epochs.push(p.epoch) });
+    return { ...opened, model, epochs };
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
 }

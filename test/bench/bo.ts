@@ -2,8 +2,7 @@ import { getIngredientRecords } from '../../src/main/db/queries/ingredients';
 import { normalGenerator } from '../../src/shared/ml/linalg';
 import { seededRandom } from '../../src/shared/ml/random';
 import { SyntheticOracle } from '../bench-support/oracle';
-import { sephoraCsvPath } from '../data';
-import { openTestService } from '../helpers';
+import { openSephoraService } from '../bench-support/sephora-service';
 
 /**
  * Bayesian optimisation against a synthetic oracle (test/bench-support/oracle.ts) that scores
@@ -19,10 +18,8 @@ import { openTestService } from '../helpers';
  */
 export async function benchBo(): Promise<Record<string, number | string>> {
   const figures: Record<string, number | string> = {};
-  const { service, close } = await openTestService();
+  const { service, close } = await openSephoraService(figures);
   try {
-    await service.importCatalog({ path: sephoraCsvPath() });
-    figures['compute backend'] = (await service.compute.start()).name;
     const model = await service.trainModel({ preset: 'full', seed: 1 });
     const D = Number((model.config as { latentDim?: number }).latentDim);
     const records = getIngredientRecords(service.db);

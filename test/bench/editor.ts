@@ -1,8 +1,7 @@
 import type { ListScore } from '../../src/shared/contract';
 import { seededRandom } from '../../src/shared/ml/random';
 import { startPreviewServer } from '../../src/main/preview/server';
-import { sephoraCsvPath } from '../data';
-import { openTestService } from '../helpers';
+import { openSephoraService } from '../bench-support/sephora-service';
 
 /**
  * The editor's re-score after each edit (`scoreList`), on real lists: sephora_cosmetics.csv with
@@ -12,11 +11,9 @@ import { openTestService } from '../helpers';
  */
 export async function benchEditor(): Promise<Record<string, number | string>> {
   const figures: Record<string, number | string> = {};
-  const { service, dir, close } = await openTestService();
+  const { service, dir, close } = await openSephoraService(figures);
   const server = await startPreviewServer({ api: service, staticDir: dir });
   try {
-    await service.importCatalog({ path: sephoraCsvPath() });
-    figures['compute backend'] = (await service.compute.start()).name;
     const products = (await service.listProducts({ limit: 1000 })).items;
     const rand = seededRandom(7);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;

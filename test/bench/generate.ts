@@ -1,15 +1,12 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { GenerateReport } from '../../src/shared/contract';
-import { sephoraCsvPath } from '../data';
-import { openTestService } from '../helpers';
+import { openSephoraService } from '../bench-support/sephora-service';
 
 /** The 10,000-sample generate job on models trained on sephora_cosmetics.csv: time per stage and quality. */
 export async function benchGenerate(): Promise<Record<string, number | string>> {
   const figures: Record<string, number | string> = {};
-  const { service, close } = await openTestService();
+  const { service, close } = await openSephoraService(figures);
   try {
-    await service.importCatalog({ path: sephoraCsvPath() });
-    figures['compute backend'] = (await service.compute.start()).name;
     for (const preset of ['quick', 'full'] as const) {
       await service.trainModel({ preset, seed: 1 });
       // Warm-up: loads the model, fits the space, builds the catalog tables on both threads and

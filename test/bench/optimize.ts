@@ -1,6 +1,5 @@
 import type { OptimizationResult } from '../../src/shared/contract';
-import { sephoraCsvPath } from '../data';
-import { openTestService } from '../helpers';
+import { openSephoraService } from '../bench-support/sephora-service';
 
 /**
  * Gradient optimisation on the full-preset model trained on sephora_cosmetics.csv: 100 runs from
@@ -12,10 +11,8 @@ import { openTestService } from '../helpers';
  */
 export async function benchOptimize(): Promise<Record<string, number | string>> {
   const figures: Record<string, number | string> = {};
-  const { service, close } = await openTestService();
+  const { service, close } = await openSephoraService(figures);
   try {
-    await service.importCatalog({ path: sephoraCsvPath() });
-    figures['compute backend'] = (await service.compute.start()).name;
     const model = await service.trainModel({ preset: 'full', seed: 1 });
     const flags = model.metrics.benefits.filter((b) => b.kind === 'flag').map((b) => b.name);
     figures['model'] = `full preset, ${model.metrics.benefits.length} benefit heads; objectives: maximise each of ${flags.join(', ')}`;

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startPreviewServer } from '../../src/main/preview/server';
-import { sephoraCsvPath } from '../data';
-import { openTestService } from '../helpers';
+import { openSephoraService } from '../bench-support/sephora-service';
 
 /**
  * The UI's view of the app while long jobs run: round trips of small contract calls (the
@@ -12,7 +11,7 @@ import { openTestService } from '../helpers';
  */
 export async function benchResponsiveness(): Promise<Record<string, number | string>> {
   const figures: Record<string, number | string> = {};
-  const { service, close } = await openTestService();
+  const { service, close } = await openSephoraService(figures);
   const server = await startPreviewServer({ api: service, staticDir: join(process.cwd(), 'out', 'renderer') });
   const call = async (method: string, arg: unknown): Promise<number> => {
     const started = performance.now();
@@ -46,8 +45,6 @@ export async function benchResponsiveness(): Promise<Record<string, number | str
     figures[`${label}: app event-loop delay p99 / max (ms)`] = `${(lag.percentile(99) / 1e6).toFixed(1)} / ${(lag.max / 1e6).toFixed(1)}`;
   };
   try {
-    await service.importCatalog({ path: sephoraCsvPath() });
-    figures['compute backend'] = (await service.compute.start()).name;
     await during('idle (no job)', () => new Promise((resolve) => setTimeout(resolve, 3000)));
     await during('training (full preset)', () => service.trainModel({ preset: 'full', seed: 1 }));
     await service.generate({ n: 10_000, k: 1_000, seed: 99 }); // warm-up

@@ -1,40 +1,22 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPreviewServer, type PreviewServer } from '../../src/main/preview/server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { PreviewServer } from '../../src/main/preview/server';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
-import { openTestService } from '../helpers';
-import { chromiumAvailable, collectPageErrors, launchChromium } from './browser';
+import { shots, useBrowserApp } from './harness';
 
 /**
  * The renderer in a real browser against the real services: the first-run empty state, the
  * sample catalog, filtering, and a product's detail with each ingredient's functions.
  */
-const shots = join(process.cwd(), 'test-output', 'e2e');
 let dir: string;
-let close: (() => Promise<void>) | undefined;
 let service: FormulatorService;
 let server: PreviewServer;
-let browser: Browser;
 let page: Page;
 let consoleErrors: string[] = [];
 
-beforeAll(async () => {
-  if (!chromiumAvailable()) throw new Error('Chromium not found at /usr/bin/chromium: run `apt-get install -y chromium` (.ci/run does)');
-  ({ service, dir, close } = await openTestService());
-  mkdirSync(shots, { recursive: true });
-  server = await startPreviewServer({ api: service, staticDir: join(process.cwd(), 'out', 'renderer'), importRoots: [dir] });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  consoleErrors = await collectPageErrors(page);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await close?.();
-});
+useBrowserApp({ importFromDataFolder: true, viewport: { width: 1400, height: 900 } }, (app) => ({ service, dir, server, page, errors: consoleErrors } = app));
 
 describe('catalog in the browser', () => {
   it('offers the sample catalog on first run and lists it after loading', async () => {

@@ -1,11 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPreviewServer, type PreviewServer } from '../../src/main/preview/server';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { PreviewServer } from '../../src/main/preview/server';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
-import { openTestService } from '../helpers';
-import { chromiumAvailable, collectPageErrors, launchChromium } from './browser';
+import { shots, useBrowserApp } from './harness';
 
 /**
  * The candidate editor in a real browser against the real services, with a quick model on the
@@ -13,12 +12,9 @@ import { chromiumAvailable, collectPageErrors, launchChromium } from './browser'
  * with the live scores following, undo and redo, save with change notes and see the history,
  * and never lose unsaved changes silently. Prints the edit-to-scores times it saw.
  */
-const shots = join(process.cwd(), 'test-output', 'e2e');
 let dir: string;
-let close: (() => Promise<void>) | undefined;
 let service: FormulatorService;
 let server: PreviewServer;
-let browser: Browser;
 let page: Page;
 let consoleErrors: string[] = [];
 /** Edit-to-scores times shown by the editor ("Updated N ms after the edit"). */
@@ -27,17 +23,18 @@ const latencies: number[] = [];
 const TONER = 'Illustrative Zinc Mattifying Toner 374';
 const TONER_LIST = ['Water', 'Hamamelis Virginiana Water', 'Glycerin', 'Alcohol Denat.', 'Trehalose', 'Phenoxyethanol', 'Disodium EDTA', 'Zinc PCA', 'Hydrolyzed Hyaluronic Acid'];
 
-beforeAll(async () => {
-  if (!chromiumAvailable()) throw new Error('Chromium not found at /usr/bin/chromium: run `apt-get install -y chromium` (.ci/run does)');
-  ({ service, dir, close } = await openTestService());
-  mkdirSync(shots, { recursive: true });
-  await service.loadSampleCatalog();
-  await service.trainModel({ preset: 'quick', seed: 1 });
-  server = await startPreviewServer({ api: service, staticDir: join(process.cwd(), 'out', 'renderer'), importRoots: [dir] });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  consoleErrors = await collectPageErrors(page);
-}, 180_000);
+useBrowserApp(
+  {
+    importFromDataFolder: true,
+    viewport: { width: 1440, height: 1000 },
+    prepare: async (service) => {
+      await service.loadSampleCatalog();
+      await service.trainModel({ preset: 'quick', seed: 1 });
+    },
+    timeout: 180_000,
+  },
+  (app) => ({ service, dir, server, page, errors: consoleErrors } = app),
+);
 
 afterAll(async () => {
   if (latencies.length) {
@@ -45,9 +42,6 @@ afterAll(async () => {
     const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
     process.stdout.write(`\neditor in Chromium: edit-to-scores ${latencies.length} edits, p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${sorted.at(-1)} ms (${latencies.join(', ')})\n`);
   }
-  await browser?.close();
-  await server?.close();
-  await close?.();
 });
 
 const rows = () => page.getByTestId('editor-row');

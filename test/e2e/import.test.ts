@@ -1,11 +1,10 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { startPreviewServer, type PreviewServer } from '../../src/main/preview/server';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
-import { openTestService } from '../helpers';
-import { chromiumAvailable, collectPageErrors, launchChromium } from './browser';
+import { shots, useBrowserApp } from './harness';
 
 /**
  * The import wizard in a real browser against the real services: choose a file (the desktop
@@ -13,31 +12,14 @@ import { chromiumAvailable, collectPageErrors, launchChromium } from './browser'
  * recognise, import, read the report with the rejected rows, save it as CSV; and the preview's
  * typed path when there is no dialog.
  */
-const shots = join(process.cwd(), 'test-output', 'e2e');
 let dir: string;
-let close: (() => Promise<void>) | undefined;
 let service: FormulatorService;
 let server: PreviewServer;
-let browser: Browser;
 let page: Page;
 let picked: string | null = null;
 let consoleErrors: string[] = [];
 
-beforeAll(async () => {
-  if (!chromiumAvailable()) throw new Error('Chromium not found at /usr/bin/chromium: run `apt-get install -y chromium` (.ci/run does)');
-  ({ service, dir, close } = await openTestService());
-  mkdirSync(shots, { recursive: true });
-  server = await startPreviewServer({ api: service, staticDir: join(process.cwd(), 'out', 'renderer'), importRoots: [dir], pickImportFile: () => picked });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-  consoleErrors = await collectPageErrors(page);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await close?.();
-});
+useBrowserApp({ importFromDataFolder: true, pickImportFile: () => picked, viewport: { width: 1400, height: 900 }, acceptDownloads: true }, (app) => ({ service, dir, server, page, errors: consoleErrors } = app));
 
 describe('import wizard in the browser', () => {
   it('maps an unrecognised ingredient column, imports, and reports the rejected rows', async () => {

@@ -1,11 +1,10 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPreviewServer, type PreviewServer } from '../../src/main/preview/server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { PreviewServer } from '../../src/main/preview/server';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
-import { openTestService } from '../helpers';
-import { chromiumAvailable, collectPageErrors, launchChromium } from './browser';
+import { shots, useBrowserApp } from './harness';
 import { mostIsolated, productPixels } from './map-points';
 
 /**
@@ -14,30 +13,13 @@ import { mostIsolated, productPixels } from './map-points';
  * a candidate in the editor (reorder, add, scores change) → save with a note and a tag → export
  * the shortlist and read the CSV. A screenshot of each view goes to test-output/e2e/journey-*.
  */
-const shots = join(process.cwd(), 'test-output', 'e2e');
-let close: (() => Promise<void>) | undefined;
 let service: FormulatorService;
 let server: PreviewServer;
-let browser: Browser;
 let page: Page;
 let consoleErrors: string[] = [];
 const shot = (name: string) => page.screenshot({ path: join(shots, `journey-${name}.png`) });
 
-beforeAll(async () => {
-  if (!chromiumAvailable()) throw new Error('Chromium not found at /usr/bin/chromium: run `apt-get install -y chromium` (.ci/run does)');
-  ({ service, close } = await openTestService());
-  mkdirSync(shots, { recursive: true });
-  server = await startPreviewServer({ api: service, staticDir: join(process.cwd(), 'out', 'renderer') });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 960 }, acceptDownloads: true });
-  consoleErrors = await collectPageErrors(page);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await close?.();
-});
+useBrowserApp({ viewport: { width: 1440, height: 960 }, acceptDownloads: true }, (app) => ({ service, server, page, errors: consoleErrors } = app));
 
 describe("a chemist's journey", () => {
   it('loads the sample catalog and trains a quick model from the window', { timeout: 180_000 }, async () => {

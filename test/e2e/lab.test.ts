@@ -1,11 +1,10 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPreviewServer, type PreviewServer } from '../../src/main/preview/server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { PreviewServer } from '../../src/main/preview/server';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
-import { openTestService } from '../helpers';
-import { chromiumAvailable, collectPageErrors, launchChromium } from './browser';
+import { shots, useBrowserApp } from './harness';
 
 /**
  * Lab results and Bayesian optimisation in a real browser against the real services (sample
@@ -13,31 +12,13 @@ import { chromiumAvailable, collectPageErrors, launchChromium } from './browser'
  * Lab & BO view's table and CSV download, a proposed batch and two proposals accepted as candidates.
  * Screenshots go to test-output/e2e/lab-*.png.
  */
-const shots = join(process.cwd(), 'test-output', 'e2e');
-let close: (() => Promise<void>) | undefined;
 let service: FormulatorService;
 let server: PreviewServer;
-let browser: Browser;
 let page: Page;
 let consoleErrors: string[] = [];
 let candidateId: number;
 
-beforeAll(async () => {
-  if (!chromiumAvailable()) throw new Error('Chromium not found at /usr/bin/chromium: run `apt-get install -y chromium` (.ci/run does)');
-  ({ service, close } = await openTestService());
-  mkdirSync(shots, { recursive: true });
-  await service.loadSampleCatalog();
-  server = await startPreviewServer({ api: service, staticDir: join(process.cwd(), 'out', 'renderer') });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
-  consoleErrors = await collectPageErrors(page);
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await close?.();
-});
+useBrowserApp({ prepare: (service) => service.loadSampleCatalog(), viewport: { width: 1440, height: 1000 }, acceptDownloads: true, timeout: 60_000 }, (app) => ({ service, server, page, errors: consoleErrors } = app));
 
 describe('lab results on a candidate page', () => {
   it('records results on a version, refuses an empty value, corrects one and deletes one', { timeout: 120_000 }, async () => {

@@ -1,12 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPreviewServer, type PreviewServer } from '../../src/main/preview/server';
+import type { Page, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { PreviewServer } from '../../src/main/preview/server';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
 import type { LatentMap, MapProduct, MapProducts } from '../../src/shared/contract';
-import { openTestService } from '../helpers';
-import { chromiumAvailable, collectPageErrors, launchChromium } from './browser';
+import { shots, useBrowserApp } from './harness';
 import { isolation, measureMapInteraction, mostIsolated, productPixels, type GraphDiv } from './map-points';
 
 /**
@@ -15,35 +14,24 @@ import { isolation, measureMapInteraction, mostIsolated, productPixels, type Gra
  * services' own results; and the map's frame timing with 10,000 synthetic points fed in by
  * intercepting the map's API responses (nothing test-only ships in the app).
  */
-const shots = join(process.cwd(), 'test-output', 'e2e');
 const HOSTILE = '<img src=x onerror="window.__xss=1">';
-let dir: string;
-let close: (() => Promise<void>) | undefined;
 let service: FormulatorService;
 let server: PreviewServer;
-let browser: Browser;
 let page: Page;
 let consoleErrors: string[] = [];
 
-beforeAll(async () => {
-  if (!chromiumAvailable()) throw new Error('Chromium not found at /usr/bin/chromium: run `apt-get install -y chromium` (.ci/run does)');
-  ({ service, dir, close } = await openTestService());
-  mkdirSync(shots, { recursive: true });
-  await service.loadSampleCatalog();
-  const csv = join(dir, 'hostile.csv');
-  writeFileSync(csv, `Name,Brand,Category,Ingredients\n"${HOSTILE.replace(/"/g, '""')}",A&B <Lab>,serum,"Water, Zinc Oxide, Dimethicone, Tocopherol"\n`);
-  await service.importCatalog({ path: csv });
-  server = await startPreviewServer({ api: service, staticDir: join(process.cwd(), 'out', 'renderer') });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  consoleErrors = await collectPageErrors(page);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await close?.();
-});
+useBrowserApp(
+  {
+    viewport: { width: 1400, height: 900 },
+    prepare: async (service, dir) => {
+      await service.loadSampleCatalog();
+      const csv = join(dir, 'hostile.csv');
+      writeFileSync(csv, `Name,Brand,Category,Ingredients\n"${HOSTILE.replace(/"/g, '""')}",A&B <Lab>,serum,"Water, Zinc Oxide, Dimethicone, Tocopherol"\n`);
+      await service.importCatalog({ path: csv });
+    },
+  },
+  (app) => ({ service, server, page, errors: consoleErrors } = app),
+);
 
 /** The browser globals the page functions below use (this file is typechecked without the DOM library). */
 interface PageGlobals {

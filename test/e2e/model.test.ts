@@ -1,40 +1,20 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPreviewServer, type PreviewServer } from '../../src/main/preview/server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { PreviewServer } from '../../src/main/preview/server';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
-import { openTestService } from '../helpers';
-import { chromiumAvailable, collectPageErrors, launchChromium } from './browser';
+import { shots, useBrowserApp } from './harness';
 
 /**
  * The Model view in a real browser against the real services: training with live progress and
  * a loss chart, cancelling a run, the list of models with their metrics, activating one.
  */
-const shots = join(process.cwd(), 'test-output', 'e2e');
-let close: (() => Promise<void>) | undefined;
 let service: FormulatorService;
 let server: PreviewServer;
-let browser: Browser;
 let page: Page;
 let consoleErrors: string[] = [];
 
-beforeAll(async () => {
-  if (!chromiumAvailable()) throw new Error('Chromium not found at /usr/bin/chromium: run `apt-get install -y chromium` (.ci/run does)');
-  ({ service, close } = await openTestService());
-  await service.loadSampleCatalog({ duplicates: 'merge' });
-  mkdirSync(shots, { recursive: true });
-  server = await startPreviewServer({ api: service, staticDir: join(process.cwd(), 'out', 'renderer'), importRoots: [] });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  consoleErrors = await collectPageErrors(page);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await close?.();
-});
+useBrowserApp({ prepare: (service) => service.loadSampleCatalog({ duplicates: 'merge' }), viewport: { width: 1400, height: 900 } }, (app) => ({ service, server, page, errors: consoleErrors } = app));
 
 describe('model view in the browser', () => {
   it('trains a quick model with live progress and a loss chart, then lists it as active', async () => {

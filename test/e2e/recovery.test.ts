@@ -1,12 +1,12 @@
-import { mkdirSync, statSync, truncateSync } from 'node:fs';
+import { statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPreviewServer, type PreviewServer } from '../../src/main/preview/server';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { PreviewServer } from '../../src/main/preview/server';
 import { resolveResourcesDir } from '../../src/main/resources';
 import { FormulatorService } from '../../src/main/services/formulator-service';
-import { tempDir } from '../helpers';
-import { chromiumAvailable, collectPageErrors, launchChromium } from './browser';
+import { openServiceIn, tempDir, type OpenedTestService } from '../helpers';
+import { shots, useBrowserApp } from './harness';
 
 /**
  * A damaged database in a real browser: the preview is started on a database file cut in half
@@ -14,11 +14,9 @@ import { chromiumAvailable, collectPageErrors, launchChromium } from './browser'
  * the latest backup, restore it after a confirmation, and list backups in the Data view.
  * Screenshots go to test-output/e2e/recovery-*.png.
  */
-const shots = join(process.cwd(), 'test-output', 'e2e');
-let folder: { dir: string; cleanup: () => void };
+let dir: string;
 let service: FormulatorService;
 let server: PreviewServer;
-let browser: Browser;
 let page: Page;
 let consoleErrors: string[] = [];
 let quarantinedTo: string;
@@ -27,37 +25,32 @@ let quarantinedTo: string;
 const text = async (locator: Locator) => ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
 const shot = (name: string) => page.screenshot({ path: join(shots, `recovery-${name}.png`), fullPage: true });
 
-beforeAll(async () => {
-  if (!chromiumAvailable()) throw new Error('Chromium not found at /usr/bin/chromium: run `apt-get install -y chromium` (.ci/run does)');
-  folder = tempDir('lf-e2e-recovery-');
-  const path = join(folder.dir, 'app.db');
-  const first = await FormulatorService.open({ databasePath: path, resourcesDir: resolveResourcesDir() });
-  await first.loadSampleCatalog();
-  await first.saveCandidate({ name: 'Glow serum', declaration: 'Water, Glycerin, Niacinamide, Phenoxyethanol' });
-  await first.backupNow();
-  first.close();
-  truncateSync(path, Math.floor(statSync(path).size / 2));
+/** The services on a database file cut in half, with a backup of the whole one beside it. */
+async function openDamaged(): Promise<OpenedTestService> {
+  const folder = tempDir('lf-e2e-recovery-');
+  try {
+    const path = join(folder.dir, 'app.db');
+    const first = await FormulatorService.open({ databasePath: path, resourcesDir: resolveResourcesDir() });
+    await first.loadSampleCatalog();
+    await first.saveCandidate({ name: 'Glow serum', declaration: 'Water, Glycerin, Niacinamide, Phenoxyethanol' });
+    await first.backupNow();
+    first.close();
+    truncateSync(path, Math.floor(statSync(path).size / 2));
+    return await openServiceIn(folder, 'app.db');
+  } catch (error) {
+    folder.cleanup();
+    throw error;
+  }
+}
 
-  service = await FormulatorService.open({ databasePath: path, resourcesDir: resolveResourcesDir() });
+useBrowserApp({ open: openDamaged, viewport: { width: 1300, height: 900 }, timeout: 120_000 }, (app) => {
+  ({ dir, service, server, page, errors: consoleErrors } = app);
   quarantinedTo = service.startup.quarantined!.folder;
-  mkdirSync(shots, { recursive: true });
-  server = await startPreviewServer({ api: service, staticDir: join(process.cwd(), 'out', 'renderer') });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
-  consoleErrors = await collectPageErrors(page);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await service?.compute.close();
-  service?.close();
-  folder?.cleanup();
 });
 
 describe('a damaged database in the window', () => {
   it('says what happened and where the files went, and offers the latest backup', async () => {
-    expect(quarantinedTo).toContain(join(folder.dir, 'quarantine'));
+    expect(quarantinedTo).toContain(join(dir, 'quarantine'));
     await page.goto(server.url);
     const notice = page.getByTestId('recovery-notice');
     await notice.waitFor();

@@ -1,37 +1,22 @@
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPreviewServer, type PreviewServer } from '../../src/main/preview/server';
-import { openTestService } from '../helpers';
-import { chromiumAvailable, launchChromium } from './browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { PreviewServer } from '../../src/main/preview/server';
+import { useBrowserApp } from './harness';
 
 /**
  * The renderer's Content-Security-Policy as the browser enforces it (the same policy the
  * Electron window sets): no eval, no injected inline script, no requests to other origins,
  * and a forged call from the page itself is validated like any other.
  */
-let close: (() => Promise<void>) | undefined;
 let server: PreviewServer;
-let browser: Browser;
 let page: Page;
 
-beforeAll(async () => {
-  if (!chromiumAvailable()) throw new Error('Chromium not found at /usr/bin/chromium: run `apt-get install -y chromium` (.ci/run does)');
-  const opened = await openTestService();
-  close = opened.close;
-  server = await startPreviewServer({ api: opened.service, staticDir: join(process.cwd(), 'out', 'renderer') });
-  browser = await launchChromium();
-  page = await browser.newPage();
+useBrowserApp({}, async (app) => {
+  ({ server, page } = app);
   await page.goto(server.url);
   await page.getByRole('heading', { name: 'No catalog yet' }).waitFor();
   // Page code as strings: it runs in the browser, where these tests' Node types do not apply.
   await page.evaluate(`document.addEventListener('securitypolicyviolation', (e) => (window.__violations ??= []).push(e.violatedDirective))`);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await close?.();
 });
 
 describe('content security policy in the browser', () => {

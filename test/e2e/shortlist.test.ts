@@ -1,11 +1,10 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPreviewServer, type PreviewServer } from '../../src/main/preview/server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { PreviewServer } from '../../src/main/preview/server';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
-import { openTestService } from '../helpers';
-import { chromiumAvailable, collectPageErrors, launchChromium } from './browser';
+import { shots, useBrowserApp } from './harness';
 
 /**
  * The Generate and Shortlist views in a real browser against the real services: empty states,
@@ -13,13 +12,10 @@ import { chromiumAvailable, collectPageErrors, launchChromium } from './browser'
  * candidates, editing their notes, tags, status and rating, filtering, history, comparison,
  * the CSV download and deletion. Screenshots go to test-output/e2e/shortlist-*.png.
  */
-const shots = join(process.cwd(), 'test-output', 'e2e');
 const FORMULA_NOTE = '=SUM(A1:A2) keep at pH 5.5, "batch" 2';
 const HOSTILE_NOTE = '<img src=x onerror="window.__xss=1"> check the preservative';
-let close: (() => Promise<void>) | undefined;
 let service: FormulatorService;
 let server: PreviewServer;
-let browser: Browser;
 let page: Page;
 let runId: number;
 let consoleErrors: string[] = [];
@@ -30,22 +26,7 @@ const shortlistRows = () => page.locator('[data-testid=shortlist-table] tbody tr
 const row = (name: string) => shortlistRows().filter({ has: page.locator('.name', { hasText: new RegExp(`^${name}$`) }) });
 const shownRanks = async () => (await resultRows().evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-rank')))));
 
-beforeAll(async () => {
-  if (!chromiumAvailable()) throw new Error('Chromium not found at /usr/bin/chromium: run `apt-get install -y chromium` (.ci/run does)');
-  ({ service, close } = await openTestService());
-  await service.loadSampleCatalog();
-  mkdirSync(shots, { recursive: true });
-  server = await startPreviewServer({ api: service, staticDir: join(process.cwd(), 'out', 'renderer') });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-  consoleErrors = await collectPageErrors(page);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await close?.();
-});
+useBrowserApp({ prepare: (service) => service.loadSampleCatalog(), viewport: { width: 1400, height: 900 }, acceptDownloads: true }, (app) => ({ service, server, page, errors: consoleErrors } = app));
 
 describe('generate and shortlist in the browser', () => {
   it('says how to train a model, and how to save a first candidate', async () => {

@@ -10,10 +10,7 @@ let service: FormulatorService;
 let dir: string;
 let close: () => Promise<void>;
 
-beforeAll(async () => {
-  ({ service, dir, close } = await openTestService());
-  await service.loadSampleCatalog();
-});
+beforeAll(async () => ({ service, dir, close } = await openTestService({ sampleCatalog: true })));
 afterAll(() => close());
 
 describe('IPC fuzzing', () => {

@@ -3,19 +3,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCsvRecords, type CsvFormat } from '../../../src/main/import/csv';
 import type { FormulatorService } from '../../../src/main/services/formulator-service';
-import { openTestService, tempDir, writeFixtureResources } from '../../helpers';
+import { openTestService } from '../../helpers';
 
 /** The candidates CSV export, read back with the app's own CSV reader. */
 let service: FormulatorService;
 let dir: string;
 let close: () => Promise<void>;
-let removeResources: () => void;
 let ids: number[];
 
 beforeAll(async () => {
-  const resources = tempDir();
-  removeResources = resources.cleanup;
-  ({ service, dir, close } = await openTestService(writeFixtureResources(resources.dir)));
+  ({ service, dir, close } = await openTestService({ fixtureResources: true }));
   const first = await service.saveCandidate({
     name: '=HYPERLINK("http://evil.example")',
     declaration: 'Water, Glycerin, Niacinamide',
@@ -29,10 +26,7 @@ beforeAll(async () => {
   const second = await service.saveCandidate({ name: 'Plain cream', declaration: 'Water, Dimethicone', scores: { plausibility: 0.8 } });
   ids = [first.id, second.id];
 });
-afterAll(async () => {
-  await close();
-  removeResources();
-});
+afterAll(() => close());
 
 async function parseCsv(bytes: Uint8Array): Promise<{ rows: string[][]; format: Partial<CsvFormat> }> {
   const format: Partial<CsvFormat> = {};

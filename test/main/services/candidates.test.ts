@@ -4,28 +4,22 @@ import { ensureCatalogIngredient } from '../../../src/main/db/queries/ingredient
 import type { FormulatorService } from '../../../src/main/services/formulator-service';
 import { MANUAL_PROVENANCE } from '../../../src/shared/candidates';
 import { ingredientKey } from '../../../src/shared/inci/key';
-import { openTestService, tempDir, writeFixtureResources } from '../../helpers';
+import { openTestService } from '../../helpers';
 
 /** Saved candidates through the service, on the fixture knowledge base (no model needed). */
 let service: FormulatorService;
 let close: () => Promise<void>;
-let removeResources: () => void;
 /** Ingredient ids by INCI name. */
 const id: Record<string, number> = {};
 
 beforeAll(async () => {
-  const resources = tempDir();
-  removeResources = resources.cleanup;
-  ({ service, close } = await openTestService(writeFixtureResources(resources.dir)));
+  ({ service, close } = await openTestService({ fixtureResources: true }));
   for (const r of await service.searchIngredients({ query: '', limit: 100 })) id[r.inci] = r.id;
   for (const name of ['Water', 'Glycerin', 'Niacinamide', 'Phenoxyethanol', 'Zinc Oxide', 'Dimethicone', 'Tocopherol', 'Sodium Hyaluronate']) {
     id[name] ??= (await service.lookupIngredient({ name })).match!.id;
   }
 });
-afterAll(async () => {
-  await close();
-  removeResources();
-});
+afterAll(() => close());
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] });

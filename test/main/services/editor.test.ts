@@ -16,8 +16,7 @@ const TONER = [
 let tonerId: number;
 
 beforeAll(async () => {
-  ({ service, close } = await openTestService());
-  await service.loadSampleCatalog();
+  ({ service, close } = await openTestService({ sampleCatalog: true }));
   tonerId = (await service.listProducts({ search: 'Zinc Mattifying Toner 374' })).items[0]!.id;
 });
 afterAll(async () => close());

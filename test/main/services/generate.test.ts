@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FormulatorService } from '../../../src/main/services/formulator-service';
+import { openTestService, openTrainedTestService, type TrainedTestService } from '../../helpers';
+
+/**
+ * The generate job through the service, on the sample catalog with a quick model; and a stored
+ * run's candidates (rows written directly: no model needed, on the fixture catalog).
+ */
+
+/** A stored run of three candidates and the ingredient ids it uses, on services of its own. */
+interface StoredRun {
+  service: FormulatorService;
+  close: () => Promise<void>;
+  runId: number;
+  /** Ingredient ids by INCI name. */
+  id: Record<string, number>;
+}
+
+/** The fixture catalog with a generation run's rows written directly (no model needed). */
+async function openStoredRun(): Promise<StoredRun> {
+  const { service, close } = await openTestService({ fixtureResources: true, sampleCatalog: true });
+  const id: Record<string, number> = {};
+  for (const name of ['Water', 'Glycerin', 'Niacinamide', 'Phenoxyethanol', 'Dimethicone']) id[name] = (await service.lookupIngredient({ name })).match!.id;
+  const serum = (await service.listProducts({ search: 'Illustrative Serum 1' })).items[0]!.id;
+  const db = service.db;
+  const modelId = Number(
+    db
+      .prepare(
+        `INSERT INTO models (name, folder, manifest_sha256, created_at, preset, seed, backend, train_ms, epochs, vocab_hash, vocab_size, vocabulary, config, metrics, snapshot, active)
+         VALUES ('quick model', 'model-x', '${'ab'.repeat(32)}', '2025-02-01T00:00:00Z', 'quick', 7, 'wasm', 1, 1, 'h', 1, '[]', '{}', '{}', '{}', 0)`,
+      )
+      .run().lastInsertRowid,
+  );
+  const runId = Number(
+    db
+      .prepare(`INSERT INTO generation_runs (model_id, created_at, backend, params, timings, counts, quality, density_floor) VALUES (?, '2025-02-02T00:00:00Z', 'wasm', '{}', '{}', '{}', '{}', -3)`)
+      .run(modelId).lastInsertRowid,
+  );
+  const insert = db.prepare(`INSERT INTO generated_candidates (run_id, rank, passed, ingredients, code, scores, reasons) VALUES (?, ?, ?, ?, x'00000000', ?, ?)`);
+  const scores = (score: number, novelty: number, plausibility: number, benefits: Record<string, number>, nearestProductId: number | null = null) =>
+    JSON.stringify({ score, novelty, plausibility, logDensity: -4, benefits, nearestProductId });
+  insert.run(runId, 1, 1, JSON.stringify([id.Water, id.Glycerin, id.Phenoxyethanol]), scores(0.8, 0.4, 0.9, { hydration: 0.3 }, serum), '[]');
+  insert.run(runId, 2, 1, JSON.stringify([id.Water, id.Niacinamide, id.Phenoxyethanol]), scores(0.7, 0.7, 0.6, { hydration: 0.8 }), JSON.stringify(['order: Niacinamide is placed before Glycerin, but 3 catalog products list it after']));
+  insert.run(runId, 3, 0, JSON.stringify([id.Water, id.Dimethicone]), scores(0.9, 0.5, 0.95, { hydration: 0.5 }), JSON.stringify(['contains water but no preservative', 'oils and water without an emulsifier']));
+  return { service, close, runId, id };
+}
+
+let service: FormulatorService;
+let close: () => Promise<void>;
+let runId: number;
+
+beforeAll(async () => ({ service, close, runId } = await openStoredRun()));
+afterAll(() => close());
+
+describe('listing a stored run’s candidates', () => {
+  it('lists passed and rejected candidates by rank with names, scores, nearest product and reasons', async () => {
+    const page = await service.listGeneratedCandidates({ runId });
+    expect(page.total).toBe(3);
+    expect(page.items.map((c) => [c.rank, c.passed])).toEqual([[1, true], [2, true], [3, false]]);
+    expect(page.items[0]).toMatchObject({ ingredients: ['Water', 'Glycerin', 'Phenoxyethanol'], score: 0.8, novelty: 0.4, plausibility: 0.9, logDensity: -4, benefits: { hydration: 0.3 }, nearestProduct: { name: 'Illustrative Serum 1' }, reasons: [] });
+    expect(page.items[2]!.reasons).toEqual(['contains water but no preservative', 'oils and water without an emulsifier']);
+  });
+
+  it('sorts by novelty or a benefit and shows only the rejected ones on request', async () => {
+    expect((await service.listGeneratedCandidates({ runId, sortBy: 'novelty' })).items.map((c) => c.rank)).toEqual([2, 3, 1]);
+    expect((await service.listGeneratedCandidates({ runId, sortBy: 'benefit:hydration', descending: false })).items.map((c) => c.rank)).toEqual([1, 3, 2]);
+    expect(await service.listGeneratedCandidates({ runId, show: 'rejected' })).toMatchObject({ total: 1, items: [{ rank: 3 }] });
+    expect(await service.listGeneratedCandidates({ runId, show: 'passed', limit: 1, offset: 1 })).toMatchObject({ total: 2, items: [{ rank: 2 }] });
+  });
+
+  it('names a missing run and refuses an unknown sort column', async () => {
+    await expect(service.listGeneratedCandidates({ runId: 999 })).rejects.toMatchObject({ code: 'not-found', message: 'there is no generation run 999; run Generate again' });
+    await expect(service.listGeneratedCandidates({ runId, sortBy: 'colour' as 'score' })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('field "sortBy"') });
+  });
+});
+
+describe('names after a change', () => {
+  // Renaming changes what every listing of the run shows: this test renames on a stored run of its own.
+  let service: FormulatorService;
+  let close: () => Promise<void>;
+  let runId: number;
+  let id: Record<string, number>;
+  beforeAll(async () => ({ service, close, runId, id } = await openStoredRun()));
+  afterAll(() => close());
+
+  it('shows an ingredient’s new name after it is renamed (the listing is cached per run)', async () => {
+    expect((await service.listGeneratedCandidates({ runId, limit: 1 })).items[0]!.ingredients).toEqual(['Water', 'Glycerin', 'Phenoxyethanol']);
+    await service.saveIngredient({ id: id.Glycerin!, inci: 'Glycerol', synonyms: ['Glycerin'], functions: ['humectant'] });
+    expect((await service.listGeneratedCandidates({ runId, limit: 1 })).items[0]!.ingredients).toEqual(['Water', 'Glycerol', 'Phenoxyethanol']);
+  });
+});
+
+describe('choosing an export path', () => {
+  it('is left to the desktop app: the services say to download the CSV instead', async () => {
+    await expect(service.chooseExportPath()).rejects.toMatchObject({ code: 'unsupported', message: expect.stringContaining('download the CSV') });
+  });
+});
+
+describe('models through the service', () => {
+  // Services of its own: the shipped sample catalog with a quick model trained on it.
+  let trained: TrainedTestService;
+  beforeAll(async () => {
+    trained = await openTrainedTestService();
+  }, 120_000);
+  afterAll(() => trained?.close());
+
+  it('generates, filters and ranks candidates, storing the run with its provenance', async () => {
+    const { service } = trained;
+    await expect(service.generate({ n: 100, k: 200 })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('N (samples) must be at least K') });
+    const report = await service.generate({ n: 2000, k: 200, seed: 5, shortlist: 20 });
+    expect(report.counts).toMatchObject({ sampled: 2000, decoded: 200 });
+    expect(report.quality.validLists).toBe(1);
+    expect(Object.keys(report.timingsMs)).toEqual(['fit', 'sample and density', 'select', 'predict', 'decode and check', 'quality']);
+    // Two threads shared 2 density blocks of 1,000 samples and 2 decode batches of 100 candidates.
+    expect(report.work).toMatchObject({ threads: 2, batches: 4 });
+    expect(report.shortlist.length).toBeGreaterThan(0);
+    const scores = report.shortlist.map((c) => c.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    for (const c of report.shortlist) {
+      expect(c.passed).toBe(true);
+      expect(c.novelty).toBeGreaterThanOrEqual(0.3);
+      expect(new Set(c.ingredients).size).toBe(c.ingredients.length);
+    }
+    const stored = service.db.prepare(`SELECT count(*) AS n, sum(passed) AS passed FROM generated_candidates WHERE run_id = ?`).get(report.runId) as { n: number; passed: number };
+    expect(stored).toEqual({ n: 200, passed: report.counts.passed });
+    const run = service.db.prepare(`SELECT params, timings, backend FROM generation_runs WHERE id = ?`).get(report.runId) as { params: string; timings: string; backend: string };
+    expect(JSON.parse(run.params)).toMatchObject({ n: 2000, k: 200, seed: 5 });
+    expect(run.backend).toBe('wasm');
+    const again = await service.generate({ n: 2000, k: 200, seed: 5, shortlist: 20 });
+    expect(again.shortlist.map((c) => c.ingredients)).toEqual(report.shortlist.map((c) => c.ingredients));
+    const near = await service.neighbours({ candidate: { runId: report.runId, rank: 1 }, k: 3 });
+    const best = (service.db.prepare(`SELECT ingredients FROM generated_candidates WHERE run_id = ? AND rank = 1`).get(report.runId) as { ingredients: string }).ingredients;
+    expect(near.query.ingredients).toHaveLength((JSON.parse(best) as number[]).length);
+    expect(near.byLatent).toHaveLength(3);
+    await expect(service.neighbours({ candidate: { runId: report.runId, rank: 9999 } })).rejects.toMatchObject({ code: 'not-found' });
+    const strict = await service.generate({ n: 2000, k: 200, seed: 5, benefitThresholds: { hydration: 0.99 } });
+    expect(strict.counts.passed).toBeLessThan(report.counts.passed);
+    expect(report.baselines).toEqual([]);
+    const compared = await service.generate({ n: 2000, k: 200, seed: 5, baselines: true });
+    const [seedDecoding, recombination] = compared.baselines;
+    expect(seedDecoding!.quality.validLists).toBeLessThan(compared.quality.validLists);
+    expect(seedDecoding!.quality.medianPlausibility).toBeLessThan(compared.quality.medianPlausibility);
+    expect(recombination!.quality.medianNovelty).toBeLessThan(compared.quality.medianNovelty);
+    expect(recombination!.quality.passedAllChecks).toBeLessThan(compared.quality.passedAllChecks);
+  });
+});
