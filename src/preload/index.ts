@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { API_METHODS, ipcChannel } from '../shared/api-methods';
+import { API_METHODS, ipcChannel } from '../shared/api/methods';
 
 /**
  * Exposes exactly the contract's methods as `window.api`, each a single invoke on its own

@@ -1,4 +1,4 @@
-import type { ListScore } from '../../src/shared/contract';
+import type { ListScore } from '../../src/shared/api';
 import { seededRandom } from '../../src/shared/ml/random';
 import { startPreviewServer } from '../../src/main/preview/server';
 import { openSephoraService } from '../bench-support/sephora-service';

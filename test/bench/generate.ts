@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { GenerateReport } from '../../src/shared/contract';
+import type { GenerateReport } from '../../src/shared/api';
 import { openSephoraService } from '../bench-support/sephora-service';
 
 /** The 10,000-sample generate job on models trained on sephora_cosmetics.csv: time per stage and quality. */

@@ -1,4 +1,4 @@
-import type { OptimizationResult } from '../../src/shared/contract';
+import type { OptimizationResult } from '../../src/shared/api';
 import { openSephoraService } from '../bench-support/sephora-service';
 
 /**

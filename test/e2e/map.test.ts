@@ -4,7 +4,7 @@ import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { PreviewServer } from '../../src/main/preview/server';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
-import type { LatentMap, MapProduct, MapProducts } from '../../src/shared/contract';
+import type { LatentMap, MapProduct, MapProducts } from '../../src/shared/api';
 import { shots, useBrowserApp } from './harness';
 import { isolation, measureMapInteraction, mostIsolated, productPixels, type GraphDiv } from './map-points';
 

@@ -4,7 +4,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { readCsvRecords } from '../../src/main/import/csv';
 import { MAX_CATALOG_BYTES } from '../../src/main/import/catalog-file';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
-import { ApiFailure, type ImportReport } from '../../src/shared/contract';
+import { ApiFailure, type ImportReport } from '../../src/shared/api';
 import { seededRandom } from '../../src/shared/ml/random';
 import { openTestService, tempDir } from '../helpers';
 

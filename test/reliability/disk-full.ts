@@ -9,7 +9,7 @@ import { listModels } from '../../src/main/db/queries/models';
 import { loadModel } from '../../src/main/ml/store';
 import { resolveResourcesDir } from '../../src/main/resources';
 import { FormulatorService } from '../../src/main/services/formulator-service';
-import type { ApiResult } from '../../src/shared/api-methods';
+import type { ApiResult } from '../../src/shared/api/methods';
 
 /**
  * Disk full (issue 7, item 3). Two ways to run out of space:

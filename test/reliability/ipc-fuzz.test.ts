@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
 import { openTestService } from '../helpers';
 import { fuzzApi, malformedArgument } from './ipc-fuzz';
-import { apiSchemas } from '../../src/shared/contract';
-import { API_METHODS } from '../../src/shared/api-methods';
+import { apiSchemas } from '../../src/shared/api';
+import { API_METHODS } from '../../src/shared/api/methods';
 
 /** The short version of `npm run reliability`'s IPC fuzzing (which sends 10,000 messages to every handler). */
 let service: FormulatorService;

@@ -2,8 +2,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { dispatchApiCall } from '../../src/main/ipc/dispatch';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
-import { API_METHODS } from '../../src/shared/api-methods';
-import { apiSchemas } from '../../src/shared/contract';
+import { API_METHODS } from '../../src/shared/api/methods';
+import { apiSchemas } from '../../src/shared/api';
 import { seededRandom } from '../../src/shared/ml/random';
 
 /**

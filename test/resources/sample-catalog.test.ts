@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalog } from '../../scripts/sample-catalog';
 import { resolveResourcesDir, sampleCatalogPath } from '../../src/main/resources';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
-import type { ImportReport } from '../../src/shared/contract';
+import type { ImportReport } from '../../src/shared/api';
 import { SKIN_BENEFITS } from '../../src/shared/domain';
 import { openTestService } from '../helpers';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { candidatesToCsv, diffOrderedLists, MANUAL_PROVENANCE } from '../../src/shared/candidates';
-import type { CandidateSummary } from '../../src/shared/contract';
+import type { CandidateSummary } from '../../src/shared/api';
 
 describe('diffOrderedLists', () => {
   it('does not count an insertion or a removal elsewhere as a move', () => {

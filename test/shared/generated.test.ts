@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GeneratedCandidateView } from '../../src/shared/contract';
+import type { GeneratedCandidateView } from '../../src/shared/api';
 import { generatedSortValue, pageGeneratedCandidates, sortGeneratedCandidates } from '../../src/shared/generated';
 
 const candidate = (rank: number, passed: boolean, score: number, novelty: number, plausibility: number, benefits: Record<string, number> = {}): GeneratedCandidateView => ({

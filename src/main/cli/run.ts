@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ApiFailure } from '../../shared/contract';
+import { ApiFailure } from '../../shared/api';
 import { NewerDatabaseError } from '../db/connection';
 import { defaultDatabasePath } from '../paths';
 import { resolveResourcesDir } from '../resources';

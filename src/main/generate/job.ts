@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { GenerationQuality } from '../../shared/contract';
+import type { GenerationQuality } from '../../shared/api';
 import { frequencyDivergence, internalDiversity, type IngredientFacts } from '../../shared/ml/checks';
 import { KDE_MAX_REFERENCES, kernelCount, latentStatistics, whiten, type LatentStatistics } from '../../shared/ml/latent';
 import { sortByKey } from '../../shared/ml/decode';

@@ -1,4 +1,4 @@
-import type { ColumnMapping } from '../../shared/contract';
+import type { ColumnMapping } from '../../shared/api';
 import { ingredientKey } from '../../shared/inci/key';
 
 /**

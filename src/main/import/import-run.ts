@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
-import type { DuplicatePolicy, ImportRejection, ImportReport } from '../../shared/contract';
+import type { DuplicatePolicy, ImportRejection, ImportReport } from '../../shared/api';
 import type { IngredientLexicon } from '../../shared/inci/lexicon';
 import { parseInciDeclaration, type ParsedIngredient } from '../../shared/inci/parse';
 import { ensureCatalogIngredient } from '../db/queries/ingredients';

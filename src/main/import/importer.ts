@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import type { ColumnMapping, ImportReport } from '../../shared/contract';
+import type { ColumnMapping, ImportReport } from '../../shared/api';
 import type { IngredientLexicon } from '../../shared/inci/lexicon';
 import { isBlankRecord, isFileSystemError, readFailure, readJsonProducts, refuseNonCsvHeader, ImportError, SAMPLE_ROWS, statCatalogFile, uniqueHeader, catalogFormat } from './catalog-file';
 import { CsvError, readCsvRecords, type CsvFormat, type Delimiter, type TextEncodingName } from './csv';

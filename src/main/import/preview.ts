@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { ImportPreview } from '../../shared/contract';
+import type { ImportPreview } from '../../shared/api';
 import { catalogFormat, ImportError, isBlankRecord, isFileSystemError, readFailure, readJsonProducts, refuseNonCsvHeader, SAMPLE_ROWS, SLICE_MS, statCatalogFile, uniqueHeader } from './catalog-file';
 import { CsvError, readCsvRecords, type CsvFormat } from './csv';
 import { resolveColumnMapping } from './columns';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { INGREDIENT_FUNCTIONS, type IngredientInput } from '../../shared/domain';
-import { ingredientKnowledgeSchema } from '../../shared/contract';
+import { ingredientKnowledgeSchema } from '../../shared/api';
 
 /**
  * The ingredient knowledge base shipped in resources/knowledge/ingredients.json: loading,

@@ -1,5 +1,5 @@
-import { API_METHODS, type ApiMethod, type ApiResult } from '../../shared/api-methods';
-import { ApiFailure, parseApiArgs, type Api } from '../../shared/contract';
+import { API_METHODS, type ApiMethod, type ApiResult } from '../../shared/api/methods';
+import { ApiFailure, parseApiArgs, type Api } from '../../shared/api';
 import { endpointOf } from '../services/endpoint';
 import { storageFailure } from '../storage-errors';
 

@@ -1,6 +1,6 @@
 import { BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { API_METHODS, ipcChannel, type ApiResult } from '../../shared/api-methods';
-import { parseApiArgs, type Api } from '../../shared/contract';
+import { API_METHODS, ipcChannel, type ApiResult } from '../../shared/api/methods';
+import { parseApiArgs, type Api } from '../../shared/api';
 import { dispatchApiCall } from './dispatch';
 
 /**

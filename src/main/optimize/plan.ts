@@ -1,4 +1,4 @@
-import type { OptimizationTerm } from '../../shared/contract';
+import type { OptimizationTerm } from '../../shared/api';
 import { normalGenerator } from '../../shared/ml/linalg';
 import type { LatentStatistics } from '../../shared/ml/latent';
 import { quantile } from '../../shared/ml/objective';

@@ -2,8 +2,8 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
-import type { ApiResult } from '../../shared/api-methods';
-import type { Api } from '../../shared/contract';
+import type { ApiResult } from '../../shared/api/methods';
+import type { Api } from '../../shared/api';
 import { dispatchApiCall } from '../ipc/dispatch';
 import { CONTENT_SECURITY_POLICY } from '../security';
 

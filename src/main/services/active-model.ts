@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ApiFailure } from '../../shared/contract';
+import { ApiFailure } from '../../shared/api';
 import type { ModelRecord } from '../../shared/domain';
 import type { ComputeJob, JobOf, ResultOf } from '../compute/protocol';
 import { getActiveModel, getModel, type StoredModel } from '../db/queries/models';

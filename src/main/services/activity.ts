@@ -1,4 +1,4 @@
-import type { ActivityKind, ActivityState, ActivityView } from '../../shared/contract';
+import type { ActivityKind, ActivityState, ActivityView } from '../../shared/api';
 import type { RunOptions } from '../compute/host';
 import type { HandlersOf } from './endpoint';
 

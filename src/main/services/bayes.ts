@@ -1,4 +1,4 @@
-import { ApiFailure, candidateProvenanceSchema, type ApiParsedArgs, type BatchProposalResult } from '../../shared/contract';
+import { ApiFailure, candidateProvenanceSchema, type ApiParsedArgs, type BatchProposalResult } from '../../shared/api';
 import { listLabResults } from '../db/queries/lab-results';
 import { checkCandidate } from '../generate/kernels';
 import { requireActiveModel, runModelJob } from './active-model';

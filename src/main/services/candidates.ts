@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ApiFailure, MAX_CANDIDATE_INGREDIENTS, type CandidateDetail, type CandidateSummary } from '../../shared/contract';
+import { ApiFailure, MAX_CANDIDATE_INGREDIENTS, type CandidateDetail, type CandidateSummary } from '../../shared/api';
 import { candidatesToCsv, diffOrderedLists } from '../../shared/candidates';
 import { parseInciDeclaration } from '../../shared/inci/parse';
 import { AtomicWriteError, writeFileAtomically } from '../atomic-file';

@@ -1,4 +1,4 @@
-import { ApiFailure, type ImportReport } from '../../shared/contract';
+import { ApiFailure, type ImportReport } from '../../shared/api';
 import { ingredientKey } from '../../shared/inci/key';
 import { getActiveModel } from '../db/queries/models';
 import { findIngredientIdByKey, getIngredientRecords, searchIngredients, upsertIngredient } from '../db/queries/ingredients';

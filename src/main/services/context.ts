@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { ApiFailure, type ActivityKind } from '../../shared/contract';
+import { ApiFailure, type ActivityKind } from '../../shared/api';
 import { IngredientLexicon } from '../../shared/inci/lexicon';
 import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
 import type { JobKind, JobOf, ResultOf } from '../compute/protocol';

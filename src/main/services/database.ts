@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, constants, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { ApiFailure, type DatabaseBackup, type DatabaseRecovery, type DatabaseStatus, type RestoredBackup } from '../../shared/contract';
+import { ApiFailure, type DatabaseBackup, type DatabaseRecovery, type DatabaseStatus, type RestoredBackup } from '../../shared/api';
 import { fsyncFolder, writeFileAtomically } from '../atomic-file';
 import { storageFailure } from '../storage-errors';
 import { BackupError, backupFolder, listBackupFiles, pruneRollingBackups, readBackupContents, writeBackup, type BackupContents, type BackupFile } from '../db/backups';

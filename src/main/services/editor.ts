@@ -1,4 +1,4 @@
-import { ApiFailure, candidateProvenanceSchema, type ListScore, type ScoredIngredient } from '../../shared/contract';
+import { ApiFailure, candidateProvenanceSchema, type ListScore, type ScoredIngredient } from '../../shared/api';
 import { ingredientKey } from '../../shared/inci/key';
 import { parseInciDeclaration } from '../../shared/inci/parse';
 import { whiten } from '../../shared/ml/latent';

@@ -1,5 +1,5 @@
-import type { ApiMethod } from '../../shared/api-methods';
-import type { Api, ApiParsedArgs } from '../../shared/contract';
+import type { ApiMethod } from '../../shared/api/methods';
+import type { Api, ApiParsedArgs } from '../../shared/api';
 import type { ServiceContext } from './context';
 
 /** What method `M` resolves to. */

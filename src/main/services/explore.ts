@@ -1,4 +1,4 @@
-import { ApiFailure, type ApiParsedArgs, type NeighbourEntry, type SensitivityReport, type WhitespaceResult } from '../../shared/contract';
+import { ApiFailure, type ApiParsedArgs, type NeighbourEntry, type SensitivityReport, type WhitespaceResult } from '../../shared/api';
 import { parseInciDeclaration } from '../../shared/inci/parse';
 import { interpolationPath } from '../../shared/ml/interpolate';
 import { distancesFrom, kernelCount, projectPca, scottBandwidth, whiten } from '../../shared/ml/latent';

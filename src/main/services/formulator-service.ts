@@ -1,5 +1,5 @@
-import type { ApiMethod } from '../../shared/api-methods';
-import { parseApiArgs, type Api, type ApiArgs, type DatabaseRecovery } from '../../shared/contract';
+import type { ApiMethod } from '../../shared/api/methods';
+import { parseApiArgs, type Api, type ApiArgs, type DatabaseRecovery } from '../../shared/api';
 import type { ComputeHost, RunOptions } from '../compute/host';
 import type { Database } from 'better-sqlite3';
 import { openCheckedDatabase } from '../db/quarantine';

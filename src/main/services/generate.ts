@@ -1,4 +1,4 @@
-import { ApiFailure, candidateProvenanceSchema, type ApiParsedArgs, type CandidateProvenance, type GenerateReport, type GeneratedCandidateView } from '../../shared/contract';
+import { ApiFailure, candidateProvenanceSchema, type ApiParsedArgs, type CandidateProvenance, type GenerateReport, type GeneratedCandidateView } from '../../shared/api';
 import { pageGeneratedCandidates } from '../../shared/generated';
 import type { IngredientFacts } from '../../shared/ml/checks';
 import type { RunOptions } from '../compute/host';

@@ -1,4 +1,4 @@
-import type { IngredientLookup } from '../../shared/contract';
+import type { IngredientLookup } from '../../shared/api';
 import type { ProductDetail } from '../../shared/domain';
 import { ingredientKey } from '../../shared/inci/key';
 import { parseInciDeclaration } from '../../shared/inci/parse';

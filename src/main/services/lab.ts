@@ -1,4 +1,4 @@
-import { ApiFailure, type LabResult } from '../../shared/contract';
+import { ApiFailure, type LabResult } from '../../shared/api';
 import { labResultsToCsv } from '../../shared/candidates';
 import { getIngredientRecords } from '../db/queries/ingredients';
 import { deleteLabResult, getLabResult, insertLabResult, labProperties, listLabResults, recordedSpelling, updateLabResult, type StoredLabResult } from '../db/queries/lab-results';

@@ -1,4 +1,4 @@
-import { ApiFailure } from '../../shared/contract';
+import { ApiFailure } from '../../shared/api';
 import { latentStatistics, whiten, type LatentStatistics } from '../../shared/ml/latent';
 import { getProductCodes, type ProductCodes } from '../db/queries/models';
 import { requireActiveModel } from './active-model';

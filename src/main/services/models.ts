@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ApiFailure, type ApiParsedArgs, type DecodedLists, type EncodedLists } from '../../shared/contract';
+import { ApiFailure, type ApiParsedArgs, type DecodedLists, type EncodedLists } from '../../shared/api';
 import type { ModelRecord } from '../../shared/domain';
 import { parseInciDeclaration } from '../../shared/inci/parse';
 import type { RunOptions } from '../compute/host';

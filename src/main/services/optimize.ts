@@ -1,4 +1,4 @@
-import { ApiFailure, type ApiParsedArgs, type OptimizationResult } from '../../shared/contract';
+import { ApiFailure, type ApiParsedArgs, type OptimizationResult } from '../../shared/api';
 import { kernelCount, scottBandwidth } from '../../shared/ml/latent';
 import { quantile, targetsVerdict } from '../../shared/ml/objective';
 import type { StoredModel } from '../db/queries/models';

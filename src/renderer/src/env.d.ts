@@ -1,6 +1,6 @@
 /// <reference types="svelte" />
 /// <reference types="vite/client" />
-import type { ApiMethod, ApiResult } from '../../shared/api-methods';
+import type { ApiMethod, ApiResult } from '../../shared/api/methods';
 
 declare global {
   interface Window {

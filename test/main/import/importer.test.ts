@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiFailure } from '../../../src/shared/contract';
+import { ApiFailure } from '../../../src/shared/api';
 import { FormulatorService } from '../../../src/main/services/formulator-service';
 import { previewCatalogFile } from '../../../src/main/import/preview';
 import { tempDir, writeFixtureResources } from '../../helpers';

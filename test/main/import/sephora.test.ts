@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImportReport } from '../../../src/shared/contract';
+import type { ImportReport } from '../../../src/shared/api';
 import type { FormulatorService } from '../../../src/main/services/formulator-service';
 import { sephoraCsvPath } from '../../data';
 import { openTestService } from '../../helpers';

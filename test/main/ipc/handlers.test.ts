@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiResult } from '../../../src/shared/api-methods';
-import type { Api } from '../../../src/shared/contract';
+import type { ApiResult } from '../../../src/shared/api/methods';
+import type { Api } from '../../../src/shared/api';
 
 /**
  * The Electron IPC layer without Electron: ipcMain and dialog are stand-ins that record the
@@ -26,7 +26,7 @@ vi.mock('electron', () => ({
 }));
 
 const { registerIpcHandlers } = await import('../../../src/main/ipc/handlers');
-const { ipcChannel } = await import('../../../src/shared/api-methods');
+const { ipcChannel } = await import('../../../src/shared/api/methods');
 const { decideWindowOpen } = await import('../../../src/main/security');
 
 const TRUSTED = 'file:///app/out/renderer/index.html';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/main/cli/run';
 import type { FormulatorService } from '../../../src/main/services/formulator-service';
-import type { BatchProposalResult, LabResult } from '../../../src/shared/contract';
+import type { BatchProposalResult, LabResult } from '../../../src/shared/api';
 import { countRows, openTestService } from '../../helpers';
 
 /** Bayesian optimisation from lab results, through the service and the CLI (`lab` and `bo`); the results themselves are in lab.test.ts. */

@@ -5,7 +5,7 @@ import { dispatchApiCall } from '../../../src/main/ipc/dispatch';
 import { Derived, KeyedSlot, ServiceContext } from '../../../src/main/services/context';
 import type { DatabaseCare } from '../../../src/main/services/database';
 import { apiEndpoint, endpointOf, type ApiEndpoint } from '../../../src/main/services/endpoint';
-import { ApiFailure, type Api } from '../../../src/shared/contract';
+import { ApiFailure, type Api } from '../../../src/shared/api';
 
 /** A context over an in-memory database; nothing here touches backups, so `care` is a stand-in. */
 function openContext(): ServiceContext {

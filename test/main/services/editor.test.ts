@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FormulatorService } from '../../../src/main/services/formulator-service';
-import type { ListScore } from '../../../src/shared/contract';
+import type { ListScore } from '../../../src/shared/api';
 import { openTestService } from '../../helpers';
 
 /**

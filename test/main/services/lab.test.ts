@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FormulatorService } from '../../../src/main/services/formulator-service';
-import type { LabResult } from '../../../src/shared/contract';
+import type { LabResult } from '../../../src/shared/api';
 import { readCsvRecords } from '../../../src/main/import/csv';
 import { countRows, openTestService } from '../../helpers';
 

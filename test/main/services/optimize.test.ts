@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/main/cli/run';
 import type { FormulatorService } from '../../../src/main/services/formulator-service';
-import type { OptimizationResult } from '../../../src/shared/contract';
+import type { OptimizationResult } from '../../../src/shared/api';
 import { openTestService } from '../../helpers';
 
 /** Gradient optimisation through the service and the CLI, on the sample catalog with a quick model. */

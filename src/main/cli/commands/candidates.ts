@@ -1,4 +1,4 @@
-import type { CandidateComparison, CandidateDetail, CandidateProvenance, CandidateSummary } from '../../../shared/contract';
+import type { CandidateComparison, CandidateDetail, CandidateProvenance, CandidateSummary } from '../../../shared/api';
 import type { FormulatorService } from '../../services/formulator-service';
 import { countLine, idList, idOption, noArguments, oneId, wholeNumber } from '../checks';
 import { defineCommand, UsageError, type Command, type OptionSpecs } from '../command';

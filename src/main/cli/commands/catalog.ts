@@ -1,4 +1,4 @@
-import type { ColumnMapping, ImportReport } from '../../../shared/contract';
+import type { ColumnMapping, ImportReport } from '../../../shared/api';
 import type { IngredientFunction, ProductDetail, SkinBenefit } from '../../../shared/domain';
 import { countLine, noArguments, oneId, oneOf, wholeNumber } from '../checks';
 import { defineCommand, UsageError, type Command } from '../command';

@@ -1,4 +1,4 @@
-import type { NeighboursResult } from '../../../shared/contract';
+import type { NeighboursResult } from '../../../shared/api';
 import { idOption, noArguments, oneOf, oneValue, SEED_OPTION, SEED_RANGE, wholeNumber } from '../checks';
 import { defineCommand, UsageError, type Command } from '../command';
 

@@ -1,4 +1,4 @@
-import type { ApiArgs, LabResult } from '../../../shared/contract';
+import type { ApiArgs, LabResult } from '../../../shared/api';
 import { countLine, decimalNumber, idList, idOption, noArguments, oneId, oneValue, wholeNumber } from '../checks';
 import { defineCommand, UsageError, type Command, type OptionSpecs } from '../command';
 

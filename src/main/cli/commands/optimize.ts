@@ -1,4 +1,4 @@
-import type { ApiArgs } from '../../../shared/contract';
+import type { ApiArgs } from '../../../shared/api';
 import { decimalNumber, namedNumber, noArguments, oneOf, PRIOR_OPTION, PRIOR_RANGE, SEED_OPTION, SEED_RANGE, wholeNumber } from '../checks';
 import { defineCommand, UsageError, type Command } from '../command';
 

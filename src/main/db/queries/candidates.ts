@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { CandidateDetail, CandidateIngredient, CandidatePage, CandidateProvenance, CandidateSummary, CandidateVersion, DeletedCandidate } from '../../../shared/contract';
+import type { CandidateDetail, CandidateIngredient, CandidatePage, CandidateProvenance, CandidateSummary, CandidateVersion, DeletedCandidate } from '../../../shared/api';
 import type { CandidateStatus } from '../../../shared/domain';
 import { escapeLike } from './products';
 

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { LabProperty, LabResult } from '../../../shared/contract';
+import type { LabProperty, LabResult } from '../../../shared/api';
 
 /** Typed queries over lab results (schema version 6). Ingredient names are resolved by the service. */
 

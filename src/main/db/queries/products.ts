@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { ProductPage } from '../../../shared/contract';
+import type { ProductPage } from '../../../shared/api';
 import type { BenefitScore, CatalogSummary, ProductDetail, ProductIngredient, ProductSummary } from '../../../shared/domain';
 import { ingredientKey } from '../../../shared/inci/key';
 

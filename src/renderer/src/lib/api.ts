@@ -1,5 +1,5 @@
-import { API_METHODS, type ApiMethod, type ApiResult } from '../../../shared/api-methods';
-import type { Api } from '../../../shared/contract';
+import { API_METHODS, type ApiMethod, type ApiResult } from '../../../shared/api/methods';
+import type { Api } from '../../../shared/api';
 
 /**
  * The renderer's only door to the services: the same typed contract over Electron IPC

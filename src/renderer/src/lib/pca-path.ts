@@ -1,4 +1,4 @@
-import type { LatentMap } from '../../../shared/contract';
+import type { LatentMap } from '../../../shared/api';
 import { api } from './api';
 
 /** A path of latent codes placed on the catalog's PCA map, with the map it was placed on. */

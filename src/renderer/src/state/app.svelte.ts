@@ -1,4 +1,4 @@
-import type { ActivityState, ActivityView } from '../../../shared/contract';
+import type { ActivityState, ActivityView } from '../../../shared/api';
 import { api } from '../lib/api';
 import type { ViewId } from '../views';
 import { BayesState } from '../views/bayes/bayes.svelte';

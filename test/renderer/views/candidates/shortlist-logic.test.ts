@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CandidateSummary } from '../../../../src/shared/contract';
+import type { CandidateSummary } from '../../../../src/shared/api';
 import {
   addTags,
   comparePair,

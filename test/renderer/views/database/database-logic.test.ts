@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DatabaseBackup } from '../../../../src/shared/contract';
+import type { DatabaseBackup } from '../../../../src/shared/api';
 import { backupContents, formatBytes, latestRestorable, restoreLabel } from '../../../../src/renderer/src/views/database/database-logic';
 import { formatWhen } from '../../../../src/renderer/src/views/candidates/shortlist-logic';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GeneratedCandidateView } from '../../../../src/shared/contract';
+import type { GeneratedCandidateView } from '../../../../src/shared/api';
 import { benefitLabel, candidateChecks, defaultGenerateForm, formatScore, generateArgs, nextSort, runThresholds } from '../../../../src/renderer/src/views/generate/generate-results';
 
 describe('the generate form', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BatchProposal, LabResult } from '../../../../src/shared/contract';
+import type { BatchProposal, LabResult } from '../../../../src/shared/api';
 import {
   emptyLabForm,
   formatValue,

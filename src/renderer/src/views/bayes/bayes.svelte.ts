@@ -1,4 +1,4 @@
-import type { BatchProposalResult, LabProperty } from '../../../../shared/contract';
+import type { BatchProposalResult, LabProperty } from '../../../../shared/api';
 import { api } from '../../lib/api';
 import { describeViewError } from '../../lib/plot-view-errors';
 import type { AppState } from '../../state/app.svelte';

@@ -1,4 +1,4 @@
-import type { ApiArgs, CandidateProvenance, CandidateSummary } from '../../../../shared/contract';
+import type { ApiArgs, CandidateProvenance, CandidateSummary } from '../../../../shared/api';
 import type { CandidateStatus } from '../../../../shared/domain';
 import { benefitLabel } from '../generate/generate-results';
 

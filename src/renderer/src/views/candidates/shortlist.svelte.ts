@@ -1,5 +1,5 @@
 import { SvelteSet } from 'svelte/reactivity';
-import type { ApiArgs, CandidateComparison, CandidateDetail, CandidateSummary } from '../../../../shared/contract';
+import type { ApiArgs, CandidateComparison, CandidateDetail, CandidateSummary } from '../../../../shared/api';
 import { api } from '../../lib/api';
 import { exportCsv } from '../../lib/download';
 import {

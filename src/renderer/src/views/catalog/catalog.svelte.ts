@@ -1,4 +1,4 @@
-import type { AppStatus, ImportReport } from '../../../../shared/contract';
+import type { AppStatus, ImportReport } from '../../../../shared/api';
 import type { ProductDetail, ProductSummary } from '../../../../shared/domain';
 import { api } from '../../lib/api';
 

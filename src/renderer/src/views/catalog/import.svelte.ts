@@ -1,4 +1,4 @@
-import type { ColumnMapping, ImportPreview, ImportReport } from '../../../../shared/contract';
+import type { ColumnMapping, ImportPreview, ImportReport } from '../../../../shared/api';
 import { toCsv } from '../../../../shared/csv-write';
 import { ApiCallError, api } from '../../lib/api';
 

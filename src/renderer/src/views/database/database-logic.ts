@@ -1,4 +1,4 @@
-import type { DatabaseBackup } from '../../../../shared/contract';
+import type { DatabaseBackup } from '../../../../shared/api';
 import { formatWhen } from '../candidates/shortlist-logic';
 
 /**

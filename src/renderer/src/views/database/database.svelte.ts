@@ -1,4 +1,4 @@
-import type { DatabaseStatus, RestoredBackup } from '../../../../shared/contract';
+import type { DatabaseStatus, RestoredBackup } from '../../../../shared/api';
 import { api } from '../../lib/api';
 import { plural } from './database-logic';
 import { formatWhen } from '../candidates/shortlist-logic';

@@ -1,5 +1,5 @@
 import { MANUAL_PROVENANCE } from '../../../../shared/candidates';
-import type { CandidateDetail, CandidateProvenance, EditorSource, ListScore, ParsedDeclarationView } from '../../../../shared/contract';
+import type { CandidateDetail, CandidateProvenance, EditorSource, ListScore, ParsedDeclarationView } from '../../../../shared/api';
 import { api } from '../../lib/api';
 import type { EditorTarget } from '../../state/app.svelte';
 import { EditorHistory, LatestRequest, insertItems, moveItem, removeAt, replaceAt, sameNames, type EditorItem } from './editor-list';

@@ -1,5 +1,5 @@
 import type { Data, Layout } from 'plotly.js-dist-min';
-import type { LatentStatisticsView, SensitivityReport } from '../../../../shared/contract';
+import type { LatentStatisticsView, SensitivityReport } from '../../../../shared/api';
 
 /**
  * The diagnostics view's figures, built from plain data. Dimensions are labelled "z1"… (1-based,

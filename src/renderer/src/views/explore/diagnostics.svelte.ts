@@ -1,4 +1,4 @@
-import type { LatentStatisticsView, SensitivityReport } from '../../../../shared/contract';
+import type { LatentStatisticsView, SensitivityReport } from '../../../../shared/api';
 import type { ModelRecord } from '../../../../shared/domain';
 import { api } from '../../lib/api';
 import { describeViewError } from '../../lib/plot-view-errors';

@@ -1,5 +1,5 @@
 import type { Data, Layout } from 'plotly.js-dist-min';
-import type { MapGenerated, MapProduct } from '../../../../shared/contract';
+import type { MapGenerated, MapProduct } from '../../../../shared/api';
 import { benefitLabel, categoryColours, densestShareGrid, escapePlotText, kdeGrid, OTHER_CATEGORY_COLOUR, productHoverText, truncateText } from '../../../../shared/map-plot';
 
 /**

@@ -1,4 +1,4 @@
-import type { LatentMap, LatentStatisticsView, MapGenerated, MapProducts, NeighboursResult, WhitespaceResult } from '../../../../shared/contract';
+import type { LatentMap, LatentStatisticsView, MapGenerated, MapProducts, NeighboursResult, WhitespaceResult } from '../../../../shared/api';
 import type { ProductDetail } from '../../../../shared/domain';
 import { api } from '../../lib/api';
 import { describeViewError } from '../../lib/plot-view-errors';

@@ -1,4 +1,4 @@
-import type { ApiArgs, GeneratedCandidateView, GeneratedSortKey } from '../../../../shared/contract';
+import type { ApiArgs, GeneratedCandidateView, GeneratedSortKey } from '../../../../shared/api';
 
 /**
  * Pure rules of the Generate view: turning the form into the generate call's arguments, the

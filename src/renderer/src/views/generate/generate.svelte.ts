@@ -1,4 +1,4 @@
-import type { GenerateReport, GeneratedCandidatePage, GeneratedCandidateView, GeneratedShow, GeneratedSortKey } from '../../../../shared/contract';
+import type { GenerateReport, GeneratedCandidatePage, GeneratedCandidateView, GeneratedShow, GeneratedSortKey } from '../../../../shared/api';
 import type { ProductSummary } from '../../../../shared/domain';
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { api, ApiCallError } from '../../lib/api';

@@ -1,4 +1,4 @@
-import type { BatchProposal, LabProperty, LabResult } from '../../../../shared/contract';
+import type { BatchProposal, LabProperty, LabResult } from '../../../../shared/api';
 
 /**
  * Lab results and Bayesian optimisation, the parts that are not DOM: the add/edit form read into

@@ -1,4 +1,4 @@
-import type { LabProperty, LabResult } from '../../../../shared/contract';
+import type { LabProperty, LabResult } from '../../../../shared/api';
 import { api } from '../../lib/api';
 import { exportCsv } from '../../lib/download';
 import { emptyLabForm, formOf, labExportFileName, labFormChanges, labFormFields, labFormProblem, type LabForm } from './lab-logic';

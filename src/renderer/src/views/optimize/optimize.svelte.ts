@@ -1,4 +1,4 @@
-import type { CandidateSummary, LatentMap, OptimizationResult } from '../../../../shared/contract';
+import type { CandidateSummary, LatentMap, OptimizationResult } from '../../../../shared/api';
 import { api } from '../../lib/api';
 import { placeOnPcaMap } from '../../lib/pca-path';
 import { describeViewError } from '../../lib/plot-view-errors';

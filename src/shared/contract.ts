@@ -1,2 +1,0 @@
-/** Temporary re-export while the split lands; import from './api'. */
-export * from './api';
