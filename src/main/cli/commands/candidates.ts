@@ -2,6 +2,7 @@ import type { CandidateComparison, CandidateDetail, CandidateProvenance, Candida
 import type { FormulatorService } from '../../services/formulator-service';
 import { countLine, idList, idOption, noArguments, oneId, wholeNumber } from '../checks';
 import { defineCommand, UsageError, type Command, type OptionSpecs } from '../command';
+import { defineDeleteCommand } from '../delete-command';
 
 /** The metadata options `candidates save` and `candidates update` share. */
 const METADATA = {
@@ -151,20 +152,14 @@ export const candidatesCommands: readonly Command[] = [
       };
     },
   }),
-  defineCommand({
+  defineDeleteCommand({
     name: 'candidates delete',
-    synopsis: 'ID --yes',
     summary: 'delete a candidate and its whole history',
-    options: { yes: { type: 'boolean', help: 'confirm: the candidate and its history are removed' } },
-    parse: ({ opt, args }) => {
-      const id = oneId(args, 'candidates delete needs one candidate id');
-      if (!opt.yes) throw new UsageError(`deleting candidate ${id} removes it and its whole history; add --yes to confirm`);
-      return async ({ service, print }) => {
-        const deleted = await service.deleteCandidate({ id });
-        print(deleted, () => `deleted candidate ${deleted.id} "${deleted.name}" and its ${deleted.versions} version(s)`);
-        return 0;
-      };
-    },
+    thing: 'candidate',
+    consequence: (id) => `deleting candidate ${id} removes it and its whole history`,
+    confirmHelp: 'confirm: the candidate and its history are removed',
+    remove: (service, id) => service.deleteCandidate({ id }),
+    done: (deleted) => `deleted candidate ${deleted.id} "${deleted.name}" and its ${deleted.versions} version(s)`,
   }),
 ];
 

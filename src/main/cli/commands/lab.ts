@@ -1,6 +1,7 @@
 import type { ApiArgs, LabResult } from '../../../shared/api';
 import { countLine, decimalNumber, idList, idOption, noArguments, oneId, oneValue, wholeNumber } from '../checks';
 import { defineCommand, UsageError, type Command, type OptionSpecs } from '../command';
+import { defineDeleteCommand } from '../delete-command';
 
 /** The fields of a result that `lab add` sets and `lab update` changes. */
 const RESULT_FIELDS = {
@@ -98,20 +99,14 @@ export const labCommands: readonly Command[] = [
       };
     },
   }),
-  defineCommand({
+  defineDeleteCommand({
     name: 'lab delete',
-    synopsis: 'ID --yes',
     summary: 'delete one result',
-    options: { yes: { type: 'boolean', help: 'confirm: a deleted result cannot be brought back' } },
-    parse: ({ opt, args }) => {
-      const id = oneId(args, 'lab delete needs one result id');
-      if (!opt.yes) throw new UsageError(`deleting lab result ${id} cannot be undone; add --yes to confirm`);
-      return async ({ service, print }) => {
-        const deleted = await service.deleteLabResult({ id });
-        print(deleted, () => `deleted lab result ${deleted.id}`);
-        return 0;
-      };
-    },
+    thing: 'result',
+    consequence: (id) => `deleting lab result ${id} cannot be undone`,
+    confirmHelp: 'confirm: a deleted result cannot be brought back',
+    remove: (service, id) => service.deleteLabResult({ id }),
+    done: (deleted) => `deleted lab result ${deleted.id}`,
   }),
   defineCommand({
     name: 'lab export',

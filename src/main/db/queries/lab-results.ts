@@ -16,39 +16,27 @@ export interface LabResultFilter {
   offset: number;
 }
 
-interface Row {
-  id: number;
+/** A row as SELECT reads it: the subject's columns flat, the list as JSON; the measured columns as the API has them. */
+type Row = Pick<LabResult, 'id' | 'property' | 'value' | 'unit' | 'measuredOn' | 'notes' | 'createdAt' | 'updatedAt'> & {
   subjectKind: 'candidate' | 'product';
   candidateId: number | null;
   candidateVersion: number | null;
   productId: number | null;
   subject: string;
   ingredientIds: string;
-  property: string;
-  value: number;
-  unit: string;
-  measuredOn: string;
-  notes: string;
-  createdAt: string;
-  updatedAt: string;
-}
+};
 
 const SELECT = `SELECT id, subject_kind AS subjectKind, candidate_id AS candidateId, candidate_version AS candidateVersion, product_id AS productId,
        subject, ingredient_ids AS ingredientIds, property, value, unit, measured_on AS measuredOn, notes, created_at AS createdAt, updated_at AS updatedAt
   FROM lab_results`;
 
 function fromRow(r: Row): StoredLabResult {
+  const { id, subjectKind, candidateId, candidateVersion, productId, subject, ingredientIds, ...measured } = r;
   return {
-    id: r.id,
-    subject: { kind: r.subjectKind, candidateId: r.candidateId, version: r.candidateVersion, productId: r.productId, name: r.subject },
-    ingredientIds: JSON.parse(r.ingredientIds) as number[],
-    property: r.property,
-    value: r.value,
-    unit: r.unit,
-    measuredOn: r.measuredOn,
-    notes: r.notes,
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
+    id,
+    subject: { kind: subjectKind, candidateId, version: candidateVersion, productId, name: subject },
+    ingredientIds: JSON.parse(ingredientIds) as number[],
+    ...measured,
   };
 }
 
