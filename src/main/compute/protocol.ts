@@ -10,20 +10,6 @@ import type { jobHandlers } from './jobs';
  * type-only imports, so the host never loads a job's code.
  */
 
-export type { DecodeJob, DecodeResult } from './jobs/decode';
-export type { EncodeJob, EncodeResult } from './jobs/encode';
-export type { FaultJob } from './jobs/fault';
-export type { GapsJob, GapsResult } from './jobs/gaps';
-export type { GenerateJob } from './jobs/generate';
-export type { KdeJob, KdeResult } from './jobs/kde';
-export type { OptimizeJob, OptimizeResult } from './jobs/optimize';
-export type { PredictJob, PredictResult } from './jobs/predict';
-export type { ProposeJob, ProposeResult } from './jobs/propose';
-export type { ScoreListsJob, ScoreListsResult } from './jobs/score-lists';
-export type { SensitivityJob, SensitivityResult } from './jobs/sensitivity';
-export type { TrainJob, TrainResult } from './jobs/train';
-export type { UmapJob, UmapResult } from './jobs/umap';
-
 type Handlers = typeof jobHandlers;
 
 /** The kinds of job the compute process runs. */

@@ -3,7 +3,7 @@ import { parseInciDeclaration } from '../../shared/inci/parse';
 import { interpolationPath } from '../../shared/ml/interpolate';
 import { distancesFrom, kernelCount, projectPca, scottBandwidth, whiten } from '../../shared/ml/latent';
 import { compareLists } from '../../shared/ml/overlap';
-import type { GapsResult, UmapResult } from '../compute/protocol';
+import type { ResultOf } from '../compute/protocol';
 import type { RunOptions } from '../compute/host';
 import { getGeneratedCandidateCode, getGenerationRunHeader, getPassedCandidateCodes } from '../db/queries/generation';
 import { getIngredientRecords } from '../db/queries/ingredients';
@@ -230,7 +230,7 @@ async function whitespace(cx: ServiceContext, { k, bandwidth, bandwidthMethod, g
   const pct = (p: number) => sorted[Math.min(n - 1, Math.max(0, Math.round(p * (n - 1))))]!;
   const order = Array.from(density.keys()).sort((a, b) => density[a]! - density[b]! || a - b).slice(0, k);
   let gaps: WhitespaceResult['gaps'] = [];
-  let found: GapsResult | null = null;
+  let found: ResultOf<'gaps'> | null = null;
   if (gapCount > 0) {
     const model = requireActiveModel(cx);
     found = await runModelJob(cx, model, { kind: 'gaps', catalogCodes: space.codes.codes, latentDim: D, neighbours: 10, count: gapCount });
@@ -358,7 +358,7 @@ function checkComponents(space: LatentSpace, components: readonly number[]): voi
 }
 
 /** The seeded UMAP of the catalog's codes (tracked: it takes seconds), placing `place` codes too when given. */
-function umapOf(cx: ServiceContext, space: LatentSpace, seed: number, place?: Float32Array): Promise<UmapResult> {
+function umapOf(cx: ServiceContext, space: LatentSpace, seed: number, place?: Float32Array): Promise<ResultOf<'umap'>> {
   return cx.run(
     { kind: 'umap', codes: space.codes.codes, latentDim: space.codes.latentDim, seed, neighbours: 15, minDistance: 0.1, place },
     { kind: 'map', label: place ? 'Placing points on the UMAP projection' : 'Computing the UMAP projection' },

@@ -22,7 +22,7 @@ export const ingredientKnowledgeSchema = z.object({
   note: z.string().max(1000).default(''),
 });
 
-export const columnMappingSchema = z.object({
+const columnMappingSchema = z.object({
   name: z.string().max(200).optional(),
   brand: z.string().max(200).optional(),
   category: z.string().max(200).optional(),
@@ -33,7 +33,7 @@ export const columnMappingSchema = z.object({
 
 export type ColumnMapping = z.infer<typeof columnMappingSchema>;
 
-export const duplicatePolicySchema = z.enum(['keep', 'merge']);
+const duplicatePolicySchema = z.enum(['keep', 'merge']);
 
 export type DuplicatePolicy = z.infer<typeof duplicatePolicySchema>;
 

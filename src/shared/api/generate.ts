@@ -5,12 +5,12 @@ import type { ApiMethod } from './methods';
 /** Generate-and-filter jobs and their stored runs. */
 
 /** Columns a stored run's candidates sort by; `benefit:<name>` sorts by that predicted benefit. */
-export const GENERATED_SORT_COLUMNS = ['rank', 'score', 'novelty', 'plausibility', 'logDensity'] as const;
+const GENERATED_SORT_COLUMNS = ['rank', 'score', 'novelty', 'plausibility', 'logDensity'] as const;
 
 export type GeneratedSortKey = (typeof GENERATED_SORT_COLUMNS)[number] | `benefit:${string}`;
 
 /** Which of a run's decoded candidates to list: all, those that passed every check, or the rejected ones. */
-export const GENERATED_SHOW = ['all', 'passed', 'rejected'] as const;
+const GENERATED_SHOW = ['all', 'passed', 'rejected'] as const;
 
 export type GeneratedShow = (typeof GENERATED_SHOW)[number];
 
