@@ -14,6 +14,9 @@ import { shots } from './harness';
  * no out/, no database), on an empty database, and — where the Electron binary is missing and
  * cannot be downloaded, as on the development machines — it must say so in one line, build the
  * app, load the sample catalog and serve the UI at the address it prints, which Chromium opens.
+ * The download really runs (install-electron) but is blocked the way a firewall or a dead proxy
+ * blocks it: the mirror is a closed local port and the download cache an empty folder, so the
+ * test takes the same path on a machine that could download Electron.
  *
  * node_modules is a link to this checkout's, not a new `npm ci`: the tree is the one
  * package-lock.json pins, and since Electron 42 `npm ci` leaves the binary out either way, so
@@ -59,6 +62,9 @@ beforeAll(async () => {
   symlinkSync(realpathSync(join(process.cwd(), 'node_modules')), join(clone, 'node_modules'), 'junction');
   const env: NodeJS.ProcessEnv = { ...process.env, LATENT_FORMULATOR_DB: join(dir, 'data', 'latent-formulator.db'), BROWSER: 'none' };
   delete env.LATENT_FORMULATOR_PREVIEW;
+  for (const key of Object.keys(env)) if (/^(npm_config_electron_|npm_package_config_electron_)/i.test(key)) delete env[key];
+  env.ELECTRON_MIRROR = 'http://127.0.0.1:9/';
+  env.electron_config_cache = join(dir, 'electron-cache');
   if (electronInstalled) env.LATENT_FORMULATOR_PREVIEW = '1';
   // Port 0: a free port, so the test never collides with a preview someone else is running on 5199.
   npmStart = spawn('npm', ['start', '--', '--port', '0'], { cwd: clone, env, detached: process.platform !== 'win32', shell: process.platform === 'win32' });
