@@ -5,10 +5,12 @@
  *
  * Electron 42+ no longer downloads its binary at `npm install`, and electron-vite's start
  * reads the file only that download writes, so a fresh clone fails with "Electron uninstall".
- * This fetches the binary first (once; `install-electron`). Where it cannot be had (offline, a
- * proxy, a blocked host) `start` and `dev` say so in one line and serve the same UI in the
- * browser from the local preview, with the sample catalog on an empty database; `ensure`
- * (before packaging) fails with that line. `LATENT_FORMULATOR_PREVIEW=1` asks for the browser
+ * This fetches the binary first (once; `install-electron`) and builds better-sqlite3 for
+ * Electron beside Node's build (once; scripts/launch/sqlite-electron.ts). Where either cannot be
+ * had (offline, a proxy, a blocked host, no compiler) `start` and `dev` say so in one line and
+ * serve the same UI in the browser from the local preview, with the sample catalog on an empty
+ * database; `ensure` (before packaging, and in CI before the Electron smoke test) fails with
+ * that line. `LATENT_FORMULATOR_PREVIEW=1` asks for the browser
  * preview without trying Electron.
  */
 import { spawn } from 'node:child_process';
@@ -18,6 +20,8 @@ import { parseArgs } from 'node:util';
 import { buildApp, packageBin, rendererBuildState } from './launch/build';
 import { openInBrowser } from './launch/browser';
 import { electronVersion, ensureElectron } from './launch/electron';
+import { ensureElectronSqlite } from './launch/sqlite-electron';
+import { SQLITE_BINDING_ENV } from '../src/main/db/sqlite';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -30,8 +34,9 @@ function fail(line: string): never {
 }
 
 /** Runs electron-vite (`preview` builds then opens the window; `dev` serves with hot reload), passing its exit code on. */
-function runElectronVite(command: 'preview' | 'dev'): void {
-  const child = spawn(process.execPath, [packageBin('electron-vite'), command], { cwd: root, stdio: 'inherit' });
+function runElectronVite(command: 'preview' | 'dev', sqliteBinding: string): void {
+  const env = { ...process.env, [SQLITE_BINDING_ENV]: sqliteBinding };
+  const child = spawn(process.execPath, [packageBin('electron-vite'), command], { cwd: root, stdio: 'inherit', env });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
   child.on('close', (code) => process.exit(code ?? 1));
 }
@@ -70,13 +75,17 @@ async function main(): Promise<void> {
     say('LATENT_FORMULATOR_PREVIEW is set: serving the app in your browser instead of its own window.');
     return runBrowserPreview(port);
   }
+  const version = electronVersion();
   const electron = await ensureElectron(say);
-  if (electron.ok) {
-    if (mode !== 'ensure') runElectronVite(mode === 'dev' ? 'dev' : 'preview');
+  const sqlite = electron.ok ? await ensureElectronSqlite(version, say) : null;
+  if (sqlite?.ok) {
+    if (mode !== 'ensure') runElectronVite(mode === 'dev' ? 'dev' : 'preview', sqlite.path);
     return;
   }
-  const why = `Electron ${electronVersion()} is not installed and could not be downloaded (${electron.reason})`;
-  if (mode === 'ensure') fail(`${why}: installers need it; run \`npx install-electron\` where the download is allowed.`);
+  const why = electron.ok
+    ? `better-sqlite3 could not be built for Electron ${version} (${sqlite?.reason ?? 'not tried'})`
+    : `Electron ${version} is not installed and could not be downloaded (${electron.reason})`;
+  if (mode === 'ensure') fail(`${why}: the window and the installers need it; run this where downloads (and a C++ compiler, if no prebuilt binary fits) are available.`);
   say(`${why}, so the app opens in your browser instead of its own window.`);
   await runBrowserPreview(port);
 }

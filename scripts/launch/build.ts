@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
@@ -26,13 +26,22 @@ function newestChange(path: string): number {
   return readdirSync(path).reduce((newest, name) => Math.max(newest, newestChange(join(path, name))), stat.mtimeMs);
 }
 
+/** A package's folder, found the way Node looks for it (not through its exports, which may hide package.json). */
+function packageDir(name: string): string {
+  for (const dir of require.resolve.paths(name) ?? []) {
+    const candidate = join(dir, name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+  }
+  throw new Error(`${name} is not installed: run \`npm ci\``);
+}
+
 /** The path of a package's bin script, run with this Node (no shell, the same on every platform). */
 export function packageBin(name: string, bin = name): string {
-  const manifest = require.resolve(`${name}/package.json`);
-  const pkg = require(manifest) as { bin: Record<string, string> };
-  const script = pkg.bin[bin];
-  if (!script) throw new Error(`${name} has no "${bin}" command (node_modules/${name}/package.json): run \`npm ci\``);
-  return join(dirname(manifest), script);
+  const dir = packageDir(name);
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { bin?: Record<string, string> };
+  const script = pkg.bin?.[bin];
+  if (!script) throw new Error(`${name} has no "${bin}" command (${join(dir, 'package.json')}): run \`npm ci\``);
+  return join(dir, script);
 }
 
 /**

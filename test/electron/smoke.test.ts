@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { electronBinaryPath } from '../../scripts/launch/electron';
+import { electronBinaryPath, electronVersion } from '../../scripts/launch/electron';
+import { electronSqlitePath } from '../../scripts/launch/sqlite-electron';
+import { SQLITE_BINDING_ENV } from '../../src/main/db/sqlite';
 
 /**
  * The real shell: the built app (out/) in Electron, driven by playwright-core's `_electron`
@@ -12,17 +14,21 @@ import { electronBinaryPath } from '../../scripts/launch/electron';
  * through the same allow-list as a person's choice). One flow: sample catalog → train quick →
  * generate → save a candidate → export the shortlist to CSV.
  *
- * It needs the Electron binary (`npx install-electron`) and, on Linux, a display (xvfb-run).
+ * It needs the Electron binary and better-sqlite3 built for Electron (`npx tsx scripts/start.ts
+ * ensure`, or a first `npm start`, makes both) and, on Linux, a display (xvfb-run).
  * Without them it skips with the reason; LATENT_FORMULATOR_REQUIRE_ELECTRON=1 (set in CI, where
  * both are installed) turns that skip into a failure, so CI cannot pass without running it.
  */
 const binary = electronBinaryPath();
+const sqliteBinding = electronSqlitePath(electronVersion());
 const needsDisplay = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
 const missing = !binary
-  ? 'the Electron binary is not installed (node_modules/electron/path.txt is missing; `npx install-electron` fetches it)'
-  : needsDisplay
-    ? 'no display to open a window on (run under xvfb-run on Linux)'
-    : null;
+  ? 'the Electron binary is not installed (node_modules/electron/path.txt is missing; `npx tsx scripts/start.ts ensure` fetches it)'
+  : !sqliteBinding
+    ? 'better-sqlite3 is not built for Electron yet (`npx tsx scripts/start.ts ensure` builds it)'
+    : needsDisplay
+      ? 'no display to open a window on (run under xvfb-run on Linux)'
+      : null;
 const required = Boolean(process.env.LATENT_FORMULATOR_REQUIRE_ELECTRON);
 
 let app: ElectronApplication | undefined;
@@ -34,11 +40,12 @@ afterAll(async () => {
 });
 
 /** Starts the built app on a fresh user-data folder (its own empty database) and returns its first window. */
-async function launchApp(executablePath: string): Promise<Page> {
+async function launchApp(executablePath: string, sqlite: string): Promise<Page> {
   if (!existsSync(join(process.cwd(), 'out', 'main', 'index.js'))) throw new Error('out/main/index.js is missing: run `npm run build` first');
   dir = mkdtempSync(join(tmpdir(), 'lf-electron-'));
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'ELECTRON_RENDERER_URL') env[key] = value;
+  env[SQLITE_BINDING_ENV] = sqlite;
   // Chromium refuses its sandbox to root (containers); everywhere else the sandbox stays on.
   const sandbox = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
   app = await _electron.launch({ executablePath, args: [...sandbox, process.cwd(), `--user-data-dir=${join(dir, 'user-data')}`], env, timeout: 60_000 });
@@ -53,7 +60,7 @@ describe('the Electron app', () => {
       if (required) throw new Error(`LATENT_FORMULATOR_REQUIRE_ELECTRON is set but ${missing}`);
       ctx.skip(`Electron smoke test: ${missing}`);
     }
-    const page = await launchApp(binary as string);
+    const page = await launchApp(binary as string, sqliteBinding as string);
 
     // The shell's promises: the contract's bridge is there, Node is not.
     expect(await page.evaluate('typeof window.api === "object" && typeof window.require === "undefined" && typeof window.process === "undefined"')).toBe(true);
