@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import BetterSqlite3, { type Database } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
+import { openSqlite } from './sqlite';
 import { fsyncFolder } from '../atomic-file';
 import { checkOpenDatabase, type DatabaseCheck } from './check';
 
@@ -104,7 +105,7 @@ export async function copyDatabaseOnline(db: Database, target: string): Promise<
   const partial = join(folder, `.${basename(target)}.${randomBytes(4).toString('hex')}.partial`);
   try {
     await db.backup(partial);
-    const copy = new BetterSqlite3(partial, { fileMustExist: true });
+    const copy = openSqlite(partial, { fileMustExist: true });
     try {
       // A backup should be one self-contained file, not a WAL database with side files.
       const mode = copy.pragma('journal_mode = DELETE', { simple: true }) as string;
@@ -168,7 +169,7 @@ export function pruneRollingBackups(dbPath: string, keep: number): string[] {
 export function readBackupContents(path: string): BackupContents {
   let db: Database | null = null;
   try {
-    db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+    db = openSqlite(path, { readonly: true, fileMustExist: true });
     const check = checkOpenDatabase(db);
     if (!check.ok) return { check, schemaVersion: null, products: null, candidates: null };
     const count = (table: string): number | null => {

@@ -1,4 +1,5 @@
-import BetterSqlite3, { type Database } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
+import { openSqlite } from './sqlite';
 
 /** What `PRAGMA quick_check` (or the error that stopped it) said about a database. */
 export interface DatabaseCheck {
@@ -52,7 +53,7 @@ export function checkDatabaseFile(path: string): DatabaseCheck {
   const started = performance.now();
   let db: Database | null = null;
   try {
-    db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+    db = openSqlite(path, { readonly: true, fileMustExist: true });
     return { ...checkOpenDatabase(db), ms: performance.now() - started };
   } catch (error) {
     if (!isCorruptionError(error)) throw error;

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
-import BetterSqlite3, { type Database } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
+import { openSqlite } from './sqlite';
 import { backupFolder, copyDatabaseOnline, fileTimestamp } from './backups';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations';
 
@@ -45,7 +46,7 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
   const existed = !isMemory && existsSync(path);
   if (!isMemory) mkdirSync(dirname(path), { recursive: true });
 
-  const db = new BetterSqlite3(path, { fileMustExist: false });
+  const db = openSqlite(path, { fileMustExist: false });
   try {
     // Refuse a newer file before touching anything (journal mode change writes to the file).
     const fileVersion = db.pragma('user_version', { simple: true }) as number;

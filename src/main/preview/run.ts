@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import { resolveResourcesDir } from '../resources';
+import { FormulatorService } from '../services/formulator-service';
+import { startPreviewServer, type PreviewServer } from './server';
+
+/** How to run the web preview (`npm run preview:web`, and `npm start` where Electron cannot run). */
+export interface RunPreviewOptions {
+  databasePath: string;
+  /** The port to listen on; 0 picks a free one. */
+  port: number;
+  /** When the port is taken, listen on a free one instead of failing (`npm start`'s default port). */
+  anyPortIfTaken?: boolean;
+  /** Folders whose files the import wizard may read. */
+  importRoots?: readonly string[];
+  /** Load the sample catalog when the database holds no product (what a first start offers). */
+  sampleIfEmpty?: boolean;
+  /** Where each line for the person goes (stdout by default). */
+  say?: (line: string) => void;
+}
+
+/** A running preview: its address and how to stop it. */
+export interface RunningPreview {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens the services on `databasePath`, optionally loads the sample catalog into an empty
+ * database, and serves the built renderer (out/renderer) with the API over HTTP on 127.0.0.1.
+ * On a failure after the services opened, they are closed before the error is passed on.
+ */
+export async function runPreview(options: RunPreviewOptions): Promise<RunningPreview> {
+  const say = options.say ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const resourcesDir = resolveResourcesDir();
+  const service = await FormulatorService.open({ databasePath: options.databasePath, resourcesDir, appVersion: '0.1.0' });
+  try {
+    const quarantined = service.startup.quarantined;
+    if (quarantined) say(`The database was damaged (${quarantined.reason}); its files were moved untouched to ${quarantined.folder}. The page offers a restore.`);
+    else if (options.sampleIfEmpty && (await service.getStatus()).empty) {
+      const report = await service.loadSampleCatalog();
+      say(`Loaded the sample catalog (${report.productsInserted} illustrative formulations) into the empty database ${options.databasePath}.`);
+    }
+    service.startBackupSchedule();
+    const server = await listen(options, join(resourcesDir, '..', 'out', 'renderer'), service);
+    return {
+      url: server.url,
+      stop: async () => {
+        await server.close();
+        service.close();
+      },
+    };
+  } catch (error) {
+    service.close();
+    throw error;
+  }
+}
+
+async function listen(options: RunPreviewOptions, staticDir: string, api: FormulatorService): Promise<PreviewServer> {
+  const serve = (port: number) => startPreviewServer({ api, staticDir, port, importRoots: options.importRoots });
+  try {
+    return await serve(options.port);
+  } catch (error) {
+    if (!options.anyPortIfTaken || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    return serve(0);
+  }
+}
