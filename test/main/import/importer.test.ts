@@ -251,8 +251,9 @@ describe('previewCatalogFile', () => {
   it('names the problem and the columns when no ingredient column is found, and takes a mapping', async () => {
     const { dir, cleanup } = tempDir();
     try {
+      // One item per cell reads as no list, and no header says ingredients: the person must choose.
       const path = join(dir, 'odd.csv');
-      writeFileSync(path, 'Title,Formula\nCream,"Water, Glycerin"\n');
+      writeFileSync(path, 'Title,Formula\nCream,"Squalane"\n');
       const unmapped = await previewCatalogFile({ path });
       expect(unmapped.mapping).toBeNull();
       expect(unmapped.problem).toMatch(/"Title", "Formula"/);
