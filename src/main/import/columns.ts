@@ -141,9 +141,11 @@ export function resolveColumnMapping(
 
   const ignored = new Set(override.ignore ?? []);
   const taken = new Set<string>([ingredients]);
+  // A column the mapping gives a role is never detected for another one.
+  const claimed = new Set([override.name, override.brand, override.category, ...(override.categoryFallbacks ?? []), ...(override.benefits ?? [])]);
   const free = (col: string | undefined): col is string => col !== undefined && !taken.has(col) && !ignored.has(col);
   const pick = (field: 'name' | 'brand'): string | undefined => {
-    const col = override[field] !== undefined ? present(override[field], field) : header[keys.findIndex((k) => ROLE_PATTERNS[field].test(k))];
+    const col = override[field] !== undefined ? present(override[field], field) : header.find((h, i) => ROLE_PATTERNS[field].test(keys[i]!) && !claimed.has(h));
     if (!free(col)) return undefined;
     taken.add(col);
     choose(col, field, override[field] !== undefined ? 'chosen in the mapping' : 'by its header');
@@ -154,7 +156,7 @@ export function resolveColumnMapping(
 
   const chain = override.category !== undefined
     ? [present(override.category, 'category')!, ...(override.categoryFallbacks ?? []).map((c) => present(c, 'a category fallback')!)]
-    : categoryChain(header, keys);
+    : categoryChain(header, keys).filter((c) => !claimed.has(c));
   const categories = chain.filter(free);
   const category = categories[0];
   const categoryFallbacks = categories.slice(1);
@@ -170,7 +172,7 @@ export function resolveColumnMapping(
     benefits = override.benefits.map((b) => present(b, 'a benefit score')!).filter((b) => !taken.has(b));
     for (const b of benefits) choose(b, 'benefit', 'chosen in the mapping');
   } else {
-    benefits = header.filter((h, i) => free(h) && judgeNumbers(h, cellsOf(i), options.decimalComma ?? false, choose));
+    benefits = header.filter((h, i) => free(h) && !claimed.has(h) && judgeNumbers(h, cellsOf(i), options.decimalComma ?? false, choose));
   }
   for (const b of benefits) taken.add(b);
   for (const h of header) {

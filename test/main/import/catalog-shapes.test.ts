@@ -86,6 +86,12 @@ describe('the ingredients column is found by content', () => {
     expect((await products()).map((p) => p.name).sort()).toEqual(['Barrier Cream', 'Clear Toner', 'Hydra Serum', 'Vitamin Drops']);
   });
 
+  it('a column the mapping gives a role is not detected for another one', async () => {
+    const preview = await service.previewImport({ path: fixture('misleading-header.csv'), mapping: { category: 'Brand' } });
+    expect(preview.mapping).toMatchObject({ ingredients: 'Formula', name: 'Name', brand: undefined, category: 'Brand', extra: ['Ingredients', 'Category'] });
+    expect(preview.columns.find((c) => c.column === 'Brand')).toMatchObject({ role: 'category', reason: 'chosen in the mapping' });
+  });
+
   it('the preview says why it chose the column', async () => {
     const preview = await service.previewImport({ path: fixture('misleading-header.csv') });
     expect(preview.mapping?.ingredients).toBe('Formula');

@@ -94,6 +94,14 @@ describe('importCatalog', () => {
     await expect(service.importCatalog({ path: file('n.csv', 'Name,Brand\nA,B\n') })).rejects.toThrow(/no ingredients column found in the header \(line 1\)/);
   });
 
+  it('refuses a file without a header line, whose first product would be read as column names', async () => {
+    const path = file('no-header.csv', 'Serum,Acme,"Water, Glycerin, Niacinamide",1\nCream,Acme,"Water, Dimethicone",0\n');
+    await expect(service.importCatalog({ path })).rejects.toThrow(
+      'no-header.csv: no ingredients column found in the header (line 1): line 1 reads as a product, not a header (its cell "Water, Glycerin, Niacinamide" is an ingredient list); add a first line naming the columns, e.g. Name,Brand,Ingredients. Nothing was imported.',
+    );
+    expect(count('catalogs')).toBe(0);
+  });
+
   it('is all or nothing: a broken quote late in the file imports nothing', async () => {
     const good = Array.from({ length: 300 }, (_, i) => `P${i},"Water, Glycerin, Niacinamide"`).join('\n');
     const path = file('broken.csv', `Name,Ingredients\n${good}\nBad,"Water, Glycerin\n`);
