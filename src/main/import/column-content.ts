@@ -22,7 +22,8 @@ const PERCENT_OR_MARKERS = /\(?\s*\d{1,3}(?:[.,]\d+)?\s*%\s*\)?|[*†‡.]+$/g;
 function cellItems(cell: string): string[] {
   const listed = parsePythonList(cell);
   const text = listed ? joinListDeclarations(listed) : cell;
-  return splitTopLevelItems(text.replace(/^\s*(?:full\s+)?ingredients?\s*:\s*/i, ''))
+  // One ingredient per line is a list too (the parser splits at line breaks as well).
+  return splitTopLevelItems(text.replace(/^\s*(?:full\s+)?ingredients?\s*:\s*/i, '').replace(/\s*[\r\n]+\s*/g, ', '))
     .map((item) => tidyName(item.replace(PERCENT_OR_MARKERS, '').replace(/^[\s\-•]+/, '')))
     .filter((item) => item !== '');
 }
@@ -36,8 +37,12 @@ function looksLikeInciName(item: string): boolean {
   return INCI_ENDING.test(last) || /^ci ?\d{5}$/i.test(item);
 }
 
-/** Most cells past this many characters are text of another kind; none are read to judge a column. */
-const MAX_JUDGED_CELL = 8_000;
+/**
+ * Cells longer than this are not read to judge a column (they count as no list): nearly four
+ * times the longest declaration of the public catalog (5,491 characters), so a real list is
+ * read, while a column of long documents costs nothing to judge.
+ */
+const MAX_JUDGED_CELL = 20_000;
 
 /**
  * How many of `cells` read as ingredient lists: at least two items, of which at least 60 % are
@@ -47,7 +52,7 @@ const MAX_JUDGED_CELL = 8_000;
 export function ingredientListEvidence(cells: readonly string[], lexicon?: IngredientLexicon): IngredientListEvidence {
   const evidence: IngredientListEvidence = { sampled: cells.length, lists: 0, names: 0, known: 0 };
   for (const cell of cells) {
-    if (cell.length > MAX_JUDGED_CELL || !/[,;]/.test(cell)) continue;
+    if (cell.length > MAX_JUDGED_CELL || !/[,;\n]/.test(cell)) continue;
     const items = cellItems(cell);
     if (items.length < 2) continue;
     let known = 0;

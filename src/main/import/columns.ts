@@ -78,20 +78,23 @@ function describeEvidence(e: IngredientListEvidence): string {
 function chooseIngredients(header: readonly string[], keys: readonly string[], evidence: readonly IngredientListEvidence[]): { column: string; reason: string } | null {
   const share = (i: number) => (evidence[i]!.sampled ? evidence[i]!.lists / evidence[i]!.sampled : 0);
   const knownShare = (i: number) => (evidence[i]!.names ? evidence[i]!.known / evidence[i]!.names : 0);
-  const named = (i: number) => INGREDIENTS_HEADER.test(keys[i]!) || keys[i]!.includes('ingredient') || keys[i]!.includes('inci');
+  // 2: the header says ingredients ("INCI", "Composition"); 1: it mentions them ("Key ingredients").
+  const named = (i: number) => (INGREDIENTS_HEADER.test(keys[i]!) ? 2 : keys[i]!.includes('ingredient') || keys[i]!.includes('inci') ? 1 : 0);
+  const perList = (i: number) => (evidence[i]!.lists ? evidence[i]!.names / evidence[i]!.lists : 0);
   const withLists = header.map((_, i) => i).filter((i) => evidence[i]!.lists > 0);
   if (withLists.length > 0) {
     const best = Math.max(...withLists.map(share));
     const tied = withLists.filter((i) => share(i) >= best - TIE);
-    tied.sort((a, b) => Number(named(b)) - Number(named(a)) || knownShare(b) - knownShare(a) || share(b) - share(a) || a - b);
+    tied.sort((a, b) => named(b) - named(a) || knownShare(b) - knownShare(a) || perList(b) - perList(a) || share(b) - share(a) || a - b);
     const i = tied[0]!;
     const runnerUp = withLists.filter((j) => j !== i).sort((a, b) => share(b) - share(a))[0];
-    const tieNote = tied.length > 1 ? `; ahead of "${header[tied[1]!]}" (a near tie) by ${named(i) && !named(tied[1]!) ? 'its header' : 'known names'}` : '';
+    const by = (j: number) => (named(i) > named(j) ? 'its header' : knownShare(i) > knownShare(j) ? 'more known names' : perList(i) > perList(j) ? 'longer lists' : 'its place in the header');
+    const tieNote = tied.length > 1 ? `; ahead of "${header[tied[1]!]}" (a near tie) by ${by(tied[1]!)}` : '';
     const other = runnerUp !== undefined && !tied.includes(runnerUp) ? `; next best "${header[runnerUp]}" at ${percent(evidence[runnerUp]!.lists, evidence[runnerUp]!.sampled)}` : '';
     return { column: header[i]!, reason: `${describeEvidence(evidence[i]!)}${tieNote}${other}` };
   }
-  const i = keys.findIndex((k) => INGREDIENTS_HEADER.test(k));
-  const j = i >= 0 ? i : keys.findIndex((_, n) => named(n));
+  const i = keys.findIndex((_, n) => named(n) === 2);
+  const j = i >= 0 ? i : keys.findIndex((_, n) => named(n) === 1);
   return j >= 0 ? { column: header[j]!, reason: `by its header; no sampled cell reads as an ingredient list of several items` } : null;
 }
 

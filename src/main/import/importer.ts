@@ -89,7 +89,7 @@ async function readCsvRows(options: ImportOptions, totalBytes: number, run: Impo
   };
   const settleMapping = async (): Promise<void> => {
     run.decimalComma = format.delimiter === ';';
-    const resolved = resolveColumnMapping(header!, buffered.map((r) => r.fields), options.mapping, { decimalComma: run.decimalComma, lexicon: run.lexicon });
+    const resolved = resolveColumnMapping(header!, buffered.filter((r) => !isBlankRecord(r.fields)).map((r) => r.fields), options.mapping, { decimalComma: run.decimalComma, lexicon: run.lexicon });
     mapping = resolved.mapping;
     index = new Map(header!.map((h, i) => [h, i]));
     report.mapping = { ...mapping };

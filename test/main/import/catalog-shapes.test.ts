@@ -1,7 +1,9 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ColumnChoice, ImportReport } from '../../../src/shared/api';
 import type { FormulatorService } from '../../../src/main/services/formulator-service';
+import { sephoraCsvPath } from '../../data';
 import { openTestService } from '../../helpers';
 
 /**
@@ -15,8 +17,9 @@ const fixture = (name: string) => join(process.cwd(), 'test', 'fixtures', 'catal
 
 let service: FormulatorService;
 let close: () => Promise<void>;
+let dir: string;
 beforeEach(async () => {
-  ({ service, close } = await openTestService());
+  ({ service, close, dir } = await openTestService());
 });
 afterEach(() => close());
 
@@ -152,5 +155,23 @@ describe('list literals in every shape, kits split into parts', () => {
     const gel = await service.getProduct({ id: (await service.listProducts({ search: 'Water Gel' })).items[0]!.id });
     expect(gel.ingredients.map((i) => i.inci)).toEqual(['Water', 'Glycerin', 'Sodium Hyaluronate', 'Carbomer', 'Phenoxyethanol']);
     expect(gel.benefits.map((b) => [b.benefit, b.value])).toEqual([['hydration', 0.9], ['soothing', 0.4]]);
+  });
+});
+
+describe('the public catalog without its header words', () => {
+  it('sephora_cosmetics.csv with its header replaced by col1…col11 imports the same rows from the same column', async () => {
+    const named = await service.importCatalog({ path: sephoraCsvPath() });
+    const text = readFileSync(sephoraCsvPath(), 'utf8');
+    const body = text.slice(text.indexOf('\n'));
+    const path = join(dir, 'sephora-numbered.csv');
+    writeFileSync(path, `${Array.from({ length: 11 }, (_, i) => `col${i + 1}`).join(',')}${body}`);
+    const numbered = await service.importCatalog({ path });
+    expect(numbered.mapping.ingredients).toBe('col6');
+    expect([numbered.rowsRead, numbered.rowsImported, numbered.rowsRejected]).toEqual([named.rowsRead, named.rowsImported, named.rowsRejected]);
+    expect(numbered.rejectedByReason).toEqual(named.rejectedByReason);
+    // Price (3–23 in the sampled rows) reaches outside 0–10, so a plain field by content; the 0–5 rank
+    // and the 0/1 skin types read as scores, as a header-less 0–5 column must.
+    expect(numbered.mapping.benefits).toEqual(['col5', 'col7', 'col8', 'col9', 'col10', 'col11']);
+    expect(numbered.columns.find((c) => c.column === 'col4')!.reason).toMatch(/^numbers from [\d.]+–[\d,.]+, outside 0–10: not a score/);
   });
 });
