@@ -212,6 +212,7 @@ describe('latent-formulator CLI', () => {
   it('parses mapping specs in both forms', () => {
     expect(parseMappingSpec('name=Product, ingredients=INCI ,benefits=Dry|Oily')).toEqual({ name: 'Product', ingredients: 'INCI', benefits: ['Dry', 'Oily'] });
     expect(parseMappingSpec('{"ingredients":"I"}')).toEqual({ ingredients: 'I' });
+    expect(parseMappingSpec('category=secondary_category,categoryFallbacks=primary_category')).toEqual({ category: 'secondary_category', categoryFallbacks: ['primary_category'] });
     expect(() => parseMappingSpec('colour=x')).toThrow('unknown field "colour"');
   });
 

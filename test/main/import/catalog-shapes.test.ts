@@ -144,6 +144,13 @@ describe('list literals in every shape, kits split into parts', () => {
     expect(category).toMatchObject({ 'Dew Serum': 'Face Serums', 'Daily Duo Kit — Toner': 'Value & Gift Sets', 'Clear Pads': 'Treatments', 'Lip Oil': 'Makeup' });
   });
 
+  it('the mapping chooses the category levels, and fallbacks still fill empty cells', async () => {
+    const report = await service.importCatalog({ path: fixture('python-lists-kits.csv'), mapping: { category: 'secondary_category', categoryFallbacks: ['primary_category'] } });
+    expect(report.mapping).toMatchObject({ category: 'secondary_category', categoryFallbacks: ['primary_category'], extra: expect.arrayContaining(['tertiary_category']) });
+    const category = Object.fromEntries((await products()).map((p) => [p.name, p.category]));
+    expect(category).toMatchObject({ 'Dew Serum': 'Treatments', 'Cloud Cream': 'Moisturizers', 'Lip Oil': 'Makeup' });
+  });
+
   it('a JSON catalog: arrays per ingredient, a single-element declaration, a kit; "Ingrédients" found by content', async () => {
     const report = await service.importCatalog({ path: fixture('list-shapes.json') });
     expect([report.rowsRead, report.rowsSplit, report.partsCreated, report.rowsImported, report.rowsRejected]).toEqual([4, 1, 3, 6, 0]);
