@@ -61,7 +61,7 @@ describe('latent-formulator CLI', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('category="tertiary_category" › "secondary_category" › "primary_category"');
     expect(r.out).toMatch(/\ningredients: column "full_ingredients" — 100 % of 6 sampled cells read as ingredient lists, \d+ % of their names known\n/);
-    expect(r.out).toContain('rows read 6, of which 2 kits split into 5 parts: imported 8 (8 new products, 0 merged into duplicates) + rejected 1');
+    expect(r.out).toContain('rows read 6, of which 2 kit rows split into 5 parts: imported 8 (8 new products, 0 merged into duplicates) + rejected 1');
   });
 
   it('imports the sample catalog when no file is given', async () => {

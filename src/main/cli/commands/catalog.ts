@@ -201,7 +201,7 @@ function formatImportReport(r: ImportReport): string {
     `columns: ingredients="${r.mapping.ingredients}"${r.mapping.name ? `, name="${r.mapping.name}"` : ''}${r.mapping.brand ? `, brand="${r.mapping.brand}"` : ''}${r.mapping.category ? `, category="${[r.mapping.category, ...(r.mapping.categoryFallbacks ?? [])].join('" › "')}"` : ''}${r.mapping.benefits?.length ? `, benefit scores: ${r.mapping.benefits.map((b) => `"${b}"`).join(', ')}` : ''}`,
     ...(r.columns[0] ? [`ingredients: column "${r.columns[0].column}" — ${r.columns[0].reason}`] : []),
     r.rowsSplit
-      ? `rows read ${r.rowsRead}, of which ${r.rowsSplit} kits split into ${r.partsCreated} parts: imported ${r.rowsImported} (${r.productsInserted} new products, ${r.rowsMerged} merged into duplicates) + rejected ${r.rowsRejected}`
+      ? `rows read ${r.rowsRead}, of which ${r.rowsSplit} kit row${r.rowsSplit === 1 ? '' : 's'} split into ${r.partsCreated} parts: imported ${r.rowsImported} (${r.productsInserted} new products, ${r.rowsMerged} merged into duplicates) + rejected ${r.rowsRejected}`
       : `rows read ${r.rowsRead} = imported ${r.rowsImported} (${r.productsInserted} new products, ${r.rowsMerged} merged into duplicates) + rejected ${r.rowsRejected}`,
     `ingredient coverage: ${r.knownOccurrences} of ${r.ingredientOccurrences} occurrences known (${r.ingredientOccurrences ? ((100 * r.knownOccurrences) / r.ingredientOccurrences).toFixed(1) : '0'} %)`,
     `took ${(r.elapsedMs / 1000).toFixed(2)} s`,
