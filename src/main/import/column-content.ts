@@ -1,5 +1,4 @@
 import type { IngredientListEvidence } from '../../shared/api';
-import { tidyName } from '../../shared/inci/key';
 import type { IngredientLexicon } from '../../shared/inci/lexicon';
 import { joinListDeclarations, parsePythonList, splitTopLevelItems } from '../../shared/inci/list-string';
 
@@ -18,20 +17,30 @@ const INCI_ENDING =
 const NAME_CHARS = /^[\p{L}\p{N} ,.\-/()'&+%*:[\]]+$/u;
 const PERCENT_OR_MARKERS = /\(?\s*\d{1,3}(?:[.,]\d+)?\s*%\s*\)?|[*†‡.]+$/g;
 
-/** The items of a cell, flattened: a list literal's elements (and the declarations they hold), or the cell split at its separators. */
+/** The first items of a list decide its shape: later ones are not read, so a very long cell costs no more than this. */
+const MAX_JUDGED_ITEMS = 60;
+
+/** The first items of a cell, flattened: a list literal's elements (and the declarations they hold), or the cell split at its separators. */
 function cellItems(cell: string): string[] {
   const listed = parsePythonList(cell);
   const text = listed ? joinListDeclarations(listed) : cell;
   // One ingredient per line is a list too (the parser splits at line breaks as well).
-  return splitTopLevelItems(text.replace(/^\s*(?:full\s+)?ingredients?\s*:\s*/i, '').replace(/\s*[\r\n]+\s*/g, ', '))
-    .map((item) => tidyName(item.replace(PERCENT_OR_MARKERS, '').replace(/^[\s\-•]+/, '')))
-    .filter((item) => item !== '');
+  const flat = text.replace(/^\s*(?:full\s+)?ingredients?\s*:\s*/i, '').replace(/\s*[\r\n]+\s*/g, ', ');
+  const items: string[] = [];
+  for (const raw of splitTopLevelItems(flat)) {
+    let item = raw.trim();
+    if (/[%*†‡.]/.test(item)) item = item.replace(PERCENT_OR_MARKERS, '').trim();
+    if (item.startsWith('-') || item.startsWith('•')) item = item.replace(/^[\s\-•]+/, '');
+    if (item !== '') items.push(item);
+    if (items.length === MAX_JUDGED_ITEMS) break;
+  }
+  return items;
 }
 
 /** True for an item that looks like an ingredient name: short, name characters only, and a typical last word. */
 function looksLikeInciName(item: string): boolean {
   if (item.length > 90 || !NAME_CHARS.test(item)) return false;
-  const words = item.split(' ');
+  const words = item.split(/\s+/);
   if (words.length > 8) return false;
   const last = words[words.length - 1]!.replace(/[()[\]]/g, '');
   return INCI_ENDING.test(last) || /^ci ?\d{5}$/i.test(item);
@@ -58,7 +67,7 @@ export function ingredientListEvidence(cells: readonly string[], lexicon?: Ingre
     let known = 0;
     let plausible = 0;
     for (const item of items) {
-      const isKnown = lexicon?.lookup(item) ?? lexicon?.lookup(item.replace(/\s*\([^()]*\)/g, ''));
+      const isKnown = lexicon && (lexicon.lookup(item) ?? (item.includes('(') ? lexicon.lookup(item.replace(/\s*\([^()]*\)/g, '')) : null));
       if (isKnown) known++;
       if (isKnown || looksLikeInciName(item)) plausible++;
     }
@@ -95,6 +104,12 @@ export function numericProfile(cells: readonly string[], readNumber: (cell: stri
     if (!Number.isInteger(v)) p.integers = false;
   }
   return p;
+}
+
+/** A number for a message with thousands grouped ("22,980", "9.5"), without Intl (whose first use takes a while). */
+export function groupDigits(n: number): string {
+  const [whole, fraction] = String(n).split('.');
+  return `${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction !== undefined ? `.${fraction}` : ''}`;
 }
 
 /** A share as a whole percentage for a message ("96 %"). */

@@ -1,7 +1,9 @@
 import type { ColumnChoice, ColumnMapping, IngredientListEvidence } from '../../shared/api';
 import { ingredientKey } from '../../shared/inci/key';
 import type { IngredientLexicon } from '../../shared/inci/lexicon';
-import { ingredientListEvidence, numericProfile, percent } from './column-content';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { SLICE_MS } from './catalog-file';
+import { groupDigits, ingredientListEvidence, numericProfile, percent } from './column-content';
 import { categoryChain, listingFactKind } from './column-headers';
 
 /**
@@ -101,13 +103,15 @@ function chooseIngredients(header: readonly string[], keys: readonly string[], e
 /**
  * Resolves the mapping from the header and a sample of rows; explicit `override` entries win.
  * Throws MappingError naming the missing or unknown column and listing the columns present.
+ * Judging the columns' cells yields to the event loop now and then, so a wide sample of long
+ * lists never holds the window.
  */
-export function resolveColumnMapping(
+export async function resolveColumnMapping(
   header: readonly string[],
   sample: readonly (readonly string[])[],
   override: ColumnMapping = {},
   options: ColumnOptions = {},
-): ColumnResolution {
+): Promise<ColumnResolution> {
   const present = (col: string | undefined, field: string): string | undefined => {
     if (col === undefined) return undefined;
     if (!header.includes(col)) {
@@ -119,7 +123,15 @@ export function resolveColumnMapping(
   // A very wide file is judged on fewer rows, so the work stays bounded (at least 20 rows).
   const rows = sample.slice(0, Math.max(20, Math.floor(SAMPLE_CELL_BUDGET / Math.max(1, header.length))));
   const cellsOf = (i: number) => rows.map((r) => r[i] ?? '');
-  const evidence = header.map((_, i) => ingredientListEvidence(cellsOf(i), options.lexicon));
+  const evidence: IngredientListEvidence[] = [];
+  let lastYield = performance.now();
+  for (let i = 0; i < header.length; i++) {
+    evidence.push(ingredientListEvidence(cellsOf(i), options.lexicon));
+    if (performance.now() - lastYield >= SLICE_MS) {
+      await yieldToEventLoop();
+      lastYield = performance.now();
+    }
+  }
   const reasons = new Map<string, ColumnChoice>();
   const choose = (column: string, role: ColumnChoice['role'], reason: string) => reasons.set(column, { column, role, reason });
 
@@ -201,7 +213,7 @@ function judgeNumbers(column: string, cells: readonly string[], decimalComma: bo
     return false;
   }
   if (profile.numbers === 0 || profile.text > 0) return false;
-  const range = `${profile.min.toLocaleString('en-US')}–${profile.max.toLocaleString('en-US')}`;
+  const range = `${groupDigits(profile.min)}–${groupDigits(profile.max)}`;
   if (profile.min < 0 || profile.max > 10) {
     choose(column, 'field', `numbers from ${range}, outside 0–10: not a score (a count, price or identifier)`);
     return false;

@@ -89,7 +89,7 @@ async function readCsvRows(options: ImportOptions, totalBytes: number, run: Impo
   };
   const settleMapping = async (): Promise<void> => {
     run.decimalComma = format.delimiter === ';';
-    const resolved = resolveColumnMapping(header!, buffered.filter((r) => !isBlankRecord(r.fields)).map((r) => r.fields), options.mapping, { decimalComma: run.decimalComma, lexicon: run.lexicon });
+    const resolved = await resolveColumnMapping(header!, buffered.filter((r) => !isBlankRecord(r.fields)).map((r) => r.fields), options.mapping, { decimalComma: run.decimalComma, lexicon: run.lexicon });
     mapping = resolved.mapping;
     index = new Map(header!.map((h, i) => [h, i]));
     report.mapping = { ...mapping };
@@ -149,7 +149,7 @@ async function readJsonRows(options: ImportOptions, totalBytes: number, run: Imp
   const sample = rows.slice(0, SAMPLE_ROWS).map((r) => keys.map((k) => jsonCellText((r as Record<string, unknown>)?.[k])));
   let mapping: ResolvedMapping;
   try {
-    const resolved = resolveColumnMapping(keys, sample, options.mapping, { lexicon: run.lexicon });
+    const resolved = await resolveColumnMapping(keys, sample, options.mapping, { lexicon: run.lexicon });
     mapping = resolved.mapping;
     report.columns = resolved.columns;
   } catch (error) {

@@ -21,10 +21,10 @@ export async function previewCatalogFile(options: Pick<ImportOptions, 'path' | '
   const file = basename(options.path);
   const format = catalogFormat(options.path, options.format);
   const cut = (s: string) => (s.length > 300 ? `${s.slice(0, 299)}…` : s);
-  const settle = (header: string[], sample: string[][], base: Omit<ImportPreview, 'mapping' | 'columns' | 'problem' | 'header' | 'rows'>): ImportPreview => {
+  const settle = async (header: string[], sample: string[][], base: Omit<ImportPreview, 'mapping' | 'columns' | 'problem' | 'header' | 'rows'>): Promise<ImportPreview> => {
     const rows = sample.slice(0, PREVIEW_ROWS).map((r) => header.map((_, i) => cut(r[i] ?? '')));
     try {
-      const { mapping, columns } = resolveColumnMapping(header, sample, options.mapping, { decimalComma: base.delimiter === ';', lexicon });
+      const { mapping, columns } = await resolveColumnMapping(header, sample, options.mapping, { decimalComma: base.delimiter === ';', lexicon });
       return { ...base, header, rows, mapping, columns, problem: null };
     } catch (error) {
       if (!(error instanceof MappingError)) throw error;

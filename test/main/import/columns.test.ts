@@ -27,38 +27,38 @@ describe('judging a column by its cells', () => {
 describe('resolveColumnMapping', () => {
   const rows = (n: number, make: (i: number) => string[]) => Array.from({ length: n }, (_, i) => make(i));
 
-  it('breaks a near tie by the header: "Key ingredients" and "INCI" both hold lists in every row', () => {
-    const { mapping, columns } = resolveColumnMapping(['Key ingredients', 'INCI'], rows(10, () => ['Niacinamide, Squalane', 'Water, Glycerin, Niacinamide, Squalane']), {}, { lexicon });
+  it('breaks a near tie by the header: "Key ingredients" and "INCI" both hold lists in every row', async () => {
+    const { mapping, columns } = await resolveColumnMapping(['Key ingredients', 'INCI'], rows(10, () => ['Niacinamide, Squalane', 'Water, Glycerin, Niacinamide, Squalane']), {}, { lexicon });
     expect(mapping).toMatchObject({ ingredients: 'INCI', extra: ['Key ingredients'] });
     expect(columns[0]!.reason).toBe('100 % of 10 sampled cells read as ingredient lists, 100 % of their names known; ahead of "Key ingredients" (a near tie) by its header');
   });
 
-  it('breaks a near tie between unnamed columns by the longer lists', () => {
-    const { mapping, columns } = resolveColumnMapping(['c1', 'c2'], rows(10, () => ['Niacinamide, Squalane', 'Water, Glycerin, Niacinamide, Squalane']), {}, { lexicon });
+  it('breaks a near tie between unnamed columns by the longer lists', async () => {
+    const { mapping, columns } = await resolveColumnMapping(['c1', 'c2'], rows(10, () => ['Niacinamide, Squalane', 'Water, Glycerin, Niacinamide, Squalane']), {}, { lexicon });
     expect(mapping.ingredients).toBe('c2');
     expect(columns[0]!.reason).toMatch(/; ahead of "c1" \(a near tie\) by longer lists$/);
   });
 
-  it('lets a column of lists win over a header that says ingredients but holds few', () => {
+  it('lets a column of lists win over a header that says ingredients but holds few', async () => {
     const sample = rows(10, (i) => [i === 0 ? 'Water, Glycerin' : 'See the packaging', 'Water, Glycerin, Dimethicone, Tocopherol']);
-    const { mapping, columns } = resolveColumnMapping(['Ingredients', 'Formula'], sample, {}, { lexicon });
+    const { mapping, columns } = await resolveColumnMapping(['Ingredients', 'Formula'], sample, {}, { lexicon });
     expect(mapping).toMatchObject({ ingredients: 'Formula', extra: ['Ingredients'] });
     expect(columns[0]!.reason).toBe('100 % of 10 sampled cells read as ingredient lists, 100 % of their names known; next best "Ingredients" at 10 %');
   });
 
-  it('takes a column by its header when no cell is a list of several items', () => {
-    const { mapping, columns } = resolveColumnMapping(['Name', 'Zutaten'], [['Öl', 'Squalane']], {}, { lexicon });
+  it('takes a column by its header when no cell is a list of several items', async () => {
+    const { mapping, columns } = await resolveColumnMapping(['Name', 'Zutaten'], [['Öl', 'Squalane']], {}, { lexicon });
     expect(mapping.ingredients).toBe('Zutaten');
     expect(columns[0]!.reason).toBe('by its header; no sampled cell reads as an ingredient list of several items');
   });
 
-  it('keeps numbers outside 0–10 and listing facts out of the scores, and 0/1, 0–1 and 0–10 columns in', () => {
+  it('keeps numbers outside 0–10 and listing facts out of the scores, and 0/1, 0–1 and 0–10 columns in', async () => {
     const header = ['INCI', 'reviews', 'hydration', 'Oily', 'score10', 'col9', 'ranking'];
     const sample = rows(5, (i) => ['Water, Glycerin', String(3 + i), String(i / 5), String(i % 2), String(2 * i), String(1000 * (i + 1)), String(i)]);
-    const { mapping } = resolveColumnMapping(header, sample, {}, { lexicon });
+    const { mapping } = await resolveColumnMapping(header, sample, {}, { lexicon });
     expect(mapping.benefits).toEqual(['hydration', 'Oily', 'score10']);
     expect(mapping.extra).toEqual(['reviews', 'col9', 'ranking']);
-    expect(resolveColumnMapping(header, sample, { benefits: ['reviews'] }, { lexicon }).mapping.benefits).toEqual(['reviews']);
+    expect((await resolveColumnMapping(header, sample, { benefits: ['reviews'] }, { lexicon })).mapping.benefits).toEqual(['reviews']);
   });
 });
 
