@@ -8,8 +8,9 @@ import { shots, useBrowserApp } from './harness';
 
 /**
  * The import wizard in a real browser against the real services: choose a file (the desktop
- * app's Open dialog, stood in for by the preview's hook), fix a column the importer could not
- * recognise, import, read the report with the rejected rows, save it as CSV; and the preview's
+ * app's Open dialog, stood in for by the preview's hook), see which column holds the ingredient
+ * lists and why, change a role, import, read the report with the rejected rows and the kit split
+ * into parts, save it as CSV; and the preview's
  * typed path when there is no dialog.
  */
 let dir: string;
@@ -22,7 +23,7 @@ let consoleErrors: string[] = [];
 useBrowserApp({ importFromDataFolder: true, pickImportFile: () => picked, viewport: { width: 1400, height: 900 }, acceptDownloads: true }, (app) => ({ service, dir, server, page, errors: consoleErrors } = app));
 
 describe('import wizard in the browser', () => {
-  it('maps an unrecognised ingredient column, imports, and reports the rejected rows', async () => {
+  it('finds the ingredient column by content and says why, takes a mapping, splits a kit, and reports the rejected rows', async () => {
     picked = join(dir, 'lab-catalog.csv');
     writeFileSync(
       picked,
@@ -32,20 +33,26 @@ describe('import wizard in the browser', () => {
         'Empty Row;Acme;;0',
         'Toner;Acme;"Aqua; Niacinamide; Glycerin";0',
         '=HYPERLINK("x");Acme;"Aqua; Glycerin";1',
+        "Duo;Acme;\"['Cleanser:', 'Aqua, Glycerin, Cocamidopropyl Betaine', 'Serum:', 'Aqua, Niacinamide, Panthenol']\";0",
       ].join('\n'),
     );
     await page.goto(server.url);
     await page.getByRole('button', { name: 'Import CSV…' }).click();
     await page.getByRole('button', { name: 'Choose a file…' }).click();
     await page.getByTestId('import-preview').waitFor();
-    await expect.poll(() => page.getByTestId('mapping-problem').textContent()).toMatch(/"Title", "Maker", "Formula", "Dry skin"/);
-    await page.screenshot({ path: join(shots, 'import-01-unmapped.png') });
-    await page.getByLabel('Ingredient list (required)').selectOption('Formula');
-    await expect.poll(() => page.getByTestId('mapping-problem').count()).toBe(0);
+    // No header says "ingredients": the column is found by what its cells hold.
+    await expect.poll(() => page.getByTestId('ingredients-reason').textContent()).toMatch(/^Ingredients: column 'Formula' — 80 % of 5 sampled cells read as ingredient lists, \d+ % of their names known$/);
+    expect(await page.getByTestId('mapping-problem').count()).toBe(0);
     await expect.poll(() => page.locator('[data-testid=import-preview] th').allTextContents()).toEqual(['TitleProduct name', 'MakerBrand', 'FormulaIngredient list', 'Dry skinBenefit score']);
+    await page.screenshot({ path: join(shots, 'import-01-detected.png') });
+    // The mapping decides last: "Maker" as the category is no longer the brand.
+    await page.getByLabel('Category').selectOption('Maker');
+    await expect.poll(() => page.locator('[data-testid=import-preview] th').allTextContents()).toEqual(['TitleProduct name', 'MakerCategory', 'FormulaIngredient list', 'Dry skinBenefit score']);
     await page.screenshot({ path: join(shots, 'import-02-mapped.png') });
     await page.getByTestId('import-run').click();
-    await expect.poll(() => page.getByTestId('import-summary').textContent()).toMatch(/^4 rows read · 3 imported \(3 new, 0 merged\) · 1 rejected/);
+    await expect.poll(() => page.getByTestId('import-summary').textContent()).toMatch(/^5 rows read · 5 imported \(5 new, 0 merged\) · 1 rejected/);
+    expect(await page.getByTestId('import-kits').textContent()).toMatch(/^1 row was a kit, split into 2 products/);
+    expect(await page.getByTestId('import-ingredients-reason').textContent()).toMatch(/^Ingredients: column 'Formula' — 80 % of 5 sampled cells/);
     const rejected = await page.locator('[data-testid=import-rejected] tbody tr').allTextContents();
     expect(rejected).toHaveLength(1);
     expect(rejected[0]).toMatch(/^3Empty Row.*ingredient/i);
@@ -54,9 +61,11 @@ describe('import wizard in the browser', () => {
     const saved = readFileSync(await download.path(), 'utf8');
     expect(saved.startsWith('\uFEFFkind,line,code,reason or suggestion,name\r\n')).toBe(true);
     expect(saved).toMatch(/rejected row,3,[^,]+,.*,Empty Row/);
+    expect(saved).toMatch(/\r\ncolumn,,ingredients,"80 % of 5 sampled cells read as ingredient lists, [^"]*",Formula\r\n/);
     await page.getByRole('button', { name: 'Done' }).click();
     await page.getByTestId('catalog-table').waitFor();
-    await expect.poll(() => page.getByTestId('product-count').textContent()).toMatch(/^3 products/);
+    await expect.poll(() => page.getByTestId('product-count').textContent()).toMatch(/^5 products/);
+    expect((await service.listProducts({ search: 'Duo — Serum' })).items[0]).toMatchObject({ name: 'Duo — Serum', category: 'Acme', brand: '' });
     // A formula-looking name is text in the app, never evaluated.
     expect((await service.listProducts({ search: 'HYPERLINK' })).items[0]?.name).toBe('=HYPERLINK("x")');
   });

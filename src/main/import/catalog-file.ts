@@ -115,3 +115,19 @@ export async function readJsonProducts(path: string, suffix: string): Promise<un
 export function catalogFormat(path: string, format: 'auto' | 'csv' | 'json' | undefined): 'csv' | 'json' {
   return format && format !== 'auto' ? format : extname(path).toLowerCase() === '.json' ? 'json' : 'csv';
 }
+
+/**
+ * A JSON product's value as the cell text the importer reads: a list of names is joined as a
+ * declaration, or written as a Python-style list when a name holds a comma (so a list of whole
+ * declarations, or a kit of headers and declarations, keeps its elements apart).
+ */
+export function jsonCellText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) {
+    return v.every((x) => typeof x === 'string' && !x.includes(','))
+      ? v.join(', ')
+      : `[${v.map((x) => `'${String(x).replace(/'/g, "\\'")}'`).join(', ')}]`;
+  }
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}

@@ -4,6 +4,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
 import type { DuplicatePolicy, ImportRejection, ImportReport } from '../../shared/api';
 import type { IngredientLexicon } from '../../shared/inci/lexicon';
+import { splitKitParts } from '../../shared/inci/list-string';
 import { parseInciDeclaration, type ParsedIngredient } from '../../shared/inci/parse';
 import { ensureCatalogIngredient } from '../db/queries/ingredients';
 import { ImportError, SLICE_MS } from './catalog-file';
@@ -66,7 +67,8 @@ export class ImportRun {
 
   constructor(
     private readonly db: Database,
-    private readonly lexicon: IngredientLexicon,
+    /** The knowledge base's names (also what the columns are judged with). */
+    readonly lexicon: IngredientLexicon,
     private readonly options: ImportRunOptions,
     readonly report: ImportReport,
   ) {
@@ -89,8 +91,9 @@ export class ImportRun {
     this.catalogId = Number(this.sql.insertCatalog.run(o.catalogName ?? basename(o.path), o.path, this.report.format, new Date().toISOString(), o.illustrative ? 1 : 0).lastInsertRowid);
   }
 
-  reject(rejection: ImportRejection): void {
-    this.report.rowsRead++;
+  /** Counts a rejected row; `ofRow: false` for a rejected kit part, whose row was counted once already. */
+  reject(rejection: ImportRejection, ofRow = true): void {
+    if (ofRow) this.report.rowsRead++;
     this.report.rowsRejected++;
     if (this.report.rejected.length < MAX_REJECTIONS_LISTED) this.report.rejected.push(rejection);
     this.report.rejectedByReason[rejection.code] = (this.report.rejectedByReason[rejection.code] ?? 0) + 1;
@@ -100,26 +103,46 @@ export class ImportRun {
     if (this.report.warnings.length < MAX_WARNINGS_KEPT) this.report.warnings.push({ line, message });
   }
 
-  /** Parses one row and inserts (or merges) it. */
+  /**
+   * Parses one row and inserts (or merges) it. A kit (a list literal alternating part headers
+   * and declarations) becomes one product per part, "<product> — <part>", each checked,
+   * rejected or merged on its own, all with the row's source line.
+   */
   accept(line: number, cells: (col: string) => string, mapping: ResolvedMapping, concentrations?: unknown): void {
     const declaration = cells(mapping.ingredients);
     const name = mapping.name ? cells(mapping.name).trim() : '';
     const displayName = name || `Unnamed product (line ${line})`;
+    const parts = declaration.length <= MAX_DECLARATION_CHARS ? splitKitParts(declaration) : null;
+    if (!parts) {
+      this.acceptProduct(line, cells, mapping, declaration, displayName, true, concentrations);
+      return;
+    }
+    this.report.rowsRead++;
+    this.report.rowsSplit++;
+    this.report.partsCreated += parts.length;
+    if (concentrations !== undefined) this.warn(line, '"concentrations" cannot be matched to the parts of a kit; ignored');
+    for (const part of parts) this.acceptProduct(line, cells, mapping, part.declaration, `${displayName} — ${part.name}`, false);
+  }
+
+  private acceptProduct(line: number, cells: (col: string) => string, mapping: ResolvedMapping, declaration: string, displayName: string, ofRow: boolean, concentrations?: unknown): void {
     if (declaration.length > MAX_DECLARATION_CHARS) {
-      this.reject({
-        line,
-        code: 'too-long',
-        reason: `column "${mapping.ingredients}": the ingredient list is ${declaration.length.toLocaleString('en-US')} characters long, over the limit of ${MAX_DECLARATION_CHARS.toLocaleString('en-US')}; check the column and its quotes`,
-        name: displayName,
-      });
+      this.reject(
+        {
+          line,
+          code: 'too-long',
+          reason: `column "${mapping.ingredients}": the ingredient list is ${declaration.length.toLocaleString('en-US')} characters long, over the limit of ${MAX_DECLARATION_CHARS.toLocaleString('en-US')}; check the column and its quotes`,
+          name: displayName,
+        },
+        ofRow,
+      );
       return;
     }
     const parsed = parseInciDeclaration(declaration, this.lexicon);
     if (!parsed.ok) {
-      this.reject({ line, code: parsed.code, reason: `column "${mapping.ingredients}": ${parsed.reason}`, name: displayName });
+      this.reject({ line, code: parsed.code, reason: `column "${mapping.ingredients}": ${parsed.reason}`, name: displayName }, ofRow);
       return;
     }
-    this.report.rowsRead++;
+    if (ofRow) this.report.rowsRead++;
     const warnings = parsed.warnings.map((w) => w.message);
     applyConcentrations(parsed.ingredients, concentrations, warnings);
     const benefits = new Map<string, number>();
@@ -142,7 +165,7 @@ export class ImportRun {
       line,
       name: displayName,
       brand: mapping.brand ? cells(mapping.brand).trim() : '',
-      category: mapping.category ? cells(mapping.category).trim() : '',
+      category: categoryOf(cells, mapping),
       declaration,
       ingredients: parsed.ingredients,
       benefits,
@@ -229,9 +252,18 @@ export class ImportRun {
 export function emptyReport(source: string, format: 'csv' | 'json'): ImportReport {
   return {
     catalogId: null, source, format, encoding: 'utf-8', delimiter: null, mapping: { ingredients: '' },
-    rowsRead: 0, rowsImported: 0, productsInserted: 0, rowsMerged: 0, rowsRejected: 0, rejected: [], rejectedByReason: {},
+    rowsRead: 0, rowsImported: 0, productsInserted: 0, rowsMerged: 0, rowsRejected: 0, rowsSplit: 0, partsCreated: 0, columns: [], rejected: [], rejectedByReason: {},
     duplicates: [], duplicateCount: 0, warningCounts: {}, warnings: [], unknownIngredients: [], ingredientOccurrences: 0, knownOccurrences: 0, elapsedMs: 0,
   };
+}
+
+/** A row's category: its most specific non-empty category column (see categoryChain in column-headers.ts). */
+function categoryOf(cells: (col: string) => string, mapping: ResolvedMapping): string {
+  for (const col of mapping.category ? [mapping.category, ...mapping.categoryFallbacks] : []) {
+    const value = cells(col).trim();
+    if (value) return value;
+  }
+  return '';
 }
 
 /** Stops the import (and rolls it back) once the person cancelled it. */

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { ColumnMapping, ImportReport } from '../../shared/api';
 import type { IngredientLexicon } from '../../shared/inci/lexicon';
-import { isBlankRecord, isFileSystemError, readFailure, readJsonProducts, refuseNonCsvHeader, ImportError, SAMPLE_ROWS, statCatalogFile, uniqueHeader, catalogFormat } from './catalog-file';
+import { isBlankRecord, isFileSystemError, readFailure, readJsonProducts, refuseNonCsvHeader, ImportError, jsonCellText, SAMPLE_ROWS, statCatalogFile, uniqueHeader, catalogFormat } from './catalog-file';
 import { CsvError, readCsvRecords, type CsvFormat, type Delimiter, type TextEncodingName } from './csv';
 import { resolveColumnMapping, type ResolvedMapping } from './columns';
 import { checkAborted, emptyReport, ImportRun, type ImportRunOptions } from './import-run';
@@ -89,9 +89,11 @@ async function readCsvRows(options: ImportOptions, totalBytes: number, run: Impo
   };
   const settleMapping = async (): Promise<void> => {
     run.decimalComma = format.delimiter === ';';
-    mapping = resolveColumnMapping(header!, buffered.map((r) => r.fields), options.mapping, { decimalComma: run.decimalComma });
+    const resolved = await resolveColumnMapping(header!, buffered.filter((r) => !isBlankRecord(r.fields)).map((r) => r.fields), options.mapping, { decimalComma: run.decimalComma, lexicon: run.lexicon });
+    mapping = resolved.mapping;
     index = new Map(header!.map((h, i) => [h, i]));
     report.mapping = { ...mapping };
+    report.columns = resolved.columns;
     for (const r of buffered.splice(0)) {
       consume(r.fields, r.line);
       await run.breathe(bytesRead, totalBytes);
@@ -144,21 +146,12 @@ async function readJsonRows(options: ImportOptions, totalBytes: number, run: Imp
   for (const row of rows) {
     if (row && typeof row === 'object' && !Array.isArray(row)) for (const k of Object.keys(row)) if (!keys.includes(k) && k !== 'concentrations') keys.push(k);
   }
-  const asText = (v: unknown): string => {
-    if (v === null || v === undefined) return '';
-    if (typeof v === 'string') return v;
-    if (Array.isArray(v)) {
-      // A list of names: joined as a declaration, or as a Python-style list when a name holds a comma.
-      return v.every((x) => typeof x === 'string' && !x.includes(','))
-        ? v.join(', ')
-        : `[${v.map((x) => `'${String(x).replace(/'/g, "\\'")}'`).join(', ')}]`;
-    }
-    return typeof v === 'object' ? JSON.stringify(v) : String(v);
-  };
-  const sample = rows.slice(0, SAMPLE_ROWS).map((r) => keys.map((k) => asText((r as Record<string, unknown>)?.[k])));
+  const sample = rows.slice(0, SAMPLE_ROWS).map((r) => keys.map((k) => jsonCellText((r as Record<string, unknown>)?.[k])));
   let mapping: ResolvedMapping;
   try {
-    mapping = resolveColumnMapping(keys, sample, options.mapping);
+    const resolved = await resolveColumnMapping(keys, sample, options.mapping, { lexicon: run.lexicon });
+    mapping = resolved.mapping;
+    report.columns = resolved.columns;
   } catch (error) {
     throw new ImportError(`${file}: ${(error as Error).message}. Nothing was imported.`);
   }
@@ -172,7 +165,7 @@ async function readJsonRows(options: ImportOptions, totalBytes: number, run: Imp
       continue;
     }
     const record = row as Record<string, unknown>;
-    run.accept(line, (col) => asText(record[col]), mapping, record.concentrations);
+    run.accept(line, (col) => jsonCellText(record[col]), mapping, record.concentrations);
     await run.breathe(undefined, totalBytes);
   }
 }

@@ -2,9 +2,10 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ImportPreview } from '../../shared/api';
-import { catalogFormat, ImportError, isBlankRecord, isFileSystemError, readFailure, readJsonProducts, refuseNonCsvHeader, SAMPLE_ROWS, SLICE_MS, statCatalogFile, uniqueHeader } from './catalog-file';
+import { catalogFormat, ImportError, isBlankRecord, isFileSystemError, jsonCellText, readFailure, readJsonProducts, refuseNonCsvHeader, SAMPLE_ROWS, SLICE_MS, statCatalogFile, uniqueHeader } from './catalog-file';
 import { CsvError, readCsvRecords, type CsvFormat } from './csv';
-import { resolveColumnMapping } from './columns';
+import { MappingError, resolveColumnMapping } from './columns';
+import type { IngredientLexicon } from '../../shared/inci/lexicon';
 import type { ImportOptions } from './importer';
 
 const PREVIEW_ROWS = 10;
@@ -12,27 +13,29 @@ const PREVIEW_ROWS = 10;
 /**
  * Reads the head of a catalog file the way the import will (encoding, delimiter, header,
  * column roles) without writing anything; a problem the import would fail on is returned as
- * `problem`, with the columns present, so the wizard can offer a mapping.
+ * `problem`, with the columns present, so the wizard can offer a mapping. `lexicon` (the
+ * knowledge base's names) lets the ingredients column be judged by how many names it knows.
  */
-export async function previewCatalogFile(options: Pick<ImportOptions, 'path' | 'format' | 'mapping' | 'encoding' | 'delimiter'>): Promise<ImportPreview> {
+export async function previewCatalogFile(options: Pick<ImportOptions, 'path' | 'format' | 'mapping' | 'encoding' | 'delimiter'>, lexicon?: IngredientLexicon): Promise<ImportPreview> {
   await statCatalogFile(options.path, '');
   const file = basename(options.path);
   const format = catalogFormat(options.path, options.format);
   const cut = (s: string) => (s.length > 300 ? `${s.slice(0, 299)}…` : s);
-  const settle = (header: string[], sample: string[][], base: Omit<ImportPreview, 'mapping' | 'problem' | 'header' | 'rows'>): ImportPreview => {
+  const settle = async (header: string[], sample: string[][], base: Omit<ImportPreview, 'mapping' | 'columns' | 'problem' | 'header' | 'rows'>): Promise<ImportPreview> => {
     const rows = sample.slice(0, PREVIEW_ROWS).map((r) => header.map((_, i) => cut(r[i] ?? '')));
     try {
-      return { ...base, header, rows, mapping: resolveColumnMapping(header, sample, options.mapping, { decimalComma: base.delimiter === ';' }), problem: null };
+      const { mapping, columns } = await resolveColumnMapping(header, sample, options.mapping, { decimalComma: base.delimiter === ';', lexicon });
+      return { ...base, header, rows, mapping, columns, problem: null };
     } catch (error) {
-      return { ...base, header, rows, mapping: null, problem: (error as Error).message };
+      if (!(error instanceof MappingError)) throw error;
+      return { ...base, header, rows, mapping: null, columns: [], problem: error.message };
     }
   };
   if (format === 'json') {
     const products = await readJsonProducts(options.path, '');
     const objects = products.filter((p): p is Record<string, unknown> => !!p && typeof p === 'object' && !Array.isArray(p)).slice(0, SAMPLE_ROWS);
     const header = [...new Set(objects.flatMap((o) => Object.keys(o)))].filter((k) => k !== 'concentrations');
-    const text2 = (v: unknown) => (v === null || v === undefined ? '' : Array.isArray(v) ? v.map(String).join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v));
-    return settle(header, objects.map((o) => header.map((k) => text2(o[k]))), { format, encoding: 'utf-8', delimiter: null });
+    return settle(header, objects.map((o) => header.map((k) => jsonCellText(o[k]))), { format, encoding: 'utf-8', delimiter: null });
   }
   const stream = createReadStream(options.path, { highWaterMark: 64 * 1024 });
   const chunks = (async function* () {

@@ -89,9 +89,9 @@ export const catalogHandlers: HandlersOf<'getStatus' | 'listCatalogs' | 'listPro
     throw new ApiFailure('unsupported', 'choosing a file needs the desktop app; give the path of the file instead');
   },
 
-  async previewImport(_cx, options) {
+  async previewImport(cx, options) {
     try {
-      return await previewCatalogFile(options);
+      return await previewCatalogFile(options, cx.lexicon());
     } catch (error) {
       throw importFailure(error);
     }

@@ -26,6 +26,8 @@ const columnMappingSchema = z.object({
   name: z.string().max(200).optional(),
   brand: z.string().max(200).optional(),
   category: z.string().max(200).optional(),
+  /** Less specific category columns, read in this order where the row's `category` cell is empty. */
+  categoryFallbacks: z.array(z.string().max(200)).max(20).optional(),
   ingredients: z.string().max(200).optional(),
   benefits: z.array(z.string().max(200)).max(200).optional(),
   ignore: z.array(z.string().max(200)).max(1000).optional(),
@@ -67,6 +69,29 @@ export interface ImportDuplicate {
   action: 'kept' | 'merged';
 }
 
+/** The role a column plays in an import. */
+export type ColumnRole = 'ingredients' | 'name' | 'brand' | 'category' | 'category-fallback' | 'benefit' | 'field' | 'ignored';
+
+/** How a sampled column reads as ingredient lists (the evidence the ingredients column is chosen on). */
+export interface IngredientListEvidence {
+  /** Rows sampled. */
+  sampled: number;
+  /** Sampled cells that read as ingredient lists (several items, most known or INCI-shaped). */
+  lists: number;
+  /** Items in those cells, and how many of them the knowledge base knows. */
+  names: number;
+  known: number;
+}
+
+/** What one column was taken for, and why, in words a person can check. */
+export interface ColumnChoice {
+  column: string;
+  role: ColumnRole;
+  reason: string;
+  /** For columns scored as ingredient lists (the chosen one and any runner-up with lists in it). */
+  evidence?: IngredientListEvidence;
+}
+
 export interface ImportReport {
   catalogId: number | null;
   source: string;
@@ -80,6 +105,15 @@ export interface ImportReport {
   productsInserted: number;
   rowsMerged: number;
   rowsRejected: number;
+  /**
+   * Kit rows (a list literal alternating part headers and declarations) split into one product
+   * per part, and the parts they became. Rejections and duplicates count per part, so
+   * rowsImported + rowsRejected = rowsRead − rowsSplit + partsCreated.
+   */
+  rowsSplit: number;
+  partsCreated: number;
+  /** Every column's role and why, the ingredients column's first. */
+  columns: ColumnChoice[];
   /** The first 10,000 rejected rows; `rowsRejected` counts them all. */
   rejected: ImportRejection[];
   rejectedByReason: Record<string, number>;
@@ -104,6 +138,8 @@ export interface ImportPreview {
   rows: string[][];
   /** How the columns would be read (the mapping given applied), or null with `problem`. */
   mapping: (Required<Pick<ColumnMapping, 'ingredients'>> & ColumnMapping & { benefits: string[]; extra: string[] }) | null;
+  /** Every column's role and why (empty with `problem`); the ingredients column's first. */
+  columns: ColumnChoice[];
   problem: string | null;
 }
 

@@ -1,6 +1,7 @@
 import type { DeclarationSection } from '../domain';
 import { ingredientKey, tidyName } from './key';
 import type { IngredientLexicon, MatchKind } from './lexicon';
+import { hasTopLevelSeparator, joinListDeclarations, parsePythonList } from './list-string';
 
 /**
  * Turns a raw ingredient declaration, as printed on a label or scraped from a shop, into an
@@ -77,7 +78,12 @@ export function parseInciDeclaration(text: string, lexicon: IngredientLexicon): 
   if (PLACEHOLDER.test(body)) return reject('placeholder', `"${body}" is a placeholder, not an ingredient list`);
   if (SHOP_TEXT.test(body)) return reject('shop-text', `"${clip(body)}" is shop text, not an ingredient list`);
 
-  const pythonItems = parsePythonList(body);
+  let pythonItems = parsePythonList(body);
+  // "['Water, Glycerin, …']": elements that hold whole declarations are read as one declaration.
+  if (pythonItems?.some(hasTopLevelSeparator)) {
+    body = joinListDeclarations(pythonItems);
+    pythonItems = null;
+  }
   let rawItems: RawItem[];
   if (pythonItems) {
     rawItems = pythonItems.map((t) => ({ text: t, section: 'main' as const }));
@@ -151,15 +157,6 @@ function reject(code: RejectCode, reason: string): ParseResult {
 function clip(s: string, n = 60): string {
   const one = s.replace(/\s+/g, ' ').trim();
   return one.length > n ? `${one.slice(0, n)}…` : one;
-}
-
-/** Reads `"['a', 'b']"`-style strings (lists exported from Python) or returns null. */
-function parsePythonList(body: string): string[] | null {
-  if (!/^\[\s*['"]/.test(body) || !/['"]\s*\]$/.test(body)) return null;
-  const items: string[] = [];
-  const re = /'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"/g;
-  for (let m = re.exec(body); m; m = re.exec(body)) items.push((m[1] ?? m[2] ?? '').replace(/\\(.)/g, '$1'));
-  return items.length > 0 ? items : null;
 }
 
 /**

@@ -56,6 +56,14 @@ describe('latent-formulator CLI', () => {
     expect(show.out).toContain('  3. Niacinamide  — active, vitamin');
   });
 
+  it('says in the import summary why it chose the ingredients column and how many kit rows it split', async () => {
+    const r = await cli('--db', db, 'import', join(process.cwd(), 'test', 'fixtures', 'catalogs', 'python-lists-kits.csv'));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('category="tertiary_category" › "secondary_category" › "primary_category"');
+    expect(r.out).toMatch(/\ningredients: column "full_ingredients" — 100 % of 6 sampled cells read as ingredient lists, \d+ % of their names known\n/);
+    expect(r.out).toContain('rows read 6, of which 2 kit rows split into 5 parts: imported 8 (8 new products, 0 merged into duplicates) + rejected 1');
+  });
+
   it('imports the sample catalog when no file is given', async () => {
     const r = await cli('--db', db, 'import');
     expect(r.code).toBe(0);
@@ -204,6 +212,7 @@ describe('latent-formulator CLI', () => {
   it('parses mapping specs in both forms', () => {
     expect(parseMappingSpec('name=Product, ingredients=INCI ,benefits=Dry|Oily')).toEqual({ name: 'Product', ingredients: 'INCI', benefits: ['Dry', 'Oily'] });
     expect(parseMappingSpec('{"ingredients":"I"}')).toEqual({ ingredients: 'I' });
+    expect(parseMappingSpec('category=secondary_category,categoryFallbacks=primary_category')).toEqual({ category: 'secondary_category', categoryFallbacks: ['primary_category'] });
     expect(() => parseMappingSpec('colour=x')).toThrow('unknown field "colour"');
   });
 

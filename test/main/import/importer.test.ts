@@ -94,6 +94,14 @@ describe('importCatalog', () => {
     await expect(service.importCatalog({ path: file('n.csv', 'Name,Brand\nA,B\n') })).rejects.toThrow(/no ingredients column found in the header \(line 1\)/);
   });
 
+  it('refuses a file without a header line, whose first product would be read as column names', async () => {
+    const path = file('no-header.csv', 'Serum,Acme,"Water, Glycerin, Niacinamide",1\nCream,Acme,"Water, Dimethicone",0\n');
+    await expect(service.importCatalog({ path })).rejects.toThrow(
+      'no-header.csv: no ingredients column found in the header (line 1): line 1 reads as a product, not a header (its cell "Water, Glycerin, Niacinamide" is an ingredient list); add a first line naming the columns, e.g. Name,Brand,Ingredients. Nothing was imported.',
+    );
+    expect(count('catalogs')).toBe(0);
+  });
+
   it('is all or nothing: a broken quote late in the file imports nothing', async () => {
     const good = Array.from({ length: 300 }, (_, i) => `P${i},"Water, Glycerin, Niacinamide"`).join('\n');
     const path = file('broken.csv', `Name,Ingredients\n${good}\nBad,"Water, Glycerin\n`);
@@ -251,8 +259,9 @@ describe('previewCatalogFile', () => {
   it('names the problem and the columns when no ingredient column is found, and takes a mapping', async () => {
     const { dir, cleanup } = tempDir();
     try {
+      // One item per cell reads as no list, and no header says ingredients: the person must choose.
       const path = join(dir, 'odd.csv');
-      writeFileSync(path, 'Title,Formula\nCream,"Water, Glycerin"\n');
+      writeFileSync(path, 'Title,Formula\nCream,"Squalane"\n');
       const unmapped = await previewCatalogFile({ path });
       expect(unmapped.mapping).toBeNull();
       expect(unmapped.problem).toMatch(/"Title", "Formula"/);

@@ -187,9 +187,9 @@ export function parseMappingSpec(spec: string): ColumnMapping {
     if (eq <= 0) throw new Error(`"${part}" is not FIELD=COLUMN`);
     const field = part.slice(0, eq).trim();
     const value = part.slice(eq + 1).trim();
-    if (field === 'benefits' || field === 'ignore') mapping[field] = value.split('|').map((s) => s.trim()).filter(Boolean);
+    if (field === 'benefits' || field === 'ignore' || field === 'categoryFallbacks') mapping[field] = value.split('|').map((s) => s.trim()).filter(Boolean);
     else if (field === 'name' || field === 'brand' || field === 'category' || field === 'ingredients') mapping[field] = value;
-    else throw new Error(`unknown field "${field}" (use name, brand, category, ingredients, benefits, ignore)`);
+    else throw new Error(`unknown field "${field}" (use name, brand, category, categoryFallbacks, ingredients, benefits, ignore)`);
   }
   return mapping;
 }
@@ -198,8 +198,11 @@ export function parseMappingSpec(spec: string): ColumnMapping {
 function formatImportReport(r: ImportReport): string {
   const lines = [
     `${r.source} (${r.format}, ${r.encoding}${r.delimiter ? `, delimiter ${JSON.stringify(r.delimiter)}` : ''})`,
-    `columns: ingredients="${r.mapping.ingredients}"${r.mapping.name ? `, name="${r.mapping.name}"` : ''}${r.mapping.brand ? `, brand="${r.mapping.brand}"` : ''}${r.mapping.category ? `, category="${r.mapping.category}"` : ''}${r.mapping.benefits?.length ? `, benefit scores: ${r.mapping.benefits.map((b) => `"${b}"`).join(', ')}` : ''}`,
-    `rows read ${r.rowsRead} = imported ${r.rowsImported} (${r.productsInserted} new products, ${r.rowsMerged} merged into duplicates) + rejected ${r.rowsRejected}`,
+    `columns: ingredients="${r.mapping.ingredients}"${r.mapping.name ? `, name="${r.mapping.name}"` : ''}${r.mapping.brand ? `, brand="${r.mapping.brand}"` : ''}${r.mapping.category ? `, category="${[r.mapping.category, ...(r.mapping.categoryFallbacks ?? [])].join('" › "')}"` : ''}${r.mapping.benefits?.length ? `, benefit scores: ${r.mapping.benefits.map((b) => `"${b}"`).join(', ')}` : ''}`,
+    ...(r.columns[0] ? [`ingredients: column "${r.columns[0].column}" — ${r.columns[0].reason}`] : []),
+    r.rowsSplit
+      ? `rows read ${r.rowsRead}, of which ${r.rowsSplit} kit row${r.rowsSplit === 1 ? '' : 's'} split into ${r.partsCreated} parts: imported ${r.rowsImported} (${r.productsInserted} new products, ${r.rowsMerged} merged into duplicates) + rejected ${r.rowsRejected}`
+      : `rows read ${r.rowsRead} = imported ${r.rowsImported} (${r.productsInserted} new products, ${r.rowsMerged} merged into duplicates) + rejected ${r.rowsRejected}`,
     `ingredient coverage: ${r.knownOccurrences} of ${r.ingredientOccurrences} occurrences known (${r.ingredientOccurrences ? ((100 * r.knownOccurrences) / r.ingredientOccurrences).toFixed(1) : '0'} %)`,
     `took ${(r.elapsedMs / 1000).toFixed(2)} s`,
   ];

@@ -24,6 +24,8 @@ export class ImportWizard {
   typedPath = $state(false);
   preview = $state.raw<ImportPreview | null>(null);
   roles = $state<Record<RoleKey, string>>({ ingredients: '', name: '', brand: '', category: '' });
+  /** The roles as detected (no mapping given): a choice equal to these is left to detection, so its reason stays the detected one. */
+  private detected: Record<RoleKey, string> = { ingredients: '', name: '', brand: '', category: '' };
   duplicates = $state<'keep' | 'merge'>('keep');
   catalogName = $state('');
   busy = $state(false);
@@ -60,6 +62,7 @@ export class ImportWizard {
         brand: preview.mapping?.brand ?? mapping?.brand ?? '',
         category: preview.mapping?.category ?? mapping?.category ?? '',
       };
+      if (!mapping) this.detected = { ...this.roles };
       this.catalogName ||= this.path.split(/[\\/]/).pop() ?? '';
       this.step = 'map';
     } catch (error) {
@@ -69,11 +72,17 @@ export class ImportWizard {
     }
   }
 
-  /** The mapping as chosen in the form (empty choices left to detection). */
+  /** The mapping as chosen in the form: the choices that differ from detection (empty ones left to it). */
   mapping(): ColumnMapping {
     const m: ColumnMapping = {};
-    for (const { key } of ROLES) if (this.roles[key]) m[key] = this.roles[key];
+    for (const { key } of ROLES) if (this.roles[key] && this.roles[key] !== this.detected[key]) m[key] = this.roles[key];
     return m;
+  }
+
+  /** Why the ingredients column was chosen ("Ingredients: column 'Composition' — 96 % of …"), or ''. */
+  get ingredientsReason(): string {
+    const chosen = this.preview?.columns.find((c) => c.role === 'ingredients');
+    return chosen ? `Ingredients: column '${chosen.column}' — ${chosen.reason}` : '';
   }
 
   /** The role a column plays under the current preview, for the preview table's header. */
@@ -81,8 +90,14 @@ export class ImportWizard {
     const m = this.preview?.mapping;
     if (!m) return '';
     for (const { key, label } of ROLES) if (m[key] === column) return label.replace(' (required)', '');
+    if (m.categoryFallbacks?.includes(column)) return 'Category (fallback)';
     if (m.benefits.includes(column)) return 'Benefit score';
     return 'Kept as text';
+  }
+
+  /** Why a column plays its role, for the preview table's header tooltip. */
+  reasonOf(column: string): string {
+    return this.preview?.columns.find((c) => c.column === column)?.reason ?? '';
   }
 
   async run(): Promise<void> {
@@ -107,11 +122,12 @@ export class ImportWizard {
   }
 }
 
-/** The report's rejected rows, unknown ingredients and warnings as one CSV (for the person to keep). */
+/** The report's rejected rows, unknown ingredients, warnings and column roles as one CSV (for the person to keep). */
 export function importReportCsv(report: ImportReport): string {
   const rows: (string | number)[][] = [['kind', 'line', 'code', 'reason or suggestion', 'name']];
   for (const r of report.rejected) rows.push(['rejected row', r.line, r.code, r.reason, r.name]);
   for (const u of report.unknownIngredients) rows.push(['unknown ingredient', '', `${u.occurrences} occurrences`, u.suggestion ? `did you mean ${u.suggestion}?` : '', u.name]);
   for (const w of report.warnings) rows.push(['warning', w.line, '', w.message, '']);
+  for (const c of report.columns) rows.push(['column', '', c.role, c.reason, c.column]);
   return toCsv(rows);
 }
