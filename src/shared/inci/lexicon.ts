@@ -135,13 +135,17 @@ export class IngredientLexicon {
    */
   readDegraded(name: string): NameReading {
     const key = ingredientKey(name);
-    // A name the knowledge base or a catalog spells exactly is that ingredient, not a degraded other one.
-    if (!key || this.byKey.has(key) || this.catalogKeys.has(key)) return NO_READING;
+    if (!key || this.byKey.has(key)) return NO_READING;
     // Word readings ignore parenthesised parts; a typo reading takes the whole name.
     const cacheKey = `${key}\u0000${ingredientKey(stripParentheses(name))}`;
     const cached = this.readingCache.get(cacheKey);
     if (cached) return cached;
-    const reading = this.readUncached(name, key);
+    let reading = this.readUncached(name, key);
+    // A name a catalog spells exactly is that catalog's ingredient, not a degraded other one: its readings are only suggestions.
+    if (this.catalogKeys.has(key)) {
+      const others = reading.match ? [reading.match.inci] : reading.candidates.filter((c) => ingredientKey(c) !== key);
+      reading = { match: null, candidates: others };
+    }
     this.readingCache.set(cacheKey, reading);
     return reading;
   }
@@ -157,7 +161,7 @@ export class IngredientLexicon {
   private readUncached(name: string, key: string): NameReading {
     this.degraded ??= this.buildDegradedIndex();
     const words = this.degraded.read(name);
-    if (words) return this.resolveOne(words.ids, words.kind);
+    if (words) return this.resolveOne(words.ids, words.kind, key);
     return this.readTypo(key);
   }
 
@@ -171,13 +175,18 @@ export class IngredientLexicon {
     return index;
   }
 
-  /** One knowledge-base entry → its match; several (or a catalog name) → candidates, knowledge-base names first. */
-  private resolveOne(ids: readonly number[], kind: DegradedMatchKind): NameReading {
+  /**
+   * One knowledge-base entry → its match; several (or a catalog name) → candidates: knowledge-base
+   * names first, then names that begin like `key` ("Sodium Benzoate" before "Algin", which is
+   * there through its synonym Sodium Alginate), then alphabetically.
+   */
+  private resolveOne(ids: readonly number[], kind: DegradedMatchKind, key: string): NameReading {
     if (ids.length === 1 && ids[0]! > 0) {
       const inci = this.names.get(ids[0]!)!;
       return { match: { id: ids[0]!, inci, kind }, candidates: [] };
     }
-    const sorted = [...ids].sort((a, b) => (a > 0 ? 0 : 1) - (b > 0 ? 0 : 1) || this.names.get(a)!.localeCompare(this.names.get(b)!));
+    const rank = (id: number) => (id > 0 ? 0 : 2) + (ingredientKey(this.names.get(id)!).startsWith(key) ? 0 : 1);
+    const sorted = [...ids].sort((a, b) => rank(a) - rank(b) || this.names.get(a)!.localeCompare(this.names.get(b)!));
     return { match: null, candidates: sorted.map((id) => this.names.get(id)!) };
   }
 

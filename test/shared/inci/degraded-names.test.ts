@@ -59,8 +59,10 @@ describe('reading names as scrapers leave them', () => {
 
   it('keeps a truncated name unknown when a catalog-only name shares the prefix', () => {
     expect(lexicon.readDegraded('Tremella Fuciformis')).toEqual({ match: null, candidates: ['Tremella Fuciformis Extract', 'Tremella Fuciformis Polysaccharide'] });
-    // …and a catalog name spelled exactly is that ingredient, not a degraded other one.
+    // …and a catalog name spelled exactly is that ingredient, not a degraded other one (which is only suggested).
     expect(lexicon.readDegraded('Tremella Fuciformis Polysaccharide')).toEqual({ match: null, candidates: [] });
+    const withCatalogRose = new IngredientLexicon([{ id: 1, inci: 'Rosa Damascena Flower Oil', synonyms: [], misspellings: [] }], ['Rosa Damascena']);
+    expect(withCatalogRose.readDegraded('Rosa Damascena')).toEqual({ match: null, candidates: ['Rosa Damascena Flower Oil'] });
   });
 
   it('resolves a botanical name without its plant part when one entry matches', () => {
