@@ -74,7 +74,8 @@ describe('scoring a list without a model', () => {
 
   it('reads a typo with one clearly nearest name as that ingredient', async () => {
     const score = await service.scoreList({ ingredients: ['Water', 'Phenoxyethanoll'] });
-    expect(score.ingredients[1]).toMatchObject({ given: 'Phenoxyethanoll', inci: 'Phenoxyethanol', status: 'known' });
+    expect(score.ingredients[1]).toMatchObject({ given: 'Phenoxyethanoll', inci: 'Phenoxyethanol', status: 'known', matchedBy: 'typo' });
+    expect(score.ingredients[0]).toMatchObject({ given: 'Water', matchedBy: 'canonical' });
     expect(await service.lookupIngredient({ name: 'Phenoxyethanoll' })).toMatchObject({ match: { inci: 'Phenoxyethanol' }, matchedBy: 'typo' });
   });
 
