@@ -280,8 +280,9 @@ function syllableApart(a: string, b: string): boolean {
   return false;
 }
 
+/** A key's numbers with the letter right after each ("peg90m" → "90m"): a typo may not touch them (PEG-90M is not PEG-90). */
 function digitsOf(key: string): string {
-  return key.replace(/\D/g, '');
+  return (key.match(/\d+[a-z]?/g) ?? []).join(' ');
 }
 
 /** Distinct overlapping 3-character pieces of a key. */

@@ -90,6 +90,7 @@ describe('reading names as scrapers leave them', () => {
 
   it('never reads a typo by changing a digit, a vowel of a suffix or a syllable', () => {
     expect(read('PEG-41 Hydrogenated Castor Oil').item.ingredientId).toBeNull();
+    expect(read('PEG-40M Hydrogenated Castor Oil').item.ingredientId).toBeNull();
     expect(read('Octadecene').item.ingredientId).toBeNull();
     expect(lexicon.readDegraded('Octadecene').candidates).toEqual(['Octadecane']);
     // Two letters apart, but "Di-" makes another substance: offered, not merged.
