@@ -3,12 +3,14 @@ import { benchEditor } from './editor';
 import { benchImport } from './import';
 import { benchGenerate } from './generate';
 import { benchModel } from './model';
+import { benchNames } from './names';
 import { benchOptimize } from './optimize';
 import { benchResponsiveness } from './responsiveness';
 
 /** `npm run bench`: prints every benchmark figure. Never a timed test. */
 const sections: [string, () => Promise<Record<string, number | string>>][] = [
   ['import', benchImport],
+  ['names', benchNames],
   ['model', benchModel],
   ['generate', benchGenerate],
   ['responsiveness', benchResponsiveness],

@@ -223,6 +223,21 @@ describe('the candidate editor', () => {
     await scored('list opened');
   });
 
+  it('says how a degraded name was read, and offers both readings of an ambiguous one', async () => {
+    for (const name of ['Tocopherl', 'Squalne']) {
+      await page.getByLabel('Add an ingredient').fill(name);
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+      await scored();
+    }
+    expect(await row('Tocopherl').getByTestId('editor-read-as').textContent()).toBe('read as Tocopherol (a typo of the only near name)');
+    expect(await row('Tocopherl').getByTestId('editor-unknown').count()).toBe(0);
+    // Squalane and Squalene are one letter from "Squalne" and from each other: unknown, both offered.
+    expect(await row('Squalne').getByTestId('editor-unknown').count()).toBe(1);
+    expect(await row('Squalne').getByRole('button', { name: 'Squalane' }).count()).toBe(1);
+    expect(await row('Squalne').getByRole('button', { name: 'Squalene' }).count()).toBe(1);
+    await page.screenshot({ path: join(shots, 'editor-07-degraded-names.png'), fullPage: true });
+  });
+
   it('logged no errors (including CSP violations) in the page', () => {
     expect(consoleErrors.join('\n')).toBe('');
   });

@@ -1,3 +1,4 @@
+import type { IngredientLookup } from '../../shared/api';
 import type { IngredientRecord } from '../../shared/domain';
 import type { IngredientFacts } from '../../shared/ml/checks';
 import { OverlapIndex } from '../../shared/ml/overlap';
@@ -23,8 +24,8 @@ export interface CatalogIndex {
   records: Map<number, IngredientRecord>;
   facts: Map<number, IngredientFacts>;
   products: Map<number, { name: string; brand: string }>;
-  /** Name → ingredient id (null: unknown) and name → suggestions, filled as names are asked for. */
-  names: Map<string, number | null>;
+  /** Name → ingredient id (null: unknown) and how it matched, and name → suggestions, filled as names are asked for. */
+  names: Map<string, IndexedName>;
   suggestions: Map<string, string[]>;
 }
 
@@ -72,12 +73,18 @@ export function catalogIndex(cx: ServiceContext): CatalogIndex {
   return cx.get(INDEX);
 }
 
-/** An ingredient name's id in the index (null: unknown), memoised per catalog state. */
-export function resolveIndexedName(cx: ServiceContext, index: CatalogIndex, name: string): number | null {
+/** A name's ingredient id in the index (null: unknown) and how it was matched (see {@link resolveIngredientName}). */
+export interface IndexedName {
+  id: number | null;
+  matchedBy: IngredientLookup['matchedBy'];
+}
+
+/** An ingredient name's id in the index (null: unknown) and how it matched, memoised per catalog state. */
+export function resolveIndexedName(cx: ServiceContext, index: CatalogIndex, name: string): IndexedName {
   const cached = index.names.get(name);
   if (cached !== undefined) return cached;
-  const { id } = resolveIngredientName(cx, name);
-  const known = id !== null && index.records.has(id) ? id : null;
+  const { id, matchedBy } = resolveIngredientName(cx, name);
+  const known: IndexedName = id !== null && index.records.has(id) ? { id, matchedBy } : { id: null, matchedBy: null };
   index.names.set(name, known);
   return known;
 }

@@ -5,7 +5,7 @@ import { IngredientLexicon } from '../../shared/inci/lexicon';
 import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
 import type { JobKind, JobOf, ResultOf } from '../compute/protocol';
 import type { OpenedDatabase } from '../db/connection';
-import { getLexiconEntries } from '../db/queries/ingredients';
+import { getCatalogIngredientNames, getLexiconEntries } from '../db/queries/ingredients';
 import type { ImportProgress } from '../import/importer';
 import { ActivityTracker } from './activity';
 import type { BackupPolicy, DatabaseCare } from './database';
@@ -148,7 +148,7 @@ export class ServiceContext {
     this.invalidate('database');
   }
 
-  /** The knowledge base's name index, rebuilt only when an ingredient is saved (~17 ms to build). */
+  /** The knowledge base's name index, rebuilt only when an ingredient is saved or a catalog changes (~17 ms to build). */
   lexicon(): IngredientLexicon {
     return this.get(LEXICON);
   }
@@ -174,4 +174,5 @@ export class ServiceContext {
   }
 }
 
-const LEXICON = new Derived(['ingredients'], (cx) => new IngredientLexicon(getLexiconEntries(cx.db)));
+// Catalog-only names belong to it too: they make a degraded name ambiguous, so an import changes it.
+const LEXICON = new Derived(['ingredients', 'catalog'], (cx) => new IngredientLexicon(getLexiconEntries(cx.db), getCatalogIngredientNames(cx.db)));

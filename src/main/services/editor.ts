@@ -45,7 +45,10 @@ export const editorHandlers: HandlersOf<'scoreList' | 'parseDeclaration' | 'edit
     const placeholderNames = new Map<number, string>();
     const firstAt = new Map<number, number>();
     const items: ScoredIngredient[] = given.map((name, i) => {
-      const id = ingredientIds ? (index.records.has(ingredientIds[i]!) ? ingredientIds[i]! : null) : resolveIndexedName(cx, index, name);
+      const read = ingredientIds
+        ? { id: index.records.has(ingredientIds[i]!) ? ingredientIds[i]! : null, matchedBy: index.records.has(ingredientIds[i]!) ? ('canonical' as const) : null }
+        : resolveIndexedName(cx, index, name);
+      const id = read.id;
       const record = id !== null ? index.records.get(id) : undefined;
       let listId = id;
       if (listId === null) {
@@ -65,6 +68,7 @@ export const editorHandlers: HandlersOf<'scoreList' | 'parseDeclaration' | 'edit
         given: name,
         ingredientId: id,
         inci: record?.inci ?? null,
+        matchedBy: read.matchedBy,
         status,
         suggestions,
         repeatOf,

@@ -1,9 +1,12 @@
 import type { IngredientLookup } from '../../shared/api';
 import type { ProductDetail } from '../../shared/domain';
 import { ingredientKey } from '../../shared/inci/key';
+import type { DegradedMatchKind, MatchKind } from '../../shared/inci/lexicon';
 import { parseInciDeclaration } from '../../shared/inci/parse';
 import { findIngredientIdByKey, searchIngredients } from '../db/queries/ingredients';
 import type { ServiceContext } from './context';
+
+const DEGRADED: ReadonlySet<MatchKind> = new Set<DegradedMatchKind>(['truncated', 'botanical', 'typo']);
 
 /** Reads one ingredient name as an import would: the lexicon, then the declaration parser, then names seen only in catalogs. */
 export function resolveIngredientName(cx: ServiceContext, name: string): { id: number | null; matchedBy: IngredientLookup['matchedBy'] } {
@@ -12,16 +15,14 @@ export function resolveIngredientName(cx: ServiceContext, name: string): { id: n
   if (direct) return { id: direct.id, matchedBy: direct.kind };
   const parsed = parseInciDeclaration(name, lexicon);
   const only = parsed.ok && parsed.ingredients.length === 1 ? parsed.ingredients[0]! : null;
-  if (only?.ingredientId) return { id: only.ingredientId, matchedBy: 'parsed' };
+  if (only?.ingredientId) return { id: only.ingredientId, matchedBy: only.match && DEGRADED.has(only.match) ? only.match : 'parsed' };
   const id = findIngredientIdByKey(cx.db, only?.key ?? ingredientKey(name));
   return { id, matchedBy: id !== null ? 'canonical' : null };
 }
 
-/** Knowledge-base names close to `name` ("did you mean …?"), never applied silently. */
+/** Knowledge-base names `name` could be (the entries a degraded reading allows, or the nearest spelling), never applied silently. */
 export function ingredientSuggestions(cx: ServiceContext, name: string): string[] {
-  const suggestions: string[] = [];
-  const near = cx.lexicon().suggest(name);
-  if (near) suggestions.push(near.inci);
+  const suggestions = cx.lexicon().suggestions(name);
   for (const r of searchIngredients(cx.db, name, 5)) if (r.origin !== 'catalog' && !suggestions.includes(r.inci)) suggestions.push(r.inci);
   return suggestions;
 }

@@ -47,7 +47,12 @@ export interface ProductPage {
 export interface IngredientLookup {
   query: string;
   match: IngredientRecord | null;
-  matchedBy: 'canonical' | 'synonym' | 'misspelling' | 'parsed' | null;
+  /**
+   * How the name was read: exactly, through the declaration parser (`parsed`: a percentage or a
+   * parenthesised alternative around a known name), or as the one entry a degraded name allows
+   * (`truncated`, `botanical` without the plant part, `typo`); null when unknown.
+   */
+  matchedBy: 'canonical' | 'synonym' | 'misspelling' | 'parsed' | 'truncated' | 'botanical' | 'typo' | null;
   /** Closest known names when there is no exact match (never merged silently). */
   suggestions: string[];
   /** How many catalog products list it. */

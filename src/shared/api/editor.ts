@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ConcentrationClass, IngredientFunction } from '../domain';
 import { MAX_CANDIDATE_INGREDIENTS, type CandidateDetail, type CandidateIngredient, type CandidateProvenance } from './candidates';
+import type { IngredientLookup } from './catalog';
 import { idSchema, type ArgsOf } from './common';
 import type { NeighbourEntry } from './explore';
 import type { ApiMethod } from './methods';
@@ -16,6 +17,8 @@ export interface ScoredIngredient {
   ingredientId: number | null;
   /** The canonical INCI name when the ingredient is known. */
   inci: string | null;
+  /** How the given name was read (a degraded name: `truncated`, `botanical`, `typo`), as in {@link IngredientLookup}; null when unknown. */
+  matchedBy: IngredientLookup['matchedBy'];
   /**
    * `known`: in the knowledge base; `catalog-only`: seen in an imported catalog but without
    * knowledge-base facts (no functions, no concentration class); `unknown`: neither.

@@ -27,6 +27,16 @@ export function tidyName(name: string): string {
     .trim();
 }
 
+/** The name without its parenthesised or bracketed parts, nested ones included ("Butyrospermum Parkii (Shea) Butter" → "Butyrospermum Parkii  Butter"). */
+export function stripParentheses(name: string): string {
+  let out = name;
+  for (let prev = ''; prev !== out; ) {
+    prev = out;
+    out = out.replace(/\s*[([][^()[\]]*[)\]]/g, ' ');
+  }
+  return out;
+}
+
 /**
  * Bounded Levenshtein distance with adjacent transpositions (optimal string alignment).
  * Returns `max + 1` as soon as the distance is known to exceed `max`, which keeps

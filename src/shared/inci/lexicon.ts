@@ -1,8 +1,26 @@
-import { boundedEditDistance, ingredientKey } from './key';
+import { DegradedNameIndex } from './degraded';
+import { boundedEditDistance, ingredientKey, stripParentheses } from './key';
 
-/** How a name was matched to a lexicon entry. */
-export type MatchKind = 'canonical' | 'synonym' | 'misspelling';
+/**
+ * How a name was matched to a lexicon entry: exactly (`canonical`, `synonym`, a known
+ * `misspelling`), or as the one entry a degraded name can stand for (`truncated` after a word
+ * or a slash, `botanical` without its plant part, a `typo` within a small edit distance).
+ */
+export type MatchKind = 'canonical' | 'synonym' | 'misspelling' | DegradedMatchKind;
 
+/** The match kinds of degraded names (see {@link IngredientLexicon.readDegraded}). */
+export type DegradedMatchKind = 'truncated' | 'botanical' | 'typo';
+
+/** A degraded name's reading: the one entry it stands for, or the names it could be (as suggestions, never merged). */
+export interface NameReading {
+  match: LexiconMatch | null;
+  /** When `match` is null: the names the degraded name could stand for, best first. */
+  candidates: string[];
+}
+
+const NO_READING: NameReading = { match: null, candidates: [] };
+
+/** One knowledge-base ingredient as the lexicon indexes it. */
 export interface LexiconEntry {
   id: number;
   inci: string;
@@ -10,6 +28,7 @@ export interface LexiconEntry {
   misspellings: readonly string[];
 }
 
+/** The entry a name was matched to, and how. */
 export interface LexiconMatch {
   id: number;
   inci: string;
@@ -25,12 +44,35 @@ export class IngredientLexicon {
   /** Every claimed key, and a trigram → key-index postings list to find near misses fast. */
   private readonly keys: string[] = [];
   private readonly trigramPostings = new Map<string, number[]>();
+  /** The entry id owning each key in `keys` (negative: a name seen only in catalogs, see the constructor). */
+  private readonly owners: number[] = [];
   private readonly suggestionCache = new Map<string, LexiconMatch | null>();
+  private readonly readingCache = new Map<string, NameReading>();
+  /** Display names by id: entries' canonical names, and catalog names under negative ids. */
+  private readonly names = new Map<number, string>();
+  /** Built on first use: most parses never meet a degraded name. */
+  private degraded: DegradedNameIndex | null = null;
+  private readonly entries: LexiconEntry[] = [];
+  private readonly catalogNames: string[] = [];
+  private readonly catalogKeys = new Set<string>();
   /** Scratch counter reused across suggestions (reset after each use). */
   private sharedCounts = new Int32Array(0);
 
-  constructor(entries: Iterable<LexiconEntry>) {
+  /**
+   * `catalogNames` are ingredient names seen in imported catalogs but absent from the knowledge
+   * base: never a match, they make a degraded name ambiguous ("Tremella Fuciformis" could be
+   * a catalog's "Tremella Fuciformis Polysaccharide" as well as the knowledge base's extract).
+   */
+  constructor(entries: Iterable<LexiconEntry>, catalogNames: Iterable<string> = []) {
     for (const entry of entries) this.add(entry);
+    for (const name of catalogNames) {
+      const key = ingredientKey(name);
+      if (!key || this.byKey.has(key) || this.catalogKeys.has(key)) continue;
+      this.catalogKeys.add(key);
+      const id = -(this.catalogNames.push(name));
+      this.names.set(id, name);
+      this.index(key, id);
+    }
   }
 
   /**
@@ -42,7 +84,11 @@ export class IngredientLexicon {
     this.claim(entry.inci, entry, 'canonical');
     for (const s of entry.synonyms) this.claim(s, entry, 'synonym');
     for (const m of entry.misspellings) this.claim(m, entry, 'misspelling');
+    this.names.set(entry.id, entry.inci);
+    this.entries.push(entry);
     this.suggestionCache.clear();
+    this.readingCache.clear();
+    this.degraded = null;
   }
 
   get size(): number {
@@ -64,7 +110,108 @@ export class IngredientLexicon {
     if (key.length < 5) return null;
     const cached = this.suggestionCache.get(key);
     if (cached !== undefined) return cached;
-    const max = key.length >= 10 ? 2 : 1;
+    let best: LexiconMatch | null = null;
+    let bestDistance = Infinity;
+    for (const near of this.near(key, key.length >= 10 ? 2 : 1)) {
+      const candidate = this.keys[near.index]!;
+      const match = this.byKey.get(candidate);
+      if (!match) continue;
+      if (near.distance < bestDistance || (near.distance === bestDistance && best && candidate < ingredientKey(best.inci))) {
+        bestDistance = near.distance;
+        best = match;
+      }
+    }
+    this.suggestionCache.set(key, best);
+    return best;
+  }
+
+  /**
+   * Reads a name no exact lookup knows as scrapers degrade names: cut after a few words or at a
+   * slash, a botanical name without its plant part, or a typo. It resolves only when exactly one
+   * entry allows the reading — for a typo, only when one entry is nearest by a clear margin,
+   * never by changing a digit ("PEG-40" is not "PEG-45") and never in a short name, where one
+   * edit often spells another real ingredient. Otherwise the possible names come back as
+   * candidates, to be offered as suggestions.
+   */
+  readDegraded(name: string): NameReading {
+    const key = ingredientKey(name);
+    if (!key || this.byKey.has(key)) return NO_READING;
+    // Word readings ignore parenthesised parts; a typo reading takes the whole name.
+    const cacheKey = `${key}\u0000${ingredientKey(stripParentheses(name))}`;
+    const cached = this.readingCache.get(cacheKey);
+    if (cached) return cached;
+    let reading = this.readUncached(name, key);
+    // A name a catalog spells exactly is that catalog's ingredient, not a degraded other one: its readings are only suggestions.
+    if (this.catalogKeys.has(key)) {
+      const others = reading.match ? [reading.match.inci] : reading.candidates.filter((c) => ingredientKey(c) !== key);
+      reading = { match: null, candidates: others };
+    }
+    this.readingCache.set(cacheKey, reading);
+    return reading;
+  }
+
+  /** Names offered for an unknown `name`: the entries a degraded reading allows, else the nearest known name. */
+  suggestions(name: string, limit = 5): string[] {
+    const { candidates } = this.readDegraded(name);
+    if (candidates.length) return candidates.slice(0, limit);
+    const near = this.suggest(name);
+    return near ? [near.inci] : [];
+  }
+
+  private readUncached(name: string, key: string): NameReading {
+    this.degraded ??= this.buildDegradedIndex();
+    const words = this.degraded.read(name);
+    if (words) return this.resolveOne(words.ids, words.kind, key);
+    return this.readTypo(key);
+  }
+
+  private buildDegradedIndex(): DegradedNameIndex {
+    const index = new DegradedNameIndex();
+    for (const e of this.entries) {
+      index.add(e.id, e.inci);
+      for (const s of e.synonyms) index.add(e.id, s);
+    }
+    this.catalogNames.forEach((name, i) => index.add(-(i + 1), name));
+    return index;
+  }
+
+  /**
+   * One knowledge-base entry → its match; several (or a catalog name) → candidates: knowledge-base
+   * names first, then names that begin like `key` ("Sodium Benzoate" before "Algin", which is
+   * there through its synonym Sodium Alginate), then alphabetically.
+   */
+  private resolveOne(ids: readonly number[], kind: DegradedMatchKind, key: string): NameReading {
+    if (ids.length === 1 && ids[0]! > 0) {
+      const inci = this.names.get(ids[0]!)!;
+      return { match: { id: ids[0]!, inci, kind }, candidates: [] };
+    }
+    const rank = (id: number) => (id > 0 ? 0 : 2) + (ingredientKey(this.names.get(id)!).startsWith(key) ? 0 : 1);
+    const sorted = [...ids].sort((a, b) => rank(a) - rank(b) || this.names.get(a)!.localeCompare(this.names.get(b)!));
+    return { match: null, candidates: sorted.map((id) => this.names.get(id)!) };
+  }
+
+  private readTypo(key: string): NameReading {
+    const max = key.length >= TYPO_TWO_EDITS_FROM ? 2 : key.length >= TYPO_ONE_EDIT_FROM ? 1 : 0;
+    if (max === 0) return NO_READING;
+    // Nearest distance per entry, looking one edit further than allowed to judge the margin.
+    const byId = new Map<number, number>();
+    for (const near of this.near(key, max + 1)) {
+      const id = this.owners[near.index]!;
+      if (near.distance < (byId.get(id) ?? Infinity)) byId.set(id, near.distance);
+    }
+    const ranked = [...byId].sort((a, b) => a[1] - b[1]);
+    if (ranked.length === 0) return NO_READING;
+    const [bestId, bestDistance] = ranked[0]!;
+    const runnerUp = ranked[1]?.[1] ?? Infinity;
+    const candidate = ingredientKey(this.names.get(bestId)!);
+    const clear =
+      bestDistance <= max && runnerUp > bestDistance + TYPO_MARGIN - 1 && bestId > 0 && digitsOf(candidate) === digitsOf(key) && !vowelsOnlyDiffer(candidate, key) && !syllableApart(candidate, key);
+    if (clear) return { match: { id: bestId, inci: this.names.get(bestId)!, kind: 'typo' }, candidates: [] };
+    return { match: null, candidates: ranked.filter(([, d]) => d <= max).map(([id]) => this.names.get(id)!) };
+  }
+
+  /** Every indexed key within `max` edits of `key`, with its distance. */
+  private near(key: string, max: number): { index: number; distance: number }[] {
     // q-gram filter: each edit destroys at most 3 trigrams, so a key within `max` edits shares at
     // least (trigrams of the longer key) - 3·max of them. Only those candidates get the exact check.
     if (this.sharedCounts.length < this.keys.length) this.sharedCounts = new Int32Array(this.keys.length * 2);
@@ -78,22 +225,17 @@ export class IngredientLexicon {
         counts[index]!++;
       }
     }
-    let best: LexiconMatch | null = null;
-    let bestDistance = max + 1;
+    const out: { index: number; distance: number }[] = [];
     for (const index of touched) {
       const count = counts[index]!;
       counts[index] = 0;
       const candidate = this.keys[index]!;
       if (Math.abs(candidate.length - key.length) > max) continue;
       if (count < Math.max(candidate.length, key.length) - 2 - 3 * max) continue;
-      const d = boundedEditDistance(key, candidate, Math.min(max, bestDistance - 1));
-      if (d < bestDistance || (d === bestDistance && best && candidate < ingredientKey(best.inci))) {
-        bestDistance = d;
-        best = this.byKey.get(candidate) ?? null;
-      }
+      const distance = boundedEditDistance(key, candidate, max);
+      if (distance <= max) out.push({ index, distance });
     }
-    this.suggestionCache.set(key, best);
-    return best;
+    return out;
   }
 
   private claim(name: string, entry: LexiconEntry, kind: MatchKind): void {
@@ -102,15 +244,45 @@ export class IngredientLexicon {
     const existing = this.byKey.get(key);
     if (existing && (existing.id !== entry.id || existing.kind === 'canonical')) return;
     this.byKey.set(key, { id: entry.id, inci: entry.inci, kind });
-    if (!existing) {
-      const index = this.keys.push(key) - 1;
-      for (const gram of trigrams(key)) {
-        const list = this.trigramPostings.get(gram);
-        if (list) list.push(index);
-        else this.trigramPostings.set(gram, [index]);
-      }
+    if (!existing) this.index(key, entry.id);
+  }
+
+  private index(key: string, owner: number): void {
+    const index = this.keys.push(key) - 1;
+    this.owners.push(owner);
+    for (const gram of trigrams(key)) {
+      const list = this.trigramPostings.get(gram);
+      if (list) list.push(index);
+      else this.trigramPostings.set(gram, [index]);
     }
   }
+}
+
+/** Shortest key a typo is read in at all, and shortest read with two edits. */
+const TYPO_ONE_EDIT_FROM = 5;
+const TYPO_TWO_EDITS_FROM = 10;
+/** How many edits further the runner-up must be than the nearest entry for a typo to be read. */
+const TYPO_MARGIN = 1;
+
+/**
+ * Whether two keys differ only in vowels swapped in place: in chemical names that is rarely a
+ * typo and often another substance (Octadecene / Octadecane, -ol / -al, -ate / -ite).
+ */
+function vowelsOnlyDiffer(a: string, b: string): boolean {
+  return a.length === b.length && a.replace(/[aeiouy]/g, '*') === b.replace(/[aeiouy]/g, '*');
+}
+
+/** Whether one key is the other with two adjacent letters added: a syllable (Di-, VA) that names another substance, not a typo. */
+function syllableApart(a: string, b: string): boolean {
+  const [long, short] = a.length > b.length ? [a, b] : [b, a];
+  if (long.length - short.length !== 2) return false;
+  for (let i = 0; i + 2 <= long.length; i++) if (long.slice(0, i) + long.slice(i + 2) === short) return true;
+  return false;
+}
+
+/** A key's numbers with the letter right after each ("peg90m" → "90m"): a typo may not touch them (PEG-90M is not PEG-90). */
+function digitsOf(key: string): string {
+  return (key.match(/\d+[a-z]?/g) ?? []).join(' ');
 }
 
 /** Distinct overlapping 3-character pieces of a key. */

@@ -1,6 +1,6 @@
 import type { DeclarationSection } from '../domain';
-import { ingredientKey, tidyName } from './key';
-import type { IngredientLexicon, MatchKind } from './lexicon';
+import { ingredientKey, stripParentheses, tidyName } from './key';
+import type { DegradedMatchKind, IngredientLexicon, MatchKind } from './lexicon';
 import { hasTopLevelSeparator, joinListDeclarations, parsePythonList } from './list-string';
 
 /**
@@ -25,6 +25,7 @@ export interface ParsedIngredient {
 export type ParseWarningCode =
   | 'repeated'
   | 'misspelling'
+  | DegradedMatchKind
   | 'unknown'
   | 'footnote-dropped'
   | 'label-dropped'
@@ -59,6 +60,12 @@ const INLINE_FOOTNOTE = /\s+[*†✝‡]+\s*[A-Za-z][\s\S]*$/;
 const FOOTNOTE_WORDS = /\b(organic|origin|certified|essential oils?|natural|naturally|derived|farming|fair ?trade|wild|harvested|sourced|ecocert|cosmos)\b/i;
 /** A one-ingredient product (a pure oil, butter or hydrosol) is a real declaration. */
 const SINGLE_MATERIAL = /^[A-Z][A-Za-z-]*(?: [A-Za-z-]+){1,7} (oil|butter|extract|water|wax|juice|powder|squalane|clay)$/i;
+/** How the `truncated`, `botanical` and `typo` warnings describe a degraded name's reading. */
+const DEGRADED_READ_AS: Record<DegradedMatchKind, string> = {
+  truncated: 'the only known name it begins',
+  botanical: 'the only known part of that plant',
+  typo: 'the only known name within a typo',
+};
 const PERCENT = /\(?\s*(\d{1,3}(?:[.,]\d+)?)\s*%\s*\)?/;
 
 /** Parses a declaration. `lexicon` maps names to the knowledge base; it is only read. */
@@ -115,6 +122,8 @@ export function parseInciDeclaration(text: string, lexicon: IngredientLexicon): 
     const resolved = resolveName(cleaned.name, lexicon);
     if (resolved.match === 'misspelling') {
       warnings.push({ code: 'misspelling', message: `"${cleaned.name}" read as the known misspelling of "${resolved.name}"` });
+    } else if (resolved.match && resolved.match in DEGRADED_READ_AS) {
+      warnings.push({ code: resolved.match as DegradedMatchKind, message: `"${cleaned.name}" read as "${resolved.name}" (${DEGRADED_READ_AS[resolved.match as DegradedMatchKind]})` });
     }
     const identity = resolved.ingredientId !== null ? `#${resolved.ingredientId}` : resolved.key;
     if (!identity) continue;
@@ -127,10 +136,10 @@ export function parseInciDeclaration(text: string, lexicon: IngredientLexicon): 
       continue;
     }
     if (resolved.ingredientId === null) {
-      const suggestion = lexicon.suggest(cleaned.name);
+      const suggestions = lexicon.suggestions(cleaned.name, 3);
       warnings.push(
-        suggestion
-          ? { code: 'unknown', message: `unknown ingredient "${resolved.name}" — did you mean "${suggestion.inci}"?`, suggestion: suggestion.inci }
+        suggestions.length
+          ? { code: 'unknown', message: `unknown ingredient "${resolved.name}" — did you mean ${suggestions.map((x) => `"${x}"`).join(' or ')}?`, suggestion: suggestions[0] }
           : { code: 'unknown', message: `unknown ingredient "${resolved.name}"` },
       );
     }
@@ -371,6 +380,10 @@ function resolveUncached(name: string, lexicon: IngredientLexicon): Resolved {
     const m = hit(withoutParens);
     if (m) return m;
   }
+  // As scrapers degrade names (cut short, plant part dropped, a typo): only a single reading
+  // counts, and it comes before the parts below ("Tocpheryl Acetate (Vitamin E)" is not Tocopherol).
+  const degraded = lexicon.readDegraded(name).match ?? (withoutParens !== name ? lexicon.readDegraded(withoutParens).match : null);
+  if (degraded) return { name: degraded.inci, key: ingredientKey(degraded.inci), ingredientId: degraded.id, match: degraded.kind };
   const inner = /\(([^()]*(?:\([^()]*\)[^()]*)*)\)/.exec(name)?.[1];
   if (inner) {
     for (const alt of inner.split(/[,/]/)) {
@@ -388,13 +401,4 @@ function resolveUncached(name: string, lexicon: IngredientLexicon): Resolved {
   // Extract" and "Tremella Fuciformis Extract" are one ingredient (the raw text is kept apart).
   const canonical = ingredientKey(withoutParens) ? withoutParens : name;
   return { name: canonical, key: ingredientKey(canonical), ingredientId: null, match: null };
-}
-
-function stripParentheses(name: string): string {
-  let out = name;
-  for (let prev = ''; prev !== out; ) {
-    prev = out;
-    out = out.replace(/\s*[([][^()[\]]*[)\]]/g, ' ');
-  }
-  return out;
 }

@@ -160,9 +160,10 @@ describe('latent-formulator CLI', () => {
   });
 
   it('explains candidate mistakes: unknown ingredients (exit 1), a wrong command line (exit 2)', async () => {
-    const unknown = await cli('--db', db, 'candidates', 'save', '--name', 'Typo', '--ingredients', 'Water, Glycerinn');
+    // A swapped vowel may name another substance (-ol / -al), so "Tocopherel" is suggested, never merged (a plain typo such as "Glycerinn" is read as Glycerin).
+    const unknown = await cli('--db', db, 'candidates', 'save', '--name', 'Typo', '--ingredients', 'Water, Tocopherel');
     expect(unknown.code).toBe(1);
-    expect(unknown.err).toContain('unknown ingredient "Glycerinn" (item 2; did you mean "Glycerin"?)');
+    expect(unknown.err).toContain('unknown ingredient "Tocopherel" (item 2; did you mean "Tocopherol"?)');
     expect((await cli('--db', db, 'candidates', 'list')).out).toBe('0 candidate(s)\n');
     const noName = await cli('--db', db, 'candidates', 'save', '--ingredients', 'Water');
     expect([noName.code, noName.err]).toEqual([2, expect.stringContaining('a new candidate needs --name NAME')]);

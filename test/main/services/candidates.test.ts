@@ -88,10 +88,11 @@ describe('saving candidates', () => {
   });
 
   it('names unknown ingredients with their item and a suggestion, and saves nothing', async () => {
-    await expect(service.saveCandidate({ name: 'Typos', declaration: 'Water, Glycerinn, Moon Dust Extract' })).rejects.toMatchObject({
+    // A swapped vowel may name another substance (-ol / -al), so "Tocopherel" is suggested, never merged (a plain typo such as "Glycerinn" is read as Glycerin).
+    await expect(service.saveCandidate({ name: 'Typos', declaration: 'Water, Tocopherel, Moon Dust Extract' })).rejects.toMatchObject({
       code: 'unknown-ingredient',
       message:
-        'unknown ingredients "Glycerinn" (item 2; did you mean "Glycerin"?), "Moon Dust Extract" (item 3): fix the spelling or add them to the knowledge base (ingredients add); nothing was saved',
+        'unknown ingredients "Tocopherel" (item 2; did you mean "Tocopherol"?), "Moon Dust Extract" (item 3): fix the spelling or add them to the knowledge base (ingredients add); nothing was saved',
     });
     expect(rowCounts()).toEqual({ candidates: 0, versions: 0, ingredients: 0, tags: 0 });
   });

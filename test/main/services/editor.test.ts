@@ -58,17 +58,25 @@ describe('scoring a list without a model', () => {
   });
 
   it('flags unknown ingredients with their position and a suggestion, and repeats', async () => {
-    const score = await service.scoreList({ ingredients: ['Water', 'Glycerine', 'Phenoxyethanoll', 'Zorblax Extract', 'Glycerin'] });
+    // "Octadecene" is a vowel away from Octadecane, another substance: suggested, never merged.
+    const score = await service.scoreList({ ingredients: ['Water', 'Glycerine', 'Octadecene', 'Zorblax Extract', 'Glycerin'] });
     expect(score.ingredients.map((x) => ({ position: x.position, given: x.given, inci: x.inci, status: x.status, suggestions: x.suggestions, repeatOf: x.repeatOf }))).toEqual([
       { position: 1, given: 'Water', inci: 'Water', status: 'known', suggestions: [], repeatOf: null },
       { position: 2, given: 'Glycerine', inci: 'Glycerin', status: 'known', suggestions: [], repeatOf: null },
-      { position: 3, given: 'Phenoxyethanoll', inci: null, status: 'unknown', suggestions: ['Phenoxyethanol'], repeatOf: null },
+      { position: 3, given: 'Octadecene', inci: null, status: 'unknown', suggestions: ['Octadecane'], repeatOf: null },
       { position: 4, given: 'Zorblax Extract', inci: null, status: 'unknown', suggestions: [], repeatOf: null },
       { position: 5, given: 'Glycerin', inci: 'Glycerin', status: 'known', suggestions: [], repeatOf: 2 },
     ]);
     // Unknown ingredients count in novelty (they are in no catalog list) and are named in overlaps.
     expect(score.novelty.value).toBeGreaterThan(0);
-    expect(score.neighbours.byOverlap[0]!.onlyInQuery).toEqual(expect.arrayContaining(['Phenoxyethanoll', 'Zorblax Extract']));
+    expect(score.neighbours.byOverlap[0]!.onlyInQuery).toEqual(expect.arrayContaining(['Octadecene', 'Zorblax Extract']));
+  });
+
+  it('reads a typo with one clearly nearest name as that ingredient', async () => {
+    const score = await service.scoreList({ ingredients: ['Water', 'Phenoxyethanoll'] });
+    expect(score.ingredients[1]).toMatchObject({ given: 'Phenoxyethanoll', inci: 'Phenoxyethanol', status: 'known', matchedBy: 'typo' });
+    expect(score.ingredients[0]).toMatchObject({ given: 'Water', matchedBy: 'canonical' });
+    expect(await service.lookupIngredient({ name: 'Phenoxyethanoll' })).toMatchObject({ match: { inci: 'Phenoxyethanol' }, matchedBy: 'typo' });
   });
 
   it('scores a list given as ingredient ids like the same names', async () => {

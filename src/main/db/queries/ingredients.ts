@@ -71,6 +71,11 @@ export function getLexiconEntries(db: Database): LexiconEntry[] {
     .map((r) => ({ id: r.id, inci: r.inci, synonyms: r.synonyms, misspellings: r.misspellings }));
 }
 
+/** Names of ingredients seen only in catalogs (not in the knowledge base): they make degraded names ambiguous. */
+export function getCatalogIngredientNames(db: Database): string[] {
+  return (db.prepare(`SELECT inci FROM ingredients WHERE origin = 'catalog' ORDER BY id`).all() as { inci: string }[]).map((r) => r.inci);
+}
+
 /**
  * Inserts or updates one knowledge entry. Names already owned by another ingredient are
  * skipped rather than stolen; a catalog-only ingredient under one of this entry's names is

@@ -1,0 +1,78 @@
+import { ingredientKey, stripParentheses } from './key';
+
+/**
+ * Readings of ingredient names as scrapers leave them: cut after a few words or at a slash
+ * ("Caprylic/", "Tremella Fuciformis"), or botanical names without the plant part ("Rosa
+ * Damascena", "Rosa Damascena Extract"). A name is read one way only when exactly one entry
+ * allows that reading; otherwise every entry that does is returned, as suggestions.
+ */
+
+/** Words naming the part of a plant an extract or oil comes from. */
+export const PLANT_PARTS: ReadonlySet<string> = new Set([
+  'aerial', 'bark', 'berry', 'blossom', 'bran', 'bud', 'buds', 'bulb', 'callus', 'cone', 'flower', 'flowers', 'fruit', 'germ', 'herb',
+  'hull', 'husk', 'kernel', 'leaf', 'leaves', 'meristem', 'needle', 'nut', 'peel', 'petal', 'pulp', 'rhizome', 'rind', 'root',
+  'roots', 'seed', 'seeds', 'shell', 'shoot', 'sprout', 'stem', 'stems', 'thallus', 'tuber', 'twig', 'wood',
+]);
+
+/** Whether a word of a name (possibly "Leaf/Stem") names plant parts only. */
+export function isPlantPartWord(word: string): boolean {
+  const pieces = word.split('/').map(ingredientKey).filter(Boolean);
+  return pieces.length > 0 && pieces.every((p) => PLANT_PARTS.has(p));
+}
+
+/** The matching keys of a name's words: parenthesised parts dropped, split at spaces and slashes. */
+export function nameTokens(name: string): string[] {
+  return stripParentheses(name).split(/[\s/]+/).map(ingredientKey).filter(Boolean);
+}
+
+/** How a degraded name was read. */
+export type DegradedKind = 'truncated' | 'botanical';
+
+/** The entries (by id) a degraded key can stand for. */
+export interface DegradedReadings {
+  kind: DegradedKind;
+  ids: readonly number[];
+}
+
+/**
+ * Word-prefix and part-less keys of every name, each with the set of entries that claim it.
+ * Ids are the lexicon's; names seen only in catalogs take negative ids, so they make a reading
+ * ambiguous without ever being a reading the knowledge base resolves to.
+ */
+export class DegradedNameIndex {
+  private readonly prefixes = new Map<string, Set<number>>();
+  private readonly partless = new Map<string, Set<number>>();
+
+  /** Adds a name (canonical or synonym) of entry `id`. */
+  add(id: number, name: string): void {
+    const tokens = nameTokens(name);
+    // Word prefixes: "Caprylic", "Caprylic Capric" of "Caprylic/Capric Triglyceride".
+    for (let n = 1; n < tokens.length; n++) claim(this.prefixes, tokens.slice(0, n).join(''), id);
+    const firstPart = tokens.findIndex((t, i) => i >= 2 && PLANT_PARTS.has(t));
+    if (firstPart < 0) return;
+    // "Rosa Damascena Flower Oil" → "Rosa Damascena Oil" and "Rosa Damascena".
+    claim(this.partless, tokens.filter((t, i) => i < 2 || !PLANT_PARTS.has(t)).join(''), id);
+    claim(this.partless, tokens.slice(0, firstPart).join(''), id);
+  }
+
+  /**
+   * The entries a name can stand for: first as a botanical name without its plant part, then as
+   * a name cut after a word or a slash. Null when no entry allows either reading.
+   */
+  read(name: string): DegradedReadings | null {
+    const key = nameTokens(name).join('');
+    if (!key) return null;
+    const botanical = this.partless.get(key);
+    const truncated = this.prefixes.get(key);
+    if (!botanical && !truncated) return null;
+    // "Zea Mays" reads as any Zea Mays entry, with a plant part ("Zea Mays Germ Oil") or without ("Zea Mays Starch").
+    return { kind: botanical ? 'botanical' : 'truncated', ids: [...new Set([...(botanical ?? []), ...(truncated ?? [])])] };
+  }
+}
+
+function claim(map: Map<string, Set<number>>, key: string, id: number): void {
+  if (!key) return;
+  const set = map.get(key);
+  if (set) set.add(id);
+  else map.set(key, new Set([id]));
+}

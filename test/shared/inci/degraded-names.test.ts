@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { IngredientLexicon } from '../../../src/shared/inci/lexicon';
+import { parseInciDeclaration } from '../../../src/shared/inci/parse';
+
+/** Names as scrapers leave them, read against a small knowledge base: one reading resolves, several stay unknown with suggestions. */
+/** Entry ids are positions from 1 (Water = 1, Butylene Glycol = 2, …). */
+const NAMES = [
+  'Water',
+  'Butylene Glycol',
+  'Caprylic/Capric Triglyceride',
+  'Caprylic/Capric Glycerides',
+  'Rosa Damascena Flower Oil',
+  'Rosa Damascena Flower Water',
+  'Tremella Fuciformis Extract',
+  'Camellia Sinensis Leaf Extract',
+  'Methylparaben',
+  'Ethylparaben',
+  'PEG-40 Hydrogenated Castor Oil',
+  'PEG-45 Hydrogenated Castor Oil',
+  'Ethylhexylglycerin',
+  'Octadecane',
+  'Dimethicone',
+  'Methicone',
+  'Sodium Hyaluronate',
+  'Sodium Benzoate',
+  'Glycerin',
+  'Cetearyl Dimethicone',
+];
+const SYNONYMS: Record<string, string[]> = { Water: ['Aqua'], 'Camellia Sinensis Leaf Extract': ['Green Tea Extract'] };
+const lexicon = new IngredientLexicon(
+  NAMES.map((inci, i) => ({ id: i + 1, inci, synonyms: SYNONYMS[inci] ?? [], misspellings: [] })),
+  ['Tremella Fuciformis Polysaccharide'],
+);
+
+/** The one item of a one-name declaration, as the import and the editor read it. */
+function read(name: string) {
+  const parsed = parseInciDeclaration(`${name}, Water`, lexicon);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return { item: parsed.ingredients[0]!, warnings: parsed.warnings };
+}
+
+describe('reading names as scrapers leave them', () => {
+  it('resolves a lower-case name', () => {
+    expect(read('butylene glycol').item).toMatchObject({ ingredientId: 2, match: 'canonical' });
+  });
+
+  it('resolves a name truncated after a slash when one entry begins that way', () => {
+    expect(read('Butylene Glycol/').item).toMatchObject({ ingredientId: 2 });
+    expect(read('Camellia Sinensis Leaf').item).toMatchObject({ ingredientId: 8, match: 'truncated', name: 'Camellia Sinensis Leaf Extract' });
+  });
+
+  it('keeps an ambiguous truncated name unknown with suggestions', () => {
+    const { item, warnings } = read('Caprylic/Capric');
+    expect(item).toMatchObject({ ingredientId: null, match: null });
+    const unknown = warnings.find((w) => w.code === 'unknown')!;
+    expect(unknown.message).toContain('"Caprylic/Capric Glycerides" or "Caprylic/Capric Triglyceride"');
+    expect(lexicon.readDegraded('Sodium').candidates).toEqual(['Sodium Benzoate', 'Sodium Hyaluronate']);
+  });
+
+  it('keeps a truncated name unknown when a catalog-only name shares the prefix', () => {
+    expect(lexicon.readDegraded('Tremella Fuciformis')).toEqual({ match: null, candidates: ['Tremella Fuciformis Extract', 'Tremella Fuciformis Polysaccharide'] });
+    // …and a catalog name spelled exactly is that ingredient, not a degraded other one (which is only suggested).
+    expect(lexicon.readDegraded('Tremella Fuciformis Polysaccharide')).toEqual({ match: null, candidates: [] });
+    const withCatalogRose = new IngredientLexicon([{ id: 1, inci: 'Rosa Damascena Flower Oil', synonyms: [], misspellings: [] }], ['Rosa Damascena']);
+    expect(withCatalogRose.readDegraded('Rosa Damascena')).toEqual({ match: null, candidates: ['Rosa Damascena Flower Oil'] });
+  });
+
+  it('resolves a botanical name without its plant part when one entry matches', () => {
+    expect(read('Rosa Damascena Oil').item).toMatchObject({ ingredientId: 5, match: 'botanical' });
+    expect(read('Camellia Sinensis Extract').item).toMatchObject({ ingredientId: 8, match: 'botanical' });
+    expect(read('Rosa Damascena Oil').warnings.map((w) => w.code)).toContain('botanical');
+  });
+
+  it('keeps a botanical name with several plant parts unknown with the parts as suggestions', () => {
+    expect(read('Rosa Damascena').item.ingredientId).toBeNull();
+    expect(lexicon.suggestions('Rosa Damascena')).toEqual(['Rosa Damascena Flower Oil', 'Rosa Damascena Flower Water']);
+  });
+
+  it('resolves a typo when one entry is clearly nearest', () => {
+    expect(read('Ethylhexylglycerine').item).toMatchObject({ ingredientId: 13, match: 'typo' });
+    expect(read('Ethyhexylglicerin').item).toMatchObject({ ingredientId: 13, match: 'typo' });
+    expect(read('Glycern').item).toMatchObject({ ingredientId: 19, match: 'typo' });
+  });
+
+  it('keeps a typo unknown when two entries are as near', () => {
+    // "Mthylparaben" is one edit from Methylparaben and one from Ethylparaben.
+    expect(read('Mthylparaben').item.ingredientId).toBeNull();
+    expect(lexicon.readDegraded('Mthylparaben').candidates).toEqual(expect.arrayContaining(['Methylparaben', 'Ethylparaben']));
+  });
+
+  it('never reads a typo by changing a digit, a vowel of a suffix or a syllable', () => {
+    expect(read('PEG-41 Hydrogenated Castor Oil').item.ingredientId).toBeNull();
+    expect(read('PEG-40M Hydrogenated Castor Oil').item.ingredientId).toBeNull();
+    expect(read('Octadecene').item.ingredientId).toBeNull();
+    expect(lexicon.readDegraded('Octadecene').candidates).toEqual(['Octadecane']);
+    // Two letters apart, but "Di-" makes another substance: offered, not merged.
+    expect(read('Cetearyl Methicone').item.ingredientId).toBeNull();
+    expect(lexicon.suggestions('Cetearyl Methicone')).toEqual(['Cetearyl Dimethicone']);
+  });
+
+  it('never reads a typo in a short name', () => {
+    expect(read('Watr').item.ingredientId).toBeNull();
+    expect(read('Aqa').item.ingredientId).toBeNull();
+  });
+
+  it('prefers the degraded reading of the name to a parenthesised alternative', () => {
+    const tocopherylLexicon = new IngredientLexicon([
+      { id: 1, inci: 'Tocopheryl Acetate', synonyms: [], misspellings: [] },
+      { id: 2, inci: 'Tocopherol', synonyms: ['Vitamin E'], misspellings: [] },
+    ]);
+    const parsed = parseInciDeclaration('Tocpheryl Acetate (Vitamin E), Tocopherol', tocopherylLexicon);
+    expect(parsed.ok && parsed.ingredients.map((x) => [x.ingredientId, x.match])).toEqual([[1, 'typo'], [2, 'canonical']]);
+  });
+});
