@@ -199,3 +199,64 @@ export function getProductMapInfo(db: Database, ids: readonly number[], topCount
   }
   return info;
 }
+
+/** Renames a catalog; what models record of it follows (a deleted catalog's record keeps its last name). False when there is no such catalog. */
+export function renameCatalog(db: Database, id: number, name: string): boolean {
+  return db.transaction(() => {
+    if (db.prepare(`UPDATE catalogs SET name = ? WHERE id = ?`).run(name, id).changes === 0) return false;
+    db.prepare(`UPDATE model_catalogs SET name = ? WHERE catalog_id = ? AND deleted_at IS NULL`).run(name, id);
+    return true;
+  }).immediate();
+}
+
+/** What deleting a catalog removes or unlinks. */
+export interface CatalogRemoval {
+  products: number;
+  /** The products' ingredient rows. */
+  ingredientRows: number;
+  benefitScores: number;
+  /** The products' latent codes under every model. */
+  productCodes: number;
+  /** Lab results measured on one of the products: kept with their list and name, their product link cleared. */
+  labResultsUnlinked: number;
+  /** Models trained on the catalog (they keep working and say the catalog is gone). */
+  models: { id: number; name: string }[];
+}
+
+/** What `deleteCatalogRows` would remove; nothing is written. */
+export function countCatalogRemoval(db: Database, catalogId: number): CatalogRemoval {
+  const counts = db
+    .prepare(
+      `SELECT (SELECT count(*) FROM products WHERE catalog_id = @id) AS products,
+              (SELECT count(*) FROM product_ingredients pi JOIN products p ON p.id = pi.product_id WHERE p.catalog_id = @id) AS ingredientRows,
+              (SELECT count(*) FROM benefit_scores b JOIN products p ON p.id = b.product_id WHERE p.catalog_id = @id) AS benefitScores,
+              (SELECT count(*) FROM product_codes pc JOIN products p ON p.id = pc.product_id WHERE p.catalog_id = @id) AS productCodes,
+              (SELECT count(*) FROM lab_results l JOIN products p ON p.id = l.product_id WHERE p.catalog_id = @id) AS labResultsUnlinked`,
+    )
+    .get({ id: catalogId }) as Omit<CatalogRemoval, 'models'>;
+  const models = db
+    .prepare(`SELECT m.id, m.name FROM model_catalogs t JOIN models m ON m.id = t.model_id WHERE t.catalog_id = ? AND t.deleted_at IS NULL ORDER BY m.id`)
+    .all(catalogId) as { id: number; name: string }[];
+  return { ...counts, models };
+}
+
+/**
+ * Deletes a catalog in one transaction: its products with their ingredient rows, benefit scores
+ * and codes (the schema's ON DELETE CASCADE); lab results keep their measured list and name and
+ * lose only the product link (ON DELETE SET NULL); models trained on it record the deletion.
+ * Ingredients, candidates and generated runs are kept.
+ */
+export function deleteCatalogRows(db: Database, catalogId: number, at: string): CatalogRemoval {
+  return db.transaction(() => {
+    const removal = countCatalogRemoval(db, catalogId);
+    db.prepare(`UPDATE model_catalogs SET deleted_at = ? WHERE catalog_id = ? AND deleted_at IS NULL`).run(at, catalogId);
+    db.prepare(`DELETE FROM products WHERE catalog_id = ?`).run(catalogId);
+    db.prepare(`DELETE FROM catalogs WHERE id = ?`).run(catalogId);
+    return removal;
+  }).immediate();
+}
+
+/** One catalog's summary, or null. */
+export function getCatalog(db: Database, id: number): CatalogSummary | null {
+  return listCatalogs(db).find((c) => c.id === id) ?? null;
+}
