@@ -124,8 +124,14 @@ describe('renaming and deleting catalogs', () => {
 
   it('with no catalog left, encoding still works and the map says what to do', async () => {
     const { service } = opened;
-    await service.deleteCatalog({ id: 1 });
+    const byIngredientIndex = () => service.db.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'product_ingredients_by_ingredient'`).pluck().get();
+    // The small catalog first (its rows deleted through the index), then the large one (the index dropped and built again).
     await service.deleteCatalog({ id: 2 });
+    expect(byIngredientIndex()).toBe(1);
+    expect(countRows(service.db, 'product_ingredients')).toBe(service.db.prepare(`SELECT count(*) FROM product_ingredients pi JOIN products p ON p.id = pi.product_id WHERE p.catalog_id = 1`).pluck().get());
+    await service.deleteCatalog({ id: 1 });
+    expect(byIngredientIndex()).toBe(1);
+    expect(countRows(service.db, 'product_ingredients')).toBe(0);
     expect(await service.listCatalogs()).toEqual([]);
     const encoded = await service.encodeLists({ declarations: ['Water, Glycerin'] });
     expect(encoded.codes.length).toBe(1);
