@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ApiFailure, type CatalogDeletion } from '../../shared/api';
 import type { CatalogSummary } from '../../shared/domain';
 import { countCatalogRemoval, countRows, deleteCatalogRows, getCatalog, renameCatalog, type CatalogRemoval } from '../db/queries/products';
@@ -35,9 +36,13 @@ export const catalogManagementHandlers: HandlersOf<'renameCatalog' | 'deleteCata
       if (!backup.readable || backup.products !== products) {
         throw new ApiFailure('backup-failed', `the backup ${backup.file} taken before deleting catalog ${id} did not check out (${backup.readable ? `it holds ${backup.products ?? 'no'} products, expected ${products}` : 'it does not pass quick_check'}); the catalog was not deleted`);
       }
-      const removal = deleteCatalogRows(cx.db, id, new Date().toISOString());
-      cx.invalidate('catalog');
-      return deletion(cx, catalog, removal, backup);
+      try {
+        const removal = await deleteCatalogRows(cx.db, id, new Date().toISOString(), () => yieldToEventLoop());
+        return deletion(cx, catalog, removal, backup);
+      } finally {
+        // Reads between the chunks saw the deletion in progress (or one rolled back): drop what they built.
+        cx.invalidate('catalog');
+      }
     });
   },
 };

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelRecord } from '../../../src/shared/domain';
+import { deleteCatalogRows } from '../../../src/main/db/queries/products';
 import { countRows, openTestService, type OpenedTestService } from '../../helpers';
 
 const SECOND_SHOP = join(__dirname, '../../fixtures/catalogs/second-shop.csv');
@@ -49,6 +50,28 @@ describe('renaming and deleting catalogs', () => {
     expect(dry.removed.ingredientRows).toBe(service.db.prepare(`SELECT count(*) FROM product_ingredients pi JOIN products p ON p.id = pi.product_id WHERE p.catalog_id = 1`).pluck().get());
     expect(countRows(service.db, 'product_ingredients')).toBe(before);
     expect(countRows(service.db, 'products')).toBe(442);
+  });
+
+  it('rolls a deletion back whole when it fails between chunks: products, lists, index and model record as before', async () => {
+    const { service } = opened;
+    const state = () =>
+      service.db
+        .prepare(
+          `SELECT (SELECT count(*) FROM products) AS products, (SELECT count(*) FROM product_ingredients) AS rows, (SELECT count(*) FROM product_codes) AS codes,
+                  (SELECT count(*) FROM catalogs) AS catalogs, (SELECT count(*) FROM sqlite_master WHERE name = 'product_ingredients_by_ingredient') AS indexes,
+                  (SELECT count(*) FROM model_catalogs WHERE deleted_at IS NOT NULL) AS marked`,
+        )
+        .get();
+    const before = state();
+    let pauses = 0;
+    const failing = async () => {
+      if (++pauses === 2) throw new Error('disk gone');
+    };
+    await expect(deleteCatalogRows(service.db, 1, 'now', failing, 100)).rejects.toThrow('disk gone');
+    expect(pauses).toBe(2);
+    expect(service.db.inTransaction).toBe(false);
+    expect(state()).toEqual(before);
+    expect(before).toMatchObject({ products: 442, catalogs: 2, indexes: 1, marked: 0 });
   });
 
   it('deletes a catalog after a checked backup; lab results, candidates and runs stay readable', async () => {
@@ -129,7 +152,10 @@ describe('renaming and deleting catalogs', () => {
     await service.deleteCatalog({ id: 2 });
     expect(byIngredientIndex()).toBe(1);
     expect(countRows(service.db, 'product_ingredients')).toBe(service.db.prepare(`SELECT count(*) FROM product_ingredients pi JOIN products p ON p.id = pi.product_id WHERE p.catalog_id = 1`).pluck().get());
-    await service.deleteCatalog({ id: 1 });
+    // 432 products, 100 at a time: five chunks with a pause after each, one transaction.
+    let pauses = 0;
+    const removed = await deleteCatalogRows(service.db, 1, '2026-12-07T07:00:00.000Z', async () => void pauses++, 100);
+    expect([pauses, removed.products]).toEqual([5, 432]);
     expect(byIngredientIndex()).toBe(1);
     expect(countRows(service.db, 'product_ingredients')).toBe(0);
     expect(await service.listCatalogs()).toEqual([]);

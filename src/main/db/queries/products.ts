@@ -245,24 +245,43 @@ export function countCatalogRemoval(db: Database, catalogId: number): CatalogRem
  * and codes (the schema's ON DELETE CASCADE); lab results keep their measured list and name and
  * lose only the product link (ON DELETE SET NULL); models trained on it record the deletion.
  * Ingredients, candidates and generated runs are kept.
+ *
+ * The transaction spans awaits, like an import's: products go `chunk` at a time and `pause` runs
+ * between chunks, so a 50,000-product catalog does not hold the event loop for seconds. The
+ * caller holds the write lock; a failure rolls everything back.
  */
-export function deleteCatalogRows(db: Database, catalogId: number, at: string): CatalogRemoval {
-  return db.transaction(() => {
+export async function deleteCatalogRows(db: Database, catalogId: number, at: string, pause: () => Promise<void>, chunk = 2000): Promise<CatalogRemoval> {
+  db.exec('BEGIN IMMEDIATE');
+  try {
     const removal = countCatalogRemoval(db, catalogId);
     db.prepare(`UPDATE model_catalogs SET deleted_at = ? WHERE catalog_id = ? AND deleted_at IS NULL`).run(at, catalogId);
     // Removing many ingredient rows one by one from the by-ingredient index costs ~4 µs a row
     // (random leaf pages); when at least a quarter of them go, dropping the index and building it
-    // again from what remains is about three times faster (50,000 products: 12 s → 4 s).
+    // again from what remains is about three times faster.
     const total = (db.prepare(`SELECT count(*) FROM product_ingredients`).pluck().get() as number) || 1;
-    const rebuild = removal.ingredientRows / total >= 0.25 ? (db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'product_ingredients_by_ingredient'`).pluck().get() as string | undefined) : undefined;
+    const rebuild =
+      removal.ingredientRows / total >= 0.25
+        ? (db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'product_ingredients_by_ingredient'`).pluck().get() as string | undefined)
+        : undefined;
     if (rebuild) db.exec(`DROP INDEX product_ingredients_by_ingredient`);
-    db.prepare(`DELETE FROM product_ingredients WHERE product_id IN (SELECT id FROM products WHERE catalog_id = ?)`).run(catalogId);
-    if (rebuild) db.exec(rebuild);
+    const nextIds = db.prepare(`SELECT id FROM products WHERE catalog_id = ? ORDER BY id LIMIT ?`).pluck();
+    const deleteLists = db.prepare(`DELETE FROM product_ingredients WHERE product_id IN (SELECT value FROM json_each(?))`);
     // The rest goes with the products (ON DELETE CASCADE / SET NULL).
-    db.prepare(`DELETE FROM products WHERE catalog_id = ?`).run(catalogId);
+    const deleteProducts = db.prepare(`DELETE FROM products WHERE id IN (SELECT value FROM json_each(?))`);
+    for (let ids = nextIds.all(catalogId, chunk) as number[]; ids.length > 0; ids = nextIds.all(catalogId, chunk) as number[]) {
+      const json = JSON.stringify(ids);
+      deleteLists.run(json);
+      deleteProducts.run(json);
+      await pause();
+    }
+    if (rebuild) db.exec(rebuild);
     db.prepare(`DELETE FROM catalogs WHERE id = ?`).run(catalogId);
+    db.exec('COMMIT');
     return removal;
-  }).immediate();
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
 }
 
 /** One catalog's summary, or null. */
