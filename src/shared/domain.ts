@@ -118,7 +118,20 @@ export interface ModelRecord {
   config: Record<string, unknown>;
   metrics: ModelMetricsSummary;
   snapshot: { products: number; catalogs: number[]; hash: string; benefitSources: string[] };
+  /** The catalogs the model was trained on, each with its last known name and the products taken from it. */
+  trainedOn: ModelCatalog[];
   active: boolean;
+}
+
+/** One catalog a model was trained on. */
+export interface ModelCatalog {
+  catalogId: number;
+  /** The catalog's name (its last name when it has been deleted). */
+  name: string;
+  /** Products of this catalog in the training set. */
+  products: number;
+  /** When the catalog was deleted (the model still works; the map uses the catalogs that remain), or null. */
+  deletedAt: string | null;
 }
 
 export interface ReconstructionSummary {

@@ -9,7 +9,7 @@ import { tempDir } from '../helpers';
 
 /** Import benchmarks: prints figures, asserts nothing about time (see README). */
 
-interface Row {
+export interface Row {
   label: string;
   brand: string;
   name: string;
@@ -20,8 +20,8 @@ function quote(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
 
-/** Parses the public catalog just enough to resample its rows for a larger synthetic file. */
-function sephoraRows(): Row[] {
+/** Parses the public catalog just enough to resample its rows for a larger synthetic file (also the catalog-management benchmark). */
+export function sephoraRows(): Row[] {
   const text = readFileSync(sephoraCsvPath(), 'utf8');
   const rows: Row[] = [];
   const re = /^([^,]*),([^,]*),("(?:[^"]|"")*"|[^,]*),[^,]*,[^,]*,("(?:[^"]|"")*"|[^,]*),/gm;

@@ -1,4 +1,5 @@
 import { benchBo } from './bo';
+import { benchCatalogs } from './catalogs';
 import { benchEditor } from './editor';
 import { benchImport } from './import';
 import { benchGenerate } from './generate';
@@ -17,6 +18,7 @@ const sections: [string, () => Promise<Record<string, number | string>>][] = [
   ['editor', benchEditor],
   ['optimize', benchOptimize],
   ['bo', benchBo],
+  ['catalogs', benchCatalogs],
 ];
 const only = process.argv[2];
 for (const [name, run] of sections) {

@@ -30,7 +30,7 @@ async function proposeBatch(cx: ServiceContext, a: ApiParsedArgs['proposeBatch']
   if (units.length > 1) throw new ApiFailure('invalid-argument', `the results for "${property}" are in more than one unit (${units.map((u) => `"${u}"`).join(', ')}); correct them to one unit first`);
   const formulations = new Set(results.map((r) => r.ingredientIds.join(','))).size;
   const sign = a.goal === 'minimize' ? -1 : 1;
-  const space = latentSpace(cx);
+  const space = await latentSpace(cx);
   const index = catalogIndex(cx);
   const thresholds = { minNovelty: a.minNovelty, minPlausibility: a.minPlausibility, benefitThresholds: {} };
   const outcome = await runModelJob(

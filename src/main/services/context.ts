@@ -24,7 +24,7 @@ export interface ServiceOptions {
 
 /**
  * What a write can change that derived caches were built from: `catalog` (products and their
- * lists: an import), `ingredients` (the knowledge base: names, synonyms, facts). Replacing the
+ * lists: an import, a catalog renamed or deleted, codes added for a model), `ingredients` (the knowledge base: names, synonyms, facts). Replacing the
  * whole database (a restore) is `database`, which clears every cache.
  */
 export type DataChange = 'catalog' | 'ingredients' | 'database';

@@ -84,7 +84,7 @@ export const editorHandlers: HandlersOf<'scoreList' | 'parseDeclaration' | 'edit
     const nearestId = near.row >= 0 ? index.productIds[near.row]! : null;
     const nearestInfo = nearestId !== null ? index.products.get(nearestId) : undefined;
     const scored = await modelPart(cx, items, ids);
-    const nearest = nearestProducts(cx, ids, scored.whitened, k, undefined, placeholderNames);
+    const nearest = await nearestProducts(cx, ids, scored.whitened, k, undefined, placeholderNames);
     return {
       ingredients: items,
       model: scored.model,
@@ -177,7 +177,7 @@ async function modelPart(
     cache.set(cacheKey, scored);
     if (cache.size > LIST_SCORES_KEPT) cache.delete(cache.keys().next().value!);
     benefits = benefitValues(active, scored.benefits);
-    return { model, benefits, modelProblem: null, whitened: whiten(scored.code, 1, latentSpace(cx).stats), computeMs };
+    return { model, benefits, modelProblem: null, whitened: whiten(scored.code, 1, (await latentSpace(cx)).stats), computeMs };
   } catch (error) {
     // A model without usable codes still gives its predicted benefits; only the neighbours are missing.
     if (!(error instanceof ApiFailure)) throw error;

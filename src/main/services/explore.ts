@@ -24,7 +24,7 @@ import { decodeCodes, encodeLists } from './models';
 export const exploreHandlers: HandlersOf<'neighbours' | 'whitespace' | 'density' | 'interpolate' | 'sensitivity' | 'latentMap' | 'mapProducts' | 'latentStatistics' | 'projectCodes' | 'mapGenerated'> = {
   /** The k nearest catalog products to a product or a typed list, in latent space and by overlap. */
   async neighbours(cx, { productId, declaration, candidate, k }) {
-    const space = latentSpace(cx);
+    const space = await latentSpace(cx);
     const D = space.codes.latentDim;
     let queryIds: number[];
     let queryCode: Float32Array;
@@ -46,7 +46,7 @@ export const exploreHandlers: HandlersOf<'neighbours' | 'whitespace' | 'density'
       queryIds = parsed.ok ? declarationIngredientIds(cx, parsed.ingredients) : [];
       queryCode = Float32Array.from(encoded.codes[0]!);
     }
-    const near = nearestProducts(cx, queryIds, whiten(queryCode, 1, space.stats), k, productId);
+    const near = await nearestProducts(cx, queryIds, whiten(queryCode, 1, space.stats), k, productId);
     return {
       modelId: space.modelId,
       query: { productId: productId ?? null, ingredients: near.label(queryIds) },
@@ -59,7 +59,7 @@ export const exploreHandlers: HandlersOf<'neighbours' | 'whitespace' | 'density'
 
   /** How crowded the latent space is at a product or a typed list, compared with the catalog. */
   async density(cx, { productId, declaration }) {
-    const space = latentSpace(cx);
+    const space = await latentSpace(cx);
     const n = space.codes.productIds.length;
     const h = scottBandwidth(kernelCount(n), space.codes.latentDim);
     const catalog = await kde(cx, space, h);
@@ -95,7 +95,7 @@ export const exploreHandlers: HandlersOf<'neighbours' | 'whitespace' | 'density'
 
   /** 2-D coordinates of every coded catalog product: principal components, or a seeded UMAP. */
   async latentMap(cx, { method, components, seed }) {
-    const space = latentSpace(cx);
+    const space = await latentSpace(cx);
     const n = space.codes.productIds.length;
     let xy: Float32Array;
     if (method === 'umap') {
@@ -119,7 +119,7 @@ export const exploreHandlers: HandlersOf<'neighbours' | 'whitespace' | 'density'
    * ingredients, benefit scores under the model's names, and the leave-one-out catalog density.
    */
   async mapProducts(cx) {
-    const space = latentSpace(cx);
+    const space = await latentSpace(cx);
     const ids = space.codes.productIds;
     const bandwidth = scottBandwidth(kernelCount(ids.length), space.codes.latentDim);
     const density = await kde(cx, space, bandwidth);
@@ -147,7 +147,7 @@ export const exploreHandlers: HandlersOf<'neighbours' | 'whitespace' | 'density'
 
   /** Per-dimension variance and the principal components' shares of the active model's catalog codes. */
   async latentStatistics(cx) {
-    const space = latentSpace(cx);
+    const space = await latentSpace(cx);
     return {
       modelId: space.modelId,
       products: space.codes.productIds.length,
@@ -162,7 +162,7 @@ export const exploreHandlers: HandlersOf<'neighbours' | 'whitespace' | 'density'
    * axes), on UMAP with the transform of the fit `latentMap` drew (reused, or fitted again).
    */
   async projectCodes(cx, { codes, method, components, seed }) {
-    const space = latentSpace(cx);
+    const space = await latentSpace(cx);
     const D = space.codes.latentDim;
     const wrong = codes.findIndex((c) => c.length !== D);
     if (wrong >= 0) throw new ApiFailure('invalid-argument', `code ${wrong + 1} has ${codes[wrong]!.length} values; the active model has ${D} latent dimensions`);
@@ -172,7 +172,7 @@ export const exploreHandlers: HandlersOf<'neighbours' | 'whitespace' | 'density'
 
   /** The best passing candidates of a generate run of the active model, placed on the PCA map. */
   async mapGenerated(cx, { runId, method, components, seed, limit }) {
-    const space = latentSpace(cx);
+    const space = await latentSpace(cx);
     const D = space.codes.latentDim;
     if (method === 'pca') checkComponents(space, components);
     const run = getGenerationRunHeader(cx.db, runId === undefined ? { latestOfModel: space.modelId } : { runId });
@@ -210,7 +210,7 @@ export const exploreHandlers: HandlersOf<'neighbours' | 'whitespace' | 'density'
  * Scott's rule unless given; the sparsest products are the outlier candidates.
  */
 async function whitespace(cx: ServiceContext, { k, bandwidth, bandwidthMethod, gaps: gapCount }: ApiParsedArgs['whitespace']): Promise<WhitespaceResult> {
-  const space = latentSpace(cx);
+  const space = await latentSpace(cx);
   const n = space.codes.productIds.length;
   const D = space.codes.latentDim;
   const scott = scottBandwidth(kernelCount(n), D);
@@ -271,7 +271,7 @@ async function whitespace(cx: ServiceContext, { k, bandwidth, bandwidthMethod, g
  */
 export async function sensitivity(cx: ServiceContext, { baseCount, resamples, seed }: ApiParsedArgs['sensitivity'], hooks: RunOptions = {}): Promise<SensitivityReport> {
   const model = requireActiveModel(cx);
-  const space = latentSpace(cx);
+  const space = await latentSpace(cx);
   const D = space.codes.latentDim;
   const started = performance.now();
   const result = await runModelJob(
@@ -306,19 +306,19 @@ export interface NearestProducts {
  * ingredient overlap, each with the ingredients shared and those only on one side. Ids absent
  * from the database (negative placeholders) are named by `queryNames`.
  */
-export function nearestProducts(
+export async function nearestProducts(
   cx: ServiceContext,
   queryIds: readonly number[],
   whitenedQuery: Float64Array | null,
   k: number,
   excludeProductId?: number,
   queryNames: ReadonlyMap<number, string> = new Map(),
-): NearestProducts {
+): Promise<NearestProducts> {
   const lists = productLists(cx);
   let distanceOf: Map<number, number> | null = null;
   let byDistance: { id: number; d: number }[] | null = null;
   if (whitenedQuery) {
-    const space = latentSpace(cx);
+    const space = await latentSpace(cx);
     const distances = distancesFrom(whitenedQuery, space.whitened, space.codes.productIds.length, space.codes.latentDim);
     distanceOf = new Map(space.codes.productIds.map((id, i) => [id, distances[i]!]));
     byDistance = space.codes.productIds

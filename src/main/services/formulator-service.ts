@@ -9,6 +9,7 @@ import { activityHandlers } from './activity';
 import { bayesHandlers } from './bayes';
 import { candidatesHandlers } from './candidates';
 import { catalogHandlers } from './catalog';
+import { catalogManagementHandlers } from './catalog-management';
 import { ServiceContext, type ServiceOptions } from './context';
 import { DEFAULT_BACKUP_POLICY, DatabaseCare, databaseHandlers, loadKnowledgeBase, type StartupReport } from './database';
 import { editorHandlers } from './editor';
@@ -25,6 +26,7 @@ export type { ServiceOptions } from './context';
 const HANDLERS = {
   ...activityHandlers,
   ...catalogHandlers,
+  ...catalogManagementHandlers,
   ...modelsHandlers,
   ...exploreHandlers,
   ...generateHandlers,
@@ -124,6 +126,8 @@ export class FormulatorService implements ApiWithEndpoint {
   getActivity = () => this.call('getActivity', undefined);
   cancelActivity = (args: ApiArgs['cancelActivity']) => this.call('cancelActivity', args);
   listCatalogs = () => this.call('listCatalogs', undefined);
+  renameCatalog = (args: ApiArgs['renameCatalog']) => this.call('renameCatalog', args);
+  deleteCatalog = (args: ApiArgs['deleteCatalog']) => this.call('deleteCatalog', args);
   listProducts = (args: ApiArgs['listProducts']) => this.call('listProducts', args);
   listCategories = () => this.call('listCategories', undefined);
   listBrands = () => this.call('listBrands', undefined);

@@ -40,7 +40,7 @@ export const generateHandlers: HandlersOf<'generate' | 'listGeneratedCandidates'
  */
 export async function generate(cx: ServiceContext, params: ApiParsedArgs['generate'], hooks: RunOptions = {}): Promise<GenerateReport> {
   const model = requireActiveModel(cx);
-  const space = latentSpace(cx);
+  const space = await latentSpace(cx);
   const D = space.codes.latentDim;
   let centre: number[] | null = null;
   if (params.centreProductId !== undefined) {

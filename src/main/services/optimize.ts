@@ -15,7 +15,7 @@ import { productIngredientIds } from './ingredient-names';
 import { kde, latentSpace, type LatentSpace } from './latent-space';
 
 /** The active model's catalog predictions per benefit and nearest-code distances (a model's never change). */
-const BASIS = new Derived([], () => new KeyedSlot<number, { predictions: Map<string, number[]>; nearest: Float64Array }>());
+const BASIS = new Derived(['catalog'], () => new KeyedSlot<number, { predictions: Map<string, number[]>; nearest: Float64Array }>());
 
 /** The optimize capability: gradient optimisation of latent codes against the benefit heads. */
 export const optimizeHandlers: HandlersOf<'optimize'> = { optimize };
@@ -34,7 +34,7 @@ async function optimize(cx: ServiceContext, a: ApiParsedArgs['optimize']): Promi
       throw new ApiFailure('invalid-argument', `term ${i + 1}: the active model predicts no benefit "${t.benefit}"; it predicts ${known.map((k) => `"${k}"`).join(', ')}`);
     }
   }
-  const space = latentSpace(cx);
+  const space = await latentSpace(cx);
   const D = space.codes.latentDim;
   const n = space.codes.productIds.length;
   const slot = cx.get(BASIS);

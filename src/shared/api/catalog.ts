@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INGREDIENT_FUNCTIONS, SKIN_BENEFITS, type CatalogSummary, type IngredientRecord, type ProductDetail, type ProductSummary } from '../domain';
 import { idSchema, shortText, type ArgsOf } from './common';
+import type { DatabaseBackup } from './database';
 import type { ApiMethod } from './methods';
 
 /** The catalog: imported products, their ingredients, the knowledge base, and importing files. */
@@ -148,8 +149,25 @@ export interface ImportPreview {
   problem: string | null;
 }
 
+/** What deleting a catalog removed (or, for a dry run, would remove), and the backup taken first. */
+export interface CatalogDeletion {
+  catalog: CatalogSummary;
+  dryRun: boolean;
+  /** The checked backup taken just before the deletion (kind "manual": never rotated away); null for a dry run. */
+  backup: DatabaseBackup | null;
+  removed: { products: number; ingredientRows: number; benefitScores: number; productCodes: number };
+  /** Lab results measured on the catalog's products: kept with their list and name, the product link cleared. */
+  labResultsUnlinked: number;
+  /** Models trained on the catalog: they keep encoding, decoding and generating, and say the catalog is gone. */
+  models: { id: number; name: string }[];
+  /** Catalogs left afterwards (the map, neighbours and generate use their products). */
+  remainingCatalogs: number;
+}
+
 export const catalogSchemas = {
   listCatalogs: z.undefined(),
+  renameCatalog: z.object({ id: idSchema, name: shortText(200) }).strict(),
+  deleteCatalog: z.object({ id: idSchema, dryRun: z.boolean().default(false) }).strict(),
   listProducts: z
     .object({
       search: z.string().max(200).optional(),
@@ -196,6 +214,13 @@ type Args = ArgsOf<typeof catalogSchemas>;
 /** The catalog slice of the {@link Api}. */
 export interface CatalogApi {
   listCatalogs(): Promise<CatalogSummary[]>;
+  /** Gives a catalog a new name (models trained on it show the new name). */
+  renameCatalog(args: Args['renameCatalog']): Promise<CatalogSummary>;
+  /**
+   * Deletes a catalog and its products in one transaction, after a checked backup; lab results,
+   * candidates, generated runs and models are kept. `dryRun` only says what would be removed.
+   */
+  deleteCatalog(args: Args['deleteCatalog']): Promise<CatalogDeletion>;
   listProducts(args: Args['listProducts']): Promise<ProductPage>;
   listCategories(): Promise<{ category: string; count: number }[]>;
   /** Brands with their product counts, most products first, for the catalog's brand filter. */

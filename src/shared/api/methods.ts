@@ -7,6 +7,8 @@ export const API_METHODS = [
   'getActivity',
   'cancelActivity',
   'listCatalogs',
+  'renameCatalog',
+  'deleteCatalog',
   'listProducts',
   'listCategories',
   'listBrands',

@@ -282,6 +282,31 @@ describe('latent-formulator CLI: one set of options per command', () => {
     expect(missing).toMatchObject({ code: 2, err: expect.stringContaining('lab needs add, list, properties, update, delete or export\nUsage:\n') });
   });
 
+  it('renames a catalog, and deletes one only with --yes, after a backup it names', async () => {
+    await cli('--db', db, 'import');
+    const csv = join(dir, 'shop.csv');
+    writeFileSync(csv, 'Name,Brand,Category,Ingredients\nGel,Acme,serum,"Water, Glycerin, Niacinamide"\nCream,Acme,cream,"Water, Dimethicone, Glycerin"\n');
+    expect((await cli('--db', db, 'import', csv, '--name', 'Shop')).code).toBe(0);
+
+    const renamed = await cli('--db', db, 'catalog', 'rename', '2', 'Acme', 'shop', '2026');
+    expect(renamed).toMatchObject({ code: 0, out: 'catalog 2 is now "Acme shop 2026" (2 products)\n' });
+    expect(await cli('--db', db, 'catalog', 'rename', '2')).toMatchObject({ code: 2, err: expect.stringContaining('catalog rename needs a new name after the id') });
+    expect(await cli('--db', db, 'catalog', 'rename', '9', 'x')).toMatchObject({ code: 1, err: expect.stringContaining('no catalog with id 9') });
+
+    const refused = await cli('--db', db, 'catalog', 'delete', '1');
+    expect(refused).toMatchObject({ code: 2, err: expect.stringContaining('catalog delete 1 removes the catalog and all its products (a backup is taken first); add --yes to confirm') });
+    const deleted = await cli('--db', db, 'catalog', 'delete', '1', '--yes');
+    expect(deleted.code).toBe(0);
+    expect(deleted.out).toContain('deleted catalog 1 "Sample catalog (illustrative formulations)": 3 products, 11 ingredient rows');
+    const backup = /backup taken first: (\S+\.manual\.\S+\.bak)/.exec(deleted.out)?.[1];
+    expect(backup).toBeDefined();
+    expect(deleted.out).toContain('1 catalog(s) remain');
+    const backups = JSON.parse((await cli('--db', db, '--json', 'db', 'backups')).out) as { file: string; kind: string; products: number }[];
+    expect(backups.find((b) => b.file === backup)).toMatchObject({ kind: 'manual', products: 5 });
+    const sources = JSON.parse((await cli('--db', db, '--json', 'catalog', 'sources')).out) as { id: number; name: string }[];
+    expect(sources.map((c) => [c.id, c.name])).toEqual([[2, 'Acme shop 2026']]);
+  });
+
   it("accepts every command line in README's CLI section", () => {
     const readme = readFileSync('README.md', 'utf8');
     const section = readme.slice(readme.indexOf('## Command line'), readme.indexOf('\n## ', readme.indexOf('## Command line') + 1));

@@ -203,7 +203,7 @@ describe('schema version 6 (lab results)', () => {
     v5.db.prepare(`INSERT INTO candidate_ingredients (version_id, position, ingredient_id) VALUES (1, 1, 1)`).run();
     v5.db.close();
 
-    const v6 = await openDatabase(path);
+    const v6 = await openDatabase(path, { migrations: MIGRATIONS.filter((m) => m.version <= 6) });
     expect(v6.schemaVersion).toBe(6);
     expect(v6.db.prepare(`SELECT count(*) FROM candidate_ingredients`).pluck().get()).toBe(1);
     const insert = v6.db.prepare(

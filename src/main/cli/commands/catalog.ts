@@ -1,7 +1,8 @@
-import type { ColumnMapping, ImportReport } from '../../../shared/api';
+import type { CatalogDeletion, ColumnMapping, ImportReport } from '../../../shared/api';
 import type { IngredientFunction, ProductDetail, SkinBenefit } from '../../../shared/domain';
 import { countLine, noArguments, oneId, oneOf, wholeNumber } from '../checks';
 import { defineCommand, UsageError, type Command } from '../command';
+import { defineDeleteCommand } from '../delete-command';
 
 const DELIMITERS = { comma: ',', semicolon: ';', tab: '\t', ',': ',', ';': ';' } as const;
 const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252'] as const;
@@ -94,6 +95,32 @@ export const catalogCommands: readonly Command[] = [
         return 0;
       };
     },
+  }),
+  defineCommand({
+    name: 'catalog rename',
+    synopsis: 'ID NAME',
+    summary: 'give an imported catalog a new name',
+    options: {},
+    parse: ({ args }) => {
+      const [idText, ...words] = args;
+      const id = oneId(idText === undefined ? [] : [idText], 'catalog rename needs a catalog id (see catalog sources) and a name');
+      const name = words.join(' ').trim();
+      if (!name) throw new UsageError('catalog rename needs a new name after the id');
+      return async ({ service, print }) => {
+        const renamed = await service.renameCatalog({ id, name });
+        print(renamed, () => `catalog ${renamed.id} is now "${renamed.name}" (${renamed.productCount} products)`);
+        return 0;
+      };
+    },
+  }),
+  defineDeleteCommand({
+    name: 'catalog delete',
+    summary: 'delete a catalog and its products, after a backup (models, lab results and candidates are kept)',
+    thing: 'catalog',
+    consequence: (id) => `catalog delete ${id} removes the catalog and all its products (a backup is taken first)`,
+    confirmHelp: 'confirm: the catalog can only come back by restoring the backup taken first',
+    remove: (service, id) => service.deleteCatalog({ id }),
+    done: formatDeletion,
   }),
   defineCommand({
     name: 'ingredients lookup',
@@ -221,5 +248,17 @@ function formatProduct(p: ProductDetail): string {
     p.benefits.length ? `benefit scores: ${p.benefits.map((b) => `${b.benefit}=${b.value} (${b.source})`).join(', ')}` : '',
     Object.keys(p.extra).length ? `other fields: ${Object.entries(p.extra).map(([k, v]) => `${k}=${v}`).join(', ')}` : '',
     p.warnings.length ? `warnings:\n${p.warnings.map((w) => `  - ${w}`).join('\n')}` : '',
+  ].filter(Boolean).join('\n');
+}
+
+/** What a catalog deletion removed, kept and backed up. */
+function formatDeletion(d: CatalogDeletion): string {
+  const r = d.removed;
+  return [
+    `deleted catalog ${d.catalog.id} "${d.catalog.name}": ${r.products} products, ${r.ingredientRows} ingredient rows, ${r.benefitScores} benefit scores, ${r.productCodes} latent codes`,
+    d.backup ? `backup taken first: ${d.backup.file} (restore it with: db restore ${d.backup.file})` : '',
+    d.labResultsUnlinked ? `${d.labResultsUnlinked} lab result(s) kept with their list and name; their product link was cleared` : '',
+    d.models.length ? `models trained on it keep working and now say the catalog is gone: ${d.models.map((m) => `${m.id} "${m.name}"`).join(', ')}` : '',
+    d.remainingCatalogs ? `${d.remainingCatalogs} catalog(s) remain; the map, neighbours and generate use them` : 'no catalog remains: import one to use the map, neighbours and generate',
   ].filter(Boolean).join('\n');
 }

@@ -1,4 +1,5 @@
 import type { ModelRecord } from '../../../shared/domain';
+import { describeTrainingCatalogs, lostTrainingCatalog } from '../../../shared/model-catalogs';
 import { idValues, noArguments, oneId, oneOf, SEED_OPTION, SEED_RANGE, wholeNumber } from '../checks';
 import { defineCommand, UsageError, type Command } from '../command';
 
@@ -146,11 +147,12 @@ function formatModel(m: ModelRecord): string {
   return [
     `model ${m.id}: ${m.name}${m.active ? '  (active)' : ''}`,
     `  ${m.preset} preset, seed ${m.seed}, ${m.backend} backend, ${(m.trainMs / 1000).toFixed(1)} s, ${m.epochs} epochs, vocabulary ${m.vocabularySize}`,
-    `  trained on ${m.snapshot.products} products (catalogs ${m.snapshot.catalogs.join(', ')})`,
+    `  trained on ${m.snapshot.products} products: ${describeTrainingCatalogs(m.trainedOn)}`,
+    lostTrainingCatalog(m.trainedOn) ? '  a catalog it was trained on is gone: it still encodes, decodes and generates; the map and neighbours use the catalogs that remain' : '',
     `  set Jaccard      train ${pct(metrics.train.jaccard)}   held-out ${pct(metrics.heldOut.jaccard)}`,
     `  order Kendall τ  train ${metrics.train.kendallTau?.toFixed(3) ?? '—'}   held-out ${metrics.heldOut.kendallTau?.toFixed(3) ?? '—'}   (same pairs by average catalog position: ${metrics.heldOut.kendallTauPriorOrder?.toFixed(3) ?? '—'})`,
     `  valid lists      ${(metrics.heldOut.validShare * 100).toFixed(1)} % (no repeats, no unknown tokens)`,
     `  benefit heads    ${metrics.benefits.map((b) => `${b.name} ${b.kind === 'flag' ? `AUC ${b.auc?.toFixed(3) ?? '—'}` : `MAE ${b.mae?.toFixed(3) ?? '—'}`}`).join(', ') || 'none'}`,
     `  latent           ${metrics.activeUnits} of ${metrics.klPerDimension.length} dimensions active; ${(metrics.bucketRate * 100).toFixed(1)} % of occurrences in rare buckets`,
-  ].join('\n');
+  ].filter(Boolean).join('\n');
 }

@@ -5,6 +5,7 @@ import { updateToSchemaVersion3 } from './003-product-codes';
 import { updateToSchemaVersion4 } from './004-generation';
 import { updateToSchemaVersion5 } from './005-candidates';
 import { updateToSchemaVersion6 } from './006-lab-results';
+import { updateToSchemaVersion7 } from './007-model-catalogs';
 
 /** One step per schema version, in order. A step runs inside its own transaction. */
 export interface Migration {
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'generation runs', up: updateToSchemaVersion4 },
   { version: 5, name: 'saved candidates', up: updateToSchemaVersion5 },
   { version: 6, name: 'lab results', up: updateToSchemaVersion6 },
+  { version: 7, name: 'model catalogs', up: updateToSchemaVersion7 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

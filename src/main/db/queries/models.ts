@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { ModelRecord } from '../../../shared/domain';
+import type { ModelCatalog, ModelRecord } from '../../../shared/domain';
 import { float32FromBlob } from './generation';
 
 /** Typed queries over the models table. */
@@ -21,6 +21,8 @@ interface ModelRow {
   metrics: string;
   snapshot: string;
   active: number;
+  /** JSON array of `ModelCatalog`s (see MODEL_COLUMNS). */
+  trained_on: string;
 }
 
 export interface StoredModel extends ModelRecord {
@@ -48,12 +50,17 @@ function toRecord(r: ModelRow): StoredModel {
     config: JSON.parse(r.config) as Record<string, unknown>,
     metrics: JSON.parse(r.metrics) as ModelRecord['metrics'],
     snapshot: JSON.parse(r.snapshot) as ModelRecord['snapshot'],
+    trainedOn: JSON.parse(r.trained_on) as ModelCatalog[],
     active: r.active === 1,
   };
 }
 
+/** Every column of a model, with the catalogs it was trained on as one JSON column. */
+const MODEL_COLUMNS = `m.*, (SELECT json_group_array(json_object('catalogId', catalog_id, 'name', name, 'products', product_count, 'deletedAt', deleted_at))
+    FROM (SELECT * FROM model_catalogs t WHERE t.model_id = m.id ORDER BY t.catalog_id)) AS trained_on`;
+
 export function listModels(db: Database): StoredModel[] {
-  return (db.prepare(`SELECT * FROM models ORDER BY id`).all() as ModelRow[]).map(toRecord);
+  return (db.prepare(`SELECT ${MODEL_COLUMNS} FROM models m ORDER BY m.id`).all() as ModelRow[]).map(toRecord);
 }
 
 /** The folder of every recorded model (cheap: no vocabulary or metrics are read). */
@@ -62,12 +69,12 @@ export function listModelFolders(db: Database): string[] {
 }
 
 export function getModel(db: Database, id: number): StoredModel | null {
-  const row = db.prepare(`SELECT * FROM models WHERE id = ?`).get(id) as ModelRow | undefined;
+  const row = db.prepare(`SELECT ${MODEL_COLUMNS} FROM models m WHERE m.id = ?`).get(id) as ModelRow | undefined;
   return row ? toRecord(row) : null;
 }
 
 export function getActiveModel(db: Database): StoredModel | null {
-  const row = db.prepare(`SELECT * FROM models WHERE active = 1`).get() as ModelRow | undefined;
+  const row = db.prepare(`SELECT ${MODEL_COLUMNS} FROM models m WHERE m.active = 1`).get() as ModelRow | undefined;
   return row ? toRecord(row) : null;
 }
 
@@ -78,8 +85,11 @@ export interface ProductCodes {
   latentDim: number;
 }
 
-/** Records a model and its products' codes in one transaction. */
-export function insertModel(db: Database, m: Omit<StoredModel, 'id' | 'active'>, vocabulary: StoredVocabulary, activate: boolean, codes?: ProductCodes): number {
+/**
+ * Records a model, its products' codes and the catalogs it was trained on (`snapshot.catalogs`,
+ * each with its name and the number of its products among the coded ones) in one transaction.
+ */
+export function insertModel(db: Database, m: Omit<StoredModel, 'id' | 'active' | 'trainedOn'>, vocabulary: StoredVocabulary, activate: boolean, codes?: ProductCodes): number {
   return db.transaction(() => {
     if (activate) db.prepare(`UPDATE models SET active = 0 WHERE active = 1`).run();
     const id = Number(
@@ -93,14 +103,12 @@ export function insertModel(db: Database, m: Omit<StoredModel, 'id' | 'active'>,
           JSON.stringify(vocabulary), JSON.stringify(m.config), JSON.stringify(m.metrics), JSON.stringify(m.snapshot), activate ? 1 : 0,
         ).lastInsertRowid,
     );
-    if (codes) {
-      const insert = db.prepare(`INSERT INTO product_codes (model_id, product_id, mu) VALUES (?, ?, ?)`);
-      const D = codes.latentDim;
-      codes.productIds.forEach((productId, i) => {
-        const row = codes.codes.slice(i * D, (i + 1) * D);
-        insert.run(id, productId, Buffer.from(row.buffer, row.byteOffset, row.byteLength));
-      });
-    }
+    if (codes) insertProductCodes(db, id, codes);
+    db.prepare(
+      `INSERT INTO model_catalogs (model_id, catalog_id, name, product_count)
+       SELECT @id, c.id, c.name, (SELECT count(*) FROM product_codes pc JOIN products p ON p.id = pc.product_id WHERE pc.model_id = @id AND p.catalog_id = c.id)
+         FROM catalogs c WHERE c.id IN (SELECT value FROM json_each(@catalogs))`,
+    ).run({ id, catalogs: JSON.stringify(m.snapshot.catalogs) });
     return id;
   }).immediate();
 }
@@ -127,4 +135,27 @@ export function setActiveModel(db: Database, id: number): void {
     db.prepare(`UPDATE models SET active = 0 WHERE active = 1`).run();
     db.prepare(`UPDATE models SET active = 1 WHERE id = ?`).run(id);
   }).immediate();
+}
+
+/** Stores product codes of a model (rows already there are replaced); call inside a transaction. */
+export function insertProductCodes(db: Database, modelId: number, codes: ProductCodes): void {
+  const insert = db.prepare(`INSERT OR REPLACE INTO product_codes (model_id, product_id, mu) VALUES (?, ?, ?)`);
+  const D = codes.latentDim;
+  codes.productIds.forEach((productId, i) => {
+    const row = codes.codes.slice(i * D, (i + 1) * D);
+    insert.run(modelId, productId, Buffer.from(row.buffer, row.byteOffset, row.byteLength));
+  });
+}
+
+/** True when a catalog the model was trained on has been deleted. */
+export function modelLostCatalog(db: Database, modelId: number): boolean {
+  return db.prepare(`SELECT 1 FROM model_catalogs WHERE model_id = ? AND deleted_at IS NOT NULL LIMIT 1`).get(modelId) !== undefined;
+}
+
+/** Ids of the remaining products that have no code under the model, in id order. */
+export function productsWithoutCode(db: Database, modelId: number): number[] {
+  return db
+    .prepare(`SELECT p.id FROM products p WHERE NOT EXISTS (SELECT 1 FROM product_codes pc WHERE pc.model_id = ? AND pc.product_id = p.id) ORDER BY p.id`)
+    .pluck()
+    .all(modelId) as number[];
 }

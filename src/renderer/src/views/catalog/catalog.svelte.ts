@@ -30,6 +30,13 @@ export class CatalogState {
     });
   }
 
+  /** After a catalog was renamed or deleted: reload everything, and drop the selected product if it went with its catalog. */
+  async reload(): Promise<void> {
+    const selected = this.selected;
+    await this.init();
+    if (selected) this.selected = await api.getProduct({ id: selected.id }).catch(() => null);
+  }
+
   async refresh(): Promise<void> {
     const id = ++this.requestId;
     this.loading = true;
