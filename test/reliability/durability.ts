@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../../src/main/db/connection';
-import { MIGRATIONS } from '../../src/main/db/migrations';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/main/db/migrations';
 import { listModels } from '../../src/main/db/queries/models';
 import { loadModel } from '../../src/main/ml/store';
 import { resolveResourcesDir } from '../../src/main/resources';
@@ -159,14 +159,15 @@ export async function killDuringSaves(runs: number, seed = 1, maxDelayMs = 1500)
 
 export async function killDuringMigration(runs: number, seed = 1): Promise<KillReport> {
   const random = seededRandom(seed);
-  const report: KillReport = { scenario: 'migration 5 → 6', runs, ok: 0, failures: [], killedMidway: 0, integrityOk: 0, detail: '' };
+  const report: KillReport = { scenario: `migration 5 → ${LATEST_SCHEMA_VERSION}`, runs, ok: 0, failures: [], killedMidway: 0, integrityOk: 0, detail: '' };
   const dir = mkdtempSync(join(tmpdir(), 'lf-kill-'));
   try {
     // A version 5 database with saved candidates.
     const v5path = join(dir, 'v5.db');
     const service = await FormulatorService.open({ databasePath: v5path, resourcesDir: resolveResourcesDir() });
     for (let i = 0; i < 50; i++) await service.saveCandidate({ name: `kept ${i}`, declaration: 'Water, Glycerin, Phenoxyethanol' });
-    service.db.exec('DROP TABLE lab_results');
+    // Back to version 5: without what versions 6 (lab results) and 7 (model catalogs) added.
+    service.db.exec('DROP TABLE lab_results; DROP TABLE model_catalogs; DROP INDEX product_codes_by_product');
     service.db.pragma('user_version = 5');
     service.db.pragma('wal_checkpoint(TRUNCATE)');
     service.close();
@@ -181,7 +182,7 @@ export async function killDuringMigration(runs: number, seed = 1): Promise<KillR
       if (!finished) report.killedMidway++;
       // What the kill left, read without migrating.
       const left = await openDatabase(path, { migrations: MIGRATIONS.filter((m) => m.version <= 5) }).catch(() => null);
-      const leftVersion = left ? left.schemaVersion : 6;
+      const leftVersion = left ? left.schemaVersion : LATEST_SCHEMA_VERSION;
       left?.db.close();
       versions.set(leftVersion, (versions.get(leftVersion) ?? 0) + 1);
       const opened = await openDatabase(path);
@@ -190,10 +191,10 @@ export async function killDuringMigration(runs: number, seed = 1): Promise<KillR
       const table = opened.db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'lab_results'`).pluck().get() as number;
       opened.db.close();
       if (integrity === 'ok') report.integrityOk++;
-      if (integrity === 'ok' && opened.schemaVersion === 6 && candidates === 50 && table === 1) report.ok++;
+      if (integrity === 'ok' && opened.schemaVersion === LATEST_SCHEMA_VERSION && candidates === 50 && table === 1) report.ok++;
       else report.failures.push(`run ${r}: integrity ${integrity}, version ${opened.schemaVersion}, ${candidates} candidates, lab_results ${table}`);
     }
-    report.detail = `opening and migrating takes ${(migrateMs / 1.1).toFixed(0)} ms; schema version left by the kill: ${[...versions].map(([k, v]) => `v${k} ×${v}`).join(', ')}; every database reopened at v6 with its 50 candidates`;
+    report.detail = `opening and migrating takes ${(migrateMs / 1.1).toFixed(0)} ms; schema version left by the kill: ${[...versions].map(([k, v]) => `v${k} ×${v}`).join(', ')}; every database reopened at v${LATEST_SCHEMA_VERSION} with its 50 candidates`;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
