@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { INGREDIENT_FUNCTIONS, SKIN_BENEFITS, type CatalogSummary, type IngredientRecord, type ProductDetail, type ProductSummary } from '../domain';
-import { idSchema, shortText, type ArgsOf } from './common';
+import { fileFormatSchema, idSchema, sheetSchema, shortText, type ArgsOf } from './common';
 import type { ApiMethod } from './methods';
 
 /** The catalog: imported products, their ingredients, the knowledge base, and importing files. */
@@ -67,12 +67,17 @@ export interface ImportDuplicate {
   action: 'kept' | 'merged';
 }
 
+/** The file formats a catalog (or a file of lab results) is read from. */
+export type CatalogFileFormat = 'csv' | 'json' | 'xlsx';
+
 export interface ImportReport {
   catalogId: number | null;
   source: string;
-  format: 'csv' | 'json';
+  format: CatalogFileFormat;
   encoding: string;
   delimiter: string | null;
+  /** The worksheet read, for an Excel workbook (rejections' lines are its row numbers). */
+  sheet?: string;
   mapping: Required<Pick<ColumnMapping, 'ingredients'>> & ColumnMapping;
   rowsRead: number;
   /** Rows imported = rows inserted as products + rows merged into an existing duplicate. */
@@ -96,9 +101,12 @@ export interface ImportReport {
 }
 
 export interface ImportPreview {
-  format: 'csv' | 'json';
+  format: CatalogFileFormat;
   encoding: string;
   delimiter: string | null;
+  /** For an Excel workbook: every sheet's name, and the one shown (the first unless one was chosen). */
+  sheets?: string[];
+  sheet?: string;
   header: string[];
   /** The first rows, each cell cut to 300 characters. */
   rows: string[][];
@@ -129,7 +137,8 @@ export const catalogSchemas = {
   importCatalog: z
     .object({
       path: shortText(4096),
-      format: z.enum(['auto', 'csv', 'json']).default('auto'),
+      format: fileFormatSchema,
+      sheet: sheetSchema,
       mapping: columnMappingSchema.optional(),
       duplicates: duplicatePolicySchema.default('keep'),
       encoding: z.enum(['utf-8', 'utf-16le', 'utf-16be', 'windows-1252']).optional(),
@@ -141,7 +150,8 @@ export const catalogSchemas = {
   previewImport: z
     .object({
       path: shortText(4096),
-      format: z.enum(['auto', 'csv', 'json']).default('auto'),
+      format: fileFormatSchema,
+      sheet: sheetSchema,
       mapping: columnMappingSchema.optional(),
       encoding: z.enum(['utf-8', 'utf-16le', 'utf-16be', 'windows-1252']).optional(),
       delimiter: z.enum([',', ';', '\t']).optional(),
