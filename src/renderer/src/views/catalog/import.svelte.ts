@@ -26,6 +26,8 @@ export class ImportWizard {
   roles = $state<Record<RoleKey, string>>({ ingredients: '', name: '', brand: '', category: '' });
   duplicates = $state<'keep' | 'merge'>('keep');
   catalogName = $state('');
+  /** The worksheet of an Excel workbook ('' before the first preview: the first sheet). */
+  sheet = $state('');
   busy = $state(false);
   error = $state<string | null>(null);
   report = $state.raw<ImportReport | null>(null);
@@ -46,14 +48,15 @@ export class ImportWizard {
   /** Reads the file's head with the current mapping (none at first: detected). */
   async load(mapping?: ColumnMapping): Promise<void> {
     if (!this.path.trim()) {
-      this.error = 'give the path of a CSV or JSON file';
+      this.error = 'give the path of a CSV, Excel (.xlsx) or JSON file';
       return;
     }
     this.busy = true;
     this.error = null;
     try {
-      const preview = await api.previewImport({ path: this.path.trim(), mapping });
+      const preview = await api.previewImport({ path: this.path.trim(), mapping, ...(this.sheet ? { sheet: this.sheet } : {}) });
       this.preview = preview;
+      this.sheet = preview.sheet ?? '';
       this.roles = {
         ingredients: preview.mapping?.ingredients ?? mapping?.ingredients ?? '',
         name: preview.mapping?.name ?? mapping?.name ?? '',
@@ -67,6 +70,12 @@ export class ImportWizard {
     } finally {
       this.busy = false;
     }
+  }
+
+  /** Reads another sheet of the workbook; its columns are detected afresh. */
+  async chooseSheet(sheet: string): Promise<void> {
+    this.sheet = sheet;
+    await this.load();
   }
 
   /** The mapping as chosen in the form (empty choices left to detection). */
@@ -89,7 +98,13 @@ export class ImportWizard {
     this.busy = true;
     this.error = null;
     try {
-      this.report = await api.importCatalog({ path: this.path.trim(), mapping: this.mapping(), duplicates: this.duplicates, catalogName: this.catalogName.trim() || undefined });
+      this.report = await api.importCatalog({
+        path: this.path.trim(),
+        mapping: this.mapping(),
+        duplicates: this.duplicates,
+        catalogName: this.catalogName.trim() || undefined,
+        ...(this.sheet ? { sheet: this.sheet } : {}),
+      });
       this.step = 'report';
     } catch (error) {
       this.error = (error as Error).message;
@@ -101,6 +116,7 @@ export class ImportWizard {
   reset(): void {
     this.step = 'choose';
     this.path = '';
+    this.sheet = '';
     this.preview = null;
     this.report = null;
     this.error = null;
