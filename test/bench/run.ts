@@ -5,6 +5,7 @@ import { benchGenerate } from './generate';
 import { benchModel } from './model';
 import { benchOptimize } from './optimize';
 import { benchResponsiveness } from './responsiveness';
+import { benchXlsx } from './xlsx';
 
 /** `npm run bench`: prints every benchmark figure. Never a timed test. */
 const sections: [string, () => Promise<Record<string, number | string>>][] = [
@@ -15,6 +16,7 @@ const sections: [string, () => Promise<Record<string, number | string>>][] = [
   ['editor', benchEditor],
   ['optimize', benchOptimize],
   ['bo', benchBo],
+  ['xlsx', benchXlsx],
 ];
 const only = process.argv[2];
 for (const [name, run] of sections) {

@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import { ApiFailure, type LabImportMapping, type LabImportPreview, type LabImportReport } from '../../shared/api';
 import { MANUAL_PROVENANCE } from '../../shared/candidates';
-import { ImportError } from '../import/catalog-file';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { ImportError, SLICE_MS } from '../import/catalog-file';
 import { readTableFile, type TableFile } from '../import/table-file';
 import { cellText, columnLetters, type SheetCell, type SheetRecord } from '../import/xlsx';
 import { saveCandidateVersion } from '../db/queries/candidates';
@@ -86,13 +87,28 @@ export async function importLabResultsFile(
   const file = basename(args.path);
   const { mapping, problem } = resolveLabMapping(table.header, args.mapping);
   if (problem) throw new ApiFailure('import-failed', `${file}: ${problem}.${NOTHING}`);
-  return cx.exclusive(() =>
-    cx.db.transaction(() => {
+  // One transaction that spans awaits (hence the write lock): rows are stored in slices of at
+  // most SLICE_MS with the event loop free between them, and the whole file commits or none of it.
+  return cx.exclusive(async () => {
+    cx.db.exec('BEGIN IMMEDIATE');
+    try {
       const run = new LabImportRun(cx, table, mapping, file);
-      for (const row of table.rows) run.add(row);
-      return { ...run.report, elapsedMs: Math.round(performance.now() - started) };
-    }).immediate(),
-  );
+      let sliceStart = performance.now();
+      for (const row of table.rows) {
+        run.add(row);
+        if (performance.now() - sliceStart >= SLICE_MS) {
+          await yieldToEventLoop();
+          sliceStart = performance.now();
+        }
+      }
+      const report = { ...run.finish(), elapsedMs: Math.round(performance.now() - started) };
+      cx.db.exec('COMMIT');
+      return report;
+    } catch (error) {
+      if (cx.db.inTransaction) cx.db.exec('ROLLBACK');
+      throw error;
+    }
+  });
 }
 
 async function readTable(args: { path: string; format: 'auto' | 'csv' | 'json' | 'xlsx'; sheet?: string }, suffix: string): Promise<TableFile> {
@@ -112,6 +128,8 @@ class LabImportRun {
   private readonly properties = new Map<string, { property: string; units: Set<string>; from: string; results: number }>();
   /** Candidates this import created, by list. */
   private readonly created = new Map<string, number>();
+  /** Formulations already resolved in this import, by "candidate:id" or "product:id": a history measures the same ones again and again. */
+  private readonly resolved = new Map<string, { subject: StoredLabResult['subject']; list: number[] }>();
   private readonly now = new Date().toISOString();
 
   constructor(
@@ -138,7 +156,12 @@ class LabImportRun {
       this.report.rowsRejected++;
       if (this.report.rejected.length < MAX_REJECTIONS_LISTED) this.report.rejected.push({ line: row.line, reason: error.message });
     }
+  }
+
+  /** The report once every row is added. */
+  finish(): LabImportReport {
     this.report.properties = [...this.properties.values()].filter((p) => p.results > 0).map((p) => ({ property: p.property, unit: [...p.units][0] ?? '', results: p.results }));
+    return this.report;
   }
 
   private store(row: SheetRecord): void {
@@ -226,9 +249,13 @@ class LabImportRun {
   }
 
   private candidate(id: number, where: string): { subject: StoredLabResult['subject']; list: number[] } {
+    const known = this.resolved.get(`candidate:${id}`);
+    if (known) return known;
     try {
       const { name, version } = candidateAtVersion(this.cx, id, undefined);
-      return { subject: { kind: 'candidate', candidateId: id, version: version.version, productId: null, name: `${name} v${version.version}` }, list: version.ingredients.map((x) => x.ingredientId) };
+      const found = { subject: { kind: 'candidate' as const, candidateId: id, version: version.version, productId: null, name: `${name} v${version.version}` }, list: version.ingredients.map((x) => x.ingredientId) };
+      this.resolved.set(`candidate:${id}`, found);
+      return found;
     } catch (error) {
       if (error instanceof ApiFailure) throw new RowRejected(`${where}: ${error.message}`);
       throw error;
@@ -236,11 +263,15 @@ class LabImportRun {
   }
 
   private product(id: number, where: string): { subject: StoredLabResult['subject']; list: number[] } {
+    const known = this.resolved.get(`product:${id}`);
+    if (known) return known;
     const product = getProduct(this.cx.db, id);
     if (!product) throw new RowRejected(`${where}: there is no catalog product with id ${id}`);
     const list = productIngredientIds(product);
     if (list.length === 0) throw new RowRejected(`${where}: product ${id} (${product.name}) has no ingredient list to attach a result to`);
-    return { subject: { kind: 'product', candidateId: null, version: null, productId: id, name: `${product.brand} ${product.name}`.trim().slice(0, 300) }, list };
+    const found = { subject: { kind: 'product' as const, candidateId: null, version: null, productId: id, name: `${product.brand} ${product.name}`.trim().slice(0, 300) }, list };
+    this.resolved.set(`product:${id}`, found);
+    return found;
   }
 
   /** A declaration: the saved candidate with this very list, one this import created, or a new candidate. */

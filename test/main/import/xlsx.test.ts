@@ -2,23 +2,17 @@ import { writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FormulatorService } from '../../../src/main/services/formulator-service';
+import type { FormulatorService } from '../../../src/main/services/formulator-service';
 import { cellText, columnLetters, readXlsxRows } from '../../../src/main/import/xlsx';
-import { countRows, tempDir, writeFixtureResources } from '../../helpers';
+import { countRows, openTestService } from '../../helpers';
 import { writeCatalogWorkbook, writeSheet } from '../../fixtures/workbooks';
 
 let dir: string;
-let cleanup: () => void;
+let close: () => Promise<void>;
 let service: FormulatorService;
 
-beforeEach(async () => {
-  ({ dir, cleanup } = tempDir());
-  service = await FormulatorService.open({ databasePath: join(dir, 'app.db'), resourcesDir: writeFixtureResources(dir) });
-});
-afterEach(() => {
-  service.close();
-  cleanup();
-});
+beforeEach(async () => ({ service, dir, close } = await openTestService({ fixtureResources: true })));
+afterEach(() => close());
 
 describe('readXlsxRows', () => {
   it('types cells as the sheet does: text stays text, numbers numbers, dates dates, formulas their result', async () => {
