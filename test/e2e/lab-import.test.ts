@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { PreviewServer } from '../../src/main/preview/server';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
+import { writeCatalogWorkbook } from '../fixtures/workbooks';
 import { shots, useBrowserApp } from './harness';
 
 /**
@@ -17,6 +18,9 @@ let server: PreviewServer;
 let page: Page;
 let consoleErrors: string[] = [];
 let workbookPath = '';
+let catalogPath = '';
+/** What the stand-in Open dialog answers: the results workbook first, then the catalog workbook. */
+let picked = (): string => workbookPath;
 
 /** A workbook with a notes sheet first and the results on sheet "Results": two good rows and one with a text value. */
 async function writeHistory(dir: string, productName: string): Promise<void> {
@@ -37,10 +41,11 @@ useBrowserApp(
       await service.loadSampleCatalog();
       const product = (await service.listProducts({ limit: 1 })).items[0]!;
       await writeHistory(dir, `${product.brand} ${product.name}`);
+      catalogPath = await writeCatalogWorkbook(dir);
       await service.saveCandidate({ name: '=1+1 serum', declaration: 'Water, Glycerin, Panthenol' });
     },
     importFromDataFolder: true,
-    pickImportFile: () => workbookPath,
+    pickImportFile: () => picked(),
     viewport: { width: 1440, height: 1000 },
     acceptDownloads: true,
   },
@@ -106,6 +111,24 @@ describe('Excel in the Lab & BO and Shortlist views', () => {
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     const name = sheet.getRow(2).getCell(2);
     expect([name.value, name.type, name.formula]).toEqual(['=1+1 serum', ExcelJS.ValueType.String, undefined]);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('imports a catalog from the chosen sheet of a workbook through the import wizard', async () => {
+    picked = () => catalogPath;
+    await page.getByTestId('nav-catalog').click();
+    await page.getByRole('button', { name: 'Import…' }).click();
+    await page.getByRole('button', { name: 'Choose a file…' }).click();
+    const sheet = page.getByTestId('import-sheet');
+    await expect.poll(() => sheet.count()).toBe(1);
+    expect(await sheet.locator('option').allTextContents()).toEqual(['Notes', 'Products']);
+    await expect.poll(() => page.getByTestId('mapping-problem').textContent()).toContain('no ingredients column');
+    await sheet.selectOption('Products');
+    await expect.poll(() => page.getByTestId('import-preview').locator('tbody tr').count()).toBe(5);
+    expect(await page.getByTestId('import-preview').locator('tbody tr').nth(1).textContent()).toContain('0012');
+    await page.screenshot({ path: join(shots, 'lab-import-3-wizard-sheet.png') });
+    await page.getByTestId('import-run').click();
+    await expect.poll(() => page.getByTestId('import-summary').textContent()).toMatch(/^5 rows read · 3 imported/);
     expect(consoleErrors).toEqual([]);
   });
 });
