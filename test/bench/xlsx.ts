@@ -45,6 +45,7 @@ async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: n
   return { value, seconds, loop: `${(loop.percentile(99) / 1e6).toFixed(1)} / ${(loop.max / 1e6).toFixed(1)}` };
 }
 
+/** The 'xlsx' bench section's figures. */
 export async function benchXlsx(): Promise<Record<string, number | string>> {
   const { dir, cleanup } = tempDir('lf-bench-xlsx-');
   const figures: Record<string, number | string> = {};

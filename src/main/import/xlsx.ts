@@ -122,11 +122,6 @@ export async function* readXlsxRows(path: string, options: { sheet?: string; onB
   if (!found) throw new XlsxError(`${file}: the sheet "${wanted}" is listed but its part is missing; the workbook is damaged`);
 }
 
-/** Every sheet's name in the workbook's order. */
-export async function listXlsxSheets(path: string): Promise<string[]> {
-  return (await readWorkbookPart(path)).sheets.map((s) => s.name);
-}
-
 interface WorkbookPart {
   sheets: { name: string; id: number; rId: string; state: string }[];
   rels: { Id: string; Target: string; Type: string }[];
