@@ -102,7 +102,7 @@ export async function* readXlsxRows(path: string, options: { sheet?: string; onB
   const stream = createReadStream(path, { highWaterMark: 64 * 1024 });
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
   // The workbook part read up front (see zip-directory.ts): exceljs names each sheet from these.
-  Object.assign(reader, { model: { sheets: book.sheets }, workbookRels: book.rels });
+  Object.assign(reader, { model: { sheets: book.sheets }, workbookRels: book.rels, properties: { model: { date1904: book.date1904 } } });
   let found = false;
   try {
     for await (const worksheet of reader) {
@@ -110,7 +110,7 @@ export async function* readXlsxRows(path: string, options: { sheet?: string; onB
       found = true;
       for await (const row of worksheet) {
         options.onBytes?.(stream.bytesRead);
-        yield recordOf(row);
+        yield recordOf(row, book.date1904);
       }
     }
   } catch (error) {
@@ -123,6 +123,8 @@ export async function* readXlsxRows(path: string, options: { sheet?: string; onB
 }
 
 interface WorkbookPart {
+  /** Dates count from 1904 (old Mac workbooks), not 1900. */
+  date1904: boolean;
   sheets: { name: string; id: number; rId: string; state: string }[];
   rels: { Id: string; Target: string; Type: string }[];
 }
@@ -149,7 +151,9 @@ async function readWorkbookPart(path: string): Promise<WorkbookPart> {
     // exceljs matches targets relative to xl/ ("worksheets/sheet1.xml"); some writers give "/xl/worksheets/…".
     return { Id: a.Id ?? '', Type: a.Type ?? '', Target: (a.Target ?? '').replace(/^\/?xl\//, '') };
   });
-  return { sheets, rels: relations };
+  const workbookPr = /<(?:\w+:)?workbookPr\b[^>]*>/.exec(workbook)?.[0];
+  const date1904 = workbookPr ? ['1', 'true'].includes(attributes(workbookPr).date1904 ?? '') : false;
+  return { date1904, sheets, rels: relations };
 }
 
 function decodeXml(text: string): string {
@@ -161,13 +165,13 @@ function decodeXml(text: string): string {
 }
 
 /** Typed cells of one row, formulas as their results, errors set apart. */
-function recordOf(row: ExcelJS.Row): SheetRecord {
+function recordOf(row: ExcelJS.Row, date1904: boolean): SheetRecord {
   const cells: SheetCell[] = [];
   const errors: SheetCellError[] = [];
   row.eachCell({ includeEmpty: false }, (cell, col) => {
     const column = col - 1;
     while (cells.length < column) cells.push(null);
-    const typed = typedValue(cell.value, cell.numFmt);
+    const typed = typedValue(cell.value, cell.numFmt, date1904);
     if (typed.error !== undefined) {
       errors.push({ column, error: typed.error });
       cells.push(null);
@@ -178,7 +182,7 @@ function recordOf(row: ExcelJS.Row): SheetRecord {
   return { cells, errors, line: row.number };
 }
 
-function typedValue(value: ExcelJS.CellValue, numFmt: string | undefined): { value: SheetCell; error?: string } {
+function typedValue(value: ExcelJS.CellValue, numFmt: string | undefined, date1904: boolean): { value: SheetCell; error?: string } {
   if (value === null || value === undefined) return { value: null };
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return { value };
   const v = value as unknown as Record<string, unknown>;
@@ -190,11 +194,11 @@ function typedValue(value: ExcelJS.CellValue, numFmt: string | undefined): { val
     if (typeof result === 'number') {
       // The reader parses every cached result as a number: an error result reads as NaN.
       if (Number.isNaN(result)) return { value: null, error: '#VALUE (the formula\'s cached result is an error)' };
-      return { value: isDateFormat(numFmt) ? excelDate(result) : result };
+      return { value: isDateFormat(numFmt) ? excelDate(result, date1904) : result };
     }
-    return typedValue(result as ExcelJS.CellValue, numFmt);
+    return typedValue(result as ExcelJS.CellValue, numFmt, date1904);
   }
-  if ('text' in v) return typedValue(v.text as ExcelJS.CellValue, numFmt);
+  if ('text' in v) return typedValue(v.text as ExcelJS.CellValue, numFmt, date1904);
   return { value: JSON.stringify(v) };
 }
 
@@ -203,6 +207,6 @@ function isDateFormat(numFmt: string | undefined): boolean {
   return /[ymdhsb]/i.test(numFmt.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''));
 }
 
-function excelDate(serial: number): Date {
-  return new Date(Math.round((serial - 25569) * 86_400_000));
+function excelDate(serial: number, date1904: boolean): Date {
+  return new Date(Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * 86_400_000));
 }

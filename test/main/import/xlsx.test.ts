@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FormulatorService } from '../../../src/main/services/formulator-service';
 import { cellText, columnLetters, readXlsxRows } from '../../../src/main/import/xlsx';
@@ -32,6 +33,23 @@ describe('readXlsxRows', () => {
       for await (const r of readXlsxRows(path, { sheet: 'Products' })) rows += r.line > 0 ? 1 : 0;
       expect(rows).toBe(6);
     }
+  });
+
+  it('reads dates of a workbook counting from 1904, and a formula\'s date result, as the same days', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.properties.date1904 = true;
+    const ws = wb.addWorksheet('Dates');
+    ws.addRow(['day', 'formula day']);
+    ws.getCell('A2').value = new Date(Date.UTC(2021, 6, 14));
+    ws.getCell('A2').numFmt = 'yyyy-mm-dd';
+    // 2021-07-14 is serial 44391 counting from 1900, 42929 from 1904.
+    ws.getCell('B2').value = { formula: 'A2', result: 42929 } as ExcelJS.CellFormulaValue;
+    ws.getCell('B2').numFmt = 'yyyy-mm-dd';
+    const path = join(dir, 'mac.xlsx');
+    await wb.xlsx.writeFile(path);
+    const rows = [];
+    for await (const r of readXlsxRows(path)) rows.push(r);
+    expect(rows[1]!.cells.map(cellText)).toEqual(['2021-07-14', '2021-07-14']);
   });
 
   it('writes cells as text without locale or coercion', () => {
