@@ -104,20 +104,34 @@ export async function* readXlsxRows(path: string, options: { sheet?: string; onB
   // The workbook part read up front (see zip-directory.ts): exceljs names each sheet from these.
   Object.assign(reader, { model: { sheets: book.sheets }, workbookRels: book.rels, properties: { model: { date1904: book.date1904 } } });
   let found = false;
+  let reading: unknown = null;
+  let strings: string[] | undefined;
   try {
     for await (const worksheet of reader) {
-      if (found || (worksheet as unknown as { name?: string }).name !== wanted) continue;
+      if ((worksheet as unknown as { name?: string }).name !== wanted) {
+        discardUnread(worksheet);
+        continue;
+      }
       found = true;
+      reading = worksheet;
       for await (const row of worksheet) {
         options.onBytes?.(stream.bytesRead);
-        yield recordOf(row, book.date1904);
+        const record = recordOf(row, book.date1904);
+        if (record.unresolved.length) {
+          // exceljs lost the shared-strings part in its stream (the race of issue 3064): read it from the ZIP directory.
+          strings ??= await readSharedStrings(path);
+          for (const column of record.unresolved) record.cells[column] = strings[record.cells[column] as number] ?? null;
+        }
+        yield { cells: record.cells, errors: record.errors, line: record.line };
       }
+      break; // the sheets after it are not needed
     }
   } catch (error) {
     throw new XlsxError(`${file} is not a readable Excel workbook (.xlsx): ${(error as Error).message}`);
   } finally {
     // Also when the caller stops early (a preview reads only the head of the sheet).
     stream.destroy();
+    if (reading) discardUnread(reading);
   }
   if (!found) throw new XlsxError(`${file}: the sheet "${wanted}" is listed but its part is missing; the workbook is damaged`);
 }
@@ -156,6 +170,14 @@ async function readWorkbookPart(path: string): Promise<WorkbookPart> {
   return { date1904, sheets, rels: relations };
 }
 
+/** The shared strings (xl/sharedStrings.xml) read whole: each item's text runs joined, phonetic guides left out. */
+async function readSharedStrings(path: string): Promise<string[]> {
+  const part = (await readZipParts(path, ['xl/sharedStrings.xml'], 512 * 1024 * 1024)).get('xl/sharedStrings.xml')?.toString('utf8') ?? '';
+  return [...part.matchAll(/<(?:\w+:)?si\b[^>]*>([\s\S]*?)<\/(?:\w+:)?si>/g)].map((m) =>
+    [...m[1]!.replace(/<(?:\w+:)?rPh\b[\s\S]*?<\/(?:\w+:)?rPh>/g, '').matchAll(/<(?:\w+:)?t\b[^>]*>([\s\S]*?)<\/(?:\w+:)?t>/g)].map((t) => decodeXml(t[1]!)).join(''),
+  );
+}
+
 function decodeXml(text: string): string {
   return text.replace(/&(lt|gt|quot|apos|amp|#\d+|#x[\da-f]+);/gi, (_, e: string) => {
     const named: Record<string, string> = { lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' };
@@ -164,13 +186,33 @@ function decodeXml(text: string): string {
   });
 }
 
+/**
+ * A sheet passed over. When exceljs met the sheet before the shared strings it parked the
+ * sheet in a temporary file, opened a read stream on it, and deletes the file as soon as we move
+ * on; the stream, never read, then fails to open (ENOENT) with no one listening, which would be
+ * an uncaught exception. It is closed here, its error heard.
+ */
+function discardUnread(worksheet: unknown): void {
+  const source = (worksheet as { iterator?: { on?: (event: string, fn: () => void) => void; destroy?: () => void } }).iterator;
+  source?.on?.('error', () => undefined);
+  source?.destroy?.();
+}
+
 /** Typed cells of one row, formulas as their results, errors set apart. */
-function recordOf(row: ExcelJS.Row, date1904: boolean): SheetRecord {
+function recordOf(row: ExcelJS.Row, date1904: boolean): SheetRecord & { unresolved: number[] } {
   const cells: SheetCell[] = [];
   const errors: SheetCellError[] = [];
+  /** Columns holding a shared-string index (in `cells`) that exceljs could not resolve. */
+  const unresolved: number[] = [];
   row.eachCell({ includeEmpty: false }, (cell, col) => {
     const column = col - 1;
     while (cells.length < column) cells.push(null);
+    const shared = (cell.value as { sharedString?: unknown } | null)?.sharedString;
+    if (typeof shared === 'number') {
+      unresolved.push(column);
+      cells.push(shared);
+      return;
+    }
     const typed = typedValue(cell.value, cell.numFmt, date1904);
     if (typed.error !== undefined) {
       errors.push({ column, error: typed.error });
@@ -179,7 +221,7 @@ function recordOf(row: ExcelJS.Row, date1904: boolean): SheetRecord {
       cells.push(typed.value);
     }
   });
-  return { cells, errors, line: row.number };
+  return { cells, errors, line: row.number, unresolved };
 }
 
 function typedValue(value: ExcelJS.CellValue, numFmt: string | undefined, date1904: boolean): { value: SheetCell; error?: string } {

@@ -10,11 +10,11 @@ import { inflateRawSync } from 'node:zlib';
  * removes the race.
  */
 
-/** A part larger than this once inflated is refused: a workbook part is a few kilobytes. */
+/** A part larger than this once inflated is refused unless the caller allows more: a workbook part is a few kilobytes. */
 const MAX_PART_BYTES = 16 * 1024 * 1024;
 
 /** The named parts found in the archive at `path`, inflated; a name absent from the archive is absent from the map. */
-export async function readZipParts(path: string, names: readonly string[]): Promise<Map<string, Buffer>> {
+export async function readZipParts(path: string, names: readonly string[], maxPartBytes = MAX_PART_BYTES): Promise<Map<string, Buffer>> {
   const handle = await fs.open(path, 'r');
   try {
     const { size } = await handle.stat();
@@ -53,11 +53,11 @@ export async function readZipParts(path: string, names: readonly string[]): Prom
       await handle.read(local, 0, 30, localOffset);
       if (local.readUInt32LE(0) !== 0x04034b50) throw new Error(`the ZIP entry ${name} is damaged`);
       const dataOffset = localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-      if (compressedSize > MAX_PART_BYTES || dataOffset + compressedSize > size) throw new Error(`the ZIP entry ${name} is damaged or too large`);
+      if (compressedSize > maxPartBytes || dataOffset + compressedSize > size) throw new Error(`the ZIP entry ${name} is damaged or too large`);
       const data = Buffer.alloc(compressedSize);
       await handle.read(data, 0, compressedSize, dataOffset);
       if (method === 0) parts.set(name, data);
-      else if (method === 8) parts.set(name, inflateRawSync(data, { maxOutputLength: MAX_PART_BYTES }));
+      else if (method === 8) parts.set(name, inflateRawSync(data, { maxOutputLength: maxPartBytes }));
       else throw new Error(`the ZIP entry ${name} uses compression method ${method}, which the app does not read`);
     }
     return parts;

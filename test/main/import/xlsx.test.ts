@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FormulatorService } from '../../../src/main/services/formulator-service';
+import { getLexiconEntries } from '../../../src/main/db/queries/ingredients';
+import { importCatalog } from '../../../src/main/import/importer';
 import { cellText, columnLetters, readXlsxRows } from '../../../src/main/import/xlsx';
+import { IngredientLexicon } from '../../../src/shared/inci/lexicon';
 import { countRows, openTestService } from '../../helpers';
 import { writeCatalogWorkbook, writeSheet } from '../../fixtures/workbooks';
 
@@ -124,6 +127,25 @@ describe('importCatalog from an Excel workbook', () => {
     const bytes = await readFile(path);
     await writeFile(path, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
     await expect(service.importCatalog({ path })).rejects.toThrow(/big\.xlsx.*Nothing was imported\./);
+    expect(countRows(service.db, 'products')).toBe(0);
+    expect(countRows(service.db, 'catalogs')).toBe(0);
+  });
+
+  it('stops when cancelled, closing the workbook and writing nothing', async () => {
+    const rows = [['Name', 'INCI'], ...Array.from({ length: 20_000 }, (_, i) => [`P${i}`, 'Water, Glycerin, Niacinamide, Panthenol'])];
+    const path = await writeSheet(dir, 'long.xlsx', 'Data', rows);
+    const controller = new AbortController();
+    const reports: number[] = [];
+    const error = await importCatalog(service.db, new IngredientLexicon(getLexiconEntries(service.db)), {
+      path,
+      signal: controller.signal,
+      onProgress: (p) => {
+        reports.push(p.rows);
+        controller.abort();
+      },
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('import cancelled; nothing was imported');
+    expect(reports.length).toBeGreaterThan(0);
     expect(countRows(service.db, 'products')).toBe(0);
     expect(countRows(service.db, 'catalogs')).toBe(0);
   });
