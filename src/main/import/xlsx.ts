@@ -1,7 +1,8 @@
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { readZipParts } from './zip-directory';
+import { openZipPart, readZipParts } from './zip-directory';
 
 /**
  * A streaming reader for Excel workbooks (.xlsx), built on exceljs's WorkbookReader: one sheet's
@@ -97,43 +98,44 @@ export async function* readXlsxRows(path: string, options: { sheet?: string; onB
   facts.sheets = book.sheets.map((s) => s.name);
   const wanted = options.sheet ?? facts.sheets[0];
   if (wanted === undefined) throw new XlsxError(`${file} is a ZIP archive but lists no worksheet: is it an Excel workbook (.xlsx)?`);
-  if (!facts.sheets.includes(wanted)) throw new XlsxError(`${file} has no sheet named "${wanted}"; its sheets are ${facts.sheets.map((n) => `"${n}"`).join(', ')}`);
+  const sheet = book.sheets.find((s) => s.name === wanted);
+  if (!sheet) throw new XlsxError(`${file} has no sheet named "${wanted}"; its sheets are ${facts.sheets.map((n) => `"${n}"`).join(', ')}`);
   facts.sheet = wanted;
-  const stream = createReadStream(path, { highWaterMark: 64 * 1024 });
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
-  // The workbook part read up front (see zip-directory.ts): exceljs names each sheet from these.
-  Object.assign(reader, { model: { sheets: book.sheets }, workbookRels: book.rels, properties: { model: { date1904: book.date1904 } } });
-  let found = false;
-  let reading: unknown = null;
-  let strings: string[] | undefined;
+  const target = book.rels.find((r) => r.Id === sheet.rId)?.Target ?? '';
+  const sheetNo = /^worksheets\/sheet(\d+)\.xml$/.exec(target)?.[1];
+  let source: Readable | null = null;
   try {
-    for await (const worksheet of reader) {
-      if ((worksheet as unknown as { name?: string }).name !== wanted) {
-        discardUnread(worksheet);
-        continue;
-      }
-      found = true;
-      reading = worksheet;
-      for await (const row of worksheet) {
-        options.onBytes?.(stream.bytesRead);
-        const record = recordOf(row, book.date1904);
-        if (record.unresolved.length) {
-          // exceljs lost the shared-strings part in its stream (the race of issue 3064): read it from the ZIP directory.
-          strings ??= await readSharedStrings(path);
-          for (const column of record.unresolved) record.cells[column] = strings[record.cells[column] as number] ?? null;
-        }
-        yield { cells: record.cells, errors: record.errors, line: record.line };
-      }
-      break; // the sheets after it are not needed
-    }
+    // exceljs's streaming reader meets the archive's parts in stored order and intermittently
+    // loses one (exceljs issue 3064: the workbook part, shared strings or styles, whichever
+    // comes last). Its parsers are fed here instead, each part read from the ZIP directory:
+    // styles and shared strings whole (exceljs caches them anyway), then the one sheet streamed.
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
+    const internals = reader as unknown as ReaderInternals;
+    Object.assign(internals, { model: { sheets: book.sheets }, workbookRels: book.rels, properties: { model: { date1904: book.date1904 } } });
+    // Streamed in chunks like the sheet, so a large shared-strings part never holds the event loop.
+    const styles = await openZipPart(path, 'xl/styles.xml');
+    if (styles) await internals._parseStyles(styles);
+    const strings = await openZipPart(path, 'xl/sharedStrings.xml');
+    if (strings) for await (const event of internals._parseSharedStrings(strings)) void event;
+    source = sheetNo ? await openZipPart(path, `xl/${target}`, options.onBytes) : null;
+    if (!source) throw new XlsxError(`${file}: the sheet "${wanted}" is listed but its part is missing; the workbook is damaged`);
+    const worksheet = internals._parseWorksheet(source, sheetNo!).next().value?.value;
+    if (!worksheet) throw new XlsxError(`${file}: the sheet "${wanted}" cannot be read`);
+    for await (const row of worksheet) yield recordOf(row, book.date1904);
   } catch (error) {
+    if (error instanceof XlsxError) throw error;
     throw new XlsxError(`${file} is not a readable Excel workbook (.xlsx): ${(error as Error).message}`);
   } finally {
     // Also when the caller stops early (a preview reads only the head of the sheet).
-    stream.destroy();
-    if (reading) discardUnread(reading);
+    source?.destroy();
   }
-  if (!found) throw new XlsxError(`${file}: the sheet "${wanted}" is listed but its part is missing; the workbook is damaged`);
+}
+
+/** The parts of exceljs's WorkbookReader this module drives (see readXlsxRows). */
+interface ReaderInternals {
+  _parseStyles(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
+  _parseWorksheet(iterator: Readable, sheetNo: string): Generator<{ eventType: string; value: AsyncIterable<ExcelJS.Row> }>;
 }
 
 interface WorkbookPart {
@@ -170,14 +172,6 @@ async function readWorkbookPart(path: string): Promise<WorkbookPart> {
   return { date1904, sheets, rels: relations };
 }
 
-/** The shared strings (xl/sharedStrings.xml) read whole: each item's text runs joined, phonetic guides left out. */
-async function readSharedStrings(path: string): Promise<string[]> {
-  const part = (await readZipParts(path, ['xl/sharedStrings.xml'], 512 * 1024 * 1024)).get('xl/sharedStrings.xml')?.toString('utf8') ?? '';
-  return [...part.matchAll(/<(?:\w+:)?si\b[^>]*>([\s\S]*?)<\/(?:\w+:)?si>/g)].map((m) =>
-    [...m[1]!.replace(/<(?:\w+:)?rPh\b[\s\S]*?<\/(?:\w+:)?rPh>/g, '').matchAll(/<(?:\w+:)?t\b[^>]*>([\s\S]*?)<\/(?:\w+:)?t>/g)].map((t) => decodeXml(t[1]!)).join(''),
-  );
-}
-
 function decodeXml(text: string): string {
   return text.replace(/&(lt|gt|quot|apos|amp|#\d+|#x[\da-f]+);/gi, (_, e: string) => {
     const named: Record<string, string> = { lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' };
@@ -186,33 +180,13 @@ function decodeXml(text: string): string {
   });
 }
 
-/**
- * A sheet passed over. When exceljs met the sheet before the shared strings it parked the
- * sheet in a temporary file, opened a read stream on it, and deletes the file as soon as we move
- * on; the stream, never read, then fails to open (ENOENT) with no one listening, which would be
- * an uncaught exception. It is closed here, its error heard.
- */
-function discardUnread(worksheet: unknown): void {
-  const source = (worksheet as { iterator?: { on?: (event: string, fn: () => void) => void; destroy?: () => void } }).iterator;
-  source?.on?.('error', () => undefined);
-  source?.destroy?.();
-}
-
 /** Typed cells of one row, formulas as their results, errors set apart. */
-function recordOf(row: ExcelJS.Row, date1904: boolean): SheetRecord & { unresolved: number[] } {
+function recordOf(row: ExcelJS.Row, date1904: boolean): SheetRecord {
   const cells: SheetCell[] = [];
   const errors: SheetCellError[] = [];
-  /** Columns holding a shared-string index (in `cells`) that exceljs could not resolve. */
-  const unresolved: number[] = [];
   row.eachCell({ includeEmpty: false }, (cell, col) => {
     const column = col - 1;
     while (cells.length < column) cells.push(null);
-    const shared = (cell.value as { sharedString?: unknown } | null)?.sharedString;
-    if (typeof shared === 'number') {
-      unresolved.push(column);
-      cells.push(shared);
-      return;
-    }
     const typed = typedValue(cell.value, cell.numFmt, date1904);
     if (typed.error !== undefined) {
       errors.push({ column, error: typed.error });
@@ -221,7 +195,7 @@ function recordOf(row: ExcelJS.Row, date1904: boolean): SheetRecord & { unresolv
       cells.push(typed.value);
     }
   });
-  return { cells, errors, line: row.number, unresolved };
+  return { cells, errors, line: row.number };
 }
 
 function typedValue(value: ExcelJS.CellValue, numFmt: string | undefined, date1904: boolean): { value: SheetCell; error?: string } {
