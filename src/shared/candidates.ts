@@ -1,5 +1,5 @@
 import type { CandidateProvenance, CandidateSummary, LabResult } from './api';
-import { toCsv } from './csv-write';
+import { tableToCsv, type ColumnType, type ExportTable } from './csv-write';
 import { compareLists } from './ml/overlap';
 
 /**
@@ -97,12 +97,17 @@ export function scoreColumn(name: string): string {
  * The spreadsheet of saved candidates, one row per candidate at its latest version: id, name,
  * version, status, rating, tags, notes, ingredients (INCI names in order, joined by ", "), one
  * column per score name found in any row (sorted), source, provenance (JSON), when the version
- * was saved and when the candidate was last changed. UTF-8 with BOM; formula-like text
- * neutralised (see `toCsv`).
+ * was saved and when the candidate was last changed.
  */
-export function candidatesToCsv(candidates: readonly CandidateSummary[]): string {
+export function candidatesTable(candidates: readonly CandidateSummary[]): ExportTable {
   const scoreNames = [...new Set(candidates.flatMap((c) => Object.keys(c.scores)))].sort();
-  const header = ['id', 'name', 'version', 'status', 'rating', 'tags', 'notes', 'ingredients', ...scoreNames.map(scoreColumn), 'source', 'provenance', 'version_saved_at', 'updated_at'];
+  const text = (name: string) => ({ name, type: 'text' as const });
+  const number = (name: string) => ({ name, type: 'number' as const });
+  const columns = [
+    number('id'), text('name'), number('version'), text('status'), number('rating'), text('tags'), text('notes'), text('ingredients'),
+    ...scoreNames.map((s) => number(scoreColumn(s))),
+    text('source'), text('provenance'), { name: 'version_saved_at', type: 'datetime' as const }, { name: 'updated_at', type: 'datetime' as const },
+  ];
   const rows = candidates.map((c) => [
     c.id,
     c.name,
@@ -118,16 +123,24 @@ export function candidatesToCsv(candidates: readonly CandidateSummary[]): string
     c.versionSavedAt,
     c.updatedAt,
   ]);
-  return toCsv([header, ...rows]);
+  return { sheet: 'Shortlist', columns, rows };
+}
+
+/** The candidates' spreadsheet as CSV: UTF-8 with BOM, formula-like text neutralised (see `toCsv`). */
+export function candidatesToCsv(candidates: readonly CandidateSummary[]): string {
+  return tableToCsv(candidatesTable(candidates));
 }
 
 /**
  * The spreadsheet of lab results, one row per result: id, what was measured (kind, candidate id
  * and version or product id, its name then), property, value, unit, date, notes, the measured
- * list, and when the row was recorded and last changed. Same encoding rules as the candidates'.
+ * list, and when the row was recorded and last changed.
  */
-export function labResultsToCsv(results: readonly LabResult[]): string {
-  const header = ['id', 'subject_kind', 'candidate_id', 'candidate_version', 'product_id', 'subject', 'property', 'value', 'unit', 'measured_on', 'notes', 'ingredients', 'recorded_at', 'updated_at'];
+export function labResultsTable(results: readonly LabResult[]): ExportTable {
+  const types: [string, ColumnType][] = [
+    ['id', 'number'], ['subject_kind', 'text'], ['candidate_id', 'number'], ['candidate_version', 'number'], ['product_id', 'number'], ['subject', 'text'],
+    ['property', 'text'], ['value', 'number'], ['unit', 'text'], ['measured_on', 'date'], ['notes', 'text'], ['ingredients', 'text'], ['recorded_at', 'datetime'], ['updated_at', 'datetime'],
+  ];
   const rows = results.map((r) => [
     r.id,
     r.subject.kind,
@@ -144,5 +157,10 @@ export function labResultsToCsv(results: readonly LabResult[]): string {
     r.createdAt,
     r.updatedAt,
   ]);
-  return toCsv([header, ...rows]);
+  return { sheet: 'Lab results', columns: types.map(([name, type]) => ({ name, type })), rows };
+}
+
+/** The lab results' spreadsheet as CSV, with the candidates' encoding rules. */
+export function labResultsToCsv(results: readonly LabResult[]): string {
+  return tableToCsv(labResultsTable(results));
 }

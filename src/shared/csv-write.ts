@@ -18,3 +18,24 @@ export function csvCell(value: string | number | boolean | null | undefined): st
 export function toCsv(rows: readonly (readonly (string | number | boolean | null | undefined)[])[]): string {
   return `\uFEFF${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
+
+/** One cell of an export: text, a number, a boolean, or empty. */
+export type TableCell = string | number | boolean | null | undefined;
+
+/**
+ * How a column's cells are typed in a workbook: text, numbers, dates (YYYY-MM-DD) or times
+ * (ISO 8601, written in UTC). CSV writes every cell as text.
+ */
+export type ColumnType = 'text' | 'number' | 'date' | 'datetime';
+
+/** An export as a table: a sheet name, typed columns and rows, written as CSV or as a workbook. */
+export interface ExportTable {
+  sheet: string;
+  columns: { name: string; type: ColumnType }[];
+  rows: TableCell[][];
+}
+
+/** The table as CSV: its column names as the header row (see {@link toCsv}). */
+export function tableToCsv(table: ExportTable): string {
+  return toCsv([table.columns.map((c) => c.name), ...table.rows]);
+}

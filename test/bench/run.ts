@@ -7,6 +7,7 @@ import { benchModel } from './model';
 import { benchNames } from './names';
 import { benchOptimize } from './optimize';
 import { benchResponsiveness } from './responsiveness';
+import { benchXlsx } from './xlsx';
 
 /** `npm run bench`: prints every benchmark figure. Never a timed test. */
 const sections: [string, () => Promise<Record<string, number | string>>][] = [
@@ -19,6 +20,7 @@ const sections: [string, () => Promise<Record<string, number | string>>][] = [
   ['optimize', benchOptimize],
   ['bo', benchBo],
   ['catalogs', benchCatalogs],
+  ['xlsx', benchXlsx],
 ];
 const only = process.argv[2];
 for (const [name, run] of sections) {

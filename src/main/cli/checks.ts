@@ -121,3 +121,8 @@ export function namedNumber(text: string, flag: string, form: string): [string, 
 export function countLine(total: number, shown: number, noun: string): string {
   return `${total} ${noun}(s)${total > shown ? `, showing ${shown}` : ''}`;
 }
+
+/** The format an export is written in, by its file name: `.xlsx` is an Excel workbook, anything else CSV. */
+export function exportFormatOf(path: string): 'csv' | 'xlsx' {
+  return path.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv';
+}

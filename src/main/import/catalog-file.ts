@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 import { basename, extname } from 'node:path';
+import type { CatalogFileFormat } from '../../shared/api';
 import { formatBytes } from '../../shared/format-bytes';
+import { cellText, sniffContainer, type SheetRecord } from './xlsx';
 
 /**
  * Reading a catalog file, shared by the import and its preview: the size limit, plain messages
@@ -111,9 +113,31 @@ export async function readJsonProducts(path: string, suffix: string): Promise<un
   return products;
 }
 
-/** The format asked for, or by the file's extension: `.json` is JSON, anything else CSV. */
-export function catalogFormat(path: string, format: 'auto' | 'csv' | 'json' | undefined): 'csv' | 'json' {
-  return format && format !== 'auto' ? format : extname(path).toLowerCase() === '.json' ? 'json' : 'csv';
+/**
+ * The format asked for, or else by content and extension: a ZIP archive is an Excel workbook
+ * (whatever its name), a `.json` file is JSON, anything else CSV. An old binary .xls, and a
+ * file named .xlsx that is no ZIP archive, are refused with what to do.
+ */
+export async function detectFileFormat(path: string, format: 'auto' | CatalogFileFormat | undefined, suffix: string): Promise<CatalogFileFormat> {
+  if (format && format !== 'auto') return format;
+  const container = await sniffContainer(path).catch((error: unknown) => {
+    throw readFailure(path, error);
+  });
+  const file = basename(path);
+  const ext = extname(path).toLowerCase();
+  if (container === 'zip') return 'xlsx';
+  if (container === 'ole') {
+    throw new ImportError(`${file} is an old binary Excel file (.xls) or another Office 97 document, which the app does not read; open it in a spreadsheet program, save it as an Excel workbook (.xlsx) or as CSV, and import that.${suffix}`);
+  }
+  if (ext === '.xlsx' || ext === '.xlsm') {
+    throw new ImportError(`${file} is named as an Excel workbook but is not one (an .xlsx file is a ZIP archive, and this file does not start like one); if it is a CSV file renamed, choose the CSV format.${suffix}`);
+  }
+  return ext === '.json' ? 'json' : 'csv';
+}
+
+/** A workbook's rows as the text records the CSV reader yields: typed cells as text, error cells set apart. */
+export async function* xlsxTextRecords(records: AsyncIterable<SheetRecord>): AsyncGenerator<{ fields: string[]; line: number; errors: SheetRecord['errors'] }> {
+  for await (const r of records) yield { fields: r.cells.map(cellText), line: r.line, errors: r.errors };
 }
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Database } from 'better-sqlite3';
-import type { DuplicatePolicy, ImportRejection, ImportReport } from '../../shared/api';
+import type { CatalogFileFormat, DuplicatePolicy, ImportRejection, ImportReport } from '../../shared/api';
 import type { IngredientLexicon } from '../../shared/inci/lexicon';
 import { splitKitParts } from '../../shared/inci/list-string';
 import { parseInciDeclaration, type ParsedIngredient } from '../../shared/inci/parse';
@@ -249,7 +249,7 @@ export class ImportRun {
 }
 
 /** The report of an import that has read nothing yet. */
-export function emptyReport(source: string, format: 'csv' | 'json'): ImportReport {
+export function emptyReport(source: string, format: CatalogFileFormat): ImportReport {
   return {
     catalogId: null, source, format, encoding: 'utf-8', delimiter: null, mapping: { ingredients: '' },
     rowsRead: 0, rowsImported: 0, productsInserted: 0, rowsMerged: 0, rowsRejected: 0, rowsSplit: 0, partsCreated: 0, columns: [], rejected: [], rejectedByReason: {},

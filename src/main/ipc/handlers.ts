@@ -1,5 +1,5 @@
 import { BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { API_METHODS, ipcChannel, type ApiResult } from '../../shared/api/methods';
+import { API_METHODS, FILE_READING_METHODS, FILE_WRITING_METHODS, ipcChannel, type ApiResult } from '../../shared/api/methods';
 import { parseApiArgs, type Api } from '../../shared/api';
 import { dispatchApiCall } from './dispatch';
 
@@ -19,15 +19,16 @@ export function registerIpcHandlers(
     ipcMain.handle(ipcChannel(method), async (event: IpcMainInvokeEvent, arg: unknown): Promise<ApiResult<unknown>> => {
       const url = event.senderFrame?.url ?? '';
       if (!isTrustedUrl(url)) return { ok: false, error: { code: 'forbidden', message: `call to ${method} from an untrusted page (${url.slice(0, 100)}) refused` } };
-      if (method === 'chooseImportFile') return chooseImportFile(event, allowedImportPaths);
+      if (method === 'chooseImportFile') return chooseImportFile(event, allowedImportPaths, CATALOG_DIALOG);
+      if (method === 'chooseLabResultsFile') return chooseImportFile(event, allowedImportPaths, LAB_RESULTS_DIALOG);
       if (method === 'chooseExportPath') return chooseExportPath(event, arg, allowedExportPaths);
-      if (method === 'importCatalog' || method === 'previewImport') {
+      if (FILE_READING_METHODS.includes(method)) {
         const path = (arg as { path?: unknown } | null)?.path;
         if (typeof path !== 'string' || !allowedImportPaths.has(path)) {
-          return { ok: false, error: { code: 'forbidden', message: 'import a catalog through the Import dialog; a path typed by a page is not accepted' } };
+          return { ok: false, error: { code: 'forbidden', message: 'import a file through the Import dialog; a path typed by a page is not accepted' } };
         }
       }
-      if (method === 'exportCandidatesCsv' || method === 'exportLabResultsCsv') {
+      if (FILE_WRITING_METHODS.includes(method)) {
         const path = (arg as { path?: unknown } | null)?.path;
         if (typeof path !== 'string' || !allowedExportPaths.has(path)) {
           return { ok: false, error: { code: 'forbidden', message: 'export through the Export dialog; a path typed by a page is not accepted' } };
@@ -39,16 +40,16 @@ export function registerIpcHandlers(
   return () => API_METHODS.forEach((m) => ipcMain.removeHandler(ipcChannel(m)));
 }
 
+const CATALOG_DIALOG = { title: 'Import a catalog', filters: [{ name: 'Catalogs (CSV, Excel, JSON)', extensions: ['csv', 'tsv', 'txt', 'xlsx', 'json'] }] };
+const LAB_RESULTS_DIALOG = { title: 'Import past lab results', filters: [{ name: 'Results (CSV, Excel)', extensions: ['csv', 'tsv', 'txt', 'xlsx'] }] };
+
 /** The system's Open dialog, attached to the calling window; the chosen path becomes importable. */
-async function chooseImportFile(event: IpcMainInvokeEvent, allowedImportPaths: Set<string>): Promise<ApiResult<unknown>> {
+async function chooseImportFile(event: IpcMainInvokeEvent, allowedImportPaths: Set<string>, dialogFor: typeof CATALOG_DIALOG): Promise<ApiResult<unknown>> {
   const window = BrowserWindow.fromWebContents(event.sender);
   const options = {
-    title: 'Import a catalog',
+    title: dialogFor.title,
     properties: ['openFile' as const],
-    filters: [
-      { name: 'Catalogs (CSV, JSON)', extensions: ['csv', 'tsv', 'txt', 'json'] },
-      { name: 'All files', extensions: ['*'] },
-    ],
+    filters: [...dialogFor.filters, { name: 'All files', extensions: ['*'] }],
   };
   const picked = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
   const path = picked.filePaths[0];
@@ -57,7 +58,7 @@ async function chooseImportFile(event: IpcMainInvokeEvent, allowedImportPaths: S
   return { ok: true, value: { path } };
 }
 
-/** The system's Save dialog, attached to the calling window; the chosen path becomes writable by exportCandidatesCsv and exportLabResultsCsv. */
+/** The system's Save dialog, attached to the calling window; the chosen path becomes writable by the export methods (FILE_WRITING_METHODS). */
 async function chooseExportPath(event: IpcMainInvokeEvent, arg: unknown, allowedExportPaths: Set<string>): Promise<ApiResult<unknown>> {
   let defaultName: string;
   try {
@@ -66,7 +67,9 @@ async function chooseExportPath(event: IpcMainInvokeEvent, arg: unknown, allowed
     return { ok: false, error: { code: 'invalid-argument', message: (error as Error).message } };
   }
   const window = BrowserWindow.fromWebContents(event.sender);
-  const options = { title: 'Export candidates', defaultPath: defaultName, filters: [{ name: 'CSV', extensions: ['csv'] }] };
+  // The filter follows the name offered: an Excel workbook for .xlsx, CSV otherwise.
+  const filters = defaultName.toLowerCase().endsWith('.xlsx') ? [{ name: 'Excel workbook', extensions: ['xlsx'] }] : [{ name: 'CSV', extensions: ['csv'] }];
+  const options = { title: 'Export', defaultPath: defaultName, filters };
   const picked = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
   if (picked.canceled || !picked.filePath) return { ok: true, value: null };
   allowedExportPaths.add(picked.filePath);

@@ -2,7 +2,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
-import type { ApiResult } from '../../shared/api/methods';
+import { FILE_READING_METHODS, FILE_WRITING_METHODS, type ApiMethod, type ApiResult } from '../../shared/api/methods';
 import type { Api } from '../../shared/api';
 import { dispatchApiCall } from '../ipc/dispatch';
 import { CONTENT_SECURITY_POLICY } from '../security';
@@ -11,7 +11,7 @@ import { CONTENT_SECURITY_POLICY } from '../security';
  * The local web preview: serves the built renderer and the same API contract over HTTP on
  * 127.0.0.1, so the UI can be used and tested in a real browser without Electron. It answers
  * only requests addressed to itself (Host check against DNS rebinding) from its own origin, and
- * never writes a file a page names (exportCandidatesCsv and exportLabResultsCsv are refused; candidatesCsv and labResultsCsv give the text).
+ * never writes a file a page names (the FILE_WRITING_METHODS are refused; candidatesCsv, labResultsCsv and their Xlsx twins give the content).
  */
 
 export interface PreviewOptions {
@@ -86,20 +86,20 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
       }
       if (arg === null) arg = undefined;
       const method = decodeURIComponent(url.pathname.slice('/api/'.length));
-      if (method === 'chooseImportFile') {
+      if (method === 'chooseImportFile' || method === 'chooseLabResultsFile') {
         // No native dialog in a browser: a test (or the person starting the preview) supplies the answer.
         if (!options.pickImportFile) return sendResult(res, 200, { ok: false, error: { code: 'unsupported', message: 'the web preview has no file dialog; type the path of a file under the import folders' } });
         const picked = options.pickImportFile();
         return sendResult(res, 200, { ok: true, value: picked === null ? null : { path: picked } });
       }
-      if (method === 'importCatalog' || method === 'previewImport') {
+      if (FILE_READING_METHODS.includes(method as ApiMethod)) {
         const path = (arg as { path?: unknown } | undefined)?.path;
         if (typeof path !== 'string' || !importRoots.some((r) => resolve(path).startsWith(r))) {
           return sendResult(res, 403, { ok: false, error: { code: 'forbidden', message: 'that file is outside the folders the preview may import from' } });
         }
       }
-      if (method === 'exportCandidatesCsv' || method === 'exportLabResultsCsv') {
-        return sendResult(res, 403, { ok: false, error: { code: 'forbidden', message: 'the preview does not write files; download the CSV from candidatesCsv or labResultsCsv instead' } });
+      if (FILE_WRITING_METHODS.includes(method as ApiMethod)) {
+        return sendResult(res, 403, { ok: false, error: { code: 'forbidden', message: 'the preview does not write files; download the export instead (candidatesCsv, candidatesXlsx, labResultsCsv, labResultsXlsx)' } });
       }
       const result = await dispatchApiCall(options.api, method, arg);
       return sendResult(res, 200, result);

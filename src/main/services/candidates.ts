@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { ApiFailure, MAX_CANDIDATE_INGREDIENTS, type CandidateDetail, type CandidateSummary } from '../../shared/api';
-import { candidatesToCsv, diffOrderedLists } from '../../shared/candidates';
+import { candidatesTable, candidatesToCsv, diffOrderedLists } from '../../shared/candidates';
 import { parseInciDeclaration } from '../../shared/inci/parse';
 import { AtomicWriteError, writeFileAtomically } from '../atomic-file';
+import { tableToXlsx } from '../xlsx-write';
 import {
   deleteCandidate,
   findMissingIngredientIds,
@@ -22,7 +23,7 @@ import type { HandlersOf } from './endpoint';
 import { generatedProvenance, generatedScores } from './generate';
 
 /** The candidates capability: the shortlist of saved lists with their versions, comparison and CSV export. */
-export const candidatesHandlers: HandlersOf<'saveCandidate' | 'saveGeneratedCandidate' | 'listCandidates' | 'getCandidate' | 'updateCandidate' | 'deleteCandidate' | 'compareCandidates' | 'exportCandidatesCsv' | 'candidatesCsv' | 'chooseExportPath'> = {
+export const candidatesHandlers: HandlersOf<'saveCandidate' | 'saveGeneratedCandidate' | 'listCandidates' | 'getCandidate' | 'updateCandidate' | 'deleteCandidate' | 'compareCandidates' | 'exportCandidatesCsv' | 'candidatesCsv' | 'exportCandidatesXlsx' | 'candidatesXlsx' | 'chooseExportPath'> = {
   /**
    * Saves a list as a new candidate, or as the next version of candidate `id` (with any given
    * metadata changed in the same transaction). The list is ingredient ids, or a declaration
@@ -120,6 +121,18 @@ export const candidatesHandlers: HandlersOf<'saveCandidate' | 'saveGeneratedCand
     return { csv: candidatesToCsv(candidates), rows: candidates.length };
   },
 
+  /** The same export as an Excel workbook, written atomically like the CSV. */
+  async exportCandidatesXlsx(cx, { ids, path }) {
+    const candidates = candidatesForExport(cx, ids);
+    return { path: writeExport(path, await tableToXlsx(candidatesTable(candidates))), rows: candidates.length };
+  },
+
+  /** The workbook's bytes as base64, without writing a file (the web preview offers it as a download). */
+  async candidatesXlsx(cx, { ids }) {
+    const candidates = candidatesForExport(cx, ids);
+    return { base64: (await tableToXlsx(candidatesTable(candidates))).toString('base64'), rows: candidates.length };
+  },
+
   /** Choosing a file needs the desktop app's dialog (the Electron shell answers this call itself). */
   async chooseExportPath() {
     throw new ApiFailure('unsupported', 'choosing a file to write needs the desktop app; here, download the CSV instead (candidatesCsv)');
@@ -127,9 +140,9 @@ export const candidatesHandlers: HandlersOf<'saveCandidate' | 'saveGeneratedCand
 };
 
 /** Writes an export atomically (the complete file or what was there before); returns the absolute path. */
-export function writeExport(path: string, text: string): string {
+export function writeExport(path: string, content: string | Uint8Array): string {
   try {
-    writeFileAtomically(path, text);
+    writeFileAtomically(path, content);
   } catch (error) {
     if (error instanceof AtomicWriteError) throw new ApiFailure('export-failed', error.message);
     throw error;
@@ -177,7 +190,7 @@ function checkCandidateIngredientIds(cx: ServiceContext, ids: readonly number[])
 }
 
 /** Reads "Water, Glycerin, …" through the lexicon (names seen only in catalogs count too); refuses unknown or repeated names. */
-function resolveCandidateDeclaration(cx: ServiceContext, declaration: string): number[] {
+export function resolveCandidateDeclaration(cx: ServiceContext, declaration: string): number[] {
   const lexicon = cx.lexicon();
   const parsed = parseInciDeclaration(declaration, lexicon);
   if (!parsed.ok) throw new ApiFailure('invalid-argument', `the ingredient list cannot be read: ${parsed.reason}`);

@@ -162,6 +162,8 @@ export class FormulatorService implements ApiWithEndpoint {
   compareCandidates = (args: ApiArgs['compareCandidates']) => this.call('compareCandidates', args);
   exportCandidatesCsv = (args: ApiArgs['exportCandidatesCsv']) => this.call('exportCandidatesCsv', args);
   candidatesCsv = (args?: ApiArgs['candidatesCsv']) => this.call('candidatesCsv', args);
+  exportCandidatesXlsx = (args: ApiArgs['exportCandidatesXlsx']) => this.call('exportCandidatesXlsx', args);
+  candidatesXlsx = (args?: ApiArgs['candidatesXlsx']) => this.call('candidatesXlsx', args);
   scoreList = (args: ApiArgs['scoreList']) => this.call('scoreList', args);
   parseDeclaration = (args: ApiArgs['parseDeclaration']) => this.call('parseDeclaration', args);
   editorSource = (args: ApiArgs['editorSource']) => this.call('editorSource', args);
@@ -179,6 +181,11 @@ export class FormulatorService implements ApiWithEndpoint {
   labProperties = () => this.call('labProperties', undefined);
   labResultsCsv = (args?: ApiArgs['labResultsCsv']) => this.call('labResultsCsv', args);
   exportLabResultsCsv = (args: ApiArgs['exportLabResultsCsv']) => this.call('exportLabResultsCsv', args);
+  labResultsXlsx = (args?: ApiArgs['labResultsXlsx']) => this.call('labResultsXlsx', args);
+  exportLabResultsXlsx = (args: ApiArgs['exportLabResultsXlsx']) => this.call('exportLabResultsXlsx', args);
+  importLabResults = (args: ApiArgs['importLabResults']) => this.call('importLabResults', args);
+  previewLabResults = (args: ApiArgs['previewLabResults']) => this.call('previewLabResults', args);
+  chooseLabResultsFile = () => this.call('chooseLabResultsFile', undefined);
   proposeBatch = (args: ApiArgs['proposeBatch']) => this.call('proposeBatch', args);
   getDatabaseStatus = () => this.call('getDatabaseStatus', undefined);
   backupNow = () => this.call('backupNow', undefined);

@@ -1,5 +1,7 @@
 import { ApiFailure, type LabResult } from '../../shared/api';
-import { labResultsToCsv } from '../../shared/candidates';
+import { labResultsTable, labResultsToCsv } from '../../shared/candidates';
+import { tableToXlsx } from '../xlsx-write';
+import { importLabResultsFile, previewLabResultsFile } from './lab-import';
 import { getIngredientRecords } from '../db/queries/ingredients';
 import { deleteLabResult, getLabResult, insertLabResult, labProperties, listLabResults, recordedSpelling, updateLabResult, type StoredLabResult } from '../db/queries/lab-results';
 import { getProduct } from '../db/queries/products';
@@ -9,7 +11,10 @@ import type { HandlersOf } from './endpoint';
 import { productIngredientIds } from './ingredient-names';
 
 /** The lab capability: measured results of saved candidates and catalog products, and their CSV export. */
-export const labHandlers: HandlersOf<'addLabResult' | 'updateLabResult' | 'deleteLabResult' | 'listLabResults' | 'labProperties' | 'labResultsCsv' | 'exportLabResultsCsv'> = {
+export const labHandlers: HandlersOf<
+  | 'addLabResult' | 'updateLabResult' | 'deleteLabResult' | 'listLabResults' | 'labProperties' | 'labResultsCsv' | 'exportLabResultsCsv'
+  | 'labResultsXlsx' | 'exportLabResultsXlsx' | 'importLabResults' | 'previewLabResults' | 'chooseLabResultsFile'
+> = {
   /** Records a measured result on a saved candidate (at a version, default its latest) or a catalog product, with the list measured. */
   async addLabResult(cx, a) {
     return cx.exclusive(() => {
@@ -66,6 +71,31 @@ export const labHandlers: HandlersOf<'addLabResult' | 'updateLabResult' | 'delet
   async exportLabResultsCsv(cx, { path, ...filter }) {
     const results = labResultsForExport(cx, filter);
     return { path: writeExport(path, labResultsToCsv(results)), rows: results.length };
+  },
+
+  async labResultsXlsx(cx, filter) {
+    const results = labResultsForExport(cx, filter);
+    return { base64: (await tableToXlsx(labResultsTable(results))).toString('base64'), rows: results.length };
+  },
+
+  /** The results as an Excel workbook written to `path` atomically, like the CSV. */
+  async exportLabResultsXlsx(cx, { path, ...filter }) {
+    const results = labResultsForExport(cx, filter);
+    return { path: writeExport(path, await tableToXlsx(labResultsTable(results))), rows: results.length };
+  },
+
+  /** Past results from a CSV file or an Excel sheet, all or nothing (see lab-import.ts). */
+  async importLabResults(cx, args) {
+    return importLabResultsFile(cx, args);
+  },
+
+  async previewLabResults(_cx, args) {
+    return previewLabResultsFile(args);
+  },
+
+  /** Choosing a file needs the desktop app's dialog (the Electron shell answers this call itself). */
+  async chooseLabResultsFile() {
+    throw new ApiFailure('unsupported', 'choosing a file needs the desktop app; give the path of the results file instead');
   },
 };
 

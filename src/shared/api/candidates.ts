@@ -200,6 +200,10 @@ export const candidatesSchemas = {
     .object({ ids: z.array(idSchema).min(1).max(10_000).optional(), path: shortText(4096) })
     .strict(),
   candidatesCsv: z.object({ ids: z.array(idSchema).min(1).max(10_000).optional() }).strict().default({}),
+  exportCandidatesXlsx: z
+    .object({ ids: z.array(idSchema).min(1).max(10_000).optional(), path: shortText(4096) })
+    .strict(),
+  candidatesXlsx: z.object({ ids: z.array(idSchema).min(1).max(10_000).optional() }).strict().default({}),
   chooseExportPath: z
     .object({ defaultName: z.string().trim().min(1).max(200).regex(/^[^/\\]+$/, 'a file name, not a path').default('shortlist.csv') })
     .strict()
@@ -225,6 +229,10 @@ export interface CandidatesApi {
   exportCandidatesCsv(args: Args['exportCandidatesCsv']): Promise<{ path: string; rows: number }>;
   /** The same CSV as text, for a browser download. */
   candidatesCsv(args?: Args['candidatesCsv']): Promise<{ csv: string; rows: number }>;
+  /** Writes the candidates as an Excel workbook (.xlsx) to `path`, atomically. */
+  exportCandidatesXlsx(args: Args['exportCandidatesXlsx']): Promise<{ path: string; rows: number }>;
+  /** The same workbook as base64, for a browser download. */
+  candidatesXlsx(args?: Args['candidatesXlsx']): Promise<{ base64: string; rows: number }>;
   /**
    * Asks where to write an export with the desktop app's Save dialog and allows
    * `exportCandidatesCsv` to write there; null when the dialog was cancelled. Only the Electron

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { INGREDIENT_FUNCTIONS, SKIN_BENEFITS, type CatalogSummary, type IngredientRecord, type ProductDetail, type ProductSummary } from '../domain';
-import { idSchema, shortText, type ArgsOf } from './common';
+import { fileFormatSchema, idSchema, sheetSchema, shortText, type ArgsOf } from './common';
 import type { DatabaseBackup } from './database';
 import type { ApiMethod } from './methods';
 
@@ -98,12 +98,17 @@ export interface ColumnChoice {
   evidence?: IngredientListEvidence;
 }
 
+/** The file formats a catalog (or a file of lab results) is read from. */
+export type CatalogFileFormat = 'csv' | 'json' | 'xlsx';
+
 export interface ImportReport {
   catalogId: number | null;
   source: string;
-  format: 'csv' | 'json';
+  format: CatalogFileFormat;
   encoding: string;
   delimiter: string | null;
+  /** The worksheet read, for an Excel workbook (rejections' lines are its row numbers). */
+  sheet?: string;
   mapping: Required<Pick<ColumnMapping, 'ingredients'>> & ColumnMapping;
   rowsRead: number;
   /** Rows imported = rows inserted as products + rows merged into an existing duplicate. */
@@ -136,9 +141,12 @@ export interface ImportReport {
 }
 
 export interface ImportPreview {
-  format: 'csv' | 'json';
+  format: CatalogFileFormat;
   encoding: string;
   delimiter: string | null;
+  /** For an Excel workbook: every sheet's name, and the one shown (the first unless one was chosen). */
+  sheets?: string[];
+  sheet?: string;
   header: string[];
   /** The first rows, each cell cut to 300 characters. */
   rows: string[][];
@@ -188,7 +196,8 @@ export const catalogSchemas = {
   importCatalog: z
     .object({
       path: shortText(4096),
-      format: z.enum(['auto', 'csv', 'json']).default('auto'),
+      format: fileFormatSchema,
+      sheet: sheetSchema,
       mapping: columnMappingSchema.optional(),
       duplicates: duplicatePolicySchema.default('keep'),
       encoding: z.enum(['utf-8', 'utf-16le', 'utf-16be', 'windows-1252']).optional(),
@@ -200,7 +209,8 @@ export const catalogSchemas = {
   previewImport: z
     .object({
       path: shortText(4096),
-      format: z.enum(['auto', 'csv', 'json']).default('auto'),
+      format: fileFormatSchema,
+      sheet: sheetSchema,
       mapping: columnMappingSchema.optional(),
       encoding: z.enum(['utf-8', 'utf-16le', 'utf-16be', 'windows-1252']).optional(),
       delimiter: z.enum([',', ';', '\t']).optional(),

@@ -29,3 +29,9 @@ export const seedSchema = z.number().int().min(0).max(2 ** 31 - 1);
 
 /** A positive integer id of a stored row. */
 export const idSchema = z.number().int().positive();
+
+/** A file format named by the caller, or `auto`: by content (a ZIP archive is a workbook) and extension. */
+export const fileFormatSchema = z.enum(['auto', 'csv', 'json', 'xlsx']).default('auto');
+
+/** The worksheet of a workbook to read (by name); the first sheet when absent. */
+export const sheetSchema = z.string().min(1).max(200).optional();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, shortText, type ArgsOf } from './common';
+import { fileFormatSchema, idSchema, sheetSchema, shortText, type ArgsOf } from './common';
 import type { ApiMethod } from './methods';
 
 /** Lab results measured on candidates and catalog products. */
@@ -61,6 +61,66 @@ export interface LabProperty {
   max: number;
 }
 
+/**
+ * Which column of a file of past results holds what (header names); a role left out is found
+ * by its usual headers (see `LAB_IMPORT_COLUMNS` in the service).
+ */
+const labImportMappingSchema = z
+  .object({
+    formulation: z.string().max(200).optional(),
+    product: z.string().max(200).optional(),
+    productId: z.string().max(200).optional(),
+    candidate: z.string().max(200).optional(),
+    candidateId: z.string().max(200).optional(),
+    declaration: z.string().max(200).optional(),
+    property: z.string().max(200).optional(),
+    value: z.string().max(200).optional(),
+    unit: z.string().max(200).optional(),
+    date: z.string().max(200).optional(),
+    notes: z.string().max(200).optional(),
+  })
+  .strict();
+
+/** Where each role was read from in a file of past results (null: no such column). */
+export type LabImportMapping = { [K in keyof z.infer<typeof labImportMappingSchema>]-?: string | null };
+
+/** A row of a results file that was not imported: its line (CSV) or row (sheet), and why. */
+export interface LabImportRejection {
+  line: number;
+  reason: string;
+}
+
+/** What an import of past results did: every row read is imported or rejected with its reason. */
+export interface LabImportReport {
+  source: string;
+  format: 'csv' | 'xlsx';
+  sheet: string | null;
+  mapping: LabImportMapping;
+  rowsRead: number;
+  rowsImported: number;
+  rowsRejected: number;
+  rejected: LabImportRejection[];
+  /** Results attached to catalog products, to saved candidates, and candidates created from declarations. */
+  onProducts: number;
+  onCandidates: number;
+  candidatesCreated: { id: number; name: string }[];
+  /** Each property imported with its unit and how many results. */
+  properties: { property: string; unit: string; results: number }[];
+  elapsedMs: number;
+}
+
+/** The head of a results file read the way the import would, without writing. */
+export interface LabImportPreview {
+  format: 'csv' | 'xlsx';
+  sheets: string[];
+  sheet: string | null;
+  header: string[];
+  rows: string[][];
+  mapping: LabImportMapping;
+  /** What the import would fail on (a missing property or value column), or null. */
+  problem: string | null;
+}
+
 export const labSchemas = {
   addLabResult: z
     .object({
@@ -99,6 +159,11 @@ export const labSchemas = {
   labProperties: z.undefined(),
   labResultsCsv: z.object({ ids: z.array(idSchema).min(1).max(100_000).optional(), property: labPropertySchema.optional() }).strict().default({}),
   exportLabResultsCsv: z.object({ path: shortText(4096), ids: z.array(idSchema).min(1).max(100_000).optional(), property: labPropertySchema.optional() }).strict(),
+  labResultsXlsx: z.object({ ids: z.array(idSchema).min(1).max(100_000).optional(), property: labPropertySchema.optional() }).strict().default({}),
+  exportLabResultsXlsx: z.object({ path: shortText(4096), ids: z.array(idSchema).min(1).max(100_000).optional(), property: labPropertySchema.optional() }).strict(),
+  importLabResults: z.object({ path: shortText(4096), format: fileFormatSchema, sheet: sheetSchema, mapping: labImportMappingSchema.optional() }).strict(),
+  previewLabResults: z.object({ path: shortText(4096), format: fileFormatSchema, sheet: sheetSchema, mapping: labImportMappingSchema.optional() }).strict(),
+  chooseLabResultsFile: z.undefined(),
 } satisfies Partial<Record<ApiMethod, z.ZodType>>;
 
 type Args = ArgsOf<typeof labSchemas>;
@@ -116,4 +181,18 @@ export interface LabApi {
   labResultsCsv(args?: Args['labResultsCsv']): Promise<{ csv: string; rows: number }>;
   /** The same CSV written to `path` atomically (a path from `chooseExportPath` in the desktop app). */
   exportLabResultsCsv(args: Args['exportLabResultsCsv']): Promise<{ path: string; rows: number }>;
+  /** Lab results as an Excel workbook (base64), for a browser download. */
+  labResultsXlsx(args?: Args['labResultsXlsx']): Promise<{ base64: string; rows: number }>;
+  /** The same workbook written to `path` atomically (a path from `chooseExportPath` in the desktop app). */
+  exportLabResultsXlsx(args: Args['exportLabResultsXlsx']): Promise<{ path: string; rows: number }>;
+  /**
+   * Imports past results from a CSV file or an Excel sheet, all or nothing: every row is imported
+   * or rejected with its line and reason. In the desktop app the path must come from
+   * `chooseLabResultsFile`.
+   */
+  importLabResults(args: Args['importLabResults']): Promise<LabImportReport>;
+  /** The head of a results file and how its columns would be read, without writing anything. */
+  previewLabResults(args: Args['previewLabResults']): Promise<LabImportPreview>;
+  /** The desktop app's Open dialog for a results file; null when cancelled. Only the Electron shell answers. */
+  chooseLabResultsFile(): Promise<{ path: string } | null>;
 }

@@ -42,6 +42,8 @@ export const API_METHODS = [
   'compareCandidates',
   'exportCandidatesCsv',
   'candidatesCsv',
+  'exportCandidatesXlsx',
+  'candidatesXlsx',
   'scoreList',
   'parseDeclaration',
   'editorSource',
@@ -59,6 +61,11 @@ export const API_METHODS = [
   'labProperties',
   'labResultsCsv',
   'exportLabResultsCsv',
+  'labResultsXlsx',
+  'exportLabResultsXlsx',
+  'importLabResults',
+  'previewLabResults',
+  'chooseLabResultsFile',
   'proposeBatch',
   'getDatabaseStatus',
   'backupNow',
@@ -67,6 +74,12 @@ export const API_METHODS = [
 ] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];
+
+/** Methods that write the file named by their `path`: in the desktop app only a path its Save dialog chose; never in the web preview. */
+export const FILE_WRITING_METHODS: readonly ApiMethod[] = ['exportCandidatesCsv', 'exportLabResultsCsv', 'exportCandidatesXlsx', 'exportLabResultsXlsx'];
+
+/** Methods that read the file named by their `path`: in the desktop app only a path its Open dialog chose. */
+export const FILE_READING_METHODS: readonly ApiMethod[] = ['importCatalog', 'previewImport', 'importLabResults', 'previewLabResults'];
 
 /** Every IPC/HTTP answer is wrapped so errors cross the boundary as data, not exceptions. */
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };

@@ -279,7 +279,7 @@ describe('latent-formulator CLI: one set of options per command', () => {
     const group = await cli('lab', '-h');
     expect(group.out).toContain('  latent-formulator lab delete ID --yes\n      delete one result\n');
     const missing = await cli('--db', db, 'lab');
-    expect(missing).toMatchObject({ code: 2, err: expect.stringContaining('lab needs add, list, properties, update, delete or export\nUsage:\n') });
+    expect(missing).toMatchObject({ code: 2, err: expect.stringContaining('lab needs add, list, properties, update, delete, export or import\nUsage:\n') });
   });
 
   it('renames a catalog, and deletes one only with --yes, after a backup it names', async () => {

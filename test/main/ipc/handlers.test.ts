@@ -105,11 +105,34 @@ describe('IPC handlers', () => {
     saveAnswer.filePath = '/home/me/shortlist.csv';
     expect(await send('chooseExportPath', undefined)).toEqual({ ok: true, value: { path: '/home/me/shortlist.csv' } });
     expect(saveDialogs).toEqual([
-      { title: 'Export candidates', defaultPath: 'shortlist-2025-03-01.csv', filters: [{ name: 'CSV', extensions: ['csv'] }] },
-      { title: 'Export candidates', defaultPath: 'shortlist.csv', filters: [{ name: 'CSV', extensions: ['csv'] }] },
+      { title: 'Export', defaultPath: 'shortlist-2025-03-01.csv', filters: [{ name: 'CSV', extensions: ['csv'] }] },
+      { title: 'Export', defaultPath: 'shortlist.csv', filters: [{ name: 'CSV', extensions: ['csv'] }] },
     ]);
     expect(await send('exportCandidatesCsv', { ids: [1, 2], path: '/home/me/shortlist.csv' })).toEqual({ ok: true, value: { echoed: { ids: [1, 2], path: '/home/me/shortlist.csv' } } });
     expect(calls).toEqual(['exportCandidatesCsv']);
+  });
+
+  it('offer an Excel filter for an .xlsx export, and write the workbook only where the dialog chose', async () => {
+    saveDialogs.length = 0;
+    saveAnswer.canceled = false;
+    saveAnswer.filePath = '/home/me/results.xlsx';
+    expect(await send('exportLabResultsXlsx', { path: '/home/me/results.xlsx' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await send('chooseExportPath', { defaultName: 'lab-results.xlsx' })).toEqual({ ok: true, value: { path: '/home/me/results.xlsx' } });
+    expect(saveDialogs).toEqual([{ title: 'Export', defaultPath: 'lab-results.xlsx', filters: [{ name: 'Excel workbook', extensions: ['xlsx'] }] }]);
+    expect(await send('exportLabResultsXlsx', { path: '/home/me/results.xlsx' })).toMatchObject({ ok: true });
+    expect(await send('exportCandidatesXlsx', { path: '/home/me/.profile' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(calls).toEqual(['exportLabResultsXlsx']);
+  });
+
+  it('import past lab results only from a file chosen in the Open dialog', async () => {
+    expect(await send('importLabResults', { path: '/home/me/history.xlsx' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await send('previewLabResults', { path: '/home/me/history.xlsx' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    dialogAnswer.canceled = false;
+    dialogAnswer.filePaths = ['/home/me/history.xlsx'];
+    expect(await send('chooseLabResultsFile', undefined)).toEqual({ ok: true, value: { path: '/home/me/history.xlsx' } });
+    expect(await send('previewLabResults', { path: '/home/me/history.xlsx', sheet: 'Viscosity' })).toMatchObject({ ok: true });
+    expect(await send('importLabResults', { path: '/home/me/history.xlsx', sheet: 'Viscosity' })).toMatchObject({ ok: true });
+    expect(calls).toEqual(['previewLabResults', 'importLabResults']);
   });
 
   it('refuse a default export name that is a path, without showing a dialog', async () => {

@@ -96,8 +96,14 @@ describe('web preview server', () => {
     const target = join(dir, 'imports', 'written.csv');
     const refused = await call('exportCandidatesCsv', { path: target });
     expect(refused.status).toBe(403);
-    expect(await refused.json()).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringContaining('download the CSV from candidatesCsv') } });
+    expect(await refused.json()).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringContaining('download the export instead (candidatesCsv') } });
     expect(existsSync(target)).toBe(false);
+    const workbook = join(dir, 'imports', 'written.xlsx');
+    expect((await call('exportCandidatesXlsx', { path: workbook })).status).toBe(403);
+    expect(existsSync(workbook)).toBe(false);
+    const xlsx = (await (await call('candidatesXlsx', { ids: [saved.value.id] })).json()) as { ok: boolean; value: { base64: string; rows: number } };
+    expect(xlsx).toMatchObject({ ok: true, value: { rows: 1 } });
+    expect(Buffer.from(xlsx.value.base64, 'base64').subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
   });
 
   it('does not serve files outside the renderer folder', async () => {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
 import { readCsvRecords, type CsvFormat } from '../../../src/main/import/csv';
 import type { FormulatorService } from '../../../src/main/services/formulator-service';
 import { openTestService } from '../../helpers';
@@ -102,5 +103,33 @@ describe('exporting candidates as CSV', () => {
     await expect(service.exportCandidatesCsv({ path, ids: [ids[0]!, 404, 405] })).rejects.toMatchObject({ code: 'not-found', message: 'there is no candidate with id 404, 405; nothing was exported' });
     expect(readFileSync(path, 'utf8')).toBe('previous export');
     await expect(service.exportCandidatesCsv({ path, ids: [] })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('field "ids"') });
+  });
+
+  it('exports an Excel workbook: header row, frozen panes, widths, typed cells, formula-like text as text', async () => {
+    const path = join(dir, 'shortlist.xlsx');
+    writeFileSync(path, 'an older export');
+    expect(await service.exportCandidatesXlsx({ path, ids })).toEqual({ path, rows: 2 });
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(path);
+    const sheet = workbook.getWorksheet('Shortlist')!;
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(header.slice(0, 8)).toEqual(['id', 'name', 'version', 'status', 'rating', 'tags', 'notes', 'ingredients']);
+    expect(sheet.getRow(1).font?.bold).toBe(true);
+    const at = (row: number, name: string) => sheet.getRow(row).getCell(header.indexOf(name) + 1);
+    const evil = at(2, 'name');
+    expect(evil.type).toBe(ExcelJS.ValueType.String);
+    expect(evil.value).toBe('=HYPERLINK("http://evil.example")');
+    expect(evil.formula).toBeUndefined();
+    expect([at(2, 'id').value, at(2, 'version').value, at(2, 'rating').value, at(2, 'score_predicted_hydration').value]).toEqual([ids[0], 2, 4, 0.6]);
+    expect(at(2, 'updated_at').value).toBeInstanceOf(Date);
+    expect(at(3, 'score_plausibility').value).toBe(0.8);
+    expect(at(3, 'rating').value).toBeNull();
+    expect(sheet.getColumn(header.indexOf('ingredients') + 1).width).toBeGreaterThan(sheet.getColumn(1).width!);
+    expect(sheet.getColumn(header.indexOf('provenance') + 1).width).toBe(60);
+    const { base64, rows } = await service.candidatesXlsx({ ids });
+    expect(rows).toBe(2);
+    expect(Buffer.from(base64, 'base64').subarray(0, 2).toString()).toBe('PK');
   });
 });

@@ -1,6 +1,6 @@
 import type { CandidateComparison, CandidateDetail, CandidateProvenance, CandidateSummary } from '../../../shared/api';
 import type { FormulatorService } from '../../services/formulator-service';
-import { countLine, idList, idOption, noArguments, oneId, wholeNumber } from '../checks';
+import { countLine, exportFormatOf, idList, idOption, noArguments, oneId, wholeNumber } from '../checks';
 import { defineCommand, UsageError, type Command, type OptionSpecs } from '../command';
 import { defineDeleteCommand } from '../delete-command';
 
@@ -138,15 +138,15 @@ export const candidatesCommands: readonly Command[] = [
   }),
   defineCommand({
     name: 'candidates export',
-    synopsis: '--out FILE.csv [ID]...',
-    summary: 'latest versions as CSV (all without IDs)',
-    options: { out: { type: 'string', value: 'FILE.csv', help: 'the file to write' } },
+    synopsis: '--out FILE.csv|FILE.xlsx [ID]...',
+    summary: 'latest versions as CSV or an Excel workbook, by the file name (all without IDs)',
+    options: { out: { type: 'string', value: 'FILE', help: 'the file to write: .xlsx for an Excel workbook, else CSV' } },
     parse: ({ opt, args }) => {
-      if (!opt.out) throw new UsageError('candidates export needs --out FILE.csv');
+      if (!opt.out) throw new UsageError('candidates export needs --out FILE.csv or --out FILE.xlsx');
       const path = opt.out;
       const ids = idList(args, 'candidates export takes candidate ids (positive whole numbers) after the options');
       return async ({ service, print }) => {
-        const written = await service.exportCandidatesCsv({ path, ids });
+        const written = exportFormatOf(path) === 'xlsx' ? await service.exportCandidatesXlsx({ path, ids }) : await service.exportCandidatesCsv({ path, ids });
         print(written, () => `${written.rows} candidate(s) written to ${written.path}`);
         return 0;
       };

@@ -11,9 +11,10 @@ const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252'] as const;
 export const catalogCommands: readonly Command[] = [
   defineCommand({
     name: 'import',
-    synopsis: '[FILE] [--mapping SPEC] [--duplicates keep|merge] [--encoding E] [--delimiter D] [--name NAME]',
-    summary: 'import a CSV or JSON catalog (no FILE: the sample catalog)',
+    synopsis: '[FILE] [--sheet NAME] [--mapping SPEC] [--duplicates keep|merge] [--encoding E] [--delimiter D] [--name NAME]',
+    summary: 'import a CSV, Excel (.xlsx) or JSON catalog (no FILE: the sample catalog)',
     options: {
+      sheet: { type: 'string', value: 'NAME', help: 'the worksheet of an Excel workbook (default: the first)' },
       mapping: { type: 'string', value: 'SPEC', help: 'columns, e.g. "name=Product,ingredients=INCI,benefits=Dry|Oily", or a JSON object with the same keys' },
       duplicates: { type: 'string', value: 'keep|merge', help: 'what to do with duplicate rows (default keep; merge for the sample catalog)' },
       encoding: { type: 'string', value: ENCODINGS.join('|'), help: 'override detection' },
@@ -36,7 +37,7 @@ export const catalogCommands: readonly Command[] = [
         }
       }
       return async ({ service, print }) => {
-        const report = file ? await service.importCatalog({ path: file, mapping, duplicates, delimiter, encoding, catalogName: opt.name }) : await service.loadSampleCatalog({ duplicates });
+        const report = file ? await service.importCatalog({ path: file, sheet: opt.sheet, mapping, duplicates, delimiter, encoding, catalogName: opt.name }) : await service.loadSampleCatalog({ duplicates });
         print(report, () => formatImportReport(report));
         return 0;
       };
@@ -224,7 +225,7 @@ export function parseMappingSpec(spec: string): ColumnMapping {
 /** The human summary of an import: source, columns, counts, coverage, the first rejections. */
 function formatImportReport(r: ImportReport): string {
   const lines = [
-    `${r.source} (${r.format}, ${r.encoding}${r.delimiter ? `, delimiter ${JSON.stringify(r.delimiter)}` : ''})`,
+    `${r.source} (${r.sheet !== undefined ? `${r.format}, sheet "${r.sheet}"` : `${r.format}, ${r.encoding}`}${r.delimiter ? `, delimiter ${JSON.stringify(r.delimiter)}` : ''})`,
     `columns: ingredients="${r.mapping.ingredients}"${r.mapping.name ? `, name="${r.mapping.name}"` : ''}${r.mapping.brand ? `, brand="${r.mapping.brand}"` : ''}${r.mapping.category ? `, category="${[r.mapping.category, ...(r.mapping.categoryFallbacks ?? [])].join('" › "')}"` : ''}${r.mapping.benefits?.length ? `, benefit scores: ${r.mapping.benefits.map((b) => `"${b}"`).join(', ')}` : ''}`,
     ...(r.columns[0] ? [`ingredients: column "${r.columns[0].column}" — ${r.columns[0].reason}`] : []),
     r.rowsSplit

@@ -1,5 +1,5 @@
-import type { ApiArgs, LabResult } from '../../../shared/api';
-import { countLine, decimalNumber, idList, idOption, noArguments, oneId, oneValue, wholeNumber } from '../checks';
+import type { ApiArgs, LabImportReport, LabResult } from '../../../shared/api';
+import { countLine, decimalNumber, exportFormatOf, idList, idOption, noArguments, oneId, oneValue, wholeNumber } from '../checks';
 import { defineCommand, UsageError, type Command, type OptionSpecs } from '../command';
 import { defineDeleteCommand } from '../delete-command';
 
@@ -110,23 +110,48 @@ export const labCommands: readonly Command[] = [
   }),
   defineCommand({
     name: 'lab export',
-    synopsis: '--out FILE.csv [--property P] [ID]...',
-    summary: 'results as CSV (all without IDs)',
+    synopsis: '--out FILE.csv|FILE.xlsx [--property P] [ID]...',
+    summary: 'results as CSV or an Excel workbook, by the file name (all without IDs)',
     options: {
-      out: { type: 'string', value: 'FILE.csv', help: 'the file to write' },
+      out: { type: 'string', value: 'FILE', help: 'the file to write: .xlsx for an Excel workbook, else CSV' },
       property: { type: 'string', value: 'P', help: 'only this property' },
     },
     parse: ({ opt, args }) => {
-      if (!opt.out) throw new UsageError('lab export needs --out FILE.csv');
+      if (!opt.out) throw new UsageError('lab export needs --out FILE.csv or --out FILE.xlsx');
       const request = { path: opt.out, property: opt.property, ids: idList(args, 'lab export takes result ids (positive whole numbers) after the options') };
       return async ({ service, print }) => {
-        const written = await service.exportLabResultsCsv(request);
+        const written = exportFormatOf(request.path) === 'xlsx' ? await service.exportLabResultsXlsx(request) : await service.exportLabResultsCsv(request);
         print(written, () => `${written.rows} result(s) written to ${written.path}`);
         return 0;
       };
     },
   }),
+  defineCommand({
+    name: 'lab import',
+    synopsis: 'FILE [--sheet NAME]',
+    summary: 'import past results from a CSV file or an Excel workbook, all or nothing',
+    options: { sheet: { type: 'string', value: 'NAME', help: 'the worksheet of an Excel workbook (default: the first)' } },
+    parse: ({ opt, args }) => {
+      if (args.length !== 1) throw new UsageError(`lab import takes one file, got ${args.length}`);
+      const request = { path: args[0]!, sheet: opt.sheet };
+      return async ({ service, print }) => {
+        const report = await service.importLabResults(request);
+        print(report, () => formatLabImport(report));
+        return 0;
+      };
+    },
+  }),
 ];
+
+/** The import report as a person reads it: counts, what was created, and each rejected row. */
+function formatLabImport(r: LabImportReport): string {
+  return [
+    `${r.source}${r.sheet ? ` (sheet "${r.sheet}")` : ''}: ${r.rowsRead} row(s) read, ${r.rowsImported} imported, ${r.rowsRejected} rejected`,
+    `${r.onProducts} on catalog products, ${r.onCandidates} on candidates${r.candidatesCreated.length ? ` (${r.candidatesCreated.length} created from declarations: ${r.candidatesCreated.map((c) => `${c.id} "${c.name}"`).join(', ')})` : ''}`,
+    ...r.properties.map((p) => `  ${p.property}: ${p.results} result(s)${p.unit ? ` in ${p.unit}` : ''}`),
+    ...r.rejected.map((x) => `  line ${x.line}: ${x.reason}`),
+  ].join('\n');
+}
 
 function formatLabResult(r: LabResult): string {
   const subject =

@@ -112,3 +112,32 @@ export function labProperties(db: Database): LabProperty[] {
     .all() as { property: string; units: string; results: number; formulations: number; min: number; max: number }[];
   return rows.map((r) => ({ ...r, units: (JSON.parse(r.units) as string[]).sort() }));
 }
+
+/**
+ * Lookups that name the formulation of a row of past results (the lab import): products by
+ * name (alone or after the brand) and candidates by name, compared without case; at most
+ * three ids, so an ambiguous name can be refused.
+ */
+export function findProductsNamed(db: Database, name: string): number[] {
+  return (
+    db.prepare(`SELECT id FROM products WHERE lower(name) = lower(@name) OR lower(trim(brand || ' ' || name)) = lower(@name) ORDER BY id LIMIT 3`).all({ name }) as { id: number }[]
+  ).map((r) => r.id);
+}
+
+/** Candidates named `name` (compared without case), at most three. */
+export function findCandidatesNamed(db: Database, name: string): number[] {
+  return (db.prepare(`SELECT id FROM candidates WHERE lower(name) = lower(?) ORDER BY id LIMIT 3`).all(name) as { id: number }[]).map((r) => r.id);
+}
+
+/** The first candidate whose latest version is exactly this list (same ingredients, same order), or null. */
+export function findCandidateWithList(db: Database, ingredientIds: readonly number[]): number | null {
+  const row = db
+    .prepare(
+      `SELECT v.candidate_id AS id FROM candidate_versions v
+        WHERE v.version = (SELECT max(version) FROM candidate_versions WHERE candidate_id = v.candidate_id)
+          AND (SELECT json_group_array(ingredient_id) FROM (SELECT ingredient_id FROM candidate_ingredients WHERE version_id = v.id ORDER BY position)) = ?
+        ORDER BY v.candidate_id LIMIT 1`,
+    )
+    .get(JSON.stringify(ingredientIds)) as { id: number } | undefined;
+  return row?.id ?? null;
+}

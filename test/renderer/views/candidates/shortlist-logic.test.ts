@@ -98,6 +98,7 @@ describe('labels', () => {
 
   it('names the export after the local date and shows local times', () => {
     expect(exportFileName(new Date(2025, 2, 1, 23, 59))).toBe('shortlist-2025-03-01.csv');
+    expect(exportFileName(new Date(2025, 2, 1, 23, 59), 'xlsx')).toBe('shortlist-2025-03-01.xlsx');
     expect(formatWhen(new Date(2025, 11, 24, 9, 5).toISOString())).toBe('2025-12-24 09:05');
     expect(formatWhen('not a date')).toBe('not a date');
   });

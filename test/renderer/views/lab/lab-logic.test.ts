@@ -75,6 +75,7 @@ describe('labels and names', () => {
     const now = new Date(2026, 10, 30);
     expect(labExportFileName(null, now)).toBe('lab-results-2026-11-30.csv');
     expect(labExportFileName('TEWL (g/m²/h)', now)).toBe('lab-results-tewl-g-m-h-2026-11-30.csv');
+    expect(labExportFileName(null, now, 'xlsx')).toBe('lab-results-2026-11-30.xlsx');
   });
 
   it('marks a deleted subject', () => {

@@ -120,10 +120,10 @@ export function provenanceLabel(p: CandidateProvenance): string {
   }
 }
 
-/** The download's file name: shortlist-YYYY-MM-DD.csv (local date). */
-export function exportFileName(now: Date = new Date()): string {
+/** The download's file name: shortlist-YYYY-MM-DD.csv (or .xlsx; local date). */
+export function exportFileName(now: Date = new Date(), extension: 'csv' | 'xlsx' = 'csv'): string {
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `shortlist-${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}.csv`;
+  return `shortlist-${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}.${extension}`;
 }
 
 /** A stored time (ISO 8601) in local time as "YYYY-MM-DD HH:MM". */

@@ -1,7 +1,7 @@
 import { SvelteSet } from 'svelte/reactivity';
 import type { ApiArgs, CandidateComparison, CandidateDetail, CandidateSummary } from '../../../../shared/api';
 import { api } from '../../lib/api';
-import { exportCsv } from '../../lib/download';
+import { exportCsv, exportXlsx } from '../../lib/download';
 import {
   comparePair,
   emptyShortlistFilters,
@@ -163,19 +163,20 @@ export class ShortlistState {
   }
 
   /**
-   * Exports the selected candidates as CSV: in the desktop app to a file chosen in its save
-   * dialog, in the web preview as a download (the preview writes no files).
+   * Exports the selected candidates as CSV or as an Excel workbook: in the desktop app to a file
+   * chosen in its save dialog, in the web preview as a download (the preview writes no files).
    */
-  async exportSelected(): Promise<void> {
+  async exportSelected(format: 'csv' | 'xlsx' = 'csv'): Promise<void> {
     const ids = selectedInOrder(this.selection, this.items.map((c) => c.id));
     if (ids.length === 0) return;
     this.exporting = true;
     this.error = null;
     try {
-      const notice = await exportCsv(exportFileName(), 'candidate', {
-        write: (path) => api.exportCandidatesCsv({ ids, path }),
-        text: () => api.candidatesCsv({ ids }),
-      });
+      const name = exportFileName(undefined, format);
+      const notice =
+        format === 'xlsx'
+          ? await exportXlsx(name, 'candidate', { write: (path) => api.exportCandidatesXlsx({ ids, path }), bytes: () => api.candidatesXlsx({ ids }) })
+          : await exportCsv(name, 'candidate', { write: (path) => api.exportCandidatesCsv({ ids, path }), text: () => api.candidatesCsv({ ids }) });
       if (notice) this.notice = notice;
     } catch (error) {
       this.error = `Export failed: ${messageOf(error)}`;

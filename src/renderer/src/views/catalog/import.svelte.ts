@@ -1,6 +1,7 @@
 import type { ColumnMapping, ImportPreview, ImportReport } from '../../../../shared/api';
 import { toCsv } from '../../../../shared/csv-write';
-import { ApiCallError, api } from '../../lib/api';
+import { api } from '../../lib/api';
+import { FileImportFlow } from '../../lib/file-import.svelte';
 
 /** The roles a column can play, as the wizard offers them. */
 export const ROLES = [
@@ -17,45 +18,30 @@ export type RoleKey = (typeof ROLES)[number]['key'];
  * preview), check how its columns will be read on a preview of the first rows, change the
  * mapping, import, and read (and save) the report with every rejected row and its reason.
  */
-export class ImportWizard {
+export class ImportWizard extends FileImportFlow {
   step = $state<'choose' | 'map' | 'report'>('choose');
-  path = $state('');
-  /** The web preview has no file dialog: the person types a path instead. */
-  typedPath = $state(false);
   preview = $state.raw<ImportPreview | null>(null);
   roles = $state<Record<RoleKey, string>>({ ingredients: '', name: '', brand: '', category: '' });
   /** The roles as detected (no mapping given): a choice equal to these is left to detection, so its reason stays the detected one. */
   private detected: Record<RoleKey, string> = { ingredients: '', name: '', brand: '', category: '' };
   duplicates = $state<'keep' | 'merge'>('keep');
   catalogName = $state('');
-  busy = $state(false);
-  error = $state<string | null>(null);
   report = $state.raw<ImportReport | null>(null);
 
-  async choose(): Promise<void> {
-    this.error = null;
-    try {
-      const picked = await api.chooseImportFile();
-      if (!picked) return; // cancelled
-      this.path = picked.path;
-      await this.load();
-    } catch (error) {
-      if (error instanceof ApiCallError && error.code === 'unsupported') this.typedPath = true;
-      else this.error = (error as Error).message;
-    }
+  protected pick(): Promise<{ path: string } | null> {
+    return api.chooseImportFile();
   }
 
   /** Reads the file's head with the current mapping (none at first: detected). */
   async load(mapping?: ColumnMapping): Promise<void> {
     if (!this.path.trim()) {
-      this.error = 'give the path of a CSV or JSON file';
+      this.error = 'give the path of a CSV, Excel (.xlsx) or JSON file';
       return;
     }
-    this.busy = true;
-    this.error = null;
-    try {
-      const preview = await api.previewImport({ path: this.path.trim(), mapping });
+    await this.run(async () => {
+      const preview = await api.previewImport({ path: this.path.trim(), mapping, ...this.sheetArg() });
       this.preview = preview;
+      this.sheet = preview.sheet ?? '';
       this.roles = {
         ingredients: preview.mapping?.ingredients ?? mapping?.ingredients ?? '',
         name: preview.mapping?.name ?? mapping?.name ?? '',
@@ -65,11 +51,7 @@ export class ImportWizard {
       if (!mapping) this.detected = { ...this.roles };
       this.catalogName ||= this.path.split(/[\\/]/).pop() ?? '';
       this.step = 'map';
-    } catch (error) {
-      this.error = (error as Error).message;
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   /** The mapping as chosen in the form: the choices that differ from detection (empty ones left to it). */
@@ -100,22 +82,23 @@ export class ImportWizard {
     return this.preview?.columns.find((c) => c.column === column)?.reason ?? '';
   }
 
-  async run(): Promise<void> {
-    this.busy = true;
-    this.error = null;
-    try {
-      this.report = await api.importCatalog({ path: this.path.trim(), mapping: this.mapping(), duplicates: this.duplicates, catalogName: this.catalogName.trim() || undefined });
+  async importFile(): Promise<void> {
+    await this.run(async () => {
+      this.report = await api.importCatalog({
+        path: this.path.trim(),
+        mapping: this.mapping(),
+        duplicates: this.duplicates,
+        catalogName: this.catalogName.trim() || undefined,
+        ...this.sheetArg(),
+      });
       this.step = 'report';
-    } catch (error) {
-      this.error = (error as Error).message;
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   reset(): void {
     this.step = 'choose';
     this.path = '';
+    this.sheet = '';
     this.preview = null;
     this.report = null;
     this.error = null;

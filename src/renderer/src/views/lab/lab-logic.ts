@@ -81,15 +81,15 @@ export function propertyOptionLabel(p: LabProperty): string {
   return `${p.property} (${p.results} result${p.results === 1 ? '' : 's'}${unitText})`;
 }
 
-/** The download's file name: lab-results[-property]-YYYY-MM-DD.csv (local date). */
-export function labExportFileName(property: string | null, now: Date = new Date()): string {
+/** The download's file name: lab-results[-property]-YYYY-MM-DD.csv (or .xlsx; local date). */
+export function labExportFileName(property: string | null, now: Date = new Date(), extension: 'csv' | 'xlsx' = 'csv'): string {
   const slug = property
     ? property
         .toLowerCase()
         .replace(/[^a-z0-9]+/g, '-')
         .replace(/^-|-$/g, '')
     : '';
-  return `lab-results-${slug ? `${slug}-` : ''}${todayIso(now)}.csv`;
+  return `lab-results-${slug ? `${slug}-` : ''}${todayIso(now)}.${extension}`;
 }
 
 /** The scores an accepted proposal is saved with: its benefits, checks and the GP's prediction. */

@@ -1,6 +1,6 @@
 import type { LabProperty, LabResult } from '../../../../shared/api';
 import { api } from '../../lib/api';
-import { exportCsv } from '../../lib/download';
+import { exportCsv, exportXlsx } from '../../lib/download';
 import { emptyLabForm, formOf, labExportFileName, labFormChanges, labFormFields, labFormProblem, type LabForm } from './lab-logic';
 import { describeViewError } from '../../lib/plot-view-errors';
 import type { AppState } from '../../state/app.svelte';
@@ -169,19 +169,21 @@ export class LabState {
   }
 
   /**
-   * Exports the results shown (all, or one property) as CSV: in the desktop app to a file chosen
-   * in its save dialog, in the web preview as a download (the preview writes no files).
+   * Exports the results shown (all, or one property) as CSV or as an Excel workbook: in the
+   * desktop app to a file chosen in its save dialog, in the web preview as a download.
    */
-  async exportCsv(): Promise<void> {
+  async exportResults(format: 'csv' | 'xlsx' = 'csv'): Promise<void> {
     this.exporting = true;
     this.error = null;
     this.notice = null;
     const property = this.filter || undefined;
+    const filter = property ? { property } : {};
     try {
-      const notice = await exportCsv(labExportFileName(property ?? null), 'result', {
-        write: (path) => api.exportLabResultsCsv({ path, ...(property ? { property } : {}) }),
-        text: () => api.labResultsCsv(property ? { property } : {}),
-      });
+      const name = labExportFileName(property ?? null, undefined, format);
+      const notice =
+        format === 'xlsx'
+          ? await exportXlsx(name, 'result', { write: (path) => api.exportLabResultsXlsx({ path, ...filter }), bytes: () => api.labResultsXlsx(filter) })
+          : await exportCsv(name, 'result', { write: (path) => api.exportLabResultsCsv({ path, ...filter }), text: () => api.labResultsCsv(filter) });
       if (notice) this.notice = notice;
     } catch (error) {
       this.error = describeViewError(error, 'Export failed');
