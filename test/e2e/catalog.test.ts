@@ -16,7 +16,7 @@ let server: PreviewServer;
 let page: Page;
 let consoleErrors: string[] = [];
 
-useBrowserApp({ importFromDataFolder: true, viewport: { width: 1400, height: 900 } }, (app) => ({ service, dir, server, page, errors: consoleErrors } = app));
+useBrowserApp({ importFromDataFolder: true }, (app) => ({ service, dir, server, page, errors: consoleErrors } = app));
 
 describe('catalog in the browser', () => {
   it('offers the sample catalog on first run and lists it after loading', async () => {

@@ -18,7 +18,6 @@ let consoleErrors: string[] = [];
 
 useBrowserApp(
   {
-    viewport: { width: 1400, height: 900 },
     timeout: 180_000,
     prepare: async (service) => {
       await service.loadSampleCatalog();

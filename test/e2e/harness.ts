@@ -17,6 +17,9 @@ import { CHROMIUM_PATH, chromiumAvailable, collectPageErrors, launchChromium } f
 export const shots = join(process.cwd(), 'test-output', 'e2e');
 
 /** How a test wants its app. */
+/** The window size the browser tests use unless they ask for another: a laptop's app window. */
+const DEFAULT_VIEWPORT = { width: 1400, height: 900 };
+
 export interface BrowserAppOptions {
   /** Opens the services; by default a fresh temporary database with the shipped resources. */
   open?: () => Promise<OpenedTestService>;
@@ -26,7 +29,7 @@ export interface BrowserAppOptions {
   importFromDataFolder?: boolean;
   /** Stands in for the desktop app's Open dialog: the path "chosen", or null for Cancel. */
   pickImportFile?: () => string | null;
-  /** The page's size; Playwright's default (1280 × 720) when not given. */
+  /** The page's size; {@link DEFAULT_VIEWPORT} when not given. */
   viewport?: { width: number; height: number };
   /** Let the page download files (CSV exports). */
   acceptDownloads?: boolean;
@@ -84,7 +87,7 @@ async function openBrowserApp(options: BrowserAppOptions = {}): Promise<BrowserA
     closers.push(() => server.close());
     const browser = await launchChromium();
     closers.push(() => browser.close());
-    const page = await browser.newPage({ viewport: options.viewport, acceptDownloads: options.acceptDownloads });
+    const page = await browser.newPage({ viewport: options.viewport ?? DEFAULT_VIEWPORT, acceptDownloads: options.acceptDownloads });
     const errors = await collectPageErrors(page);
     return { service, dir, server, browser, page, errors, close };
   } catch (error) {

@@ -20,7 +20,7 @@ let page: Page;
 let picked: string | null = null;
 let consoleErrors: string[] = [];
 
-useBrowserApp({ importFromDataFolder: true, pickImportFile: () => picked, viewport: { width: 1400, height: 900 }, acceptDownloads: true }, (app) => ({ service, dir, server, page, errors: consoleErrors } = app));
+useBrowserApp({ importFromDataFolder: true, pickImportFile: () => picked, acceptDownloads: true }, (app) => ({ service, dir, server, page, errors: consoleErrors } = app));
 
 describe('import wizard in the browser', () => {
   it('finds the ingredient column by content and says why, takes a mapping, splits a kit, and reports the rejected rows', async () => {

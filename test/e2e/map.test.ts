@@ -22,7 +22,6 @@ let consoleErrors: string[] = [];
 
 useBrowserApp(
   {
-    viewport: { width: 1400, height: 900 },
     prepare: async (service, dir) => {
       await service.loadSampleCatalog();
       const csv = join(dir, 'hostile.csv');

@@ -14,7 +14,7 @@ let server: PreviewServer;
 let page: Page;
 let consoleErrors: string[] = [];
 
-useBrowserApp({ prepare: (service) => service.loadSampleCatalog({ duplicates: 'merge' }), viewport: { width: 1400, height: 900 } }, (app) => ({ service, server, page, errors: consoleErrors } = app));
+useBrowserApp({ prepare: (service) => service.loadSampleCatalog({ duplicates: 'merge' }) }, (app) => ({ service, server, page, errors: consoleErrors } = app));
 
 describe('model view in the browser', () => {
   it('trains a quick model with live progress and a loss chart, then lists it as active', async () => {

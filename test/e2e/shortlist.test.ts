@@ -26,7 +26,7 @@ const shortlistRows = () => page.locator('[data-testid=shortlist-table] tbody tr
 const row = (name: string) => shortlistRows().filter({ has: page.locator('.name', { hasText: new RegExp(`^${name}$`) }) });
 const shownRanks = async () => (await resultRows().evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-rank')))));
 
-useBrowserApp({ prepare: (service) => service.loadSampleCatalog(), viewport: { width: 1400, height: 900 }, acceptDownloads: true }, (app) => ({ service, server, page, errors: consoleErrors } = app));
+useBrowserApp({ prepare: (service) => service.loadSampleCatalog(), acceptDownloads: true }, (app) => ({ service, server, page, errors: consoleErrors } = app));
 
 describe('generate and shortlist in the browser', () => {
   it('says how to train a model, and how to save a first candidate', async () => {

@@ -1,8 +1,9 @@
 import type { CandidateComparison, CandidateDetail, CandidateProvenance, CandidateSummary } from '../../../shared/api';
 import type { FormulatorService } from '../../services/formulator-service';
-import { countLine, exportFormatOf, idList, idOption, noArguments, oneId, wholeNumber } from '../checks';
+import { countLine, idList, idOption, noArguments, oneId, wholeNumber } from '../checks';
 import { defineCommand, UsageError, type Command, type OptionSpecs } from '../command';
 import { defineDeleteCommand } from '../delete-command';
+import { defineExportCommand } from '../export-command';
 
 /** The metadata options `candidates save` and `candidates update` share. */
 const METADATA = {
@@ -136,21 +137,14 @@ export const candidatesCommands: readonly Command[] = [
       };
     },
   }),
-  defineCommand({
+  defineExportCommand({
     name: 'candidates export',
-    synopsis: '--out FILE.csv|FILE.xlsx [ID]...',
+    synopsis: '[ID]...',
     summary: 'latest versions as CSV or an Excel workbook, by the file name (all without IDs)',
-    options: { out: { type: 'string', value: 'FILE', help: 'the file to write: .xlsx for an Excel workbook, else CSV' } },
-    parse: ({ opt, args }) => {
-      if (!opt.out) throw new UsageError('candidates export needs --out FILE.csv or --out FILE.xlsx');
-      const path = opt.out;
-      const ids = idList(args, 'candidates export takes candidate ids (positive whole numbers) after the options');
-      return async ({ service, print }) => {
-        const written = exportFormatOf(path) === 'xlsx' ? await service.exportCandidatesXlsx({ path, ids }) : await service.exportCandidatesCsv({ path, ids });
-        print(written, () => `${written.rows} candidate(s) written to ${written.path}`);
-        return 0;
-      };
-    },
+    options: {},
+    ids: 'candidate ids',
+    rows: 'candidate(s)',
+    write: (service, { path, format, ids }) => (format === 'xlsx' ? service.exportCandidatesXlsx({ path, ids }) : service.exportCandidatesCsv({ path, ids })),
   }),
   defineDeleteCommand({
     name: 'candidates delete',

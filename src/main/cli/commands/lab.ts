@@ -1,7 +1,8 @@
 import type { ApiArgs, LabImportReport, LabResult } from '../../../shared/api';
-import { countLine, decimalNumber, exportFormatOf, idList, idOption, noArguments, oneId, oneValue, wholeNumber } from '../checks';
+import { countLine, decimalNumber, idOption, noArguments, oneId, oneValue, wholeNumber } from '../checks';
 import { defineCommand, UsageError, type Command, type OptionSpecs } from '../command';
 import { defineDeleteCommand } from '../delete-command';
+import { defineExportCommand } from '../export-command';
 
 /** The fields of a result that `lab add` sets and `lab update` changes. */
 const RESULT_FIELDS = {
@@ -108,22 +109,16 @@ export const labCommands: readonly Command[] = [
     remove: (service, id) => service.deleteLabResult({ id }),
     done: (deleted) => `deleted lab result ${deleted.id}`,
   }),
-  defineCommand({
+  defineExportCommand({
     name: 'lab export',
-    synopsis: '--out FILE.csv|FILE.xlsx [--property P] [ID]...',
+    synopsis: '[--property P] [ID]...',
     summary: 'results as CSV or an Excel workbook, by the file name (all without IDs)',
-    options: {
-      out: { type: 'string', value: 'FILE', help: 'the file to write: .xlsx for an Excel workbook, else CSV' },
-      property: { type: 'string', value: 'P', help: 'only this property' },
-    },
-    parse: ({ opt, args }) => {
-      if (!opt.out) throw new UsageError('lab export needs --out FILE.csv or --out FILE.xlsx');
-      const request = { path: opt.out, property: opt.property, ids: idList(args, 'lab export takes result ids (positive whole numbers) after the options') };
-      return async ({ service, print }) => {
-        const written = exportFormatOf(request.path) === 'xlsx' ? await service.exportLabResultsXlsx(request) : await service.exportLabResultsCsv(request);
-        print(written, () => `${written.rows} result(s) written to ${written.path}`);
-        return 0;
-      };
+    options: { property: { type: 'string', value: 'P', help: 'only this property' } },
+    ids: 'result ids',
+    rows: 'result(s)',
+    write: (service, { path, format, ids }, opt) => {
+      const request = { path, property: opt.property, ids };
+      return format === 'xlsx' ? service.exportLabResultsXlsx(request) : service.exportLabResultsCsv(request);
     },
   }),
   defineCommand({
