@@ -152,7 +152,8 @@ async function readWorkbookPart(path: string): Promise<WorkbookPart> {
   try {
     parts = await readZipParts(path, ['xl/workbook.xml', 'xl/_rels/workbook.xml.rels']);
   } catch (error) {
-    throw new XlsxError(`${file} is not a readable Excel workbook (.xlsx): ${(error as Error).message}`);
+    // Said in full: the file may be named .csv, and a chemist should learn it is no text at all.
+    throw new XlsxError(`${file} starts as a ZIP archive (binary, not a text CSV file), but is not a readable Excel workbook (.xlsx): ${(error as Error).message}`);
   }
   const workbook = parts.get('xl/workbook.xml')?.toString('utf8');
   const rels = parts.get('xl/_rels/workbook.xml.rels')?.toString('utf8');
