@@ -44,6 +44,10 @@ export class IngredientLexicon {
   /** Every claimed key, and a trigram → key-index postings list to find near misses fast. */
   private readonly keys: string[] = [];
   private readonly trigramPostings = new Map<string, number[]>();
+  /** How many distinct trigrams each key in `keys` has (the q-gram filter's bound counts distinct ones). */
+  private readonly gramCounts: number[] = [];
+  /** Key indices by key length: short keys can be within a few edits while sharing no trigram. */
+  private readonly byLength: number[][] = [];
   /** The entry id owning each key in `keys` (negative: a name seen only in catalogs, see the constructor). */
   private readonly owners: number[] = [];
   private readonly suggestionCache = new Map<string, LexiconMatch | null>();
@@ -212,12 +216,17 @@ export class IngredientLexicon {
 
   /** Every indexed key within `max` edits of `key`, with its distance. */
   private near(key: string, max: number): { index: number; distance: number }[] {
-    // q-gram filter: each edit destroys at most 3 trigrams, so a key within `max` edits shares at
-    // least (trigrams of the longer key) - 3·max of them. Only those candidates get the exact check.
+    const grams = trigrams(key);
+    // q-gram filter: an edit removes at most 3 trigrams, so a key within `max` edits shares at
+    // least (distinct trigrams of either key) - 3·max distinct trigrams with it. Counted on
+    // distinct trigrams, since a repeated piece ("Dimethicone/Vinyl Dimethicone") is indexed once.
+    // Where that bound is not positive a short key may share none with a near one ("Waetr",
+    // "Water"): scan the keys of nearby lengths. Longer keys rarely do, and scanning them is slow.
+    if (grams.size - 3 * max <= 0 && key.length <= SCAN_KEYS_UP_TO) return this.nearByLength(key, max);
     if (this.sharedCounts.length < this.keys.length) this.sharedCounts = new Int32Array(this.keys.length * 2);
     const counts = this.sharedCounts;
     const touched: number[] = [];
-    for (const gram of trigrams(key)) {
+    for (const gram of grams) {
       const postings = this.trigramPostings.get(gram);
       if (!postings) continue;
       for (const index of postings) {
@@ -231,9 +240,21 @@ export class IngredientLexicon {
       counts[index] = 0;
       const candidate = this.keys[index]!;
       if (Math.abs(candidate.length - key.length) > max) continue;
-      if (count < Math.max(candidate.length, key.length) - 2 - 3 * max) continue;
+      if (count < Math.max(this.gramCounts[index]!, grams.size) - 3 * max) continue;
       const distance = boundedEditDistance(key, candidate, max);
       if (distance <= max) out.push({ index, distance });
+    }
+    return out;
+  }
+
+  /** `near` for short keys: every key within `max` of its length, checked exactly. */
+  private nearByLength(key: string, max: number): { index: number; distance: number }[] {
+    const out: { index: number; distance: number }[] = [];
+    for (let length = Math.max(1, key.length - max); length <= key.length + max; length++) {
+      for (const index of this.byLength[length] ?? []) {
+        const distance = boundedEditDistance(key, this.keys[index]!, max);
+        if (distance <= max) out.push({ index, distance });
+      }
     }
     return out;
   }
@@ -250,7 +271,10 @@ export class IngredientLexicon {
   private index(key: string, owner: number): void {
     const index = this.keys.push(key) - 1;
     this.owners.push(owner);
-    for (const gram of trigrams(key)) {
+    (this.byLength[key.length] ??= []).push(index);
+    const grams = trigrams(key);
+    this.gramCounts.push(grams.size);
+    for (const gram of grams) {
       const list = this.trigramPostings.get(gram);
       if (list) list.push(index);
       else this.trigramPostings.set(gram, [index]);
@@ -258,6 +282,8 @@ export class IngredientLexicon {
   }
 }
 
+/** Longest key whose near misses are found by scanning every key of a nearby length rather than by shared trigrams. */
+const SCAN_KEYS_UP_TO = 8;
 /** Shortest key a typo is read in at all, and shortest read with two edits. */
 const TYPO_ONE_EDIT_FROM = 5;
 const TYPO_TWO_EDITS_FROM = 10;
@@ -265,12 +291,17 @@ const TYPO_TWO_EDITS_FROM = 10;
 const TYPO_MARGIN = 1;
 
 /**
- * Whether two keys differ only in vowels swapped in place: in chemical names that is rarely a
- * typo and often another substance (Octadecene / Octadecane, -ol / -al, -ate / -ite).
+ * Whether two keys differ only in a vowel changed in place: in chemical names that is rarely a
+ * typo and often another substance (Octadecene / Octadecane, -ol / -al, -ate / -ite). Two
+ * vowels swapped ("Propanedoil") keep the same vowels and are a typo.
  */
 function vowelsOnlyDiffer(a: string, b: string): boolean {
-  return a.length === b.length && a.replace(/[aeiouy]/g, '*') === b.replace(/[aeiouy]/g, '*');
+  if (a.length !== b.length || a.replace(VOWELS, '*') !== b.replace(VOWELS, '*')) return false;
+  const vowels = (k: string) => (k.match(VOWELS) ?? []).sort().join('');
+  return vowels(a) !== vowels(b);
 }
+
+const VOWELS = /[aeiouy]/g;
 
 /** Whether one key is the other with two adjacent letters added: a syllable (Di-, VA) that names another substance, not a typo. */
 function syllableApart(a: string, b: string): boolean {

@@ -25,6 +25,8 @@ const NAMES = [
   'Sodium Benzoate',
   'Glycerin',
   'Cetearyl Dimethicone',
+  'Dimethicone/Vinyl Dimethicone Crosspolymer',
+  'Propanediol',
 ];
 const SYNONYMS: Record<string, string[]> = { Water: ['Aqua'], 'Camellia Sinensis Leaf Extract': ['Green Tea Extract'] };
 const lexicon = new IngredientLexicon(
@@ -80,6 +82,21 @@ describe('reading names as scrapers leave them', () => {
     expect(read('Ethylhexylglycerine').item).toMatchObject({ ingredientId: 13, match: 'typo' });
     expect(read('Ethyhexylglicerin').item).toMatchObject({ ingredientId: 13, match: 'typo' });
     expect(read('Glycern').item).toMatchObject({ ingredientId: 19, match: 'typo' });
+  });
+
+  it('reads a typo in a name that repeats a word', () => {
+    // Not "Dimethicone" (its first slash piece): the whole name, one letter off.
+    expect(read('Dimethicone/Vinyl Dgmethicone Crosspolymer').item).toMatchObject({ ingredientId: 21, match: 'typo' });
+  });
+
+  it('reads a typo that leaves a short name no three letters in a row of the right one', () => {
+    expect(read('Waetr').item).toMatchObject({ ingredientId: 1, match: 'typo' });
+  });
+
+  it('reads two swapped vowels as a typo, but not a changed vowel', () => {
+    expect(read('Propanedoil').item).toMatchObject({ ingredientId: 22, match: 'typo' });
+    expect(read('Propanediel').item.ingredientId).toBeNull();
+    expect(lexicon.suggestions('Propanediel')).toEqual(['Propanediol']);
   });
 
   it('keeps a typo unknown when two entries are as near', () => {
