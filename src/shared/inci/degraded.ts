@@ -42,10 +42,13 @@ export interface DegradedReadings {
 export class DegradedNameIndex {
   private readonly prefixes = new Map<string, Set<number>>();
   private readonly partless = new Map<string, Set<number>>();
+  /** Every word of every name: a typo that spells one of them spells another ingredient's word. */
+  private readonly words = new Set<string>();
 
   /** Adds a name (canonical or synonym) of entry `id`. */
   add(id: number, name: string): void {
     const tokens = nameTokens(name);
+    for (const t of tokens) this.words.add(t);
     // Word prefixes: "Caprylic", "Caprylic Capric" of "Caprylic/Capric Triglyceride".
     for (let n = 1; n < tokens.length; n++) claim(this.prefixes, tokens.slice(0, n).join(''), id);
     const firstPart = tokens.findIndex((t, i) => i >= 2 && PLANT_PARTS.has(t));
@@ -68,7 +71,23 @@ export class DegradedNameIndex {
     // "Zea Mays" reads as any Zea Mays entry, with a plant part ("Zea Mays Germ Oil") or without ("Zea Mays Starch").
     return { kind: botanical ? 'botanical' : 'truncated', ids: [...new Set([...(botanical ?? []), ...(truncated ?? [])])] };
   }
+
+  /**
+   * Whether reading `name` as `known` (a few edits apart) would change a word into another word
+   * some name uses ("Sodium Nitrate" is no typo of Sodium Citrate), or change a word of three
+   * letters or fewer ("Cocamide MEA" / "DEA", "Sodium RNA" / "DNA"): both name another
+   * substance more often than they are a typo.
+   */
+  changesAWord(name: string, known: string): boolean {
+    const a = nameTokens(name);
+    const b = nameTokens(known);
+    if (a.length !== b.length) return false;
+    return a.some((word, i) => word !== b[i] && (this.words.has(word) || b[i]!.length <= SHORT_WORD));
+  }
 }
+
+/** Longest word in which one changed letter is read as another substance rather than a typo. */
+const SHORT_WORD = 3;
 
 function claim(map: Map<string, Set<number>>, key: string, id: number): void {
   if (!key) return;

@@ -27,6 +27,10 @@ const NAMES = [
   'Cetearyl Dimethicone',
   'Dimethicone/Vinyl Dimethicone Crosspolymer',
   'Propanediol',
+  'Mica',
+  'Sodium Citrate',
+  'Potassium Nitrate',
+  'Cocamide MEA',
 ];
 const SYNONYMS: Record<string, string[]> = { Water: ['Aqua'], 'Camellia Sinensis Leaf Extract': ['Green Tea Extract'] };
 const lexicon = new IngredientLexicon(
@@ -56,7 +60,7 @@ describe('reading names as scrapers leave them', () => {
     expect(item).toMatchObject({ ingredientId: null, match: null });
     const unknown = warnings.find((w) => w.code === 'unknown')!;
     expect(unknown.message).toContain('"Caprylic/Capric Glycerides" or "Caprylic/Capric Triglyceride"');
-    expect(lexicon.readDegraded('Sodium').candidates).toEqual(['Sodium Benzoate', 'Sodium Hyaluronate']);
+    expect(lexicon.readDegraded('Sodium').candidates).toEqual(['Sodium Benzoate', 'Sodium Citrate', 'Sodium Hyaluronate']);
   });
 
   it('keeps a truncated name unknown when a catalog-only name shares the prefix', () => {
@@ -115,9 +119,32 @@ describe('reading names as scrapers leave them', () => {
     expect(lexicon.suggestions('Cetearyl Methicone')).toEqual(['Cetearyl Dimethicone']);
   });
 
-  it('never reads a typo in a short name', () => {
-    expect(read('Watr').item.ingredientId).toBeNull();
+  it('reads a typo in a four-letter name only with a letter dropped or two swapped', () => {
+    expect(read('Watr').item).toMatchObject({ ingredientId: 1, match: 'typo' });
+    expect(read('Mcia').item).toMatchObject({ ingredientId: 23, match: 'typo' });
+    // One letter changed in a short name often spells another word: offered, not merged.
+    expect(read('Mida').item.ingredientId).toBeNull();
+    expect(lexicon.suggestions('Mida')).toEqual(['Mica']);
+  });
+
+  it('never reads a typo in a name of three letters', () => {
     expect(read('Aqa').item.ingredientId).toBeNull();
+    expect(read('Mca').item.ingredientId).toBeNull();
+  });
+
+  it('reads two edits from seven letters on', () => {
+    expect(read('Glicern').item).toMatchObject({ ingredientId: 19, match: 'typo' });
+  });
+
+  it('never reads a typo that spells another known word or changes a word of three letters', () => {
+    // "Nitrate" is a word of Potassium Nitrate: Sodium Nitrate is another salt, not a misspelt citrate.
+    expect(read('Sodium Nitrate').item.ingredientId).toBeNull();
+    expect(lexicon.readDegraded('Sodium Nitrate').candidates).toEqual(['Sodium Citrate']);
+    expect(read('Cocamide DEA').item.ingredientId).toBeNull();
+    expect(lexicon.readDegraded('Cocamide DEA').candidates).toEqual(['Cocamide MEA']);
+    // The same edits in words nothing else uses are typos.
+    expect(read('Sodium Cltrate').item).toMatchObject({ ingredientId: 24, match: 'typo' });
+    expect(read('Cocamde MEA').item).toMatchObject({ ingredientId: 26, match: 'typo' });
   });
 
   it('prefers the degraded reading of the name to a parenthesised alternative', () => {
