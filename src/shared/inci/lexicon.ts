@@ -198,9 +198,10 @@ export class IngredientLexicon {
 
   /**
    * A typo reading: the one entry clearly nearest, and only by an edit that does not spell
-   * another substance (a digit, a vowel of a suffix, a syllable, another known word). Keys under
-   * {@link TYPO_ANY_EDIT_FROM} letters are read only with a letter dropped or two swapped
-   * ("Watr", "Mcia"): one letter changed or added there spells other words ("Agar" for "Atar").
+   * another substance (a digit, a vowel of a suffix, a syllable, another known word). The
+   * shorter the name, the fewer letters a typo may bring in that the entry lacks: one changed
+   * or added letter spells another word in a short name ("Agar" for "Atar"), two in a name
+   * under ten letters (Mannose / Maltose, Dodecane / Undecane, Propane / Proline).
    */
   private readTypo(name: string, key: string, words: DegradedNameIndex): NameReading {
     const max = key.length >= TYPO_TWO_EDITS_FROM ? 2 : key.length >= TYPO_ONE_EDIT_FROM ? 1 : 0;
@@ -224,7 +225,7 @@ export class IngredientLexicon {
       digitsOf(near) === digitsOf(key) &&
       !vowelsOnlyDiffer(near, key) &&
       !syllableApart(near, key) &&
-      (key.length >= TYPO_ANY_EDIT_FROM || lettersDroppedOrSwapped(key, near)) &&
+      foreignLetters(key, near) <= (key.length < TYPO_ANY_EDIT_FROM ? 0 : best.distance < 2 || key.length >= TYPO_ANY_TWO_EDITS_FROM ? 2 : 1) &&
       !words.changesAWord(name, this.keyNames[best.index]!);
     if (clear) return { match: { id: bestId, inci: this.names.get(bestId)!, kind: 'typo' }, candidates: [] };
     return { match: null, candidates: ranked.filter(([, n]) => n.distance <= max).map(([id]) => this.names.get(id)!) };
@@ -303,13 +304,15 @@ export class IngredientLexicon {
 const SCAN_KEYS_UP_TO = 8;
 /**
  * Shortest key a typo is read in at all, shortest read with any one edit (not only a dropped or
- * swapped letter), and shortest read with two edits. Set on the degraded Sephora corpus together
- * with the leave-one-out figure of `npm run bench names` (knowledge-base names read as another
- * entry once their own is removed), which these lengths do not raise.
+ * swapped letter), and shortest read with two edits. Set on the degraded Sephora corpus against
+ * the figure of `npm run bench names` that counts false merges of unlisted ingredients
+ * (knowledge-base names read as another entry once their own is left out).
  */
 const TYPO_ONE_EDIT_FROM = 4;
 const TYPO_ANY_EDIT_FROM = 5;
 const TYPO_TWO_EDITS_FROM = 7;
+/** Shortest key read with two edits that both bring in a letter (two letters changed). */
+const TYPO_ANY_TWO_EDITS_FROM = 10;
 /** How many edits further the runner-up must be than the nearest entry for a typo to be read. */
 const TYPO_MARGIN = 1;
 
@@ -334,16 +337,16 @@ function syllableApart(a: string, b: string): boolean {
   return false;
 }
 
-/** Whether `short` is `long` with one letter dropped, or with its letters in another order (two swapped, at one edit). */
-function lettersDroppedOrSwapped(short: string, long: string): boolean {
-  if (long.length - short.length > 1 || long.length < short.length) return false;
-  const left = [...long];
-  for (const c of short) {
+/** How many letters of `key` (counted with repeats) `known` lacks: the letters a typo brought in. */
+function foreignLetters(key: string, known: string): number {
+  const left = [...known];
+  let foreign = 0;
+  for (const c of key) {
     const at = left.indexOf(c);
-    if (at < 0) return false;
-    left.splice(at, 1);
+    if (at < 0) foreign++;
+    else left.splice(at, 1);
   }
-  return true;
+  return foreign;
 }
 
 /** A key's numbers with the letter right after each ("peg90m" → "90m"): a typo may not touch them (PEG-90M is not PEG-90). */

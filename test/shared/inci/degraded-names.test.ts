@@ -31,6 +31,7 @@ const NAMES = [
   'Sodium Citrate',
   'Potassium Nitrate',
   'Cocamide MEA',
+  'Maltose',
 ];
 const SYNONYMS: Record<string, string[]> = { Water: ['Aqua'], 'Camellia Sinensis Leaf Extract': ['Green Tea Extract'] };
 const lexicon = new IngredientLexicon(
@@ -132,8 +133,12 @@ describe('reading names as scrapers leave them', () => {
     expect(read('Mca').item.ingredientId).toBeNull();
   });
 
-  it('reads two edits from seven letters on', () => {
+  it('reads two edits from seven letters on, but two changed letters only from ten', () => {
     expect(read('Glicern').item).toMatchObject({ ingredientId: 19, match: 'typo' });
+    // Mannose is another sugar, two letters from Maltose: offered, not merged.
+    expect(read('Mannose').item.ingredientId).toBeNull();
+    expect(lexicon.suggestions('Mannose')).toEqual(['Maltose']);
+    expect(read('Sodiun Hyaluronafe').item).toMatchObject({ ingredientId: 17, match: 'typo' });
   });
 
   it('never reads a typo that spells another known word or changes a word of three letters', () => {
