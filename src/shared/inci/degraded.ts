@@ -25,6 +25,11 @@ export function nameTokens(name: string): string[] {
   return stripParentheses(name).split(/[\s/]+/).map(ingredientKey).filter(Boolean);
 }
 
+/** Whether a name ends in a slash outside parentheses ("Caprylic/"): it was cut there. */
+export function endsAtSlash(name: string): boolean {
+  return /\/\s*$/.test(stripParentheses(name));
+}
+
 /** How a degraded name was read. */
 export type DegradedKind = 'truncated' | 'botanical';
 
@@ -41,6 +46,8 @@ export interface DegradedReadings {
  */
 export class DegradedNameIndex {
   private readonly prefixes = new Map<string, Set<number>>();
+  /** The word prefixes followed by a slash in the name ("Caprylic" of "Caprylic/Capric Triglyceride", not of "Caprylic Acid"). */
+  private readonly slashPrefixes = new Map<string, Set<number>>();
   private readonly partless = new Map<string, Set<number>>();
   /** Every word of every name: a typo that spells one of them spells another ingredient's word. */
   private readonly words = new Set<string>();
@@ -51,6 +58,8 @@ export class DegradedNameIndex {
     for (const t of tokens) this.words.add(t);
     // Word prefixes: "Caprylic", "Caprylic Capric" of "Caprylic/Capric Triglyceride".
     for (let n = 1; n < tokens.length; n++) claim(this.prefixes, tokens.slice(0, n).join(''), id);
+    const cuts = stripParentheses(name).split('/');
+    for (let n = 1; n < cuts.length; n++) claim(this.slashPrefixes, nameTokens(cuts.slice(0, n).join('/')).join(''), id);
     const firstPart = tokens.findIndex((t, i) => i >= 2 && PLANT_PARTS.has(t));
     if (firstPart < 0) return;
     // "Rosa Damascena Flower Oil" → "Rosa Damascena Oil" and "Rosa Damascena".
@@ -66,7 +75,8 @@ export class DegradedNameIndex {
     const key = nameTokens(name).join('');
     if (!key) return null;
     const botanical = this.partless.get(key);
-    const truncated = this.prefixes.get(key);
+    // A name that ends in a slash was cut there: only names that go on after a slash can be meant.
+    const truncated = (endsAtSlash(name) ? this.slashPrefixes : this.prefixes).get(key);
     if (!botanical && !truncated) return null;
     // "Zea Mays" reads as any Zea Mays entry, with a plant part ("Zea Mays Germ Oil") or without ("Zea Mays Starch").
     return { kind: botanical ? 'botanical' : 'truncated', ids: [...new Set([...(botanical ?? []), ...(truncated ?? [])])] };
@@ -85,6 +95,7 @@ export class DegradedNameIndex {
     return a.some((word, i) => word !== b[i] && (this.words.has(word) || b[i]!.length <= SHORT_WORD));
   }
 }
+
 
 /** Longest word in which one changed letter is read as another substance rather than a typo. */
 const SHORT_WORD = 3;

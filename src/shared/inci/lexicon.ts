@@ -1,4 +1,4 @@
-import { DegradedNameIndex, nameTokens } from './degraded';
+import { DegradedNameIndex, endsAtSlash, nameTokens } from './degraded';
 import { boundedEditDistance, ingredientKey } from './key';
 
 /**
@@ -142,8 +142,8 @@ export class IngredientLexicon {
   readDegraded(name: string): NameReading {
     const key = ingredientKey(name);
     if (!key || this.byKey.has(key)) return NO_READING;
-    // Word readings take the words outside parentheses; a typo reading takes the whole name too.
-    const cacheKey = `${key}\u0000${nameTokens(name).join(' ')}`;
+    // Word readings take the words outside parentheses and a final slash; a typo reading takes the whole name too.
+    const cacheKey = `${key}\u0000${nameTokens(name).join(' ')}${endsAtSlash(name) ? '/' : ''}`;
     const cached = this.readingCache.get(cacheKey);
     if (cached) return cached;
     let reading = this.readUncached(name, key);

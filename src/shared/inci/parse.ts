@@ -66,6 +66,8 @@ const DEGRADED_READ_AS: Record<DegradedMatchKind, string> = {
   botanical: 'the only known part of that plant',
   typo: 'the only known name within a typo',
 };
+/** A bracket opened and never closed at the end of a name: the name was cut inside it. */
+const UNCLOSED_TAIL = /\s*[([][^()[\]]*$/;
 const PERCENT = /\(?\s*(\d{1,3}(?:[.,]\d+)?)\s*%\s*\)?/;
 
 /** Parses a declaration. `lexicon` maps names to the knowledge base; it is only read. */
@@ -380,9 +382,20 @@ function resolveUncached(name: string, lexicon: IngredientLexicon): Resolved {
     const m = hit(withoutParens);
     if (m) return m;
   }
+  // Cut inside its parenthesised part ("Titanium Dioxide (CI", "Squalane (Olive"): the name
+  // before the bracket, as if the part were closed.
+  const beforeOpenBracket = tidyName(withoutParens.replace(UNCLOSED_TAIL, ''));
+  const cutInBracket = beforeOpenBracket && beforeOpenBracket !== withoutParens ? beforeOpenBracket : null;
+  if (cutInBracket) {
+    const m = hit(cutInBracket);
+    if (m) return m;
+  }
   // As scrapers degrade names (cut short, plant part dropped, a typo): only a single reading
   // counts, and it comes before the parts below ("Tocpheryl Acetate (Vitamin E)" is not Tocopherol).
-  const degraded = lexicon.readDegraded(name).match ?? (withoutParens !== name ? lexicon.readDegraded(withoutParens).match : null);
+  const degraded =
+    lexicon.readDegraded(name).match ??
+    (withoutParens !== name ? lexicon.readDegraded(withoutParens).match : null) ??
+    (cutInBracket ? lexicon.readDegraded(cutInBracket).match : null);
   if (degraded) return { name: degraded.inci, key: ingredientKey(degraded.inci), ingredientId: degraded.id, match: degraded.kind };
   const inner = /\(([^()]*(?:\([^()]*\)[^()]*)*)\)/.exec(name)?.[1];
   if (inner) {

@@ -32,6 +32,8 @@ const NAMES = [
   'Potassium Nitrate',
   'Cocamide MEA',
   'Maltose',
+  'Leuconostoc/Radish Root Ferment Filtrate',
+  'Leuconostoc Ferment Filtrate',
 ];
 const SYNONYMS: Record<string, string[]> = { Water: ['Aqua'], 'Camellia Sinensis Leaf Extract': ['Green Tea Extract'] };
 const lexicon = new IngredientLexicon(
@@ -54,6 +56,22 @@ describe('reading names as scrapers leave them', () => {
   it('resolves a name truncated after a slash when one entry begins that way', () => {
     expect(read('Butylene Glycol/').item).toMatchObject({ ingredientId: 2 });
     expect(read('Camellia Sinensis Leaf').item).toMatchObject({ ingredientId: 8, match: 'truncated', name: 'Camellia Sinensis Leaf Extract' });
+  });
+
+  it('reads a name cut at a slash as the one entry that goes on after a slash there', () => {
+    expect(read('Leuconostoc/').item).toMatchObject({ ingredientId: 28, match: 'truncated', name: 'Leuconostoc/Radish Root Ferment Filtrate' });
+    // Cut after the word, it could be either.
+    expect(read('Leuconostoc').item.ingredientId).toBeNull();
+    expect(lexicon.suggestions('Leuconostoc')).toEqual(['Leuconostoc Ferment Filtrate', 'Leuconostoc/Radish Root Ferment Filtrate']);
+    // Two entries go on after "Caprylic/": still unknown.
+    expect(read('Caprylic/').item.ingredientId).toBeNull();
+  });
+
+  it('reads a name cut inside its parenthesised part as the name before the bracket', () => {
+    expect(read('Glycerin (Vegetable').item).toMatchObject({ ingredientId: 19, match: 'canonical' });
+    expect(read('Camellia Sinensis Leaf (Green').item).toMatchObject({ ingredientId: 8, match: 'truncated' });
+    // What stands before the bracket must itself be read one way.
+    expect(read('Sodium (Na').item.ingredientId).toBeNull();
   });
 
   it('keeps an ambiguous truncated name unknown with suggestions', () => {
