@@ -82,6 +82,12 @@ export class DegradedNameIndex {
     return { kind: botanical ? 'botanical' : 'truncated', ids: [...new Set([...(botanical ?? []), ...(truncated ?? [])])] };
   }
 
+  /** The entries (by id) whose names without their plant part have the key `key` ("aloebarbadensis"). */
+  plantsOf(key: string): readonly number[] {
+    const ids = this.partless.get(key);
+    return ids ? [...ids] : [];
+  }
+
   /**
    * Whether reading `name` as `known` (a few edits apart) would change a word into another word
    * some name uses ("Sodium Nitrate" is no typo of Sodium Citrate), or change a word of three

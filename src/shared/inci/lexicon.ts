@@ -101,10 +101,18 @@ export class IngredientLexicon {
     return this.byKey.size;
   }
 
-  /** Exact lookup by normalised key of `name`. */
+  /**
+   * Exact lookup by normalised key of `name`. A synonym naming only a plant ("Aloe Barbadensis"
+   * of Aloe Barbadensis Leaf Extract) is no exact reading while other entries are parts of that
+   * plant too (Aloe Barbadensis Leaf Juice): it is read as a degraded name, see {@link readDegraded}.
+   */
   lookup(name: string): LexiconMatch | null {
     const key = ingredientKey(name);
-    return key ? (this.byKey.get(key) ?? null) : null;
+    const match = key ? this.byKey.get(key) : undefined;
+    if (!match) return null;
+    if (match.kind !== 'synonym') return match;
+    this.degraded ??= this.buildDegradedIndex();
+    return this.degraded.plantsOf(key).some((id) => id !== match.id) ? null : match;
   }
 
   /**
@@ -141,12 +149,13 @@ export class IngredientLexicon {
    */
   readDegraded(name: string): NameReading {
     const key = ingredientKey(name);
-    if (!key || this.byKey.has(key)) return NO_READING;
+    const exact = key ? this.lookup(name) : null;
+    if (!key || (exact && !endsAtSlash(name))) return NO_READING;
     // Word readings take the words outside parentheses and a final slash; a typo reading takes the whole name too.
     const cacheKey = `${key}\u0000${nameTokens(name).join(' ')}${endsAtSlash(name) ? '/' : ''}`;
     const cached = this.readingCache.get(cacheKey);
     if (cached) return cached;
-    let reading = this.readUncached(name, key);
+    let reading = exact ? this.readCutAfterExact(name, key, exact) : this.readUncached(name, key);
     // A name a catalog spells exactly is that catalog's ingredient, not a degraded other one: its readings are only suggestions.
     if (this.catalogKeys.has(key)) {
       const others = reading.match ? [reading.match.inci] : reading.candidates.filter((c) => ingredientKey(c) !== key);
@@ -167,8 +176,23 @@ export class IngredientLexicon {
   private readUncached(name: string, key: string): NameReading {
     this.degraded ??= this.buildDegradedIndex();
     const words = this.degraded.read(name);
-    if (words) return this.resolveOne(words.ids, words.kind, key);
+    // A plant's name held back from its synonym's entry (see `lookup`) is still one of its readings.
+    const shorthand = this.byKey.get(key);
+    if (words) return this.resolveOne(shorthand ? [...new Set([...words.ids, shorthand.id])] : words.ids, words.kind, key);
     return this.readTypo(name, key, this.degraded);
+  }
+
+  /**
+   * A known name followed by a slash ("Dimethicone/"): that name with a stray slash, or cut from
+   * one that goes on after the slash (Dimethicone/Vinyl Dimethicone Crosspolymer). Several
+   * readings, so only candidates; none but the name itself when no entry goes on there.
+   */
+  private readCutAfterExact(name: string, key: string, exact: LexiconMatch): NameReading {
+    this.degraded ??= this.buildDegradedIndex();
+    const words = this.degraded.read(name);
+    if (!words) return NO_READING;
+    const cut = this.resolveOne(words.ids, words.kind, key);
+    return { match: null, candidates: [...(cut.match ? [cut.match.inci] : cut.candidates), exact.inci] };
   }
 
   private buildDegradedIndex(): DegradedNameIndex {

@@ -1,5 +1,6 @@
 import type { DeclarationSection } from '../domain';
 import { ingredientKey, stripParentheses, tidyName } from './key';
+import { endsAtSlash } from './degraded';
 import type { DegradedMatchKind, IngredientLexicon, MatchKind } from './lexicon';
 import { hasTopLevelSeparator, joinListDeclarations, parsePythonList } from './list-string';
 
@@ -375,9 +376,19 @@ function resolveUncached(name: string, lexicon: IngredientLexicon): Resolved {
     const m = lexicon.lookup(n);
     return m ? { name: m.inci, key: ingredientKey(m.inci), ingredientId: m.id, match: m.kind } : null;
   };
+  const withoutParens = tidyName(stripParentheses(name));
+  // Unknown: identify it without its parenthesised parts, so "Tremella Fuciformis (Mushroom)
+  // Extract" and "Tremella Fuciformis Extract" are one ingredient (the raw text is kept apart).
+  const canonical = ingredientKey(withoutParens) ? withoutParens : name;
+  const unknown = { name: canonical, key: ingredientKey(canonical), ingredientId: null, match: null };
+  // Cut at a slash: a known name there may also be the start of another ("Dimethicone/").
+  if (endsAtSlash(name)) {
+    const cut = lexicon.readDegraded(name);
+    if (cut.match) return { name: cut.match.inci, key: ingredientKey(cut.match.inci), ingredientId: cut.match.id, match: cut.match.kind };
+    if (cut.candidates.length) return unknown;
+  }
   const direct = hit(name);
   if (direct) return direct;
-  const withoutParens = tidyName(stripParentheses(name));
   if (withoutParens && withoutParens !== name) {
     const m = hit(withoutParens);
     if (m) return m;
@@ -410,8 +421,5 @@ function resolveUncached(name: string, lexicon: IngredientLexicon): Resolved {
       if (m) return m;
     }
   }
-  // Unknown: identify it without its parenthesised parts, so "Tremella Fuciformis (Mushroom)
-  // Extract" and "Tremella Fuciformis Extract" are one ingredient (the raw text is kept apart).
-  const canonical = ingredientKey(withoutParens) ? withoutParens : name;
-  return { name: canonical, key: ingredientKey(canonical), ingredientId: null, match: null };
+  return unknown;
 }

@@ -43,13 +43,13 @@ describe('degraded names from sephora_cosmetics.csv (seed 13)', () => {
   });
 
   it('reads truncated names and botanical names without the plant part where one reading exists', () => {
-    expect(share(table.truncated, table.truncated.right)).toBeGreaterThanOrEqual(0.35);
-    expect(share(table['no-plant-part'], table['no-plant-part'].right)).toBeGreaterThanOrEqual(0.6);
+    expect(share(table.truncated, table.truncated.right)).toBeGreaterThanOrEqual(0.34);
+    expect(share(table['no-plant-part'], table['no-plant-part'].right)).toBeGreaterThanOrEqual(0.54);
   });
 
-  it('merges wrongly almost only where the degraded text is itself another real name', () => {
+  it('merges wrongly at most 1 %, almost only where the degraded text is itself another real name', () => {
     expect(share(table.all, table.all.right)).toBeGreaterThanOrEqual(0.8);
-    expect(share(table.all, table.all.wrong)).toBeLessThanOrEqual(0.012);
+    expect(share(table.all, table.all.wrong)).toBeLessThanOrEqual(0.009);
     // Wrong readings the resolver itself chose (not an exact other name): at most 0.1 %.
     expect(share(table.all, table.all.wrong - table.all.collisions)).toBeLessThanOrEqual(0.001);
   });

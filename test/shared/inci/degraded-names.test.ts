@@ -74,6 +74,34 @@ describe('reading names as scrapers leave them', () => {
     expect(read('Sodium (Na').item.ingredientId).toBeNull();
   });
 
+  it('keeps a known name followed by a slash unknown when another entry goes on after that slash', () => {
+    // "Dimethicone/" is Dimethicone with a stray slash, or Dimethicone/Vinyl Dimethicone Crosspolymer cut short.
+    expect(read('Dimethicone/').item).toMatchObject({ ingredientId: null, match: null });
+    expect(lexicon.suggestions('Dimethicone/')).toEqual(['Dimethicone/Vinyl Dimethicone Crosspolymer', 'Dimethicone']);
+    // Nothing goes on after "Glycerin/": the name itself.
+    expect(read('Glycerin/').item).toMatchObject({ ingredientId: 19, match: 'canonical' });
+  });
+
+  it('reads a synonym naming only a plant as a degraded name when several entries are parts of it', () => {
+    const aloe = (inci: string, synonyms: string[] = []) => ({ inci, synonyms, misspellings: [] });
+    const both = new IngredientLexicon([
+      { id: 1, ...aloe('Aloe Barbadensis Leaf Extract', ['Aloe Barbadensis', 'Aloe Vera Extract']) },
+      { id: 2, ...aloe('Aloe Barbadensis Leaf Juice') },
+    ]);
+    expect(both.lookup('Aloe Barbadensis')).toBeNull();
+    expect(both.readDegraded('Aloe Barbadensis')).toEqual({ match: null, candidates: ['Aloe Barbadensis Leaf Extract', 'Aloe Barbadensis Leaf Juice'] });
+    // Other synonyms stay exact, and so does the plant's name when one entry is all the knowledge base has of it.
+    expect(both.lookup('Aloe Vera Extract')).toMatchObject({ id: 1, kind: 'synonym' });
+    const one = new IngredientLexicon([{ id: 1, ...aloe('Aloe Barbadensis Leaf Extract', ['Aloe Barbadensis']) }]);
+    expect(one.lookup('Aloe Barbadensis')).toMatchObject({ id: 1, kind: 'synonym' });
+    // The synonym's own entry stays a reading when the plant's name belongs to another entry.
+    const cherry = new IngredientLexicon([
+      { id: 1, ...aloe('Prunus Serrulata Flower Extract', ['Cherry Blossom Extract']) },
+      { id: 2, ...aloe('Prunus Yedoensis Leaf Extract', ['Cherry Blossom Leaf Extract']) },
+    ]);
+    expect(cherry.readDegraded('Cherry Blossom Extract').candidates).toEqual(['Prunus Serrulata Flower Extract', 'Prunus Yedoensis Leaf Extract']);
+  });
+
   it('keeps an ambiguous truncated name unknown with suggestions', () => {
     const { item, warnings } = read('Caprylic/Capric');
     expect(item).toMatchObject({ ingredientId: null, match: null });
