@@ -90,21 +90,27 @@ export class DegradedNameIndex {
 
   /**
    * Whether reading `name` as `known` (a few edits apart) would change a word into another word
-   * some name uses ("Sodium Nitrate" is no typo of Sodium Citrate), or change a word of three
-   * letters or fewer ("Cocamide MEA" / "DEA", "Sodium RNA" / "DNA"): both name another
+   * some name uses ("Sodium Nitrate" is no typo of Sodium Citrate), or change a letter of a word
+   * of three letters or fewer ("Cocamide MEA" / "DEA", "Sodium RNA" / "DNA"): both name another
    * substance more often than they are a typo.
    */
   changesAWord(name: string, known: string): boolean {
     const a = nameTokens(name);
     const b = nameTokens(known);
     if (a.length !== b.length) return false;
-    return a.some((word, i) => word !== b[i] && (this.words.has(word) || b[i]!.length <= SHORT_WORD));
+    return a.some((word, i) => word !== b[i] && (this.words.has(word) || letterChangedInShortWord(word, b[i]!)));
   }
 }
 
 
 /** Longest word in which one changed letter is read as another substance rather than a typo. */
 const SHORT_WORD = 3;
+
+/** Whether `word` is the short `known` with a letter changed (MEA / DEA), not added, dropped or swapped ("Oil" / "Oli", "Otil"). */
+function letterChangedInShortWord(word: string, known: string): boolean {
+  if (known.length > SHORT_WORD || word.length !== known.length) return false;
+  return [...word].sort().join('') !== [...known].sort().join('');
+}
 
 function claim(map: Map<string, Set<number>>, key: string, id: number): void {
   if (!key) return;

@@ -247,7 +247,7 @@ export class IngredientLexicon {
       runnerUp > best.distance + TYPO_MARGIN - 1 &&
       bestId > 0 &&
       digitsOf(near) === digitsOf(key) &&
-      !vowelsOnlyDiffer(near, key) &&
+      !suffixVowelChanged(key, near, this.keyNames[best.index]!) &&
       !syllableApart(near, key) &&
       foreignLetters(key, near) <= (key.length < TYPO_ANY_EDIT_FROM ? 0 : best.distance < 2 || key.length >= TYPO_ANY_TWO_EDITS_FROM ? 2 : 1) &&
       !words.changesAWord(name, this.keyNames[best.index]!);
@@ -341,15 +341,30 @@ const TYPO_ANY_TWO_EDITS_FROM = 10;
 const TYPO_MARGIN = 1;
 
 /**
- * Whether two keys differ only in a vowel changed in place: in chemical names that is rarely a
- * typo and often another substance (Octadecene / Octadecane, -ol / -al, -ate / -ite). Two
- * vowels swapped ("Propanedoil") keep the same vowels and are a typo.
+ * Whether `key` is `near` (the key of `nearName`) with only a vowel changed in place, among the
+ * last three letters of a word: in chemical names that is rarely a typo and often another
+ * substance (Octadecene / Octadecane, -ol / -al, -ate / -ite). Two vowels swapped
+ * ("Propanedoil") keep the same vowels and are a typo, and so is a vowel changed earlier in a
+ * word ("Sodiem", "Hudroxide").
  */
-function vowelsOnlyDiffer(a: string, b: string): boolean {
-  if (a.length !== b.length || a.replace(VOWELS, '*') !== b.replace(VOWELS, '*')) return false;
+function suffixVowelChanged(key: string, near: string, nearName: string): boolean {
+  if (key.length !== near.length || key.replace(VOWELS, '*') !== near.replace(VOWELS, '*')) return false;
   const vowels = (k: string) => (k.match(VOWELS) ?? []).sort().join('');
-  return vowels(a) !== vowels(b);
+  if (vowels(key) === vowels(near)) return false;
+  const wordEnds: number[] = [];
+  let at = 0;
+  for (const word of nearName.split(/[^A-Za-z0-9\u00C0-\u024F]+/)) {
+    at += ingredientKey(word).length;
+    wordEnds.push(at);
+  }
+  for (let i = 0; i < key.length; i++) {
+    if (key[i] !== near[i] && wordEnds.some((end) => i >= end - SUFFIX_LETTERS && i < end)) return true;
+  }
+  return false;
 }
+
+/** How many letters at the end of a word make its suffix (-ate, -ol, -ene). */
+const SUFFIX_LETTERS = 3;
 
 const VOWELS = /[aeiouy]/g;
 

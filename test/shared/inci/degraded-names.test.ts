@@ -144,10 +144,19 @@ describe('reading names as scrapers leave them', () => {
     expect(read('Waetr').item).toMatchObject({ ingredientId: 1, match: 'typo' });
   });
 
-  it('reads two swapped vowels as a typo, but not a changed vowel', () => {
+  it('reads two swapped vowels as a typo, and a changed vowel only before the end of a word', () => {
     expect(read('Propanedoil').item).toMatchObject({ ingredientId: 22, match: 'typo' });
+    expect(read('Sodium Hyaloronate').item).toMatchObject({ ingredientId: 17, match: 'typo' });
+    // The last three letters make the suffix: -iol / -iel, -ate / -ite name other substances.
     expect(read('Propanediel').item.ingredientId).toBeNull();
     expect(lexicon.suggestions('Propanediel')).toEqual(['Propanediol']);
+    expect(read('Sodium Hyaluronite').item.ingredientId).toBeNull();
+  });
+
+  it('reads a letter added, dropped or swapped in a word of three letters as a typo', () => {
+    expect(read('PEG-40 Hydrogenated Castor Otil').item).toMatchObject({ ingredientId: 11, match: 'typo' });
+    expect(read('PEG-40 Hydrogenated Castor Oli').item).toMatchObject({ ingredientId: 11, match: 'typo' });
+    expect(read('PEG-40 Hydrogenated Castor Oel').item.ingredientId).toBeNull();
   });
 
   it('keeps a typo unknown when two entries are as near', () => {
