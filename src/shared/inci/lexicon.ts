@@ -248,7 +248,7 @@ export class IngredientLexicon {
       bestId > 0 &&
       digitsOf(near) === digitsOf(key) &&
       !suffixVowelChanged(key, near, this.keyNames[best.index]!) &&
-      !syllableApart(near, key) &&
+      !syllableApart(key, name, near, this.keyNames[best.index]!) &&
       foreignLetters(key, near) <= (key.length < TYPO_ANY_EDIT_FROM ? 0 : best.distance < 2 || key.length >= TYPO_ANY_TWO_EDITS_FROM ? 2 : 1) &&
       !words.changesAWord(name, this.keyNames[best.index]!);
     if (clear) return { match: { id: bestId, inci: this.names.get(bestId)!, kind: 'typo' }, candidates: [] };
@@ -351,14 +351,9 @@ function suffixVowelChanged(key: string, near: string, nearName: string): boolea
   if (key.length !== near.length || key.replace(VOWELS, '*') !== near.replace(VOWELS, '*')) return false;
   const vowels = (k: string) => (k.match(VOWELS) ?? []).sort().join('');
   if (vowels(key) === vowels(near)) return false;
-  const wordEnds: number[] = [];
-  let at = 0;
-  for (const word of nearName.split(/[^A-Za-z0-9\u00C0-\u024F]+/)) {
-    at += ingredientKey(word).length;
-    wordEnds.push(at);
-  }
+  const ends = wordEnds(nearName);
   for (let i = 0; i < key.length; i++) {
-    if (key[i] !== near[i] && wordEnds.some((end) => i >= end - SUFFIX_LETTERS && i < end)) return true;
+    if (key[i] !== near[i] && ends.some((end) => i >= end - SUFFIX_LETTERS && i < end)) return true;
   }
   return false;
 }
@@ -368,12 +363,30 @@ const SUFFIX_LETTERS = 3;
 
 const VOWELS = /[aeiouy]/g;
 
-/** Whether one key is the other with two adjacent letters added: a syllable (Di-, VA) that names another substance, not a typo. */
-function syllableApart(a: string, b: string): boolean {
-  const [long, short] = a.length > b.length ? [a, b] : [b, a];
+/**
+ * Whether one key is the other with two adjacent letters added at the start or the end of a
+ * word: a syllable (Di-, VA) that names another substance. Inside a word ("Sodifkum") it is a typo.
+ */
+function syllableApart(a: string, aName: string, b: string, bName: string): boolean {
+  const [long, longName, short] = a.length > b.length ? [a, aName, b] : [b, bName, a];
   if (long.length - short.length !== 2) return false;
-  for (let i = 0; i + 2 <= long.length; i++) if (long.slice(0, i) + long.slice(i + 2) === short) return true;
+  const ends = wordEnds(longName);
+  const atWordEdge = (i: number) => i === 0 || ends.includes(i) || ends.includes(i + 2);
+  for (let i = 0; i + 2 <= long.length; i++) if (atWordEdge(i) && long.slice(0, i) + long.slice(i + 2) === short) return true;
   return false;
+}
+
+/** Where each word of `name` ends in its key ("Sodium Citrate" → 6, 13). */
+function wordEnds(name: string): number[] {
+  const ends: number[] = [];
+  let at = 0;
+  for (const word of name.split(/[^A-Za-z0-9\u00C0-\u024F]+/)) {
+    const length = ingredientKey(word).length;
+    if (length === 0) continue;
+    at += length;
+    ends.push(at);
+  }
+  return ends;
 }
 
 /** How many letters of `key` (counted with repeats) `known` lacks: the letters a typo brought in. */

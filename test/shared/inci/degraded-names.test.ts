@@ -173,6 +173,8 @@ describe('reading names as scrapers leave them', () => {
     // Two letters apart, but "Di-" makes another substance: offered, not merged.
     expect(read('Cetearyl Methicone').item.ingredientId).toBeNull();
     expect(lexicon.suggestions('Cetearyl Methicone')).toEqual(['Cetearyl Dimethicone']);
+    // Two letters inside a word are a typo, not a syllable.
+    expect(read('Sodifkum Hyaluronate').item).toMatchObject({ ingredientId: 17, match: 'typo' });
   });
 
   it('reads a typo in a four-letter name only with a letter dropped or two swapped', () => {
