@@ -22,7 +22,17 @@ export function isPlantPartWord(word: string): boolean {
 
 /** The matching keys of a name's words: parenthesised parts dropped, split at spaces and slashes. */
 export function nameTokens(name: string): string[] {
-  return stripParentheses(name).split(/[\s/]+/).map(ingredientKey).filter(Boolean);
+  return nameWords(name).map(ingredientKey);
+}
+
+/** A name's words as written, in the order and number of {@link nameTokens}. */
+function nameWords(name: string): string[] {
+  return stripParentheses(name).split(/[\s/]+/).filter((w) => ingredientKey(w));
+}
+
+/** Whether a word is written as an abbreviation (MEA, RNA, HCl, EOP) rather than a word (Gum, Oil). */
+function isAbbreviation(word: string): boolean {
+  return (word.match(/[A-Z]/g) ?? []).length >= 2;
 }
 
 /** Whether a name ends in a slash outside parentheses ("Caprylic/"): it was cut there. */
@@ -90,15 +100,17 @@ export class DegradedNameIndex {
 
   /**
    * Whether reading `name` as `known` (a few edits apart) would change a word into another word
-   * some name uses ("Sodium Nitrate" is no typo of Sodium Citrate), or change a letter of a word
-   * of three letters or fewer ("Cocamide MEA" / "DEA", "Sodium RNA" / "DNA"): both name another
+   * some name uses ("Sodium Nitrate" is no typo of Sodium Citrate), or change a letter of an
+   * abbreviation of three letters or fewer ("Cocamide MEA" / "DEA", "Sodium RNA" / "DNA"; "Xanthan
+   * Gum" / "Gim" is a typo): both name another
    * substance more often than they are a typo.
    */
   changesAWord(name: string, known: string): boolean {
     const a = nameTokens(name);
     const b = nameTokens(known);
     if (a.length !== b.length) return false;
-    return a.some((word, i) => word !== b[i] && (this.words.has(word) || letterChangedInShortWord(word, b[i]!)));
+    const written = nameWords(known);
+    return a.some((word, i) => word !== b[i] && (this.words.has(word) || (isAbbreviation(written[i]!) && letterChangedInShortWord(word, b[i]!))));
   }
 }
 

@@ -246,7 +246,7 @@ export class IngredientLexicon {
       best.distance <= max &&
       runnerUp > best.distance + TYPO_MARGIN - 1 &&
       bestId > 0 &&
-      digitsOf(near) === digitsOf(key) &&
+      numbersOf(this.keyNames[best.index]!) === numbersOf(name) &&
       !suffixVowelChanged(key, near, this.keyNames[best.index]!) &&
       !syllableApart(key, name, near, this.keyNames[best.index]!) &&
       foreignLetters(key, near) <= (key.length < TYPO_ANY_EDIT_FROM ? 0 : best.distance < 2 || key.length >= TYPO_ANY_TWO_EDITS_FROM ? 2 : 1) &&
@@ -401,9 +401,13 @@ function foreignLetters(key: string, known: string): number {
   return foreign;
 }
 
-/** A key's numbers with the letter right after each ("peg90m" → "90m"): a typo may not touch them (PEG-90M is not PEG-90). */
-function digitsOf(key: string): string {
-  return (key.match(/\d+[a-z]?/g) ?? []).join(' ');
+/**
+ * A name's numbers, each with a letter standing alone after it as its suffix ("PEG-90M" → "90m",
+ * "SD Alcohol 40-B" → "40b"): a typo may not touch them (PEG-90M is not PEG-90). A letter that
+ * begins a word after the number ("1,2-Hexanediol", "PEG-100 Stearate") is not part of it.
+ */
+function numbersOf(name: string): string {
+  return (name.match(/\d+(?:[-\s]?[A-Za-z](?![A-Za-z]))?/g) ?? []).map(ingredientKey).join(' ');
 }
 
 /** Distinct overlapping 3-character pieces of a key. */

@@ -34,6 +34,8 @@ const NAMES = [
   'Maltose',
   'Leuconostoc/Radish Root Ferment Filtrate',
   'Leuconostoc Ferment Filtrate',
+  'PEG-100 Stearate',
+  'Xanthan Gum',
 ];
 const SYNONYMS: Record<string, string[]> = { Water: ['Aqua'], 'Camellia Sinensis Leaf Extract': ['Green Tea Extract'] };
 const lexicon = new IngredientLexicon(
@@ -151,6 +153,16 @@ describe('reading names as scrapers leave them', () => {
     expect(read('Propanediel').item.ingredientId).toBeNull();
     expect(lexicon.suggestions('Propanediel')).toEqual(['Propanediol']);
     expect(read('Sodium Hyaluronite').item.ingredientId).toBeNull();
+  });
+
+  it('reads a typo in the word after a number, which is no suffix of the number', () => {
+    expect(read('PEG-100 Sftearate').item).toMatchObject({ ingredientId: 30, match: 'typo' });
+    expect(read('PEG-100 tStearate').item).toMatchObject({ ingredientId: 30, match: 'typo' });
+  });
+
+  it('reads a changed letter in a short word as a typo, but not in a short abbreviation', () => {
+    expect(read('Xanthan Gxm').item).toMatchObject({ ingredientId: 31, match: 'typo' });
+    expect(read('Cocamide DEA').item.ingredientId).toBeNull();
   });
 
   it('reads a letter added, dropped or swapped in a word of three letters as a typo', () => {
