@@ -1,5 +1,6 @@
 import type { DeclarationSection } from '../domain';
 import { ingredientKey, stripParentheses, tidyName } from './key';
+import { endsAtSlash } from './degraded';
 import type { DegradedMatchKind, IngredientLexicon, MatchKind } from './lexicon';
 import { hasTopLevelSeparator, joinListDeclarations, parsePythonList } from './list-string';
 
@@ -66,6 +67,8 @@ const DEGRADED_READ_AS: Record<DegradedMatchKind, string> = {
   botanical: 'the only known part of that plant',
   typo: 'the only known name within a typo',
 };
+/** A bracket opened and never closed at the end of a name: the name was cut inside it. */
+const UNCLOSED_TAIL = /\s*[([][^()[\]]*$/;
 const PERCENT = /\(?\s*(\d{1,3}(?:[.,]\d+)?)\s*%\s*\)?/;
 
 /** Parses a declaration. `lexicon` maps names to the knowledge base; it is only read. */
@@ -373,16 +376,37 @@ function resolveUncached(name: string, lexicon: IngredientLexicon): Resolved {
     const m = lexicon.lookup(n);
     return m ? { name: m.inci, key: ingredientKey(m.inci), ingredientId: m.id, match: m.kind } : null;
   };
+  const withoutParens = tidyName(stripParentheses(name));
+  // Unknown: identify it without its parenthesised parts, so "Tremella Fuciformis (Mushroom)
+  // Extract" and "Tremella Fuciformis Extract" are one ingredient (the raw text is kept apart).
+  const canonical = ingredientKey(withoutParens) ? withoutParens : name;
+  const unknown = { name: canonical, key: ingredientKey(canonical), ingredientId: null, match: null };
+  // Cut at a slash: a known name there may also be the start of another ("Dimethicone/").
+  if (endsAtSlash(name)) {
+    const cut = lexicon.readDegraded(name);
+    if (cut.match) return { name: cut.match.inci, key: ingredientKey(cut.match.inci), ingredientId: cut.match.id, match: cut.match.kind };
+    if (cut.candidates.length) return unknown;
+  }
   const direct = hit(name);
   if (direct) return direct;
-  const withoutParens = tidyName(stripParentheses(name));
   if (withoutParens && withoutParens !== name) {
     const m = hit(withoutParens);
     if (m) return m;
   }
+  // Cut inside its parenthesised part ("Titanium Dioxide (CI", "Squalane (Olive"): the name
+  // before the bracket, as if the part were closed.
+  const beforeOpenBracket = tidyName(withoutParens.replace(UNCLOSED_TAIL, ''));
+  const cutInBracket = beforeOpenBracket && beforeOpenBracket !== withoutParens ? beforeOpenBracket : null;
+  if (cutInBracket) {
+    const m = hit(cutInBracket);
+    if (m) return m;
+  }
   // As scrapers degrade names (cut short, plant part dropped, a typo): only a single reading
   // counts, and it comes before the parts below ("Tocpheryl Acetate (Vitamin E)" is not Tocopherol).
-  const degraded = lexicon.readDegraded(name).match ?? (withoutParens !== name ? lexicon.readDegraded(withoutParens).match : null);
+  const degraded =
+    lexicon.readDegraded(name).match ??
+    (withoutParens !== name ? lexicon.readDegraded(withoutParens).match : null) ??
+    (cutInBracket ? lexicon.readDegraded(cutInBracket).match : null);
   if (degraded) return { name: degraded.inci, key: ingredientKey(degraded.inci), ingredientId: degraded.id, match: degraded.kind };
   const inner = /\(([^()]*(?:\([^()]*\)[^()]*)*)\)/.exec(name)?.[1];
   if (inner) {
@@ -397,8 +421,5 @@ function resolveUncached(name: string, lexicon: IngredientLexicon): Resolved {
       if (m) return m;
     }
   }
-  // Unknown: identify it without its parenthesised parts, so "Tremella Fuciformis (Mushroom)
-  // Extract" and "Tremella Fuciformis Extract" are one ingredient (the raw text is kept apart).
-  const canonical = ingredientKey(withoutParens) ? withoutParens : name;
-  return { name: canonical, key: ingredientKey(canonical), ingredientId: null, match: null };
+  return unknown;
 }
