@@ -108,10 +108,17 @@ export const catalogHandlers: HandlersOf<'getStatus' | 'listCatalogs' | 'listPro
   },
 };
 
-/** Every import goes through here: one lexicon, serialised writes, caches cleared afterwards. */
+/**
+ * Every import goes through here: serialised with the app's other writes, run off the main
+ * thread on its own connection (see off-thread.ts), caches cleared afterwards. An in-memory
+ * database has no file a second connection could open, so its imports run in-thread.
+ */
 async function runImport(cx: ServiceContext, options: Omit<ImportOptions, 'onProgress'>): Promise<ImportReport> {
+  const withProgress: ImportOptions = { ...options, onProgress: cx.options.onImportProgress };
   try {
-    return await importCatalog(cx.db, cx.lexicon(), { ...options, onProgress: cx.options.onImportProgress }, (fn) => cx.exclusive(fn));
+    if (cx.options.databasePath === ':memory:') return await importCatalog(cx.db, cx.lexicon(), withProgress, (fn) => cx.exclusive(fn));
+    const database = { path: cx.options.databasePath, schemaVersion: cx.schemaVersion };
+    return await cx.exclusive(() => cx.imports.run(database, withProgress));
   } catch (error) {
     throw importFailure(error);
   } finally {

@@ -5,8 +5,9 @@ import { IngredientLexicon } from '../../shared/inci/lexicon';
 import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
 import type { JobKind, JobOf, ResultOf } from '../compute/protocol';
 import type { OpenedDatabase } from '../db/connection';
-import { getCatalogIngredientNames, getLexiconEntries } from '../db/queries/ingredients';
+import { readIngredientLexicon } from '../db/queries/ingredients';
 import type { ImportProgress } from '../import/importer';
+import { ImportWorker, type ImportChannelFactory } from '../import/off-thread';
 import { ActivityTracker } from './activity';
 import type { BackupPolicy, DatabaseCare } from './database';
 
@@ -18,6 +19,8 @@ export interface ServiceOptions {
   onImportProgress?: (progress: ImportProgress) => void;
   /** How to start the compute process (Electron passes a utilityProcess channel). */
   computeChannel?: ChannelFactory;
+  /** How to start an import's worker (a worker thread unless given; Electron passes a utilityProcess channel). */
+  importChannel?: ImportChannelFactory;
   /** Rolling backups: how many are kept and how often (see `DEFAULT_BACKUP_POLICY`). */
   backups?: Partial<BackupPolicy>;
 }
@@ -75,6 +78,8 @@ export interface TrackedAs {
 export class ServiceContext {
   /** Long operations in progress, for progress bars and Cancel. */
   readonly activity = new ActivityTracker();
+  /** Where imports run: a worker with its own connection, started on the first import. */
+  readonly imports: ImportWorker;
   private database: Database;
   private version: number;
   private writeQueue: Promise<unknown> = Promise.resolve();
@@ -89,6 +94,7 @@ export class ServiceContext {
   ) {
     this.database = opened.db;
     this.version = opened.schemaVersion;
+    this.imports = new ImportWorker(options.importChannel);
   }
 
   /** The open connection; read it at each use, since a restore replaces it. */
@@ -167,12 +173,13 @@ export class ServiceContext {
     }
   }
 
-  /** Stops the compute process and closes the database. */
+  /** Stops the compute process and the import worker, and closes the database. */
   close(): void {
     void this.computeHost?.close();
+    this.imports.close();
     if (this.database.open) this.database.close();
   }
 }
 
 // Catalog-only names belong to it too: they make a degraded name ambiguous, so an import changes it.
-const LEXICON = new Derived(['ingredients', 'catalog'], (cx) => new IngredientLexicon(getLexiconEntries(cx.db), getCatalogIngredientNames(cx.db)));
+const LEXICON = new Derived(['ingredients', 'catalog'], (cx) => readIngredientLexicon(cx.db));
