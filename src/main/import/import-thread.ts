@@ -4,11 +4,12 @@ import { openSecondConnection } from '../db/connection';
 import { readIngredientLexicon } from '../db/queries/ingredients';
 import { ImportError } from './catalog-file';
 import { importCatalog } from './importer';
+import { previewCatalogFile } from './preview';
 import type { ImportEvent, ImportRequest } from './off-thread';
 
 /**
- * The import worker (see off-thread.ts): imports one at a time, each on its own connection, which
- * it closes before it answers. Runs as a Node worker thread (worker_threads' parentPort) or as an
+ * The import worker (see off-thread.ts): imports (one at a time) and previews, each on its own
+ * connection, which it closes before it answers. Runs as a Node worker thread (worker_threads' parentPort) or as an
  * Electron utility process (process.parentPort, whose messages come wrapped in `data`).
  */
 
@@ -29,29 +30,35 @@ function onRequest(listener: (request: ImportRequest) => void): void {
   else throw new Error('the import worker must run as a worker thread or an Electron utility process');
 }
 
-/** The run in progress's cancel switch; runs come one at a time (the app holds its write lock). */
-let controller = new AbortController();
-let queue: Promise<void> = Promise.resolve();
+/** The cancel switch of each request in progress. */
+const controllers = new Map<number, AbortController>();
+/** Imports run one at a time (the app holds its write lock for each); previews run at once. */
+let imports: Promise<void> = Promise.resolve();
 
-async function run(request: Extract<ImportRequest, { type: 'start' }>): Promise<void> {
-  controller = new AbortController();
+/** Runs one request on its own connection (closed before the answer) and answers it. */
+async function handle(request: Exclude<ImportRequest, { type: 'cancel' }>): Promise<void> {
+  const controller = new AbortController();
+  controllers.set(request.id, controller);
   let db: Database | null = null;
   try {
-    db = openSecondConnection(request.databasePath, request.schemaVersion);
-    const report = await importCatalog(db, readIngredientLexicon(db), {
-      ...request.options,
-      signal: controller.signal,
-      onProgress: (progress) => post({ type: 'progress', progress }),
-    });
+    db = openSecondConnection(request.database.path, request.database.schemaVersion);
+    const lexicon = readIngredientLexicon(db);
+    const result =
+      request.type === 'import'
+        ? await importCatalog(db, lexicon, { ...request.options, signal: controller.signal, onProgress: (progress) => post({ type: 'progress', id: request.id, progress }) })
+        : await previewCatalogFile(request.options, lexicon);
     db.close();
-    post({ type: 'done', report });
+    post({ type: 'done', id: request.id, result });
   } catch (error) {
     if (db?.open) db.close();
-    post({ type: 'failed', importError: error instanceof ImportError, message: error instanceof Error ? error.message : String(error) });
+    post({ type: 'failed', id: request.id, importError: error instanceof ImportError, message: error instanceof Error ? error.message : String(error) });
+  } finally {
+    controllers.delete(request.id);
   }
 }
 
 onRequest((request) => {
-  if (request.type === 'cancel') controller.abort();
-  else queue = queue.then(() => run(request));
+  if (request.type === 'cancel') controllers.get(request.id)?.abort();
+  else if (request.type === 'preview') void handle(request);
+  else imports = imports.then(() => handle(request));
 });

@@ -1,28 +1,38 @@
-import type { ImportReport } from '../../shared/api';
+import type { ImportPreview, ImportReport } from '../../shared/api';
 import { spawnEntryThread } from '../thread-entry';
 import { ImportError } from './catalog-file';
 import type { ImportOptions } from './importer';
 import type { ImportProgress } from './import-run';
 
 /**
- * A catalog import run away from the app's main thread: the import (reading, checking, its one
- * transaction, the COMMIT and the WAL checkpoint after it) runs in a worker with its own
- * connection to the database file, so the window never waits on SQLite. The worker is a thread
+ * Catalog imports run away from the app's main thread: the import (reading, checking, its one
+ * transaction, the COMMIT and the WAL checkpoint after it) and the import wizard's preview run
+ * in a worker with its own connection to the database file, so the window never waits on them. The worker is a thread
  * under Node (the web preview, the CLI, the tests) and an Electron utility process in the desktop
  * app, where native modules stay out of worker threads. The caller holds the app's write lock
  * for the whole run; the transaction keeps the import all or nothing, as in-thread.
  */
 
-/** What a run may be asked: its options cross the boundary as plain data. */
-export type ImportRequest =
-  | { type: 'start'; databasePath: string; schemaVersion: number; options: ImportJobOptions }
-  | { type: 'cancel' };
+/** The database a worker opens its own connection to, and the schema version the app opened. */
+export interface WorkerDatabase {
+  path: string;
+  schemaVersion: number;
+}
 
-/** What a run says: progress, then its report or why it failed. */
+/** A preview's options (see previewCatalogFile). */
+export type PreviewJobOptions = Pick<ImportOptions, 'path' | 'format' | 'sheet' | 'mapping' | 'encoding' | 'delimiter'>;
+
+/** What the worker may be asked, each request with its id: an import, a preview, or to cancel one. */
+export type ImportRequest =
+  | { type: 'import'; id: number; database: WorkerDatabase; options: ImportJobOptions }
+  | { type: 'preview'; id: number; database: WorkerDatabase; options: PreviewJobOptions }
+  | { type: 'cancel'; id: number };
+
+/** What the worker says of a request: progress, then its result or why it failed. */
 export type ImportEvent =
-  | { type: 'progress'; progress: ImportProgress }
-  | { type: 'done'; report: ImportReport }
-  | { type: 'failed'; importError: boolean; message: string };
+  | { type: 'progress'; id: number; progress: ImportProgress }
+  | { type: 'done'; id: number; result: ImportReport | ImportPreview }
+  | { type: 'failed'; id: number; importError: boolean; message: string };
 
 /** An import's options without the callbacks, which stay on the caller's side. */
 export type ImportJobOptions = Omit<ImportOptions, 'onProgress' | 'signal'>;
@@ -58,22 +68,39 @@ export function threadImportChannel(): ImportChannel {
 }
 
 /**
- * The app's import worker: started on the first import and kept for the next (starting one
- * costs more than a small import), one import at a time — the caller holds the write lock.
- * The file's own problems come back as {@link ImportError} with the same words as in-thread; a
- * worker that dies mid-run (nothing committed: SQLite drops an unfinished transaction) is an
- * error saying so, and the next import starts a fresh one.
+ * The app's import worker: started on the first import or preview and kept for the next
+ * (starting one costs more than a small import). Imports come one at a time — the caller holds
+ * the write lock — and a preview may run beside one. The file's own problems come back as
+ * {@link ImportError} with the same words as in-thread; a worker that dies mid-import (nothing
+ * committed: SQLite drops an unfinished transaction) is an error saying so, and the next request
+ * starts a fresh worker.
  */
 export class ImportWorker {
   private channel: ImportChannel | null = null;
-  private pending: { onEvent(event: ImportEvent): void; onExit(code: number | null): void } | null = null;
+  private readonly pending = new Map<number, { onEvent(event: ImportEvent): void; onExit(code: number | null): void }>();
+  private nextId = 1;
 
   constructor(private readonly factory: ImportChannelFactory = threadImportChannel) {}
 
-  run(database: { path: string; schemaVersion: number }, options: ImportOptions): Promise<ImportReport> {
+  /** Imports a catalog file into `database`; resolves with the import's report. */
+  run(database: WorkerDatabase, options: ImportOptions): Promise<ImportReport> {
     const { onProgress, signal, ...job } = options;
-    return new Promise<ImportReport>((resolve, reject) => {
-      if (this.pending) throw new Error('an import is already running in the worker');
+    return this.request<ImportReport>((id) => ({ type: 'import', id, database, options: job }), onProgress, signal);
+  }
+
+  /** Reads the head of a catalog file as the import will, writing nothing (see previewCatalogFile). */
+  preview(database: WorkerDatabase, options: PreviewJobOptions): Promise<ImportPreview> {
+    return this.request<ImportPreview>((id) => ({ type: 'preview', id, database, options }));
+  }
+
+  /** Stops the worker (an import in progress fails, and nothing of it is committed). */
+  close(): void {
+    this.channel?.kill();
+    this.channel = null;
+  }
+
+  private request<T>(message: (id: number) => ImportRequest, onProgress?: (p: ImportProgress) => void, signal?: AbortSignal): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
       if (signal?.aborted) {
         reject(new ImportError('import cancelled; nothing was imported'));
         return;
@@ -85,42 +112,50 @@ export class ImportWorker {
         reject(new Error(`the import could not start its worker: ${(error as Error).message}. Nothing was imported.`));
         return;
       }
-      const cancel = () => channel.send({ type: 'cancel' });
+      const id = this.nextId++;
+      const cancel = () => channel.send({ type: 'cancel', id });
       signal?.addEventListener('abort', cancel, { once: true });
       const settle = (fn: () => void) => {
-        this.pending = null;
+        this.pending.delete(id);
         signal?.removeEventListener('abort', cancel);
-        channel.hold?.(false);
+        if (this.pending.size === 0) channel.hold?.(false);
         fn();
       };
-      this.pending = {
+      this.pending.set(id, {
         onEvent: (event) => {
           if (event.type === 'progress') onProgress?.(event.progress);
-          else if (event.type === 'done') settle(() => resolve(event.report));
+          else if (event.type === 'done') settle(() => resolve(event.result as T));
           else settle(() => reject(event.importError ? new ImportError(event.message) : new Error(`the import failed: ${event.message}. Nothing was imported.`)));
         },
         onExit: (code) => settle(() => reject(new Error(`the import's worker stopped unexpectedly (exit code ${code ?? 'none'}). Nothing was imported; the database is as it was.`))),
-      };
+      });
       channel.hold?.(true);
-      channel.send({ type: 'start', databasePath: database.path, schemaVersion: database.schemaVersion, options: job });
+      channel.send(message(id));
     });
-  }
-
-  /** Stops the worker (an import in progress fails, and nothing of it is committed). */
-  close(): void {
-    this.channel?.kill();
-    this.channel = null;
   }
 
   private start(): ImportChannel {
     if (this.channel) return this.channel;
     const channel = this.factory();
-    channel.onMessage((event) => this.pending?.onEvent(event));
+    channel.onMessage((event) => this.pending.get(event.id)?.onEvent(event));
     channel.onExit((code) => {
       if (this.channel === channel) this.channel = null;
-      this.pending?.onExit(code);
+      for (const pending of [...this.pending.values()]) pending.onExit(code);
     });
     this.channel = channel;
     return channel;
   }
 }
+
+let shared: ImportWorker | null = null;
+
+/**
+ * The process's own import worker thread, shared by every database the process opens (each
+ * request names its database, and the worker keeps nothing between requests): one start per
+ * process, not per database. Idle, it does not keep the process alive.
+ */
+export function sharedImportWorker(): ImportWorker {
+  shared ??= new ImportWorker(threadImportChannel);
+  return shared;
+}
+

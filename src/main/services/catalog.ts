@@ -5,6 +5,7 @@ import { findIngredientIdByKey, getIngredientRecords, searchIngredients, upsertI
 import { countProductsWithIngredient, countRows, getProduct, listBrands, listCatalogs, listCategories, listProducts } from '../db/queries/products';
 import { ImportError } from '../import/catalog-file';
 import { importCatalog, type ImportOptions } from '../import/importer';
+import type { WorkerDatabase } from '../import/off-thread';
 import { previewCatalogFile } from '../import/preview';
 import { sampleCatalogPath } from '../resources';
 import type { ServiceContext } from './context';
@@ -91,7 +92,8 @@ export const catalogHandlers: HandlersOf<'getStatus' | 'listCatalogs' | 'listPro
 
   async previewImport(cx, options) {
     try {
-      return await previewCatalogFile(options, cx.lexicon());
+      const database = workerDatabase(cx);
+      return await (database ? cx.imports.preview(database, options) : previewCatalogFile(options, cx.lexicon()));
     } catch (error) {
       throw importFailure(error);
     }
@@ -110,20 +112,24 @@ export const catalogHandlers: HandlersOf<'getStatus' | 'listCatalogs' | 'listPro
 
 /**
  * Every import goes through here: serialised with the app's other writes, run off the main
- * thread on its own connection (see off-thread.ts), caches cleared afterwards. An in-memory
- * database has no file a second connection could open, so its imports run in-thread.
+ * thread on its own connection (see off-thread.ts), caches cleared afterwards.
  */
 async function runImport(cx: ServiceContext, options: Omit<ImportOptions, 'onProgress'>): Promise<ImportReport> {
   const withProgress: ImportOptions = { ...options, onProgress: cx.options.onImportProgress };
   try {
-    if (cx.options.databasePath === ':memory:') return await importCatalog(cx.db, cx.lexicon(), withProgress, (fn) => cx.exclusive(fn));
-    const database = { path: cx.options.databasePath, schemaVersion: cx.schemaVersion };
+    const database = workerDatabase(cx);
+    if (!database) return await importCatalog(cx.db, cx.lexicon(), withProgress, (fn) => cx.exclusive(fn));
     return await cx.exclusive(() => cx.imports.run(database, withProgress));
   } catch (error) {
     throw importFailure(error);
   } finally {
     cx.invalidate('catalog');
   }
+}
+
+/** The database file the import worker opens, or null for an in-memory database, which no second connection can open (its imports and previews run in-thread). */
+function workerDatabase(cx: ServiceContext): WorkerDatabase | null {
+  return cx.options.databasePath === ':memory:' ? null : { path: cx.options.databasePath, schemaVersion: cx.schemaVersion };
 }
 
 /** An import's own error as the API's `import-failed`; anything else as it is. */

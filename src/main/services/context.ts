@@ -7,7 +7,7 @@ import type { JobKind, JobOf, ResultOf } from '../compute/protocol';
 import type { OpenedDatabase } from '../db/connection';
 import { readIngredientLexicon } from '../db/queries/ingredients';
 import type { ImportProgress } from '../import/importer';
-import { ImportWorker, type ImportChannelFactory } from '../import/off-thread';
+import { ImportWorker, sharedImportWorker, type ImportChannelFactory } from '../import/off-thread';
 import { ActivityTracker } from './activity';
 import type { BackupPolicy, DatabaseCare } from './database';
 
@@ -78,8 +78,10 @@ export interface TrackedAs {
 export class ServiceContext {
   /** Long operations in progress, for progress bars and Cancel. */
   readonly activity = new ActivityTracker();
-  /** Where imports run: a worker with its own connection, started on the first import. */
+  /** Where imports and previews run: a worker with its own connection, started on the first use. */
   readonly imports: ImportWorker;
+  /** Whether `imports` is this context's own (given a channel), to stop on close; else the process's shared thread. */
+  private readonly ownImports: boolean;
   private database: Database;
   private version: number;
   private writeQueue: Promise<unknown> = Promise.resolve();
@@ -94,7 +96,8 @@ export class ServiceContext {
   ) {
     this.database = opened.db;
     this.version = opened.schemaVersion;
-    this.imports = new ImportWorker(options.importChannel);
+    this.ownImports = options.importChannel !== undefined;
+    this.imports = options.importChannel ? new ImportWorker(options.importChannel) : sharedImportWorker();
   }
 
   /** The open connection; read it at each use, since a restore replaces it. */
@@ -173,10 +176,10 @@ export class ServiceContext {
     }
   }
 
-  /** Stops the compute process and the import worker, and closes the database. */
+  /** Stops the compute process and its own import worker, and closes the database. */
   close(): void {
     void this.computeHost?.close();
-    this.imports.close();
+    if (this.ownImports) this.imports.close();
     if (this.database.open) this.database.close();
   }
 }

@@ -86,6 +86,22 @@ describe('imports off the main thread', () => {
     expect((await service.getStatus()).productCount).toBe(report.productsInserted);
   });
 
+  it('previews in the worker, beside an import in progress, as the in-thread preview does', async () => {
+    const { service, started } = await openService();
+    const importing = service.importCatalog({ path: sephoraCsvPath() });
+    const preview = await service.previewImport({ path: sephoraCsvPath() });
+    expect((await service.getStatus()).productCount).toBe(0);
+    const inThread = await FormulatorService.open({ databasePath: ':memory:', resourcesDir: resolveResourcesDir() });
+    try {
+      expect(preview).toEqual(await inThread.previewImport({ path: sephoraCsvPath() }));
+    } finally {
+      inThread.close();
+    }
+    expect(preview.mapping?.ingredients).toBe('Ingredients');
+    expect((await importing).rowsImported).toBe(1255);
+    expect(started()).toBe(1);
+  });
+
   it('gives a file’s own error in the same words as in-thread, and imports nothing', async () => {
     const { service, dir } = await openService();
     const path = join(dir, 'empty-rows.csv');
