@@ -1,15 +1,17 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { parentPort as threadPort } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
 import { openSecondConnection } from '../db/connection';
 import { readIngredientLexicon } from '../db/queries/ingredients';
+import { deleteCatalogRows } from '../db/queries/products';
 import { ImportError } from './catalog-file';
 import { importCatalog } from './importer';
 import { previewCatalogFile } from './preview';
 import type { ImportEvent, ImportRequest } from './off-thread';
 
 /**
- * The import worker (see off-thread.ts): imports (one at a time) and previews, each on its own
- * connection, which it closes before it answers. Runs as a Node worker thread (worker_threads' parentPort) or as an
+ * The import worker (see off-thread.ts): imports and catalog deletions (one at a time) and
+ * previews, each on its own connection, which it closes before it answers. Runs as a Node worker thread (worker_threads' parentPort) or as an
  * Electron utility process (process.parentPort, whose messages come wrapped in `data`).
  */
 
@@ -32,8 +34,8 @@ function onRequest(listener: (request: ImportRequest) => void): void {
 
 /** The cancel switch of each request in progress. */
 const controllers = new Map<number, AbortController>();
-/** Imports run one at a time (the app holds its write lock for each); previews run at once. */
-let imports: Promise<void> = Promise.resolve();
+/** Imports and deletions run one at a time (the app holds its write lock for each); previews run at once. */
+let writes: Promise<void> = Promise.resolve();
 
 /** Runs one request on its own connection (closed before the answer) and answers it. */
 async function handle(request: Exclude<ImportRequest, { type: 'cancel' }>): Promise<void> {
@@ -42,11 +44,12 @@ async function handle(request: Exclude<ImportRequest, { type: 'cancel' }>): Prom
   let db: Database | null = null;
   try {
     db = openSecondConnection(request.database.path, request.database.schemaVersion);
-    const lexicon = readIngredientLexicon(db);
     const result =
       request.type === 'import'
-        ? await importCatalog(db, lexicon, { ...request.options, signal: controller.signal, onProgress: (progress) => post({ type: 'progress', id: request.id, progress }) })
-        : await previewCatalogFile(request.options, lexicon);
+        ? await importCatalog(db, readIngredientLexicon(db), { ...request.options, signal: controller.signal, onProgress: (progress) => post({ type: 'progress', id: request.id, progress }) })
+        : request.type === 'preview'
+          ? await previewCatalogFile(request.options, readIngredientLexicon(db))
+          : await deleteCatalogRows(db, request.catalogId, request.at, () => yieldToEventLoop());
     db.close();
     post({ type: 'done', id: request.id, result });
   } catch (error) {
@@ -60,5 +63,5 @@ async function handle(request: Exclude<ImportRequest, { type: 'cancel' }>): Prom
 onRequest((request) => {
   if (request.type === 'cancel') controllers.get(request.id)?.abort();
   else if (request.type === 'preview') void handle(request);
-  else imports = imports.then(() => handle(request));
+  else writes = writes.then(() => handle(request));
 });

@@ -1,4 +1,5 @@
 import type { ImportPreview, ImportReport } from '../../shared/api';
+import type { CatalogRemoval } from '../db/queries/products';
 import { spawnEntryThread } from '../thread-entry';
 import { ImportError } from './catalog-file';
 import type { ImportOptions } from './importer';
@@ -6,8 +7,9 @@ import type { ImportProgress } from './import-run';
 
 /**
  * Catalog imports run away from the app's main thread: the import (reading, checking, its one
- * transaction, the COMMIT and the WAL checkpoint after it) and the import wizard's preview run
- * in a worker with its own connection to the database file, so the window never waits on them. The worker is a thread
+ * transaction, the COMMIT and the WAL checkpoint after it), the import wizard's preview and a
+ * catalog's deletion run in a worker with its own connection to the database file, so the
+ * window never waits on them. The worker is a thread
  * under Node (the web preview, the CLI, the tests) and an Electron utility process in the desktop
  * app, where native modules stay out of worker threads. The caller holds the app's write lock
  * for the whole run; the transaction keeps the import all or nothing, as in-thread.
@@ -26,12 +28,13 @@ export type PreviewJobOptions = Pick<ImportOptions, 'path' | 'format' | 'sheet' 
 export type ImportRequest =
   | { type: 'import'; id: number; database: WorkerDatabase; options: ImportJobOptions }
   | { type: 'preview'; id: number; database: WorkerDatabase; options: PreviewJobOptions }
+  | { type: 'delete-catalog'; id: number; database: WorkerDatabase; catalogId: number; at: string }
   | { type: 'cancel'; id: number };
 
 /** What the worker says of a request: progress, then its result or why it failed. */
 export type ImportEvent =
   | { type: 'progress'; id: number; progress: ImportProgress }
-  | { type: 'done'; id: number; result: ImportReport | ImportPreview }
+  | { type: 'done'; id: number; result: ImportReport | ImportPreview | CatalogRemoval }
   | { type: 'failed'; id: number; importError: boolean; message: string };
 
 /** An import's options without the callbacks, which stay on the caller's side. */
@@ -69,8 +72,8 @@ export function threadImportChannel(): ImportChannel {
 
 /**
  * The app's import worker: started on the first import or preview and kept for the next
- * (starting one costs more than a small import). Imports come one at a time — the caller holds
- * the write lock — and a preview may run beside one. The file's own problems come back as
+ * (starting one costs more than a small import). Imports and deletions come one at a time — the
+ * caller holds the write lock — and a preview may run beside one. The file's own problems come back as
  * {@link ImportError} with the same words as in-thread; a worker that dies mid-import (nothing
  * committed: SQLite drops an unfinished transaction) is an error saying so, and the next request
  * starts a fresh worker.
@@ -91,6 +94,14 @@ export class ImportWorker {
   /** Reads the head of a catalog file as the import will, writing nothing (see previewCatalogFile). */
   preview(database: WorkerDatabase, options: PreviewJobOptions): Promise<ImportPreview> {
     return this.request<ImportPreview>((id) => ({ type: 'preview', id, database, options }));
+  }
+
+  /**
+   * Deletes a catalog's rows in one transaction (see deleteCatalogRows): the by-ingredient index
+   * it may rebuild and the COMMIT take seconds on a large catalog, which the window must not wait on.
+   */
+  deleteCatalog(database: WorkerDatabase, catalogId: number, at: string): Promise<CatalogRemoval> {
+    return this.request<CatalogRemoval>((id) => ({ type: 'delete-catalog', id, database, catalogId, at }));
   }
 
   /** Stops the worker (an import in progress fails, and nothing of it is committed). */

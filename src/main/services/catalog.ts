@@ -5,7 +5,6 @@ import { findIngredientIdByKey, getIngredientRecords, searchIngredients, upsertI
 import { countProductsWithIngredient, countRows, getProduct, listBrands, listCatalogs, listCategories, listProducts } from '../db/queries/products';
 import { ImportError } from '../import/catalog-file';
 import { importCatalog, type ImportOptions } from '../import/importer';
-import type { WorkerDatabase } from '../import/off-thread';
 import { previewCatalogFile } from '../import/preview';
 import { sampleCatalogPath } from '../resources';
 import type { ServiceContext } from './context';
@@ -92,7 +91,7 @@ export const catalogHandlers: HandlersOf<'getStatus' | 'listCatalogs' | 'listPro
 
   async previewImport(cx, options) {
     try {
-      const database = workerDatabase(cx);
+      const database = cx.workerDatabase();
       return await (database ? cx.imports.preview(database, options) : previewCatalogFile(options, cx.lexicon()));
     } catch (error) {
       throw importFailure(error);
@@ -117,7 +116,7 @@ export const catalogHandlers: HandlersOf<'getStatus' | 'listCatalogs' | 'listPro
 async function runImport(cx: ServiceContext, options: Omit<ImportOptions, 'onProgress'>): Promise<ImportReport> {
   const withProgress: ImportOptions = { ...options, onProgress: cx.options.onImportProgress };
   try {
-    const database = workerDatabase(cx);
+    const database = cx.workerDatabase();
     if (!database) return await importCatalog(cx.db, cx.lexicon(), withProgress, (fn) => cx.exclusive(fn));
     return await cx.exclusive(() => cx.imports.run(database, withProgress));
   } catch (error) {
@@ -125,11 +124,6 @@ async function runImport(cx: ServiceContext, options: Omit<ImportOptions, 'onPro
   } finally {
     cx.invalidate('catalog');
   }
-}
-
-/** The database file the import worker opens, or null for an in-memory database, which no second connection can open (its imports and previews run in-thread). */
-function workerDatabase(cx: ServiceContext): WorkerDatabase | null {
-  return cx.options.databasePath === ':memory:' ? null : { path: cx.options.databasePath, schemaVersion: cx.schemaVersion };
 }
 
 /** An import's own error as the API's `import-failed`; anything else as it is. */

@@ -7,7 +7,7 @@ import type { JobKind, JobOf, ResultOf } from '../compute/protocol';
 import type { OpenedDatabase } from '../db/connection';
 import { readIngredientLexicon } from '../db/queries/ingredients';
 import type { ImportProgress } from '../import/importer';
-import { ImportWorker, sharedImportWorker, type ImportChannelFactory } from '../import/off-thread';
+import { ImportWorker, sharedImportWorker, type ImportChannelFactory, type WorkerDatabase } from '../import/off-thread';
 import { ActivityTracker } from './activity';
 import type { BackupPolicy, DatabaseCare } from './database';
 
@@ -114,6 +114,14 @@ export class ServiceContext {
   get compute(): ComputeHost {
     this.computeHost ??= new ComputeHost(this.options.computeChannel);
     return this.computeHost;
+  }
+
+  /**
+   * The database file the import worker opens its own connection to, or null for an in-memory
+   * database, which no second connection can open (its imports, previews and deletions run in-thread).
+   */
+  workerDatabase(): WorkerDatabase | null {
+    return this.options.databasePath === ':memory:' ? null : { path: this.options.databasePath, schemaVersion: this.version };
   }
 
   /** Where model folders live: beside the database. */

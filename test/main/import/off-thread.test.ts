@@ -102,6 +102,21 @@ describe('imports off the main thread', () => {
     expect(started()).toBe(1);
   });
 
+  it('deletes a catalog in the worker, after the checked backup, and the app sees it gone at once', async () => {
+    const asked: string[] = [];
+    const { service } = await openService({
+      wrap: (channel) => ({ ...channel, send: (message) => (asked.push(message.type), channel.send(message)) }),
+    });
+    const sephora = await service.importCatalog({ path: sephoraCsvPath() });
+    const sample = await service.loadSampleCatalog();
+    const deletion = await service.deleteCatalog({ id: sephora.catalogId! });
+    expect(asked).toEqual(['import', 'import', 'delete-catalog']);
+    expect(deletion.removed.products).toBe(sephora.productsInserted);
+    expect(deletion.backup?.readable).toBe(true);
+    expect((await service.listCatalogs()).map((c) => c.id)).toEqual([sample.catalogId]);
+    expect((await service.getStatus()).productCount).toBe(sample.productsInserted);
+  });
+
   it('gives a file’s own error in the same words as in-thread, and imports nothing', async () => {
     const { service, dir } = await openService();
     const path = join(dir, 'empty-rows.csv');
