@@ -9,10 +9,10 @@ import type { ImportProgress } from './import-run';
  * Catalog imports run away from the app's main thread: the import (reading, checking, its one
  * transaction, the COMMIT and the WAL checkpoint after it), the import wizard's preview and a
  * catalog's deletion run in a worker with its own connection to the database file, so the
- * window never waits on them. The worker is a thread
- * under Node (the web preview, the CLI, the tests) and an Electron utility process in the desktop
- * app, where native modules stay out of worker threads. The caller holds the app's write lock
- * for the whole run; the transaction keeps the import all or nothing, as in-thread.
+ * window never waits on them. The worker is a thread under Node (the web preview, the CLI, the
+ * tests) and an Electron utility process in the desktop app, where native modules stay out of
+ * worker threads. The caller holds the app's write lock for an import or a deletion; its one
+ * transaction keeps it all or nothing, as in-thread.
  */
 
 /** The database a worker opens its own connection to, and the schema version the app opened. */
@@ -70,13 +70,25 @@ export function threadImportChannel(): ImportChannel {
   };
 }
 
+/** How a request's failures are said: a worker's death, and an error that is not the file's own. */
+const FAILURES: Record<Exclude<ImportRequest['type'], 'cancel'>, { stopped: string; failed: (message: string) => string }> = {
+  import: {
+    stopped: "the import's worker stopped unexpectedly ({code}). Nothing was imported; the database is as it was.",
+    failed: (message) => `the import failed: ${message}. Nothing was imported.`,
+  },
+  preview: { stopped: 'the worker reading the file stopped unexpectedly ({code}).', failed: (message) => `the preview failed: ${message}` },
+  'delete-catalog': {
+    stopped: 'the worker deleting the catalog stopped unexpectedly ({code}). Nothing was deleted; the database is as it was.',
+    failed: (message) => `deleting the catalog failed: ${message}. Nothing was deleted.`,
+  },
+};
+
 /**
- * The app's import worker: started on the first import or preview and kept for the next
- * (starting one costs more than a small import). Imports and deletions come one at a time — the
- * caller holds the write lock — and a preview may run beside one. The file's own problems come back as
- * {@link ImportError} with the same words as in-thread; a worker that dies mid-import (nothing
- * committed: SQLite drops an unfinished transaction) is an error saying so, and the next request
- * starts a fresh worker.
+ * The app's import worker: started on first use and kept (starting one costs more than a small
+ * import). Imports and deletions come one at a time — the caller holds the write lock — and a
+ * preview may run beside one. The file's own problems come back as {@link ImportError} with the
+ * same words as in-thread; a worker that dies mid-import (nothing committed: SQLite drops an
+ * unfinished transaction) is an error saying so, and the next request starts a fresh worker.
  */
 export class ImportWorker {
   private channel: ImportChannel | null = null;
@@ -110,7 +122,7 @@ export class ImportWorker {
     this.channel = null;
   }
 
-  private request<T>(message: (id: number) => ImportRequest, onProgress?: (p: ImportProgress) => void, signal?: AbortSignal): Promise<T> {
+  private request<T>(message: (id: number) => Exclude<ImportRequest, { type: 'cancel' }>, onProgress?: (p: ImportProgress) => void, signal?: AbortSignal): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (signal?.aborted) {
         reject(new ImportError('import cancelled; nothing was imported'));
@@ -120,10 +132,12 @@ export class ImportWorker {
       try {
         channel = this.start();
       } catch (error) {
-        reject(new Error(`the import could not start its worker: ${(error as Error).message}. Nothing was imported.`));
+        reject(new Error(`the import worker could not start: ${(error as Error).message}. Nothing was changed.`));
         return;
       }
       const id = this.nextId++;
+      const request = message(id);
+      const said = FAILURES[request.type];
       const cancel = () => channel.send({ type: 'cancel', id });
       signal?.addEventListener('abort', cancel, { once: true });
       const settle = (fn: () => void) => {
@@ -136,12 +150,12 @@ export class ImportWorker {
         onEvent: (event) => {
           if (event.type === 'progress') onProgress?.(event.progress);
           else if (event.type === 'done') settle(() => resolve(event.result as T));
-          else settle(() => reject(event.importError ? new ImportError(event.message) : new Error(`the import failed: ${event.message}. Nothing was imported.`)));
+          else settle(() => reject(event.importError ? new ImportError(event.message) : new Error(said.failed(event.message))));
         },
-        onExit: (code) => settle(() => reject(new Error(`the import's worker stopped unexpectedly (exit code ${code ?? 'none'}). Nothing was imported; the database is as it was.`))),
+        onExit: (code) => settle(() => reject(new Error(said.stopped.replace('{code}', `exit code ${code ?? 'none'}`)))),
       });
       channel.hold?.(true);
-      channel.send(message(id));
+      channel.send(request);
     });
   }
 
