@@ -11,8 +11,9 @@ import type { ImportEvent, ImportRequest } from './off-thread';
 
 /**
  * The import worker (see off-thread.ts): imports and catalog deletions (one at a time) and
- * previews, each on its own connection, which it closes before it answers. Runs as a Node worker thread (worker_threads' parentPort) or as an
- * Electron utility process (process.parentPort, whose messages come wrapped in `data`).
+ * previews, each on its own connection, which it closes before it answers. Runs as a Node worker
+ * thread (worker_threads' parentPort) or as an Electron utility process (process.parentPort,
+ * whose messages come wrapped in `data`).
  */
 
 interface UtilityPort {
