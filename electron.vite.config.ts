@@ -4,7 +4,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 /**
  * Three builds: the Electron main process (plus the CLI, the compute process and its helper
- * thread, and the web preview, which share its services),
+ * thread, the import worker, and the web preview, which share its services),
  * the sandboxed preload (CommonJS, because sandboxed preloads cannot be ES modules), and the
  * Svelte renderer.
  */
@@ -21,6 +21,8 @@ export default defineConfig({
           // The compute process's helper thread (pure JavaScript, shares the generate job's work).
           'compute-helper': resolve(__dirname, 'src/main/compute/helper-thread.ts'),
           'preview-web': resolve(__dirname, 'src/main/preview/main.ts'),
+          // The import worker: a worker thread in Node, a utility process in Electron (see import/off-thread.ts).
+          'import-worker': resolve(__dirname, 'src/main/import/import-thread.ts'),
         },
         // TensorFlow.js stays external (native and wasm files load from node_modules), except the
         // gradient registrations: tfjs-core ships them only as ES modules with extensionless

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, Menu, dialog, session, shell, utilityProcess } from 'electron';
 import { keepStderrTail, type ComputeChannel } from './compute/host';
 import type { ComputeEvent } from './compute/protocol';
+import type { ImportChannel, ImportEvent } from './import/off-thread';
 import { registerIpcHandlers } from './ipc/handlers';
 import { DATABASE_FILE } from './paths';
 import { resolveResourcesDir } from './resources';
@@ -29,6 +30,17 @@ function utilityChannel(): ComputeChannel {
     send: (message) => child.postMessage(message),
     onMessage: (listener) => child.on('message', (m: unknown) => listener(m as ComputeEvent)),
     onExit: (listener) => child.on('exit', (code) => listener(code, null)),
+    kill: () => void child.kill(),
+  };
+}
+
+/** The import worker as an Electron utility process: better-sqlite3 is native, so it stays out of worker threads here. */
+function utilityImportChannel(): ImportChannel {
+  const child = utilityProcess.fork(join(import.meta.dirname, 'import-worker.js'), [], { serviceName: 'Latent Formulator import', stdio: 'inherit' });
+  return {
+    send: (message) => child.postMessage(message),
+    onMessage: (listener) => child.on('message', (m: unknown) => listener(m as ImportEvent)),
+    onExit: (listener) => child.once('exit', (code) => listener(code)),
     kill: () => void child.kill(),
   };
 }
@@ -98,6 +110,7 @@ async function main(): Promise<void> {
       resourcesDir: resolveResourcesDir(),
       appVersion: app.getVersion(),
       computeChannel: utilityChannel,
+      importChannel: utilityImportChannel,
     });
   } catch (error) {
     dialog.showErrorBox('Latent Formulator cannot open its database', (error as Error).message);

@@ -1,9 +1,5 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { fillStandardNormal } from '../../shared/ml/linalg';
 import { seededRandom } from '../../shared/ml/random';
 import {
@@ -16,6 +12,7 @@ import {
   type CheckedCandidate,
   type DecoderSpec,
 } from '../generate/kernels';
+import { spawnEntryThread } from '../thread-entry';
 
 /**
  * Sharing the generate job's pure-JavaScript work between the compute process's main thread and
@@ -130,20 +127,7 @@ export class SharedWorkCancelled extends Error {}
 
 /** Starts the helper thread: the built file next to the compute worker, or the source under tsx. */
 export function spawnHelperThread(): Worker {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) {
-    // Worker threads do not inherit tsx's loader: register it in the thread, then load the source.
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
-    const entry = pathToFileURL(join(dirname(here), 'helper-thread.ts')).href;
-    return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`, { eval: true });
-  }
-  let dir = dirname(here);
-  for (let i = 0; i < 3; i++) {
-    const candidate = join(dir, 'compute-helper.js');
-    if (existsSync(candidate)) return new Worker(candidate);
-    dir = dirname(dir);
-  }
-  throw new Error('cannot find the compute helper (compute-helper.js); rebuild the app');
+  return spawnEntryThread(import.meta.url, { dir: '.', file: 'helper-thread.ts' }, 'compute-helper.js');
 }
 
 interface OpenMap {

@@ -68,6 +68,24 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
   }
 }
 
+/**
+ * A second connection to an open app database, for work done off the main thread (an import):
+ * the same pragmas as the first, and the schema version the caller expects (else the file
+ * changed under the app, and the connection is refused).
+ */
+export function openSecondConnection(path: string, schemaVersion: number): Database {
+  const db = openSqlite(path, { fileMustExist: true });
+  try {
+    applyPragmas(db, false);
+    const fileVersion = db.pragma('user_version', { simple: true }) as number;
+    if (fileVersion !== schemaVersion) throw new Error(`${path} is at schema version ${fileVersion}, not the ${schemaVersion} the app opened; reopen the app`);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
 function applyPragmas(db: Database, isMemory: boolean): void {
   const journal = db.pragma('journal_mode = WAL', { simple: true }) as string;
   if (!isMemory && journal !== 'wal') throw new Error(`could not switch the database to WAL journal mode (got ${journal})`);

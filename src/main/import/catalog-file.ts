@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { CatalogFileFormat } from '../../shared/api';
 import { formatBytes } from '../../shared/format-bytes';
+import { JsonCatalogError } from './json-stream';
 import { cellText, sniffContainer, type SheetRecord } from './xlsx';
 
 /**
@@ -26,7 +27,7 @@ export const SAMPLE_ROWS = 200;
  * products, so 512 MiB is some 650,000 of them, ten times the 50,000 the model, the map and the
  * lists are built and measured for). A bigger file is almost always the wrong file (an export of
  * something else, a log, a disk image), and importing it would hold the database's write lock
- * for many minutes. JSON is parsed whole, so it needs a limit anyway.
+ * for many minutes. JSON is streamed too (json-stream.ts), one product at a time.
  */
 export const MAX_CATALOG_BYTES = 512 * 1024 * 1024;
 /** Longest stretch of synchronous work before the importer yields to the event loop. */
@@ -95,22 +96,12 @@ export function uniqueHeader(raw: readonly string[], onRepeat?: (message: string
   });
 }
 
-/** Reads a JSON catalog whole: an array of products, or an object with a `products` array. */
-export async function readJsonProducts(path: string, suffix: string): Promise<unknown[]> {
-  const file = basename(path);
-  let text = await fs.readFile(path, 'utf8').catch((error: unknown) => {
-    throw readFailure(path, error);
-  });
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ImportError(`${file} is not valid JSON (${(error as Error).message})${suffix}`);
+/** A failure while streaming a JSON catalog, said as an {@link ImportError} (`suffix` ends the message); other errors pass through. */
+export function jsonFailure(path: string, error: unknown, suffix: string): unknown {
+  if (error instanceof JsonCatalogError) {
+    return new ImportError(error.kind === 'syntax' ? `${basename(path)} is not valid JSON (${error.message})${suffix}` : `${basename(path)}: ${error.message}${suffix}`);
   }
-  const products = Array.isArray(json) ? json : (json as { products?: unknown })?.products;
-  if (!Array.isArray(products)) throw new ImportError(`${file}: expected an array of products, or an object with a "products" array${suffix}`);
-  return products;
+  return isFileSystemError(error) ? readFailure(path, error) : error;
 }
 
 /**

@@ -3,7 +3,8 @@ import { basename } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { CatalogFileFormat, ColumnMapping, ImportReport } from '../../shared/api';
 import type { IngredientLexicon } from '../../shared/inci/lexicon';
-import { detectFileFormat, isBlankRecord, isFileSystemError, jsonCellText, readFailure, readJsonProducts, refuseNonCsvHeader, ImportError, SAMPLE_ROWS, statCatalogFile, uniqueHeader, xlsxTextRecords } from './catalog-file';
+import { detectFileFormat, isBlankRecord, isFileSystemError, jsonCellText, jsonFailure, readFailure, refuseNonCsvHeader, ImportError, SAMPLE_ROWS, statCatalogFile, uniqueHeader, xlsxTextRecords } from './catalog-file';
+import { readJsonCatalog, type JsonProduct } from './json-stream';
 import { CsvError, readCsvRecords, type CsvFormat, type Delimiter, type TextEncodingName } from './csv';
 import { resolveColumnMapping, type ResolvedMapping } from './columns';
 import { checkAborted, emptyReport, ImportRun, type ImportRunOptions } from './import-run';
@@ -209,35 +210,66 @@ async function readTableRows(source: TableSource, options: ImportOptions, totalB
   if (productRows === 0) throw new ImportError(`${source.where} has a header (line ${headerLine}) but no product rows. Nothing was imported.`);
 }
 
+/**
+ * A JSON catalog, streamed product by product (see json-stream.ts). The fields are judged on the
+ * first products, as a table's columns on its first rows; a field first met later is kept as a
+ * plain field, with a warning.
+ */
 async function readJsonRows(options: ImportOptions, totalBytes: number, run: ImportRun): Promise<void> {
   const report = run.report;
   const file = basename(options.path);
-  const rows = await readJsonProducts(options.path, '. Nothing was imported.');
-  const keys: string[] = [];
-  for (const row of rows) {
-    if (row && typeof row === 'object' && !Array.isArray(row)) for (const k of Object.keys(row)) if (!keys.includes(k) && k !== 'concentrations') keys.push(k);
-  }
-  const sample = rows.slice(0, SAMPLE_ROWS).map((r) => keys.map((k) => jsonCellText((r as Record<string, unknown>)?.[k])));
-  let mapping: ResolvedMapping;
-  try {
-    const resolved = await resolveColumnMapping(keys, sample, options.mapping, { lexicon: run.lexicon });
-    mapping = resolved.mapping;
-    report.columns = resolved.columns;
-  } catch (error) {
-    throw new ImportError(`${file}: ${(error as Error).message}. Nothing was imported.`);
-  }
-  report.mapping = { ...mapping };
+  let bytesRead = 0;
+  const sample: JsonProduct[] = [];
+  const keys = new Set<string>();
+  let mapping: ResolvedMapping | null = null;
   report.encoding = 'utf-8';
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    const line = i + 1; // for JSON, the product's 1-based index in the array
-    if (!row || typeof row !== 'object' || Array.isArray(row)) {
-      run.reject({ line, code: 'not-an-object', reason: `product ${line} is not an object`, name: '' });
-      continue;
-    }
-    const record = row as Record<string, unknown>;
-    run.accept(line, (col) => jsonCellText(record[col]), mapping, record.concentrations);
-    await run.breathe(undefined, totalBytes);
-  }
-}
 
+  const consume = ({ value, index }: JsonProduct): void => {
+    // For JSON, a product's "line" is its 1-based number in the array.
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      run.reject({ line: index, code: 'not-an-object', reason: `product ${index} is not an object`, name: '' });
+      return;
+    }
+    const record = value as Record<string, unknown>;
+    for (const k of Object.keys(record)) {
+      if (keys.has(k) || k === 'concentrations') continue;
+      keys.add(k);
+      mapping!.extra.push(k);
+      run.warn(index, `the field "${k}" first appears in product ${index}, after the ${SAMPLE_ROWS} products the fields were judged on; kept as a plain field`);
+    }
+    run.accept(index, (col) => jsonCellText(record[col]), mapping!, record.concentrations);
+  };
+  const settle = async (): Promise<void> => {
+    for (const p of sample) {
+      if (p.value && typeof p.value === 'object' && !Array.isArray(p.value)) for (const k of Object.keys(p.value)) if (k !== 'concentrations') keys.add(k);
+    }
+    const header = [...keys];
+    const rows = sample.map((p) => header.map((k) => jsonCellText((p.value as Record<string, unknown> | null)?.[k])));
+    try {
+      const resolved = await resolveColumnMapping(header, rows, options.mapping, { lexicon: run.lexicon });
+      mapping = resolved.mapping;
+      report.columns = resolved.columns;
+    } catch (error) {
+      throw new ImportError(`${file}: ${(error as Error).message}. Nothing was imported.`);
+    }
+    report.mapping = { ...mapping };
+    for (const p of sample.splice(0)) {
+      consume(p);
+      await run.breathe(bytesRead, totalBytes);
+    }
+  };
+
+  try {
+    for await (const product of readJsonCatalog(options.path, (b) => (bytesRead = b))) {
+      if (mapping) consume(product);
+      else {
+        sample.push(product);
+        if (sample.length >= SAMPLE_ROWS) await settle();
+      }
+      await run.breathe(bytesRead, totalBytes);
+    }
+  } catch (error) {
+    throw jsonFailure(options.path, error, '. Nothing was imported.');
+  }
+  if (!mapping) await settle();
+}

@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ImportPreview } from '../../shared/api';
-import { detectFileFormat, ImportError, isBlankRecord, isFileSystemError, jsonCellText, readFailure, readJsonProducts, refuseNonCsvHeader, SAMPLE_ROWS, SLICE_MS, statCatalogFile, uniqueHeader, xlsxTextRecords } from './catalog-file';
+import { readJsonCatalog } from './json-stream';
+import { detectFileFormat, ImportError, isBlankRecord, isFileSystemError, jsonCellText, jsonFailure, readFailure, refuseNonCsvHeader, SAMPLE_ROWS, SLICE_MS, statCatalogFile, uniqueHeader, xlsxTextRecords } from './catalog-file';
 import { readXlsxRows, XlsxError, type WorkbookFacts } from './xlsx';
 import { CsvError, readCsvRecords, type CsvFormat } from './csv';
 import { MappingError, resolveColumnMapping } from './columns';
@@ -33,8 +34,16 @@ export async function previewCatalogFile(options: Pick<ImportOptions, 'path' | '
     }
   };
   if (format === 'json') {
-    const products = await readJsonProducts(options.path, '');
-    const objects = products.filter((p): p is Record<string, unknown> => !!p && typeof p === 'object' && !Array.isArray(p)).slice(0, SAMPLE_ROWS);
+    const objects: Record<string, unknown>[] = [];
+    try {
+      // The first products only: leaving the loop stops the stream.
+      for await (const { value } of readJsonCatalog(options.path)) {
+        if (value && typeof value === 'object' && !Array.isArray(value)) objects.push(value as Record<string, unknown>);
+        if (objects.length >= SAMPLE_ROWS) break;
+      }
+    } catch (error) {
+      throw jsonFailure(options.path, error, '');
+    }
     const header = [...new Set(objects.flatMap((o) => Object.keys(o)))].filter((k) => k !== 'concentrations');
     return settle(header, objects.map((o) => header.map((k) => jsonCellText(o[k]))), { format, encoding: 'utf-8', delimiter: null });
   }

@@ -37,10 +37,12 @@ export const catalogManagementHandlers: HandlersOf<'renameCatalog' | 'deleteCata
         throw new ApiFailure('backup-failed', `the backup ${backup.file} taken before deleting catalog ${id} did not check out (${backup.readable ? `it holds ${backup.products ?? 'no'} products, expected ${products}` : 'it does not pass quick_check'}); the catalog was not deleted`);
       }
       try {
-        const removal = await deleteCatalogRows(cx.db, id, new Date().toISOString(), () => yieldToEventLoop());
+        const at = new Date().toISOString();
+        const database = cx.workerDatabase();
+        const removal = database ? await cx.imports.deleteCatalog(database, id, at) : await deleteCatalogRows(cx.db, id, at, () => yieldToEventLoop());
         return deletion(cx, catalog, removal, backup);
       } finally {
-        // Reads between the chunks saw the deletion in progress (or one rolled back): drop what they built.
+        // The catalog's products are gone (or, rolled back, all there): drop what was built from them.
         cx.invalidate('catalog');
       }
     });

@@ -91,7 +91,8 @@ export const catalogHandlers: HandlersOf<'getStatus' | 'listCatalogs' | 'listPro
 
   async previewImport(cx, options) {
     try {
-      return await previewCatalogFile(options, cx.lexicon());
+      const database = cx.workerDatabase();
+      return await (database ? cx.imports.preview(database, options) : previewCatalogFile(options, cx.lexicon()));
     } catch (error) {
       throw importFailure(error);
     }
@@ -108,10 +109,16 @@ export const catalogHandlers: HandlersOf<'getStatus' | 'listCatalogs' | 'listPro
   },
 };
 
-/** Every import goes through here: one lexicon, serialised writes, caches cleared afterwards. */
+/**
+ * Every import goes through here: serialised with the app's other writes, run off the main
+ * thread on its own connection (see off-thread.ts), caches cleared afterwards.
+ */
 async function runImport(cx: ServiceContext, options: Omit<ImportOptions, 'onProgress'>): Promise<ImportReport> {
+  const withProgress: ImportOptions = { ...options, onProgress: cx.options.onImportProgress };
   try {
-    return await importCatalog(cx.db, cx.lexicon(), { ...options, onProgress: cx.options.onImportProgress }, (fn) => cx.exclusive(fn));
+    const database = cx.workerDatabase();
+    if (!database) return await importCatalog(cx.db, cx.lexicon(), withProgress, (fn) => cx.exclusive(fn));
+    return await cx.exclusive(() => cx.imports.run(database, withProgress));
   } catch (error) {
     throw importFailure(error);
   } finally {

@@ -5,8 +5,9 @@ import { IngredientLexicon } from '../../shared/inci/lexicon';
 import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
 import type { JobKind, JobOf, ResultOf } from '../compute/protocol';
 import type { OpenedDatabase } from '../db/connection';
-import { getCatalogIngredientNames, getLexiconEntries } from '../db/queries/ingredients';
+import { readIngredientLexicon } from '../db/queries/ingredients';
 import type { ImportProgress } from '../import/importer';
+import { ImportWorker, sharedImportWorker, type ImportChannelFactory, type WorkerDatabase } from '../import/off-thread';
 import { ActivityTracker } from './activity';
 import type { BackupPolicy, DatabaseCare } from './database';
 
@@ -18,6 +19,8 @@ export interface ServiceOptions {
   onImportProgress?: (progress: ImportProgress) => void;
   /** How to start the compute process (Electron passes a utilityProcess channel). */
   computeChannel?: ChannelFactory;
+  /** How to start an import's worker (a worker thread unless given; Electron passes a utilityProcess channel). */
+  importChannel?: ImportChannelFactory;
   /** Rolling backups: how many are kept and how often (see `DEFAULT_BACKUP_POLICY`). */
   backups?: Partial<BackupPolicy>;
 }
@@ -75,6 +78,10 @@ export interface TrackedAs {
 export class ServiceContext {
   /** Long operations in progress, for progress bars and Cancel. */
   readonly activity = new ActivityTracker();
+  /** Where imports and previews run: a worker with its own connection, started on the first use. */
+  readonly imports: ImportWorker;
+  /** Whether `imports` is this context's own (given a channel), to stop on close; else the process's shared thread. */
+  private readonly ownImports: boolean;
   private database: Database;
   private version: number;
   private writeQueue: Promise<unknown> = Promise.resolve();
@@ -89,6 +96,8 @@ export class ServiceContext {
   ) {
     this.database = opened.db;
     this.version = opened.schemaVersion;
+    this.ownImports = options.importChannel !== undefined;
+    this.imports = options.importChannel ? new ImportWorker(options.importChannel) : sharedImportWorker();
   }
 
   /** The open connection; read it at each use, since a restore replaces it. */
@@ -105,6 +114,14 @@ export class ServiceContext {
   get compute(): ComputeHost {
     this.computeHost ??= new ComputeHost(this.options.computeChannel);
     return this.computeHost;
+  }
+
+  /**
+   * The database file the import worker opens its own connection to, or null for an in-memory
+   * database, which no second connection can open (its imports, previews and deletions run in-thread).
+   */
+  workerDatabase(): WorkerDatabase | null {
+    return this.options.databasePath === ':memory:' ? null : { path: this.options.databasePath, schemaVersion: this.version };
   }
 
   /** Where model folders live: beside the database. */
@@ -167,12 +184,13 @@ export class ServiceContext {
     }
   }
 
-  /** Stops the compute process and closes the database. */
+  /** Stops the compute process and its own import worker, and closes the database. */
   close(): void {
     void this.computeHost?.close();
+    if (this.ownImports) this.imports.close();
     if (this.database.open) this.database.close();
   }
 }
 
 // Catalog-only names belong to it too: they make a degraded name ambiguous, so an import changes it.
-const LEXICON = new Derived(['ingredients', 'catalog'], (cx) => new IngredientLexicon(getLexiconEntries(cx.db), getCatalogIngredientNames(cx.db)));
+const LEXICON = new Derived(['ingredients', 'catalog'], (cx) => readIngredientLexicon(cx.db));

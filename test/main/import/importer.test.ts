@@ -168,6 +168,19 @@ describe('importCatalog', () => {
 
   it('refuses malformed JSON with a clear message', async () => {
     await expect(service.importCatalog({ path: file('bad.json', '{"products": [') })).rejects.toThrow(/bad\.json is not valid JSON .*Nothing was imported/);
+    await expect(service.importCatalog({ path: file('bad2.json', '[{"name": "A", "ingredients": "Water"},\n{"name": "B", "ingredients": Water}]') })).rejects.toThrow(
+      /^bad2\.json is not valid JSON \(product 2 \(line 2\): .+\)\. Nothing was imported\.$/,
+    );
+    await expect(service.importCatalog({ path: file('items.json', '{"items": []}') })).rejects.toThrow('items.json: expected an array of products, or an object with a "products" array. Nothing was imported.');
+  });
+
+  it('streams JSON: a field first met after the products the fields were judged on is kept as a plain field, with a warning', async () => {
+    const products = Array.from({ length: 260 }, (_, i) => ({ name: `Stream ${i}`, ingredients: 'Water, Glycerin, Niacinamide', ...(i === 230 ? { spf: '30' } : {}) }));
+    const report = await service.importCatalog({ path: file('late-field.json', JSON.stringify(products)) });
+    expect(report.rowsImported).toBe(260);
+    expect(report.warnings).toContainEqual({ line: 231, message: 'the field "spf" first appears in product 231, after the 200 products the fields were judged on; kept as a plain field' });
+    const late = (await service.listProducts({ search: 'Stream 230' })).items[0]!;
+    expect((await service.getProduct({ id: late.id })).extra).toEqual({ spf: '30' });
   });
 
   it('refuses a file that does not exist', async () => {

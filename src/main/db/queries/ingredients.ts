@@ -8,7 +8,7 @@ import type {
   SkinBenefit,
 } from '../../../shared/domain';
 import { ingredientKey, tidyName } from '../../../shared/inci/key';
-import type { LexiconEntry } from '../../../shared/inci/lexicon';
+import { IngredientLexicon, type LexiconEntry } from '../../../shared/inci/lexicon';
 
 /** Typed queries over the ingredient tables. */
 
@@ -74,6 +74,11 @@ export function getLexiconEntries(db: Database): LexiconEntry[] {
 /** Names of ingredients seen only in catalogs (not in the knowledge base): they make degraded names ambiguous. */
 export function getCatalogIngredientNames(db: Database): string[] {
   return (db.prepare(`SELECT inci FROM ingredients WHERE origin = 'catalog' ORDER BY id`).all() as { inci: string }[]).map((r) => r.inci);
+}
+
+/** The name index the parser reads lists with: the knowledge base's names, and the catalog-only ones that make degraded names ambiguous. */
+export function readIngredientLexicon(db: Database): IngredientLexicon {
+  return new IngredientLexicon(getLexiconEntries(db), getCatalogIngredientNames(db));
 }
 
 /**
