@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { ExportTable, TableCell, ColumnType } from '../shared/csv-write';
 
 /**
@@ -23,7 +23,10 @@ export async function tableToXlsx(table: ExportTable): Promise<Buffer> {
     sink.on('end', resolve);
     sink.on('error', reject);
   });
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: true });
+  // Loaded on first use: exceljs takes ~0.4 s to load, which every start of the app, the CLI and
+  // the import worker would pay for a workbook most never read.
+  const { default: excel } = await import('exceljs');
+  const workbook = new excel.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: true });
   const sheet = workbook.addWorksheet(table.sheet, { views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }] });
   sheet.columns = table.columns.map((c, i) => ({ key: String(i), width: columnWidth(c.name, table.rows, i, c.type) }));
   const header = sheet.addRow(table.columns.map((c) => c.name));

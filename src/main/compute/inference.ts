@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { decodeUniqueList, slotPosition } from '../../shared/ml/decode';
 import { fillEncoderInput } from '../ml/model';
+import { benefitValue } from '../ml/train';
 import type { LoadedModel } from './model-cache';
 
 /**
@@ -59,8 +60,7 @@ export function predictCodes(m: LoadedModel, codes: Float32Array, count: number)
   return Array.from({ length: count }, (_, i) =>
     Object.fromEntries(
       m.benefits.map((spec, b) => {
-        const raw = values[i * B + b]!;
-        return [spec.name, spec.kind === 'flag' ? 1 / (1 + Math.exp(-raw)) : raw * spec.std + spec.mean];
+        return [spec.name, benefitValue(spec, values[i * B + b]!)];
       }),
     ),
   );

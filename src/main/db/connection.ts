@@ -70,13 +70,14 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
 
 /**
  * A second connection to an open app database, for work done off the main thread (an import):
- * the same pragmas as the first, and the schema version the caller expects (else the file
- * changed under the app, and the connection is refused).
+ * the same pragmas as the first (its page limit when given), and the schema version the caller
+ * expects (else the file changed under the app, and the connection is refused).
  */
-export function openSecondConnection(path: string, schemaVersion: number): Database {
+export function openSecondConnection(path: string, schemaVersion: number, maxPageCount?: number): Database {
   const db = openSqlite(path, { fileMustExist: true });
   try {
     applyPragmas(db, false);
+    if (maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(maxPageCount)}`);
     const fileVersion = db.pragma('user_version', { simple: true }) as number;
     if (fileVersion !== schemaVersion) throw new Error(`${path} is at schema version ${fileVersion}, not the ${schemaVersion} the app opened; reopen the app`);
     return db;

@@ -44,7 +44,7 @@ async function handle(request: Exclude<ImportRequest, { type: 'cancel' }>): Prom
   controllers.set(request.id, controller);
   let db: Database | null = null;
   try {
-    db = openSecondConnection(request.database.path, request.database.schemaVersion);
+    db = openSecondConnection(request.database.path, request.database.schemaVersion, request.database.maxPageCount);
     const result =
       request.type === 'import'
         ? await importCatalog(db, readIngredientLexicon(db), { ...request.options, signal: controller.signal, onProgress: (progress) => post({ type: 'progress', id: request.id, progress }) })
@@ -55,7 +55,8 @@ async function handle(request: Exclude<ImportRequest, { type: 'cancel' }>): Prom
     post({ type: 'done', id: request.id, result });
   } catch (error) {
     if (db?.open) db.close();
-    post({ type: 'failed', id: request.id, importError: error instanceof ImportError, message: error instanceof Error ? error.message : String(error) });
+    const code = (error as { code?: unknown } | null)?.code;
+    post({ type: 'failed', id: request.id, importError: error instanceof ImportError, message: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) });
   } finally {
     controllers.delete(request.id);
   }

@@ -15,10 +15,12 @@ import type { ImportProgress } from './import-run';
  * transaction keeps it all or nothing, as in-thread.
  */
 
-/** The database a worker opens its own connection to, and the schema version the app opened. */
+/** The database a worker opens its own connection to, the schema version the app opened, and the app connection's page limit. */
 export interface WorkerDatabase {
   path: string;
   schemaVersion: number;
+  /** SQLite's max_page_count on the app's connection (a per-connection setting), which the worker's connection takes too. */
+  maxPageCount?: number;
 }
 
 /** A preview's options (see previewCatalogFile). */
@@ -35,7 +37,7 @@ export type ImportRequest =
 export type ImportEvent =
   | { type: 'progress'; id: number; progress: ImportProgress }
   | { type: 'done'; id: number; result: ImportReport | ImportPreview | CatalogRemoval }
-  | { type: 'failed'; id: number; importError: boolean; message: string };
+  | { type: 'failed'; id: number; importError: boolean; message: string; code?: string };
 
 /** An import's options without the callbacks, which stay on the caller's side. */
 export type ImportJobOptions = Omit<ImportOptions, 'onProgress' | 'signal'>;
@@ -82,6 +84,13 @@ const FAILURES: Record<Exclude<ImportRequest['type'], 'cancel'>, { stopped: stri
     failed: (message) => `deleting the catalog failed: ${message}. Nothing was deleted.`,
   },
 };
+
+/** An error from the worker with its code (SQLITE_FULL, ENOSPC…), so a full disk is said as one. */
+function failure(message: string, code: string | undefined): Error {
+  const error = new Error(message) as Error & { code?: string };
+  if (code) error.code = code;
+  return error;
+}
 
 /**
  * The app's import worker: started on first use and kept (starting one costs more than a small
@@ -150,7 +159,7 @@ export class ImportWorker {
         onEvent: (event) => {
           if (event.type === 'progress') onProgress?.(event.progress);
           else if (event.type === 'done') settle(() => resolve(event.result as T));
-          else settle(() => reject(event.importError ? new ImportError(event.message) : new Error(said.failed(event.message))));
+          else settle(() => reject(event.importError ? new ImportError(event.message) : failure(said.failed(event.message), event.code)));
         },
         onExit: (code) => settle(() => reject(new Error(said.stopped.replace('{code}', `exit code ${code ?? 'none'}`)))),
       });

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { openZipPart, readZipParts } from './zip-directory';
 
 /**
@@ -109,7 +109,10 @@ export async function* readXlsxRows(path: string, options: { sheet?: string; onB
     // loses one (exceljs issue 3064: the workbook part, shared strings or styles, whichever
     // comes last). Its parsers are fed here instead, each part read from the ZIP directory:
     // styles and shared strings whole (exceljs caches them anyway), then the one sheet streamed.
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
+    // Loaded on first use: exceljs takes ~0.4 s to load, which every start of the app, the CLI and
+    // the import worker would pay for a workbook most never read.
+    const { default: excel } = await import('exceljs');
+    const reader = new excel.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
     const internals = reader as unknown as ReaderInternals;
     Object.assign(internals, { model: { sheets: book.sheets }, workbookRels: book.rels, properties: { model: { date1904: book.date1904 } } });
     // Streamed in chunks like the sheet, so a large shared-strings part never holds the event loop.

@@ -4,7 +4,7 @@ import { decodeUniqueList, type PositionScale } from '../../shared/ml/decode';
 import { jaccard, kendallTauShared, meanAbsoluteError, meanOf, rocAuc } from '../../shared/ml/metrics';
 import type { ModelConfig } from './config';
 import type { JointVae } from './model';
-import { makeBatch, type PreparedData } from './train';
+import { benefitValue, makeBatch, type PreparedData } from './train';
 
 /**
  * Metrics of a trained model, computed on the training rows and on the held-out rows:
@@ -119,7 +119,8 @@ export async function evaluateModel(model: JointVae, p: PreparedData, config: Mo
       const actual: number[] = [];
       p.heldOutRows.forEach((r, i) => {
         if (!p.mask[r * B + b]) return;
-        predicted.push(spec.kind === 'flag' ? out[i * B + b]! : out[i * B + b]! * spec.std + spec.mean);
+        // Scores as the app shows them (held to their range); flags as logits, which rank alike.
+        predicted.push(spec.kind === 'flag' ? out[i * B + b]! : benefitValue(spec, out[i * B + b]!));
         actual.push(spec.kind === 'flag' ? p.targets[r * B + b]! : p.targets[r * B + b]! * spec.std + spec.mean);
       });
       benefits.push({

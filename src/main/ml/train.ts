@@ -19,6 +19,32 @@ export interface BenefitSpec {
   /** Standardisation of score targets (flags: mean 0, std 1). */
   mean: number;
   std: number;
+  /**
+   * The range a score's prediction is held to: 0–1 or 0–10 when the training values lie within
+   * it, else the range observed in training. Absent for flags (a probability) and in models saved before.
+   */
+  range?: [number, number];
+}
+
+/** The range a score column's values live in (see BenefitSpec.range). */
+export function scoreRange(values: readonly number[]): [number, number] | undefined {
+  if (values.length === 0) return undefined;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (lo >= 0 && hi <= 1) return [0, 1];
+  if (lo >= 0 && hi <= 10) return [0, 10];
+  return [lo, hi];
+}
+
+/** A benefit head's raw output in the benefit's own terms: a probability for a flag, a score in its units and range. */
+export function benefitValue(spec: BenefitSpec, raw: number): number {
+  if (spec.kind === 'flag') return 1 / (1 + Math.exp(-raw));
+  const value = raw * spec.std + spec.mean;
+  return spec.range ? Math.min(spec.range[1], Math.max(spec.range[0], value)) : value;
 }
 
 export interface LossBreakdown {
@@ -125,7 +151,9 @@ export function prepareData(data: TrainingData, config: ModelConfig): PreparedDa
       targets[i * B + b] = (v - mean) / std;
       mask[i * B + b] = 1;
     });
-    return { name, kind, mean, std };
+    // From the training rows only, like the standardisation.
+    const range = kind === 'score' ? scoreRange(trainValues) : undefined;
+    return range ? { name, kind, mean, std, range } : { name, kind, mean, std };
   });
   const maxLength = Math.max(2, ...lists.map((l) => l.length));
   const positionScale: PositionScale = config.positionScale === 'log' ? { kind: 'log', maxLength } : { kind: 'relative' };

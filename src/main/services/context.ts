@@ -121,7 +121,8 @@ export class ServiceContext {
    * database, which no second connection can open (its imports, previews and deletions run in-thread).
    */
   workerDatabase(): WorkerDatabase | null {
-    return this.options.databasePath === ':memory:' ? null : { path: this.options.databasePath, schemaVersion: this.version };
+    if (this.options.databasePath === ':memory:') return null;
+    return { path: this.options.databasePath, schemaVersion: this.version, maxPageCount: this.database.pragma('max_page_count', { simple: true }) as number };
   }
 
   /** Where model folders live: beside the database. */

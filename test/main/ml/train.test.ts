@@ -4,7 +4,7 @@ import { initBackend } from '../../../src/main/ml/backend';
 import { presetConfig } from '../../../src/main/ml/config';
 import { evaluateModel } from '../../../src/main/ml/evaluate';
 import { JointVae } from '../../../src/main/ml/model';
-import { TrainingCancelled, trainJointVae, trainabilityProblem } from '../../../src/main/ml/train';
+import { benefitValue, prepareData, scoreRange, TrainingCancelled, trainJointVae, trainabilityProblem } from '../../../src/main/ml/train';
 import { syntheticTrainingData } from './fixtures';
 
 const config = presetConfig('quick', { hidden: 32, latentDim: 8, headHidden: 8, maxEpochs: 30, maxSteps: 10_000, patience: 30, batchSize: 16, minCount: 2, seed: 3 });
@@ -71,5 +71,31 @@ describe('trainJointVae', () => {
     expect(() => JointVae.fromWeights({ ...shape, vocab: 11 }, weights)).toThrow(/tensor "enc_w1" has shape 10×6, expected 11×6/);
     m.dispose();
     copy.dispose();
+  });
+});
+
+describe('benefit values in their own terms', () => {
+  it('holds a score to the range its column lives in, and reads a flag as a probability', () => {
+    expect(scoreRange([0.1, 0.9, 0.4])).toEqual([0, 1]);
+    expect(scoreRange([2, 7.5])).toEqual([0, 10]);
+    expect(scoreRange([-3, 12])).toEqual([-3, 12]);
+    expect(scoreRange([])).toBeUndefined();
+    const score = { name: 'anti-acne', kind: 'score' as const, mean: 0.3, std: 0.2, range: [0, 1] as [number, number] };
+    // A head output 2.07 standard deviations below the mean would read −0.114: held at 0.
+    expect(benefitValue(score, -2.07)).toBe(0);
+    expect(benefitValue(score, 10)).toBe(1);
+    expect(benefitValue(score, 1)).toBeCloseTo(0.5, 12);
+    // A model saved before ranges were kept reads as it did.
+    expect(benefitValue({ ...score, range: undefined }, -2.07)).toBeCloseTo(-0.114, 12);
+    expect(benefitValue({ name: 'Dry', kind: 'flag', mean: 0, std: 1 }, 0)).toBe(0.5);
+  });
+
+  it('keeps each score column’s range from the training rows', () => {
+    const data = syntheticTrainingData();
+    data.benefits.firmness = 'score';
+    data.products.forEach((p, i) => (p.benefits.firmness = (i % 10) / 10));
+    const prepared = prepareData(data, config);
+    expect(prepared.benefits.find((b) => b.name === 'firmness')?.range).toEqual([0, 1]);
+    expect(prepared.benefits.filter((b) => b.kind === 'flag').every((b) => b.range === undefined)).toBe(true);
   });
 });
