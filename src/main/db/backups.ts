@@ -95,10 +95,11 @@ export function listBackupFiles(dbPath: string): BackupFile[] {
 
 /**
  * Copies the open database `db` into `target` with the online backup API, makes the copy a
- * standalone file (journal mode DELETE) and checks it with `quick_check`; only a copy that
- * passes is renamed to `target`. Throws BackupError (leaving nothing behind) otherwise.
+ * standalone file (journal mode DELETE) and checks it with `quick_check` (through `check`, which
+ * the app runs in its import worker: on a large database the check alone takes most of a second);
+ * only a copy that passes is renamed to `target`. Throws BackupError (leaving nothing behind) otherwise.
  */
-export async function copyDatabaseOnline(db: Database, target: string): Promise<BackupContents> {
+export async function copyDatabaseOnline(db: Database, target: string, check: CopyCheck = async (path) => readBackupContents(path)): Promise<BackupContents> {
   const folder = dirname(target);
   mkdirSync(folder, { recursive: true });
   removeStalePartials(folder);
@@ -113,7 +114,7 @@ export async function copyDatabaseOnline(db: Database, target: string): Promise<
     } finally {
       copy.close();
     }
-    const contents = readBackupContents(partial);
+    const contents = await check(partial);
     if (!contents.check.ok) throw new BackupError(`the copy did not pass quick_check: ${contents.check.problems.slice(0, 3).join('; ')}`);
     const fd = openSync(partial, 'r+');
     try {
@@ -136,13 +137,13 @@ export async function copyDatabaseOnline(db: Database, target: string): Promise<
  * Writes a rolling or manual backup of `db` (the database at `dbPath`) into its backups folder.
  * Two backups within the same millisecond get consecutive times, never one name.
  */
-export async function writeBackup(db: Database, dbPath: string, kind: 'rolling' | 'manual', at: Date = new Date()): Promise<{ backup: BackupFile; contents: BackupContents; ms: number }> {
+export async function writeBackup(db: Database, dbPath: string, kind: 'rolling' | 'manual', at: Date = new Date(), check?: CopyCheck): Promise<{ backup: BackupFile; contents: BackupContents; ms: number }> {
   const started = performance.now();
   const folder = backupFolder(dbPath);
   let time = at.getTime();
   let file = `${basename(dbPath)}.${kind}.${fileTimestamp(new Date(time))}.bak`;
   while (statSync(join(folder, file), { throwIfNoEntry: false })) file = `${basename(dbPath)}.${kind}.${fileTimestamp(new Date(++time))}.bak`;
-  const contents = await copyDatabaseOnline(db, join(folder, file));
+  const contents = await copyDatabaseOnline(db, join(folder, file), check);
   const backup = listBackupFiles(dbPath).find((b) => b.file === file);
   if (!backup) throw new BackupError(`the backup ${join(folder, file)} disappeared right after it was written`);
   return { backup, contents, ms: performance.now() - started };
@@ -161,6 +162,9 @@ export function pruneRollingBackups(dbPath: string, keep: number): string[] {
   }
   return removed;
 }
+
+/** Reads what a backup copy holds and checks it (readBackupContents, possibly elsewhere than the main thread). */
+export type CopyCheck = (path: string) => Promise<BackupContents>;
 
 /**
  * Opens a backup read-only and reports its check, schema version and counts (null where the

@@ -1,6 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { parentPort as threadPort } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
+import { readBackupContents } from '../db/backups';
 import { openSecondConnection } from '../db/connection';
 import { readIngredientLexicon } from '../db/queries/ingredients';
 import { deleteCatalogRows } from '../db/queries/products';
@@ -10,8 +11,8 @@ import { previewCatalogFile } from './preview';
 import type { ImportEvent, ImportRequest } from './off-thread';
 
 /**
- * The import worker (see off-thread.ts): imports and catalog deletions (one at a time) and
- * previews, each on its own connection, which it closes before it answers. Runs as a Node worker
+ * The import worker (see off-thread.ts): imports and catalog deletions (one at a time), previews
+ * and backup checks, each on its own connection, which it closes before it answers. Runs as a Node worker
  * thread (worker_threads' parentPort) or as an Electron utility process (process.parentPort,
  * whose messages come wrapped in `data`).
  */
@@ -40,6 +41,11 @@ let writes: Promise<void> = Promise.resolve();
 
 /** Runs one request on its own connection (closed before the answer) and answers it. */
 async function handle(request: Exclude<ImportRequest, { type: 'cancel' }>): Promise<void> {
+  if (request.type === 'check-backup') {
+    // readBackupContents reports its own failures in the contents it returns.
+    post({ type: 'done', id: request.id, result: readBackupContents(request.path) });
+    return;
+  }
   const controller = new AbortController();
   controllers.set(request.id, controller);
   let db: Database | null = null;
@@ -64,6 +70,6 @@ async function handle(request: Exclude<ImportRequest, { type: 'cancel' }>): Prom
 
 onRequest((request) => {
   if (request.type === 'cancel') controllers.get(request.id)?.abort();
-  else if (request.type === 'preview') void handle(request);
+  else if (request.type === 'preview' || request.type === 'check-backup') void handle(request);
   else writes = writes.then(() => handle(request));
 });

@@ -1,4 +1,5 @@
 import type { ImportPreview, ImportReport } from '../../shared/api';
+import type { BackupContents } from '../db/backups';
 import type { CatalogRemoval } from '../db/queries/products';
 import { spawnEntryThread } from '../thread-entry';
 import { ImportError } from './catalog-file';
@@ -8,8 +9,8 @@ import type { ImportProgress } from './import-run';
 /**
  * Catalog imports run away from the app's main thread: the import (reading, checking, its one
  * transaction, the COMMIT and the WAL checkpoint after it), the import wizard's preview and a
- * catalog's deletion run in a worker with its own connection to the database file, so the
- * window never waits on them. The worker is a thread under Node (the web preview, the CLI, the
+ * catalog's deletion (and the check of each backup copy) run in a worker with its own connection
+ * to the database file, so the window never waits on them. The worker is a thread under Node (the web preview, the CLI, the
  * tests) and an Electron utility process in the desktop app, where native modules stay out of
  * worker threads. The caller holds the app's write lock for an import or a deletion; its one
  * transaction keeps it all or nothing, as in-thread.
@@ -31,12 +32,13 @@ export type ImportRequest =
   | { type: 'import'; id: number; database: WorkerDatabase; options: ImportJobOptions }
   | { type: 'preview'; id: number; database: WorkerDatabase; options: PreviewJobOptions }
   | { type: 'delete-catalog'; id: number; database: WorkerDatabase; catalogId: number; at: string }
+  | { type: 'check-backup'; id: number; path: string }
   | { type: 'cancel'; id: number };
 
 /** What the worker says of a request: progress, then its result or why it failed. */
 export type ImportEvent =
   | { type: 'progress'; id: number; progress: ImportProgress }
-  | { type: 'done'; id: number; result: ImportReport | ImportPreview | CatalogRemoval }
+  | { type: 'done'; id: number; result: ImportReport | ImportPreview | CatalogRemoval | BackupContents }
   | { type: 'failed'; id: number; importError: boolean; message: string; code?: string };
 
 /** An import's options without the callbacks, which stay on the caller's side. */
@@ -79,6 +81,7 @@ const FAILURES: Record<Exclude<ImportRequest['type'], 'cancel'>, { stopped: stri
     failed: (message) => `the import failed: ${message}. Nothing was imported.`,
   },
   preview: { stopped: 'the worker reading the file stopped unexpectedly ({code}).', failed: (message) => `the preview failed: ${message}` },
+  'check-backup': { stopped: 'the worker checking the backup stopped unexpectedly ({code}).', failed: (message) => `checking the backup failed: ${message}` },
   'delete-catalog': {
     stopped: 'the worker deleting the catalog stopped unexpectedly ({code}). Nothing was deleted; the database is as it was.',
     failed: (message) => `deleting the catalog failed: ${message}. Nothing was deleted.`,
@@ -123,6 +126,11 @@ export class ImportWorker {
    */
   deleteCatalog(database: WorkerDatabase, catalogId: number, at: string): Promise<CatalogRemoval> {
     return this.request<CatalogRemoval>((id) => ({ type: 'delete-catalog', id, database, catalogId, at }));
+  }
+
+  /** Checks a fresh backup copy and reads what it holds (see readBackupContents), which reads the whole file. */
+  checkBackup(path: string): Promise<BackupContents> {
+    return this.request<BackupContents>((id) => ({ type: 'check-backup', id, path }));
   }
 
   /** Stops the worker (an import in progress fails, and nothing of it is committed). */
