@@ -94,34 +94,20 @@ export function listBackupFiles(dbPath: string): BackupFile[] {
 }
 
 /**
- * Copies the open database `db` into `target` with the online backup API, makes the copy a
- * standalone file (journal mode DELETE) and checks it with `quick_check` (through `check`, which
- * the app runs in its import worker: on a large database the check alone takes most of a second);
- * only a copy that passes is renamed to `target`. Throws BackupError (leaving nothing behind) otherwise.
+ * Copies the open database `db` into `target` with the online backup API, then `finish`es the
+ * copy (finishBackupCopy: made standalone, checked with `quick_check`, flushed; the app runs it
+ * in its import worker, since on a large database it takes most of a second); only a copy that
+ * passes is renamed to `target`. Throws BackupError (leaving nothing behind) otherwise.
  */
-export async function copyDatabaseOnline(db: Database, target: string, check: CopyCheck = async (path) => readBackupContents(path)): Promise<BackupContents> {
+export async function copyDatabaseOnline(db: Database, target: string, finish: CopyCheck = async (path) => finishBackupCopy(path)): Promise<BackupContents> {
   const folder = dirname(target);
   mkdirSync(folder, { recursive: true });
   removeStalePartials(folder);
   const partial = join(folder, `.${basename(target)}.${randomBytes(4).toString('hex')}.partial`);
   try {
     await db.backup(partial);
-    const copy = openSqlite(partial, { fileMustExist: true });
-    try {
-      // A backup should be one self-contained file, not a WAL database with side files.
-      const mode = copy.pragma('journal_mode = DELETE', { simple: true }) as string;
-      if (mode !== 'delete') throw new BackupError(`the copy stayed in journal mode ${mode}`);
-    } finally {
-      copy.close();
-    }
-    const contents = await check(partial);
+    const contents = await finish(partial);
     if (!contents.check.ok) throw new BackupError(`the copy did not pass quick_check: ${contents.check.problems.slice(0, 3).join('; ')}`);
-    const fd = openSync(partial, 'r+');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
     renameSync(partial, target);
     fsyncFolder(folder);
     return contents;
@@ -131,6 +117,31 @@ export async function copyDatabaseOnline(db: Database, target: string, check: Co
     const code = (error as { code?: unknown }).code;
     throw new BackupError(`could not back up the database to ${target}: ${(error as Error).message ?? String(error)}`, typeof code === 'string' ? code : null);
   }
+}
+
+/**
+ * Makes a fresh copy a standalone file (journal mode DELETE, no side files), checks it and reads
+ * what it holds (see readBackupContents), and, when it passes, flushes it to disk. Reads and
+ * flushes the whole file: the app runs it in its import worker. Throws when the copy cannot be
+ * made standalone; a failed check is in the contents returned.
+ */
+export function finishBackupCopy(path: string): BackupContents {
+  const copy = openSqlite(path, { fileMustExist: true });
+  try {
+    const mode = copy.pragma('journal_mode = DELETE', { simple: true }) as string;
+    if (mode !== 'delete') throw new BackupError(`the copy stayed in journal mode ${mode}`);
+  } finally {
+    copy.close();
+  }
+  const contents = readBackupContents(path);
+  if (!contents.check.ok) return contents;
+  const fd = openSync(path, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  return contents;
 }
 
 /**
@@ -163,7 +174,7 @@ export function pruneRollingBackups(dbPath: string, keep: number): string[] {
   return removed;
 }
 
-/** Reads what a backup copy holds and checks it (readBackupContents, possibly elsewhere than the main thread). */
+/** Finishes a fresh backup copy and says what it holds (finishBackupCopy, possibly away from the main thread). */
 export type CopyCheck = (path: string) => Promise<BackupContents>;
 
 /**

@@ -1,7 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { parentPort as threadPort } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
-import { readBackupContents } from '../db/backups';
+import { finishBackupCopy } from '../db/backups';
 import { openSecondConnection } from '../db/connection';
 import { readIngredientLexicon } from '../db/queries/ingredients';
 import { deleteCatalogRows } from '../db/queries/products';
@@ -34,6 +34,12 @@ function onRequest(listener: (request: ImportRequest) => void): void {
   else throw new Error('the import worker must run as a worker thread or an Electron utility process');
 }
 
+/** A request's failure as sent back: its message, whether the file's own (an ImportError), and its code (SQLITE_FULL, ENOSPC…). */
+function failed(id: number, error: unknown): ImportEvent {
+  const code = (error as { code?: unknown } | null)?.code;
+  return { type: 'failed', id, importError: error instanceof ImportError, message: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) };
+}
+
 /** The cancel switch of each request in progress. */
 const controllers = new Map<number, AbortController>();
 /** Imports and deletions run one at a time (the app holds its write lock for each); previews run at once. */
@@ -42,8 +48,11 @@ let writes: Promise<void> = Promise.resolve();
 /** Runs one request on its own connection (closed before the answer) and answers it. */
 async function handle(request: Exclude<ImportRequest, { type: 'cancel' }>): Promise<void> {
   if (request.type === 'check-backup') {
-    // readBackupContents reports its own failures in the contents it returns.
-    post({ type: 'done', id: request.id, result: readBackupContents(request.path) });
+    try {
+      post({ type: 'done', id: request.id, result: finishBackupCopy(request.path) });
+    } catch (error) {
+      post(failed(request.id, error));
+    }
     return;
   }
   const controller = new AbortController();
@@ -61,8 +70,7 @@ async function handle(request: Exclude<ImportRequest, { type: 'cancel' }>): Prom
     post({ type: 'done', id: request.id, result });
   } catch (error) {
     if (db?.open) db.close();
-    const code = (error as { code?: unknown } | null)?.code;
-    post({ type: 'failed', id: request.id, importError: error instanceof ImportError, message: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) });
+    post(failed(request.id, error));
   } finally {
     controllers.delete(request.id);
   }

@@ -81,7 +81,7 @@ const FAILURES: Record<Exclude<ImportRequest['type'], 'cancel'>, { stopped: stri
     failed: (message) => `the import failed: ${message}. Nothing was imported.`,
   },
   preview: { stopped: 'the worker reading the file stopped unexpectedly ({code}).', failed: (message) => `the preview failed: ${message}` },
-  'check-backup': { stopped: 'the worker checking the backup stopped unexpectedly ({code}).', failed: (message) => `checking the backup failed: ${message}` },
+  'check-backup': { stopped: 'the worker checking the backup copy stopped unexpectedly ({code}).', failed: (message) => message },
   'delete-catalog': {
     stopped: 'the worker deleting the catalog stopped unexpectedly ({code}). Nothing was deleted; the database is as it was.',
     failed: (message) => `deleting the catalog failed: ${message}. Nothing was deleted.`,
@@ -128,7 +128,7 @@ export class ImportWorker {
     return this.request<CatalogRemoval>((id) => ({ type: 'delete-catalog', id, database, catalogId, at }));
   }
 
-  /** Checks a fresh backup copy and reads what it holds (see readBackupContents), which reads the whole file. */
+  /** Finishes a fresh backup copy: made standalone, checked, flushed (see finishBackupCopy), which reads the whole file. */
   checkBackup(path: string): Promise<BackupContents> {
     return this.request<BackupContents>((id) => ({ type: 'check-backup', id, path }));
   }
