@@ -94,19 +94,20 @@ export function listBackupFiles(dbPath: string): BackupFile[] {
 }
 
 /**
- * Copies the open database `db` into `target` with the online backup API, then `finish`es the
- * copy (finishBackupCopy: made standalone, checked with `quick_check`, flushed; the app runs it
- * in its import worker, since on a large database it takes most of a second); only a copy that
- * passes is renamed to `target`. Throws BackupError (leaving nothing behind) otherwise.
+ * Copies the open database `db` into `target` with the online backup API, then finishes the
+ * copy (made standalone, checked with `quick_check`, flushed); only a copy that passes is
+ * renamed to `target`. Throws BackupError (leaving nothing behind) otherwise. The copy's commit
+ * and the check read and flush the whole file, most of a second on a large database: the app
+ * runs this in its import worker, on the worker's own connection (see BackupCopier).
  */
-export async function copyDatabaseOnline(db: Database, target: string, finish: CopyCheck = async (path) => finishBackupCopy(path)): Promise<BackupContents> {
+export async function copyDatabaseOnline(db: Database, target: string): Promise<BackupContents> {
   const folder = dirname(target);
   mkdirSync(folder, { recursive: true });
   removeStalePartials(folder);
   const partial = join(folder, `.${basename(target)}.${randomBytes(4).toString('hex')}.partial`);
   try {
     await db.backup(partial);
-    const contents = await finish(partial);
+    const contents = finishBackupCopy(partial);
     if (!contents.check.ok) throw new BackupError(`the copy did not pass quick_check: ${contents.check.problems.slice(0, 3).join('; ')}`);
     renameSync(partial, target);
     fsyncFolder(folder);
@@ -121,11 +122,10 @@ export async function copyDatabaseOnline(db: Database, target: string, finish: C
 
 /**
  * Makes a fresh copy a standalone file (journal mode DELETE, no side files), checks it and reads
- * what it holds (see readBackupContents), and, when it passes, flushes it to disk. Reads and
- * flushes the whole file: the app runs it in its import worker. Throws when the copy cannot be
- * made standalone; a failed check is in the contents returned.
+ * what it holds (see readBackupContents), and, when it passes, flushes it to disk. Throws when
+ * the copy cannot be made standalone; a failed check is in the contents returned.
  */
-export function finishBackupCopy(path: string): BackupContents {
+function finishBackupCopy(path: string): BackupContents {
   const copy = openSqlite(path, { fileMustExist: true });
   try {
     const mode = copy.pragma('journal_mode = DELETE', { simple: true }) as string;
@@ -148,13 +148,19 @@ export function finishBackupCopy(path: string): BackupContents {
  * Writes a rolling or manual backup of `db` (the database at `dbPath`) into its backups folder.
  * Two backups within the same millisecond get consecutive times, never one name.
  */
-export async function writeBackup(db: Database, dbPath: string, kind: 'rolling' | 'manual', at: Date = new Date(), check?: CopyCheck): Promise<{ backup: BackupFile; contents: BackupContents; ms: number }> {
+export async function writeBackup(
+  db: Database,
+  dbPath: string,
+  kind: 'rolling' | 'manual',
+  at: Date = new Date(),
+  copy: BackupCopier = (target) => copyDatabaseOnline(db, target),
+): Promise<{ backup: BackupFile; contents: BackupContents; ms: number }> {
   const started = performance.now();
   const folder = backupFolder(dbPath);
   let time = at.getTime();
   let file = `${basename(dbPath)}.${kind}.${fileTimestamp(new Date(time))}.bak`;
   while (statSync(join(folder, file), { throwIfNoEntry: false })) file = `${basename(dbPath)}.${kind}.${fileTimestamp(new Date(++time))}.bak`;
-  const contents = await copyDatabaseOnline(db, join(folder, file), check);
+  const contents = await copy(join(folder, file));
   const backup = listBackupFiles(dbPath).find((b) => b.file === file);
   if (!backup) throw new BackupError(`the backup ${join(folder, file)} disappeared right after it was written`);
   return { backup, contents, ms: performance.now() - started };
@@ -174,8 +180,8 @@ export function pruneRollingBackups(dbPath: string, keep: number): string[] {
   return removed;
 }
 
-/** Finishes a fresh backup copy and says what it holds (finishBackupCopy, possibly away from the main thread). */
-export type CopyCheck = (path: string) => Promise<BackupContents>;
+/** Writes a checked copy of the database to `target` as copyDatabaseOnline does (in-thread, or in the app's import worker). */
+export type BackupCopier = (target: string) => Promise<BackupContents>;
 
 /**
  * Opens a backup read-only and reports its check, schema version and counts (null where the

@@ -1,7 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { parentPort as threadPort } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
-import { finishBackupCopy } from '../db/backups';
+import { copyDatabaseOnline } from '../db/backups';
 import { openSecondConnection } from '../db/connection';
 import { readIngredientLexicon } from '../db/queries/ingredients';
 import { deleteCatalogRows } from '../db/queries/products';
@@ -12,7 +12,7 @@ import type { ImportEvent, ImportRequest } from './off-thread';
 
 /**
  * The import worker (see off-thread.ts): imports and catalog deletions (one at a time), previews
- * and backup checks, each on its own connection, which it closes before it answers. Runs as a Node worker
+ * and backups, each on its own connection, which it closes before it answers. Runs as a Node worker
  * thread (worker_threads' parentPort) or as an Electron utility process (process.parentPort,
  * whose messages come wrapped in `data`).
  */
@@ -47,14 +47,6 @@ let writes: Promise<void> = Promise.resolve();
 
 /** Runs one request on its own connection (closed before the answer) and answers it. */
 async function handle(request: Exclude<ImportRequest, { type: 'cancel' }>): Promise<void> {
-  if (request.type === 'check-backup') {
-    try {
-      post({ type: 'done', id: request.id, result: finishBackupCopy(request.path) });
-    } catch (error) {
-      post(failed(request.id, error));
-    }
-    return;
-  }
   const controller = new AbortController();
   controllers.set(request.id, controller);
   let db: Database | null = null;
@@ -65,7 +57,9 @@ async function handle(request: Exclude<ImportRequest, { type: 'cancel' }>): Prom
         ? await importCatalog(db, readIngredientLexicon(db), { ...request.options, signal: controller.signal, onProgress: (progress) => post({ type: 'progress', id: request.id, progress }) })
         : request.type === 'preview'
           ? await previewCatalogFile(request.options, readIngredientLexicon(db))
-          : await deleteCatalogRows(db, request.catalogId, request.at, () => yieldToEventLoop());
+          : request.type === 'backup'
+            ? await copyDatabaseOnline(db, request.target)
+            : await deleteCatalogRows(db, request.catalogId, request.at, () => yieldToEventLoop());
     db.close();
     post({ type: 'done', id: request.id, result });
   } catch (error) {
@@ -78,6 +72,7 @@ async function handle(request: Exclude<ImportRequest, { type: 'cancel' }>): Prom
 
 onRequest((request) => {
   if (request.type === 'cancel') controllers.get(request.id)?.abort();
-  else if (request.type === 'preview' || request.type === 'check-backup') void handle(request);
+  // A backup reads a snapshot on its own connection: it need not wait for an import.
+  else if (request.type === 'preview' || request.type === 'backup') void handle(request);
   else writes = writes.then(() => handle(request));
 });

@@ -69,8 +69,8 @@ export class FormulatorService implements ApiWithEndpoint {
     loadKnowledgeBase(checked.opened, options.resourcesDir);
     const care = new DatabaseCare(options.databasePath, { ...DEFAULT_BACKUP_POLICY, ...options.backups });
     const cx = new ServiceContext(checked.opened, options, care);
-    // A backup's check reads the whole copy: on a large database most of a second, off the main thread.
-    if (cx.workerDatabase()) care.checkCopy = (path) => cx.imports.checkBackup(path);
+    // A backup's commit and check read and flush the whole copy (most of a second on a large database): off the main thread.
+    if (cx.workerDatabase()) care.copier = (target) => cx.imports.backup(cx.workerDatabase()!, target);
     const service = new FormulatorService(cx, { check: checked.check, quarantined: checked.quarantined, backup: null });
     service.modelStoreSweep = sweepModelStore(service.modelsDir, new Set(listModelFolders(checked.opened.db)));
     if (!checked.quarantined) service.startup.backup = await care.atStartup(checked.opened.db, checked.modifiedMs);
