@@ -94,9 +94,11 @@ export function listBackupFiles(dbPath: string): BackupFile[] {
 }
 
 /**
- * Copies the open database `db` into `target` with the online backup API, makes the copy a
- * standalone file (journal mode DELETE) and checks it with `quick_check`; only a copy that
- * passes is renamed to `target`. Throws BackupError (leaving nothing behind) otherwise.
+ * Copies the open database `db` into `target` with the online backup API, then finishes the
+ * copy (made standalone, checked with `quick_check`, flushed); only a copy that passes is
+ * renamed to `target`. Throws BackupError (leaving nothing behind) otherwise. The copy's commit
+ * and the check read and flush the whole file, most of a second on a large database: the app
+ * runs this in its import worker, on the worker's own connection (see BackupCopier).
  */
 export async function copyDatabaseOnline(db: Database, target: string): Promise<BackupContents> {
   const folder = dirname(target);
@@ -105,22 +107,8 @@ export async function copyDatabaseOnline(db: Database, target: string): Promise<
   const partial = join(folder, `.${basename(target)}.${randomBytes(4).toString('hex')}.partial`);
   try {
     await db.backup(partial);
-    const copy = openSqlite(partial, { fileMustExist: true });
-    try {
-      // A backup should be one self-contained file, not a WAL database with side files.
-      const mode = copy.pragma('journal_mode = DELETE', { simple: true }) as string;
-      if (mode !== 'delete') throw new BackupError(`the copy stayed in journal mode ${mode}`);
-    } finally {
-      copy.close();
-    }
-    const contents = readBackupContents(partial);
+    const contents = finishBackupCopy(partial);
     if (!contents.check.ok) throw new BackupError(`the copy did not pass quick_check: ${contents.check.problems.slice(0, 3).join('; ')}`);
-    const fd = openSync(partial, 'r+');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
     renameSync(partial, target);
     fsyncFolder(folder);
     return contents;
@@ -133,16 +121,46 @@ export async function copyDatabaseOnline(db: Database, target: string): Promise<
 }
 
 /**
+ * Makes a fresh copy a standalone file (journal mode DELETE, no side files), checks it and reads
+ * what it holds (see readBackupContents), and, when it passes, flushes it to disk. Throws when
+ * the copy cannot be made standalone; a failed check is in the contents returned.
+ */
+function finishBackupCopy(path: string): BackupContents {
+  const copy = openSqlite(path, { fileMustExist: true });
+  try {
+    const mode = copy.pragma('journal_mode = DELETE', { simple: true }) as string;
+    if (mode !== 'delete') throw new BackupError(`the copy stayed in journal mode ${mode}`);
+  } finally {
+    copy.close();
+  }
+  const contents = readBackupContents(path);
+  if (!contents.check.ok) return contents;
+  const fd = openSync(path, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  return contents;
+}
+
+/**
  * Writes a rolling or manual backup of `db` (the database at `dbPath`) into its backups folder.
  * Two backups within the same millisecond get consecutive times, never one name.
  */
-export async function writeBackup(db: Database, dbPath: string, kind: 'rolling' | 'manual', at: Date = new Date()): Promise<{ backup: BackupFile; contents: BackupContents; ms: number }> {
+export async function writeBackup(
+  db: Database,
+  dbPath: string,
+  kind: 'rolling' | 'manual',
+  at: Date = new Date(),
+  copy: BackupCopier = (target) => copyDatabaseOnline(db, target),
+): Promise<{ backup: BackupFile; contents: BackupContents; ms: number }> {
   const started = performance.now();
   const folder = backupFolder(dbPath);
   let time = at.getTime();
   let file = `${basename(dbPath)}.${kind}.${fileTimestamp(new Date(time))}.bak`;
   while (statSync(join(folder, file), { throwIfNoEntry: false })) file = `${basename(dbPath)}.${kind}.${fileTimestamp(new Date(++time))}.bak`;
-  const contents = await copyDatabaseOnline(db, join(folder, file));
+  const contents = await copy(join(folder, file));
   const backup = listBackupFiles(dbPath).find((b) => b.file === file);
   if (!backup) throw new BackupError(`the backup ${join(folder, file)} disappeared right after it was written`);
   return { backup, contents, ms: performance.now() - started };
@@ -161,6 +179,9 @@ export function pruneRollingBackups(dbPath: string, keep: number): string[] {
   }
   return removed;
 }
+
+/** Writes a checked copy of the database to `target` as copyDatabaseOnline does (in-thread, or in the app's import worker). */
+export type BackupCopier = (target: string) => Promise<BackupContents>;
 
 /**
  * Opens a backup read-only and reports its check, schema version and counts (null where the

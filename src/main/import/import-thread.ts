@@ -1,6 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { parentPort as threadPort } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
+import { copyDatabaseOnline } from '../db/backups';
 import { openSecondConnection } from '../db/connection';
 import { readIngredientLexicon } from '../db/queries/ingredients';
 import { deleteCatalogRows } from '../db/queries/products';
@@ -10,8 +11,8 @@ import { previewCatalogFile } from './preview';
 import type { ImportEvent, ImportRequest } from './off-thread';
 
 /**
- * The import worker (see off-thread.ts): imports and catalog deletions (one at a time) and
- * previews, each on its own connection, which it closes before it answers. Runs as a Node worker
+ * The import worker (see off-thread.ts): imports and catalog deletions (one at a time), previews
+ * and backups, each on its own connection, which it closes before it answers. Runs as a Node worker
  * thread (worker_threads' parentPort) or as an Electron utility process (process.parentPort,
  * whose messages come wrapped in `data`).
  */
@@ -33,6 +34,12 @@ function onRequest(listener: (request: ImportRequest) => void): void {
   else throw new Error('the import worker must run as a worker thread or an Electron utility process');
 }
 
+/** A request's failure as sent back: its message, whether the file's own (an ImportError), and its code (SQLITE_FULL, ENOSPC…). */
+function failed(id: number, error: unknown): ImportEvent {
+  const code = (error as { code?: unknown } | null)?.code;
+  return { type: 'failed', id, importError: error instanceof ImportError, message: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) };
+}
+
 /** The cancel switch of each request in progress. */
 const controllers = new Map<number, AbortController>();
 /** Imports and deletions run one at a time (the app holds its write lock for each); previews run at once. */
@@ -50,13 +57,14 @@ async function handle(request: Exclude<ImportRequest, { type: 'cancel' }>): Prom
         ? await importCatalog(db, readIngredientLexicon(db), { ...request.options, signal: controller.signal, onProgress: (progress) => post({ type: 'progress', id: request.id, progress }) })
         : request.type === 'preview'
           ? await previewCatalogFile(request.options, readIngredientLexicon(db))
-          : await deleteCatalogRows(db, request.catalogId, request.at, () => yieldToEventLoop());
+          : request.type === 'backup'
+            ? await copyDatabaseOnline(db, request.target)
+            : await deleteCatalogRows(db, request.catalogId, request.at, () => yieldToEventLoop());
     db.close();
     post({ type: 'done', id: request.id, result });
   } catch (error) {
     if (db?.open) db.close();
-    const code = (error as { code?: unknown } | null)?.code;
-    post({ type: 'failed', id: request.id, importError: error instanceof ImportError, message: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) });
+    post(failed(request.id, error));
   } finally {
     controllers.delete(request.id);
   }
@@ -64,6 +72,7 @@ async function handle(request: Exclude<ImportRequest, { type: 'cancel' }>): Prom
 
 onRequest((request) => {
   if (request.type === 'cancel') controllers.get(request.id)?.abort();
-  else if (request.type === 'preview') void handle(request);
+  // A backup reads a snapshot on its own connection: it need not wait for an import.
+  else if (request.type === 'preview' || request.type === 'backup') void handle(request);
   else writes = writes.then(() => handle(request));
 });

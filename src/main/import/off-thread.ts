@@ -1,4 +1,5 @@
 import type { ImportPreview, ImportReport } from '../../shared/api';
+import { BackupError, type BackupContents } from '../db/backups';
 import type { CatalogRemoval } from '../db/queries/products';
 import { spawnEntryThread } from '../thread-entry';
 import { ImportError } from './catalog-file';
@@ -8,8 +9,8 @@ import type { ImportProgress } from './import-run';
 /**
  * Catalog imports run away from the app's main thread: the import (reading, checking, its one
  * transaction, the COMMIT and the WAL checkpoint after it), the import wizard's preview and a
- * catalog's deletion run in a worker with its own connection to the database file, so the
- * window never waits on them. The worker is a thread under Node (the web preview, the CLI, the
+ * catalog's deletion (and each backup, whose copy and check read and flush the whole file) run
+ * in a worker with its own connection to the database file, so the window never waits on them. The worker is a thread under Node (the web preview, the CLI, the
  * tests) and an Electron utility process in the desktop app, where native modules stay out of
  * worker threads. The caller holds the app's write lock for an import or a deletion; its one
  * transaction keeps it all or nothing, as in-thread.
@@ -31,12 +32,13 @@ export type ImportRequest =
   | { type: 'import'; id: number; database: WorkerDatabase; options: ImportJobOptions }
   | { type: 'preview'; id: number; database: WorkerDatabase; options: PreviewJobOptions }
   | { type: 'delete-catalog'; id: number; database: WorkerDatabase; catalogId: number; at: string }
+  | { type: 'backup'; id: number; database: WorkerDatabase; target: string }
   | { type: 'cancel'; id: number };
 
 /** What the worker says of a request: progress, then its result or why it failed. */
 export type ImportEvent =
   | { type: 'progress'; id: number; progress: ImportProgress }
-  | { type: 'done'; id: number; result: ImportReport | ImportPreview | CatalogRemoval }
+  | { type: 'done'; id: number; result: ImportReport | ImportPreview | CatalogRemoval | BackupContents }
   | { type: 'failed'; id: number; importError: boolean; message: string; code?: string };
 
 /** An import's options without the callbacks, which stay on the caller's side. */
@@ -79,6 +81,7 @@ const FAILURES: Record<Exclude<ImportRequest['type'], 'cancel'>, { stopped: stri
     failed: (message) => `the import failed: ${message}. Nothing was imported.`,
   },
   preview: { stopped: 'the worker reading the file stopped unexpectedly ({code}).', failed: (message) => `the preview failed: ${message}` },
+  backup: { stopped: 'the worker writing the backup stopped unexpectedly ({code})', failed: (message) => message },
   'delete-catalog': {
     stopped: 'the worker deleting the catalog stopped unexpectedly ({code}). Nothing was deleted; the database is as it was.',
     failed: (message) => `deleting the catalog failed: ${message}. Nothing was deleted.`,
@@ -123,6 +126,19 @@ export class ImportWorker {
    */
   deleteCatalog(database: WorkerDatabase, catalogId: number, at: string): Promise<CatalogRemoval> {
     return this.request<CatalogRemoval>((id) => ({ type: 'delete-catalog', id, database, catalogId, at }));
+  }
+
+  /**
+   * Writes a checked backup of `database` to `target` from the worker's own connection (see
+   * copyDatabaseOnline); a failure is a BackupError with its code, as in-thread.
+   */
+  async backup(database: WorkerDatabase, target: string): Promise<BackupContents> {
+    try {
+      return await this.request<BackupContents>((id) => ({ type: 'backup', id, database, target }));
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      throw new BackupError((error as Error).message, typeof code === 'string' ? code : null);
+    }
   }
 
   /** Stops the worker (an import in progress fails, and nothing of it is committed). */

@@ -5,7 +5,7 @@ import type { Database } from 'better-sqlite3';
 import { ApiFailure, type DatabaseBackup, type DatabaseRecovery, type DatabaseStatus, type RestoredBackup } from '../../shared/api';
 import { fsyncFolder, writeFileAtomically } from '../atomic-file';
 import { storageFailure } from '../storage-errors';
-import { BackupError, backupFolder, listBackupFiles, pruneRollingBackups, readBackupContents, writeBackup, type BackupContents, type BackupFile } from '../db/backups';
+import { BackupError, backupFolder, listBackupFiles, pruneRollingBackups, readBackupContents, writeBackup, type BackupContents, type BackupFile, type BackupCopier } from '../db/backups';
 import type { DatabaseCheck } from '../db/check';
 import { LATEST_SCHEMA_VERSION, openDatabase, type OpenedDatabase } from '../db/connection';
 import { pendingRecoveries, quarantineDatabaseFiles, QuarantineIncompleteError, recordDecision, type QuarantineRecord } from '../db/quarantine';
@@ -69,6 +69,9 @@ export class DatabaseCare {
   /** What each backup holds, by name, size and time (reading a backup opens it). */
   private readonly contents = new Map<string, BackupContents>();
 
+  /** How a backup copy is written: in-thread unless set (the services write it from the import worker). */
+  copier: BackupCopier | undefined;
+
   constructor(
     readonly dbPath: string,
     readonly policy: BackupPolicy,
@@ -108,7 +111,7 @@ export class DatabaseCare {
     const changes = totalChanges(db);
     const started = new Date();
     try {
-      const written = await writeBackup(db, this.dbPath, kind, started);
+      const written = await writeBackup(db, this.dbPath, kind, started, this.copier);
       this.changesAtLastBackup = changes;
       this.unsavedSinceStartup = false;
       // While a damaged database waits for a decision, the backups from before it are what a

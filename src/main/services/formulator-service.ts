@@ -68,7 +68,10 @@ export class FormulatorService implements ApiWithEndpoint {
     const checked = await openCheckedDatabase(options.databasePath);
     loadKnowledgeBase(checked.opened, options.resourcesDir);
     const care = new DatabaseCare(options.databasePath, { ...DEFAULT_BACKUP_POLICY, ...options.backups });
-    const service = new FormulatorService(new ServiceContext(checked.opened, options, care), { check: checked.check, quarantined: checked.quarantined, backup: null });
+    const cx = new ServiceContext(checked.opened, options, care);
+    // A backup's commit and check read and flush the whole copy (most of a second on a large database): off the main thread.
+    if (cx.workerDatabase()) care.copier = (target) => cx.imports.backup(cx.workerDatabase()!, target);
+    const service = new FormulatorService(cx, { check: checked.check, quarantined: checked.quarantined, backup: null });
     service.modelStoreSweep = sweepModelStore(service.modelsDir, new Set(listModelFolders(checked.opened.db)));
     if (!checked.quarantined) service.startup.backup = await care.atStartup(checked.opened.db, checked.modifiedMs);
     return service;
