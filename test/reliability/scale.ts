@@ -56,6 +56,8 @@ async function withPeak<T>(work: () => Promise<T>): Promise<{ value: T; s: numbe
   const t = performance.now();
   try {
     const value = await work();
+    // One more tick of the delay monitor's timer, so a block at the very end is recorded.
+    await new Promise((resolve) => setTimeout(resolve, 20));
     sample();
     return { value, s: (performance.now() - t) / 1000, serviceMb, computeMb, loopP99Ms: loop.percentile(99) / 1e6 };
   } finally {
