@@ -7,6 +7,7 @@ import type { IngredientLexicon } from '../../shared/inci/lexicon';
 import { splitKitParts } from '../../shared/inci/list-string';
 import { parseInciDeclaration, type ParsedIngredient } from '../../shared/inci/parse';
 import { ensureCatalogIngredient } from '../db/queries/ingredients';
+import { nextId } from '../db/queries/products';
 import { ImportError, SLICE_MS } from './catalog-file';
 import { parseScore, type ResolvedMapping } from './columns';
 
@@ -57,6 +58,7 @@ const MAX_DUPLICATES_LISTED = 1000;
 /** One import in progress: turns rows into products inside the open transaction. */
 export class ImportRun {
   private catalogId = 0;
+  private nextProductId = 0;
   private readonly unknown = new Map<string, { name: string; occurrences: number; suggestion: string | null }>();
   private readonly catalogIngredient = new Map<string, number>();
   private duplicateCount = 0;
@@ -73,9 +75,9 @@ export class ImportRun {
     readonly report: ImportReport,
   ) {
     this.sql = {
-      insertCatalog: db.prepare(`INSERT INTO catalogs (name, source_path, format, imported_at, illustrative, report) VALUES (?, ?, ?, ?, ?, '{}')`),
+      insertCatalog: db.prepare(`INSERT INTO catalogs (id, name, source_path, format, imported_at, illustrative, report) VALUES (?, ?, ?, ?, ?, ?, '{}')`),
       insertProduct: db.prepare(
-        `INSERT INTO products (catalog_id, name, brand, category, declaration, ingredients_hash, source_line, extra, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO products (id, catalog_id, name, brand, category, declaration, ingredients_hash, source_line, extra, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertItem: db.prepare(`INSERT INTO product_ingredients (product_id, position, ingredient_id, raw, percent, section) VALUES (?, ?, ?, ?, ?, ?)`),
       insertScore: db.prepare(`INSERT OR IGNORE INTO benefit_scores (product_id, benefit, value, source) VALUES (?, ?, ?, 'imported')`),
@@ -88,7 +90,10 @@ export class ImportRun {
 
   begin(): void {
     const o = this.options;
-    this.catalogId = Number(this.sql.insertCatalog.run(o.catalogName ?? basename(o.path), o.path, this.report.format, new Date().toISOString(), o.illustrative ? 1 : 0).lastInsertRowid);
+    // Numbered above every id a deleted catalog used (see nextId): an old id never names a new row.
+    this.catalogId = nextId(this.db, 'catalogs');
+    this.nextProductId = nextId(this.db, 'products');
+    this.sql.insertCatalog.run(this.catalogId, o.catalogName ?? basename(o.path), o.path, this.report.format, new Date().toISOString(), o.illustrative ? 1 : 0);
   }
 
   /** Counts a rejected row; `ofRow: false` for a rejected kit part, whose row was counted once already. */
@@ -228,10 +233,8 @@ export class ImportRun {
         return;
       }
     }
-    const id = Number(
-      this.sql.insertProduct.run(this.catalogId, p.name, p.brand, p.category, p.declaration, p.hash, p.line, JSON.stringify(p.extra), JSON.stringify(p.warnings))
-        .lastInsertRowid,
-    );
+    const id = this.nextProductId++;
+    this.sql.insertProduct.run(id, this.catalogId, p.name, p.brand, p.category, p.declaration, p.hash, p.line, JSON.stringify(p.extra), JSON.stringify(p.warnings));
     p.ingredients.forEach((ing, position) => {
       r.ingredientOccurrences++;
       let ingredientId = ing.ingredientId;

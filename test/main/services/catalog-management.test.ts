@@ -166,3 +166,37 @@ describe('renaming and deleting catalogs', () => {
     await expect(service.deleteCatalog({ id: 2 })).rejects.toMatchObject({ code: 'not-found' });
   }, 120_000);
 });
+
+describe('ids after a deletion', () => {
+  it('never gives a deleted catalog’s ids again, not even after the app is reopened', async () => {
+    const opened = await openTestService({ sampleCatalog: true });
+    try {
+      const first = await opened.service.importCatalog({ path: SECOND_SHOP, catalogName: 'Second shop' });
+      const deletedIds = productIdsOf(opened, first.catalogId!);
+      expect(first.catalogId).toBe(2);
+      await opened.service.deleteCatalog({ id: 2 });
+      const again = await opened.service.importCatalog({ path: SECOND_SHOP, catalogName: 'Second shop again' });
+      expect(again.catalogId).toBe(3);
+      const newIds = productIdsOf(opened, 3);
+      expect(newIds).toHaveLength(10);
+      expect(Math.min(...newIds)).toBe(Math.max(...deletedIds) + 1);
+      // Deleting the newest catalog again and reopening the database: the floors are stored with the data.
+      await opened.service.deleteCatalog({ id: 3 });
+      const path = opened.service.db.name;
+      opened.service.close();
+      const { FormulatorService } = await import('../../../src/main/services/formulator-service');
+      const { resolveResourcesDir } = await import('../../../src/main/resources');
+      const reopened = await FormulatorService.open({ databasePath: path, resourcesDir: resolveResourcesDir() });
+      try {
+        const third = await reopened.importCatalog({ path: SECOND_SHOP, catalogName: 'Third time' });
+        expect(third.catalogId).toBe(4);
+        const ids = reopened.db.prepare(`SELECT id FROM products WHERE catalog_id = 4 ORDER BY id`).pluck().all() as number[];
+        expect(ids[0]).toBe(Math.max(...newIds) + 1);
+      } finally {
+        reopened.close();
+      }
+    } finally {
+      await opened.close().catch(() => undefined);
+    }
+  });
+});

@@ -241,6 +241,32 @@ export function countCatalogRemoval(db: Database, catalogId: number): CatalogRem
 }
 
 /**
+ * Ids are never given twice. SQLite gives a new row the largest id in use plus one, so after the
+ * newest catalog is deleted the next import would get its catalog id and its products' ids again:
+ * a lab-results file or an export naming "product 1200" would then point at another product, and
+ * a model's record of a deleted catalog at a new one. A deletion therefore records the largest
+ * ids it saw (in `meta`), and an import numbers its catalog and products above them.
+ */
+const ID_FLOOR_KEYS = { catalogs: 'catalog_id_floor', products: 'product_id_floor' } as const;
+
+/** Records the largest catalog and product ids in use as floors no later id goes below (see above). */
+function raiseIdFloors(db: Database): void {
+  for (const [table, key] of Object.entries(ID_FLOOR_KEYS)) {
+    db.prepare(
+      `INSERT INTO meta (key, value) SELECT ?, CAST(max(id) AS TEXT) FROM ${table} WHERE id IS NOT NULL HAVING max(id) IS NOT NULL
+       ON CONFLICT(key) DO UPDATE SET value = CAST(max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT)`,
+    ).run(key);
+  }
+}
+
+/** The next free id of `table`: above every id in use and every id a deletion recorded. */
+export function nextId(db: Database, table: keyof typeof ID_FLOOR_KEYS): number {
+  const used = (db.prepare(`SELECT coalesce(max(id), 0) FROM ${table}`).pluck().get() as number) ?? 0;
+  const floor = Number((db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck().get(ID_FLOOR_KEYS[table]) as string | undefined) ?? 0);
+  return Math.max(used, floor) + 1;
+}
+
+/**
  * Deletes a catalog in one transaction: its products with their ingredient rows, benefit scores
  * and codes (the schema's ON DELETE CASCADE); lab results keep their measured list and name and
  * lose only the product link (ON DELETE SET NULL); models trained on it record the deletion.
@@ -254,6 +280,7 @@ export async function deleteCatalogRows(db: Database, catalogId: number, at: str
   db.exec('BEGIN IMMEDIATE');
   try {
     const removal = countCatalogRemoval(db, catalogId);
+    raiseIdFloors(db);
     db.prepare(`UPDATE model_catalogs SET deleted_at = ? WHERE catalog_id = ? AND deleted_at IS NULL`).run(at, catalogId);
     // Removing many ingredient rows one by one from the by-ingredient index costs ~4 µs a row
     // (random leaf pages); when at least a quarter of them go, dropping the index and building it
