@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type ExcelJS from 'exceljs';
 import type { ExportTable, TableCell, ColumnType } from '../shared/csv-write';
+import { SLICE_MS } from './import/catalog-file';
 
 /**
  * An export table as an Excel workbook (.xlsx), built with exceljs's streaming writer: one sheet
@@ -11,8 +12,6 @@ import type { ExportTable, TableCell, ColumnType } from '../shared/csv-write';
  */
 
 const MIN_WIDTH = 8;
-/** Longest stretch of rows added before the event loop is let through. */
-const SLICE_MS = 20;
 const MAX_WIDTH = 60;
 /** Rows measured for the column widths; past these the widths are settled. */
 const WIDTH_SAMPLE = 2000;

@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { ApiFailure, type ActivityKind } from '../../shared/api';
-import { IngredientLexicon } from '../../shared/inci/lexicon';
+import type { IngredientLexicon } from '../../shared/inci/lexicon';
 import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
 import type { JobKind, JobOf, ResultOf } from '../compute/protocol';
 import type { OpenedDatabase } from '../db/connection';
