@@ -12,6 +12,15 @@ export function tempDir(prefix = 'lf-test-'): { dir: string; cleanup: () => void
 }
 
 /** How many rows `table` holds (for checking that a refused call wrote nothing). */
+/**
+ * Lets an event-loop delay monitor's timer fire once more before it is read: the await that ends
+ * the measured work resumes before timers run, so a block at its very end (a COMMIT) would
+ * otherwise go unrecorded.
+ */
+export function letDelayMonitorTick(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 export function countRows(db: FormulatorService['db'], table: string): number {
   return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 }

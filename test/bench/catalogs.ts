@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { resolveResourcesDir } from '../../src/main/resources';
 import { FormulatorService } from '../../src/main/services/formulator-service';
-import { tempDir } from '../helpers';
+import { letDelayMonitorTick, tempDir } from '../helpers';
 import { sephoraRows } from './import';
 
 /**
@@ -48,9 +48,7 @@ export async function benchCatalogs(): Promise<Record<string, number | string>> 
     t = performance.now();
     const removed = await service.deleteCatalog({ id: 2 });
     const elapsed = performance.now() - t;
-    // Let the delay monitor's timer fire once more: the await above resumes before timers run, so
-    // a block at the very end would otherwise go unrecorded.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await letDelayMonitorTick();
     loop.disable();
     figures['delete the 50k-product catalog incl. backup (ms)'] = Math.round(elapsed);
     figures['  50k: of which the checked backup (ms)'] = await lastBackupMs(service);

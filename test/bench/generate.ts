@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { GenerateReport } from '../../src/shared/api';
 import { openSephoraService } from '../bench-support/sephora-service';
+import { letDelayMonitorTick } from '../helpers';
 
 /** The 10,000-sample generate job on models trained on sephora_cosmetics.csv: time per stage and quality. */
 export async function benchGenerate(): Promise<Record<string, number | string>> {
@@ -17,8 +18,7 @@ export async function benchGenerate(): Promise<Record<string, number | string>> 
       const lag = monitorEventLoopDelay({ resolution: 5 });
       lag.enable();
       for (let seed = 1; seed <= 5; seed++) runs.push(await service.generate({ n: 10_000, k: 1_000, seed }));
-      // One more tick of the delay monitor's timer, so a block at the very end is recorded.
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await letDelayMonitorTick();
       lag.disable();
       figures[`${preset}: app process event-loop delay during the 5 jobs, p99 / max (ms)`] = `${(lag.percentile(99) / 1e6).toFixed(1)} / ${(lag.max / 1e6).toFixed(1)}`;
       const compared = await service.generate({ n: 10_000, k: 1_000, seed: 1, baselines: true });

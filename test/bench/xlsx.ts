@@ -6,7 +6,7 @@ import { readCsvRecords } from '../../src/main/import/csv';
 import { insertLabResult } from '../../src/main/db/queries/lab-results';
 import { resolveResourcesDir } from '../../src/main/resources';
 import { FormulatorService } from '../../src/main/services/formulator-service';
-import { tempDir } from '../helpers';
+import { letDelayMonitorTick, tempDir } from '../helpers';
 import { writeSyntheticCatalog } from '../reliability/synth-catalog';
 
 /**
@@ -41,8 +41,7 @@ async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: n
   const t = performance.now();
   const value = await fn();
   const seconds = (performance.now() - t) / 1000;
-  // One more tick of the delay monitor's timer, so a block at the very end is recorded.
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await letDelayMonitorTick();
   loop.disable();
   return { value, seconds, loop: `${(loop.percentile(99) / 1e6).toFixed(1)} / ${(loop.max / 1e6).toFixed(1)}` };
 }

@@ -6,7 +6,7 @@ import { MAX_CATALOG_BYTES } from '../../src/main/import/catalog-file';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
 import { ApiFailure, type ImportReport } from '../../src/shared/api';
 import { seededRandom } from '../../src/shared/ml/random';
-import { openTestService, tempDir } from '../helpers';
+import { letDelayMonitorTick, openTestService, tempDir } from '../helpers';
 
 /**
  * The hostile CSV corpus (issue 7, item 6): broken and malicious catalog files, each generated
@@ -545,8 +545,7 @@ export async function measureEventLoop<T>(fn: () => Promise<T>): Promise<Measure
     result.error = error;
   }
   const ended = performance.now();
-  // One more tick of the delay monitor's timer, so a block at the very end (the COMMIT) is recorded.
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await letDelayMonitorTick();
   histogram.disable();
   clearInterval(probe);
   maxGap = Math.max(maxGap, ended - last);

@@ -6,7 +6,7 @@ import { FormulatorService } from '../../src/main/services/formulator-service';
 import type { ModelMetricsSummary } from '../../src/shared/domain';
 import { launchChromium } from '../e2e/browser';
 import { measureMapInteraction, type MapInteraction } from '../e2e/map-points';
-import { tempDir } from '../helpers';
+import { letDelayMonitorTick, tempDir } from '../helpers';
 import { computePids, rssMb } from './proc';
 import { writeSyntheticCatalog } from './synth-catalog';
 
@@ -56,8 +56,7 @@ async function withPeak<T>(work: () => Promise<T>): Promise<{ value: T; s: numbe
   const t = performance.now();
   try {
     const value = await work();
-    // One more tick of the delay monitor's timer, so a block at the very end is recorded.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await letDelayMonitorTick();
     sample();
     return { value, s: (performance.now() - t) / 1000, serviceMb, computeMb, loopP99Ms: loop.percentile(99) / 1e6 };
   } finally {
