@@ -1,65 +1,19 @@
-import { presetConfig } from '../../src/main/ml/config';
-import { loadTrainingData } from '../../src/main/ml/dataset';
-import { prepareData } from '../../src/main/ml/train';
-import type { FormulatorService } from '../../src/main/services/formulator-service';
-import { meanOf, rocAuc } from '../../src/shared/ml/metrics';
-import type { ModelRecord } from '../../src/shared/domain';
+import { crossValidateModel, formatSpread, logisticRegressionFolds, spread, trainingData, type FoldResult } from '../bench-support/cross-validate';
+import type { Preset } from '../../src/main/ml/config';
 import { sephoraCsvPath } from '../data';
 import { openTestService } from '../helpers';
 
 /** Model benchmarks on sephora_cosmetics.csv: prints figures, asserts nothing about time. */
 
-function describe(prefix: string, m: ModelRecord, figures: Record<string, number | string>): void {
-  const x = m.metrics;
-  figures[`${prefix} train time (s) / epochs`] = `${(m.trainMs / 1000).toFixed(1)} / ${m.epochs}`;
-  figures[`${prefix} Jaccard train / held-out`] = `${x.train.jaccard.toFixed(3)} / ${x.heldOut.jaccard.toFixed(3)}`;
-  figures[`${prefix} Kendall τ train / held-out`] = `${x.train.kendallTau?.toFixed(3)} / ${x.heldOut.kendallTau?.toFixed(3)}`;
-  figures[`${prefix} held-out τ of the same pairs by average position`] = x.heldOut.kendallTauPriorOrder?.toFixed(3) ?? '—';
-  figures[`${prefix} valid decoded lists (held-out)`] = `${(x.heldOut.validShare * 100).toFixed(1)} %`;
-  figures[`${prefix} decoded / true length (held-out)`] = `${x.heldOut.meanDecodedLength.toFixed(1)} / ${x.heldOut.meanTrueLength.toFixed(1)}`;
-  figures[`${prefix} skin-type AUC (held-out, mean)`] = x.meanFlagAuc?.toFixed(3) ?? '—';
-  figures[`${prefix} skin-type AUC per flag`] = x.benefits.filter((b) => b.kind === 'flag').map((b) => `${b.name} ${b.auc?.toFixed(3)}`).join(', ');
-  figures[`${prefix} active units / vocabulary`] = `${x.activeUnits} of ${x.klPerDimension.length} / ${m.vocabularySize}`;
-}
-
-/**
- * Logistic regression on the bag of ingredients (the issue's reference for the benefit heads),
- * L2-regularised, full-batch gradient descent, on the same held-out split as the model.
- */
-function logisticRegressionBaseline(db: FormulatorService['db']): { mean: number | null; perFlag: string } {
-  const data = loadTrainingData(db, { benefitSources: ['imported'] });
-  const p = prepareData(data, presetConfig('full'));
-  const V = p.index.size;
-  const B = p.benefits.length;
-  const aucs: (number | null)[] = [];
-  const parts: string[] = [];
-  p.benefits.forEach((spec, b) => {
-    if (spec.kind !== 'flag') return;
-    const rows = p.trainRows.filter((r) => p.mask[r * B + b]);
-    const w = new Float64Array(V);
-    let bias = 0;
-    const lr = 0.5;
-    const l2 = 1e-3;
-    for (let it = 0; it < 400; it++) {
-      const grad = new Float64Array(V);
-      let gBias = 0;
-      for (const r of rows) {
-        let z = bias;
-        for (const t of p.lists[r]!) z += w[t]!;
-        const err = 1 / (1 + Math.exp(-z)) - p.targets[r * B + b]!;
-        gBias += err;
-        for (const t of p.lists[r]!) grad[t]! += err;
-      }
-      for (let v = 0; v < V; v++) w[v]! -= lr * (grad[v]! / rows.length + l2 * w[v]!);
-      bias -= (lr * gBias) / rows.length;
-    }
-    const held = p.heldOutRows.filter((r) => p.mask[r * B + b]);
-    const scores = held.map((r) => p.lists[r]!.reduce((z, t) => z + w[t]!, bias));
-    const auc = rocAuc(scores, held.map((r) => p.targets[r * B + b]!));
-    aucs.push(auc);
-    parts.push(`${spec.name} ${auc?.toFixed(3)}`);
-  });
-  return { mean: meanOf(aucs), perFlag: parts.join(', ') };
+/** Cross-validated figures of one preset, mean ± sd over the folds. */
+function describeFolds(prefix: string, folds: FoldResult[], figures: Record<string, number | string>): void {
+  const held = folds.map((f) => f.metrics.heldOut);
+  figures[`${prefix} train time (s) per fold`] = formatSpread(spread(folds.map((f) => f.trainMs / 1000)), 1);
+  figures[`${prefix} Jaccard held-out`] = formatSpread(spread(held.map((h) => h.jaccard)));
+  figures[`${prefix} Kendall τ held-out (same pairs by average position)`] = `${formatSpread(spread(held.map((h) => h.kendallTau)))} (${formatSpread(spread(held.map((h) => h.kendallTauPriorOrder)))})`;
+  figures[`${prefix} decoded / true length held-out`] = `${formatSpread(spread(held.map((h) => h.meanDecodedLength)), 1)} / ${formatSpread(spread(held.map((h) => h.meanTrueLength)), 1)}`;
+  figures[`${prefix} valid decoded lists held-out (min over folds)`] = `${(Math.min(...held.map((h) => h.validShare)) * 100).toFixed(1)} %`;
+  figures[`${prefix} skin-type AUC held-out (mean of flags)`] = formatSpread(spread(folds.map((f) => f.metrics.meanFlagAuc)));
 }
 
 export async function benchModel(): Promise<Record<string, number | string>> {
@@ -69,15 +23,19 @@ export async function benchModel(): Promise<Record<string, number | string>> {
     await service.importCatalog({ path: sephoraCsvPath() });
     const backend = await service.compute.start();
     figures['compute backend'] = `${backend.name} (tfjs-core ${backend.version}; ${backend.fallbacks.join('; ') || 'first choice'})`;
-    const lr = logisticRegressionBaseline(service.db);
-    figures['baseline: bag-of-ingredients logistic regression AUC (held-out, mean)'] = lr.mean?.toFixed(3) ?? '—';
-    figures['baseline: per flag'] = lr.perFlag;
+    // Five-fold cross-validation of the configuration the app and the CLI train by default
+    // (quick preset, imported + knowledge-based targets), beside the full preset.
+    const data = trainingData(service.db);
+    const folds = Number(process.env.BENCH_FOLDS ?? 5);
+    figures['cross-validation'] = `${folds} folds, seed 1, ${data.products.length} products; benefit targets ${data.snapshot.benefitSources.join(' + ')} (the default)`;
+    const lr = logisticRegressionFolds(data, { folds });
+    figures['baseline: bag-of-ingredients logistic regression, skin-type AUC'] = formatSpread(spread(lr.map((f) => f.meanAuc)));
+    for (const preset of (process.env.BENCH_PRESETS ?? 'quick,full').split(',') as Preset[]) {
+      const results = await crossValidateModel(data, preset, { folds });
+      describeFolds(`${preset}${preset === 'quick' ? ' (default)' : ''}`, results, figures);
+    }
 
-    const quick = await service.trainModel({ preset: 'quick', seed: 1, benefitSources: ['imported'] });
-    describe('quick', quick, figures);
-    const full = await service.trainModel({ preset: 'full', seed: 1, benefitSources: ['imported'] });
-    describe('full', full, figures);
-
+    await service.trainModel({ preset: 'quick', seed: 1 });
     const ids = (service.db.prepare(`SELECT id FROM products ORDER BY id`).all() as { id: number }[]).map((r) => r.id);
     await service.encodeLists({ productIds: ids.slice(0, 10) }); // load the model in the worker
     let t = performance.now();

@@ -33,6 +33,11 @@ export interface ModelConfig {
   conditionOnBenefits: boolean;
   /** Fraction of products held out for validation and metrics. */
   holdout: number;
+  /**
+   * K-fold cross-validation (benchmarks and quality tests): hold out fold `fold` (0-based) of
+   * `folds` equal parts of the seeded shuffle instead of the `holdout` share. Absent in the app.
+   */
+  crossValidation?: { folds: number; fold: number };
   seed: number;
 }
 

@@ -128,12 +128,7 @@ export function prepareData(data: TrainingData, config: ModelConfig): PreparedDa
     bucketed += l.filter((t) => !index.emittable[t]).length;
   }
 
-  // Seeded split: shuffle product rows, hold out the first `holdout` share.
-  const rand = seededRandom(config.seed * 7919 + 17);
-  const rows = shuffle(lists.map((_, i) => i), rand);
-  const heldOutCount = Math.max(1, Math.round(rows.length * config.holdout));
-  const heldOutRows = rows.slice(0, heldOutCount).sort((a, b) => a - b);
-  const trainRows = rows.slice(heldOutCount).sort((a, b) => a - b);
+  const { trainRows, heldOutRows } = splitRows(lists.length, config);
 
   const names = Object.keys(data.benefits);
   const B = names.length;
@@ -158,6 +153,27 @@ export function prepareData(data: TrainingData, config: ModelConfig): PreparedDa
   const maxLength = Math.max(2, ...lists.map((l) => l.length));
   const positionScale: PositionScale = config.positionScale === 'log' ? { kind: 'log', maxLength } : { kind: 'relative' };
   return { positionScale, index, vocabulary, productIds: data.products.map((p) => p.id), lists, benefits, targets, mask, trainRows, heldOutRows, maxLength, bucketRate: occurrences ? bucketed / occurrences : 0 };
+}
+
+/**
+ * The seeded split: product rows shuffled, then the first `holdout` share held out, or with
+ * `crossValidation` the rows at shuffled positions ≡ fold (mod folds), so the folds of one seed
+ * partition the catalog and every product is held out exactly once.
+ */
+export function splitRows(count: number, config: Pick<ModelConfig, 'seed' | 'holdout' | 'crossValidation'>): { trainRows: number[]; heldOutRows: number[] } {
+  const rand = seededRandom(config.seed * 7919 + 17);
+  const rows = shuffle(Array.from({ length: count }, (_, i) => i), rand);
+  const cv = config.crossValidation;
+  if (cv) {
+    if (!(Number.isInteger(cv.folds) && cv.folds >= 2 && Number.isInteger(cv.fold) && cv.fold >= 0 && cv.fold < cv.folds)) {
+      throw new Error(`cross-validation fold ${cv.fold} of ${cv.folds} is not a fold: folds must be an integer ≥ 2 and fold 0 … folds − 1`);
+    }
+    const held = rows.filter((_, i) => i % cv.folds === cv.fold);
+    const train = rows.filter((_, i) => i % cv.folds !== cv.fold);
+    return { trainRows: train.sort((a, b) => a - b), heldOutRows: held.sort((a, b) => a - b) };
+  }
+  const heldOutCount = Math.max(1, Math.round(rows.length * config.holdout));
+  return { heldOutRows: rows.slice(0, heldOutCount).sort((a, b) => a - b), trainRows: rows.slice(heldOutCount).sort((a, b) => a - b) };
 }
 
 function shuffle<T>(items: T[], rand: () => number): T[] {
