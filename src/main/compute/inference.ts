@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { decodeUniqueList, slotPosition } from '../../shared/ml/decode';
+import { slotPosition } from '../../shared/ml/decode';
+import { decodeOrderedList } from '../../shared/ml/order';
 import { fillEncoderInput } from '../ml/model';
 import { benefitValue } from '../ml/train';
 import type { LoadedModel } from './model-cache';
@@ -94,7 +95,7 @@ export function forwardAll(m: LoadedModel, codes: Float32Array, count: number): 
 export function decodeTokens(m: LoadedModel, codes: Float32Array, count: number): number[][] {
   const out: number[][] = [];
   forEachDecoded(m, codes, count, (a, p) => {
-    out.push(decodeUniqueList(a, p, { lambda: m.lambda, maxLength: m.maxLength, allowed: m.index.emittable, positionScale: m.positionScale }).indices);
+    out.push(decodeOrderedList(a, p, { lambda: m.lambda, maxLength: m.maxLength, allowed: m.index.emittable, positionScale: m.positionScale }, m.order));
   });
   return out;
 }

@@ -1,4 +1,5 @@
 import type { PositionScale } from '../../shared/ml/decode';
+import type { PairOrderCounts } from '../../shared/ml/order';
 import type { DecoderSpec } from '../generate/kernels';
 import { initBackend } from '../ml/backend';
 import { JointVae } from '../ml/model';
@@ -23,6 +24,8 @@ export interface LoadedModel {
   conditioning: number;
   benefits: BenefitSpec[];
   decoder: DecoderSpec;
+  /** The training lists' pair-order counts that re-rank decoded lists; null for models saved before. */
+  order: PairOrderCounts | null;
 }
 
 /**
@@ -53,6 +56,7 @@ export class ModelCache {
       benefits: saved.manifest.benefits,
       conditioning: saved.manifest.shape.conditioning,
       decoder: decoderSpec(index, { lambda, maxLength, positionScale }),
+      order: saved.order ?? null,
     };
     this.models.set(key, entry);
     return entry;

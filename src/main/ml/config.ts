@@ -29,6 +29,11 @@ export interface ModelConfig {
   positionTower: boolean;
   /** Train the benefit heads on sampled codes z (noise regularises them) or on the mean μ. */
   headInput: 'mean' | 'sample';
+  /**
+   * Re-rank each decoded list with the training lists' pairwise order counts (src/shared/ml/order.ts),
+   * stored with the model. Models saved before have no counts and keep the decoder's order.
+   */
+  orderByCatalog?: boolean;
   /** Feed the benefit targets to the encoder too (seed 000); kept only if it measurably helps. */
   conditionOnBenefits: boolean;
   /** Fraction of products held out for validation and metrics. */
@@ -63,6 +68,7 @@ const BASE: ModelConfig = {
   positionTower: false,
   headInput: 'mean',
   conditionOnBenefits: false,
+  orderByCatalog: true,
   holdout: 0.15,
   seed: 1,
 };

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelMetricsSummary, ReconstructionSummary } from '../../shared/domain';
-import { decodeUniqueList, type PositionScale } from '../../shared/ml/decode';
+import type { PositionScale } from '../../shared/ml/decode';
+import { decodeOrderedList, type PairOrderCounts } from '../../shared/ml/order';
 import { jaccard, kendallTauShared, meanAbsoluteError, meanOf, rocAuc } from '../../shared/ml/metrics';
 import type { ModelConfig } from './config';
 import type { JointVae } from './model';
@@ -41,7 +42,7 @@ export async function encodeRows(model: JointVae, p: PreparedData, rows: readonl
 }
 
 /** Decodes latent codes (rows × D) to token lists with the exact unique decoder. */
-export async function decodeCodes(model: JointVae, codes: Float32Array, count: number, maxLength: number, lambda: number, emittable: Uint8Array, positionScale?: PositionScale): Promise<number[][]> {
+export async function decodeCodes(model: JointVae, codes: Float32Array, count: number, maxLength: number, lambda: number, emittable: Uint8Array, positionScale?: PositionScale, order?: PairOrderCounts | null): Promise<number[][]> {
   const D = model.shape.latent;
   const V = model.shape.vocab;
   const out: number[][] = [];
@@ -53,7 +54,7 @@ export async function decodeCodes(model: JointVae, codes: Float32Array, count: n
     const m = await positions.data();
     tf.dispose([z, logits, positions]);
     for (let i = 0; i < n; i++) {
-      out.push(decodeUniqueList(a.subarray(i * V, (i + 1) * V), m.subarray(i * V, (i + 1) * V), { lambda, maxLength, allowed: emittable, positionScale }).indices);
+      out.push(decodeOrderedList(a.subarray(i * V, (i + 1) * V), m.subarray(i * V, (i + 1) * V), { lambda, maxLength, allowed: emittable, positionScale }, order));
     }
   }
   return out;
@@ -89,7 +90,7 @@ export async function evaluateModel(model: JointVae, p: PreparedData, config: Mo
   const codes = await encodeRows(model, p, all, config);
   const D = codes.dims;
   const emittable = p.index.emittable;
-  const decoded = await decodeCodes(model, codes.mu, all.length, p.maxLength, config.rankWeight, emittable, p.positionScale);
+  const decoded = await decodeCodes(model, codes.mu, all.length, p.maxLength, config.rankWeight, emittable, p.positionScale, p.order);
   const pick = (rows: number[]) => ({ d: rows.map((r) => decoded[r]!), t: rows.map((r) => p.lists[r]!) });
   const tr = pick(p.trainRows);
   const ho = pick(p.heldOutRows);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fsyncFolder } from '../atomic-file';
+import { PairOrderCounts } from '../../shared/ml/order';
 import type { ModelConfig } from './config';
 import type { BenefitSpec } from './train';
 import type { ModelShape, NamedWeights } from './model';
@@ -9,7 +10,7 @@ import type { Vocabulary } from './vocab';
 
 /**
  * Saving and loading models. A model is a folder: weights.bin (float32 tensors back to back),
- * vocabulary.json, and manifest.json naming every file with its sha256. Saving writes a
+ * vocabulary.json, order.bin (pair-order counts, optional), and manifest.json naming every file with its sha256. Saving writes a
  * temporary folder, fsyncs each file and the folder, then renames it into place, so a crash
  * leaves either the complete new model or nothing (the previous model is never touched).
  * Loading verifies every checksum and tensor shape before anything is used.
@@ -36,6 +37,8 @@ export interface SavedModel {
   manifest: ModelManifest;
   vocabulary: Vocabulary;
   weights: NamedWeights[];
+  /** order.bin: the training lists' pair-order counts; absent in models saved before. */
+  order?: PairOrderCounts | null;
 }
 
 /** A model folder that fails verification; the message says which file or tensor and why. */
@@ -83,12 +86,18 @@ export function saveModel(modelsDir: string, folder: string, model: Omit<SavedMo
     const vocabularyText = JSON.stringify(model.vocabulary);
     writeDurably(join(tmp, 'weights.bin'), weightBytes);
     writeDurably(join(tmp, 'vocabulary.json'), vocabularyText);
+    const files: Record<string, string> = { 'weights.bin': sha256(weightBytes), 'vocabulary.json': sha256(vocabularyText) };
+    if (model.order) {
+      const orderBytes = model.order.toBytes();
+      writeDurably(join(tmp, 'order.bin'), orderBytes);
+      files['order.bin'] = sha256(orderBytes);
+    }
     const manifest: ModelManifest = {
       ...model.manifest,
       format: MODEL_FORMAT,
       version: MODEL_FORMAT_VERSION,
       tensors,
-      files: { 'weights.bin': sha256(weightBytes), 'vocabulary.json': sha256(vocabularyText) },
+      files,
     };
     const manifestText = JSON.stringify(manifest, null, 1);
     writeDurably(join(tmp, 'manifest.json'), manifestText);
@@ -139,7 +148,15 @@ export function loadModel(path: string, expectedManifestSha256?: string): SavedM
   if (vocabulary.hash !== manifest.vocabularyHash || vocabulary.tokens.length !== manifest.shape.vocab) {
     throw new ModelFileError(`model ${path}: the vocabulary does not match the weights`);
   }
-  return { manifest, vocabulary, weights };
+  let order: PairOrderCounts | null = null;
+  if (manifest.files?.['order.bin']) {
+    try {
+      order = PairOrderCounts.fromBytes(new Uint8Array(read('order.bin')), manifest.shape.vocab);
+    } catch (error) {
+      throw new ModelFileError(`model ${path}: order.bin: ${(error as Error).message}`);
+    }
+  }
+  return { manifest, vocabulary, weights, order };
 }
 
 /**

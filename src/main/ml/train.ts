@@ -3,6 +3,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ModelConfig } from './config';
 import type { BenefitKind, TrainingData } from './dataset';
 import { slotPosition, type PositionScale } from '../../shared/ml/decode';
+import { MAX_ORDER_LISTS, PairOrderCounts } from '../../shared/ml/order';
 import { seededRandom } from '../../shared/ml/random';
 import { JointVae, fillEncoderInput, type ModelShape, type NamedWeights } from './model';
 import { VocabularyIndex, buildVocabulary, type Vocabulary } from './vocab';
@@ -95,6 +96,8 @@ export interface PreparedData {
   /** Share of ingredient occurrences that fell into a rare bucket. */
   bucketRate: number;
   positionScale: PositionScale;
+  /** Pairwise order counts of the training lists (emittable tokens), when the config orders by them. */
+  order: PairOrderCounts | null;
 }
 
 export interface TrainOutcome {
@@ -152,7 +155,8 @@ export function prepareData(data: TrainingData, config: ModelConfig): PreparedDa
   });
   const maxLength = Math.max(2, ...lists.map((l) => l.length));
   const positionScale: PositionScale = config.positionScale === 'log' ? { kind: 'log', maxLength } : { kind: 'relative' };
-  return { positionScale, index, vocabulary, productIds: data.products.map((p) => p.id), lists, benefits, targets, mask, trainRows, heldOutRows, maxLength, bucketRate: occurrences ? bucketed / occurrences : 0 };
+  const order = config.orderByCatalog ? orderCountsOf(lists, trainRows, index.emittable, config.seed) : null;
+  return { order, positionScale, index, vocabulary, productIds: data.products.map((p) => p.id), lists, benefits, targets, mask, trainRows, heldOutRows, maxLength, bucketRate: occurrences ? bucketed / occurrences : 0 };
 }
 
 /**
@@ -174,6 +178,15 @@ export function splitRows(count: number, config: Pick<ModelConfig, 'seed' | 'hol
   }
   const heldOutCount = Math.max(1, Math.round(rows.length * config.holdout));
   return { heldOutRows: rows.slice(0, heldOutCount).sort((a, b) => a - b), trainRows: rows.slice(heldOutCount).sort((a, b) => a - b) };
+}
+
+/**
+ * The pairwise order counts of the training lists' emittable tokens (what a decoded list can
+ * hold), from a seeded sample of at most MAX_ORDER_LISTS lists.
+ */
+function orderCountsOf(lists: readonly number[][], trainRows: readonly number[], emittable: Uint8Array, seed: number): PairOrderCounts {
+  const rows = trainRows.length > MAX_ORDER_LISTS ? shuffle([...trainRows], seededRandom(seed * 31 + 5)).slice(0, MAX_ORDER_LISTS) : trainRows;
+  return PairOrderCounts.fromLists(rows.map((r) => lists[r]!.filter((t) => emittable[t])), emittable.length);
 }
 
 function shuffle<T>(items: T[], rand: () => number): T[] {

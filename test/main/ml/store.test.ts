@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { presetConfig } from '../../../src/main/ml/config';
 import { ModelFileError, loadModel, saveModel } from '../../../src/main/ml/store';
+import { PairOrderCounts } from '../../../src/shared/ml/order';
 import { tempDir } from '../../helpers';
 
 let dir: string;
@@ -35,6 +36,20 @@ describe('model store', () => {
     expect(loaded.vocabulary.tokens[0]!.name).toBe('Water');
     expect(loaded.manifest.files['weights.bin']).toMatch(/^[0-9a-f]{64}$/);
     expect(readdirSync(dir)).toEqual(['a']);
+  });
+
+  it('keeps the pair-order counts in order.bin, checked like every file; a model without them loads with none', () => {
+    const order = PairOrderCounts.fromLists([[0, 1], [0, 1], [1, 0]], 2);
+    const saved = saveModel(dir, 'a', { ...model(1), order });
+    const loaded = loadModel(saved.path, saved.manifestSha256);
+    expect(loaded.order?.counts(0, 1)).toEqual([2, 1]);
+    expect(loaded.manifest.files['order.bin']).toMatch(/^[0-9a-f]{64}$/);
+    const before = saveModel(dir, 'b', model(1));
+    expect(existsSync(join(before.path, 'order.bin'))).toBe(false);
+    expect(loadModel(before.path, before.manifestSha256).order).toBeNull();
+    const path = join(saved.path, 'order.bin');
+    writeFileSync(path, readFileSync(path).subarray(0, 20));
+    expect(() => loadModel(saved.path, saved.manifestSha256)).toThrow(new ModelFileError(`model ${saved.path}: order.bin is corrupt (checksum mismatch)`));
   });
 
   it('detects a corrupted weight file and names it', () => {

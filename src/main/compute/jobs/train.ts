@@ -57,6 +57,7 @@ export const trainJob: JobHandler<TrainJob, TrainResult, 'untrainable'> = {
       const saved = saveModel(job.modelsDir, job.folder, {
         vocabulary: outcome.prepared.vocabulary,
         weights: outcome.model.getWeights(),
+        order: outcome.prepared.order,
         manifest: {
           createdAt: new Date().toISOString(),
           shape: outcome.shape,
