@@ -16,6 +16,20 @@ function describeFolds(prefix: string, folds: FoldResult[], figures: Record<stri
   figures[`${prefix} skin-type AUC held-out (mean of flags)`] = formatSpread(spread(folds.map((f) => f.metrics.meanFlagAuc)));
 }
 
+/** The same cross-validated figures on the shipped sample catalog (432 products, authored benefits). */
+async function benchSampleCatalog(presets: readonly Preset[], folds: number, figures: Record<string, number | string>): Promise<void> {
+  const { service, close } = await openTestService({ sampleCatalog: true });
+  try {
+    const data = trainingData(service.db);
+    figures['sample catalog: cross-validation'] = `${folds} folds, seed 1, ${data.products.length} products`;
+    const lr = logisticRegressionFolds(data, { folds });
+    figures['sample catalog: logistic regression, flag AUC'] = formatSpread(spread(lr.map((f) => f.meanAuc)));
+    for (const preset of presets) describeFolds(`sample catalog: ${preset}`, await crossValidateModel(data, preset, { folds }), figures);
+  } finally {
+    await close();
+  }
+}
+
 export async function benchModel(): Promise<Record<string, number | string>> {
   const figures: Record<string, number | string> = {};
   const { service, close } = await openTestService();
@@ -30,10 +44,12 @@ export async function benchModel(): Promise<Record<string, number | string>> {
     figures['cross-validation'] = `${folds} folds, seed 1, ${data.products.length} products; benefit targets ${data.snapshot.benefitSources.join(' + ')} (the default)`;
     const lr = logisticRegressionFolds(data, { folds });
     figures['baseline: bag-of-ingredients logistic regression, skin-type AUC'] = formatSpread(spread(lr.map((f) => f.meanAuc)));
-    for (const preset of (process.env.BENCH_PRESETS ?? 'quick,full').split(',') as Preset[]) {
+    const presets = (process.env.BENCH_PRESETS ?? 'quick,full').split(',') as Preset[];
+    for (const preset of presets) {
       const results = await crossValidateModel(data, preset, { folds });
       describeFolds(`${preset}${preset === 'quick' ? ' (default)' : ''}`, results, figures);
     }
+    await benchSampleCatalog(presets, folds, figures);
 
     await service.trainModel({ preset: 'quick', seed: 1 });
     const ids = (service.db.prepare(`SELECT id FROM products ORDER BY id`).all() as { id: number }[]).map((r) => r.id);
