@@ -142,6 +142,14 @@ export interface ReconstructionSummary {
   kendallTau: number | null;
   /** The same pairs ordered by each ingredient's mean position in the training lists: the bar to beat. */
   kendallTauPriorOrder: number | null;
+  /**
+   * τ split at each true list's 1 % line (its first ingredient the knowledge base says is usually
+   * used below 1 %): over the shared ingredients above the line, whose order labelling rules fix
+   * (descending concentration), and over those below it, whose order is free. Absent in models
+   * saved before.
+   */
+  kendallTauAboveLine?: number | null;
+  kendallTauBelowLine?: number | null;
   /** Share of decoded lists with no repeated ingredient and no bucket/unknown token. */
   validShare: number;
   meanDecodedLength: number;

@@ -11,6 +11,7 @@ function describeFolds(prefix: string, folds: FoldResult[], figures: Record<stri
   figures[`${prefix} train time (s) per fold`] = formatSpread(spread(folds.map((f) => f.trainMs / 1000)), 1);
   figures[`${prefix} Jaccard held-out`] = formatSpread(spread(held.map((h) => h.jaccard)));
   figures[`${prefix} Kendall τ held-out (same pairs by average position)`] = `${formatSpread(spread(held.map((h) => h.kendallTau)))} (${formatSpread(spread(held.map((h) => h.kendallTauPriorOrder)))})`;
+  figures[`${prefix} τ held-out above / below the 1 % line`] = `${formatSpread(spread(held.map((h) => h.kendallTauAboveLine)))} / ${formatSpread(spread(held.map((h) => h.kendallTauBelowLine)))}`;
   figures[`${prefix} decoded / true length held-out`] = `${formatSpread(spread(held.map((h) => h.meanDecodedLength)), 1)} / ${formatSpread(spread(held.map((h) => h.meanTrueLength)), 1)}`;
   figures[`${prefix} valid decoded lists held-out (min over folds)`] = `${(Math.min(...held.map((h) => h.validShare)) * 100).toFixed(1)} %`;
   figures[`${prefix} skin-type AUC held-out (mean of flags)`] = formatSpread(spread(folds.map((f) => f.metrics.meanFlagAuc)));

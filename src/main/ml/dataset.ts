@@ -20,6 +20,8 @@ export interface IngredientInfo {
   inci: string;
   /** First functional class, or null when the knowledge base does not know it. */
   primaryFunction: string | null;
+  /** Whether the ingredient is usually used above or below 1 % (the knowledge base), when known. */
+  concentration?: 'above-1' | 'below-1' | null;
 }
 
 export type BenefitKind = 'flag' | 'score';
@@ -81,7 +83,7 @@ export function loadTrainingData(db: Database, options: DatasetOptions = {}): Tr
   const ingredientIds = [...new Set(products.flatMap((p) => p.ingredients))];
   const ingredients = db
     .prepare(
-      `SELECT i.id, i.inci, (SELECT function FROM ingredient_functions f WHERE f.ingredient_id = i.id ORDER BY rank LIMIT 1) AS primaryFunction
+      `SELECT i.id, i.inci, i.concentration, (SELECT function FROM ingredient_functions f WHERE f.ingredient_id = i.id ORDER BY rank LIMIT 1) AS primaryFunction
          FROM ingredients i WHERE i.id IN (SELECT value FROM json_each(?)) ORDER BY i.id`,
     )
     .all(JSON.stringify(ingredientIds)) as IngredientInfo[];

@@ -60,15 +60,23 @@ export async function decodeCodes(model: JointVae, codes: Float32Array, count: n
   return out;
 }
 
-function reconstruction(decoded: number[][], truth: number[][], emittable: Uint8Array, priorPosition: (token: number) => number): ReconstructionMetrics {
+/** Set, order and length agreement of decoded lists with the true ones (rare buckets left out of the truth). */
+export function reconstruction(decoded: number[][], truth: number[][], emittable: Uint8Array, priorPosition: (token: number) => number, belowLine: Uint8Array): ReconstructionMetrics {
   const jac: number[] = [];
   const taus: (number | null)[] = [];
+  const above: (number | null)[] = [];
+  const below: (number | null)[] = [];
   const priorTaus: (number | null)[] = [];
   let valid = 0;
   decoded.forEach((d, i) => {
     const t = truth[i]!.filter((tok) => emittable[tok]);
     jac.push(jaccard(d, t));
     taus.push(kendallTauShared(d, t));
+    const line = t.findIndex((tok) => belowLine[tok]);
+    const cut = line < 0 ? t.length : line;
+    const aboveSet = new Set(t.slice(0, cut));
+    above.push(kendallTauShared(d.filter((tok) => aboveSet.has(tok)), t.slice(0, cut)));
+    below.push(kendallTauShared(d.filter((tok) => !aboveSet.has(tok)), t.slice(cut)));
     const shared = new Set(t);
     priorTaus.push(kendallTauShared(d.filter((tok) => shared.has(tok)).sort((a, b) => priorPosition(a) - priorPosition(b) || a - b), t));
     if (new Set(d).size === d.length && d.every((tok) => emittable[tok])) valid++;
@@ -78,6 +86,8 @@ function reconstruction(decoded: number[][], truth: number[][], emittable: Uint8
     jaccard: meanOf(jac) ?? 0,
     kendallTau: meanOf(taus),
     kendallTauPriorOrder: meanOf(priorTaus),
+    kendallTauAboveLine: meanOf(above),
+    kendallTauBelowLine: meanOf(below),
     validShare: decoded.length ? valid / decoded.length : 1,
     meanDecodedLength: meanOf(decoded.map((d) => d.length)) ?? 0,
     meanTrueLength: meanOf(truth.map((t) => t.length)) ?? 0,
@@ -154,8 +164,8 @@ export async function evaluateModel(model: JointVae, p: PreparedData, config: Mo
     if (variance > 0.01) activeUnits++;
   }
   const metrics: ModelMetrics = {
-    train: reconstruction(tr.d, tr.t, emittable, priorPosition),
-    heldOut: reconstruction(ho.d, ho.t, emittable, priorPosition),
+    train: reconstruction(tr.d, tr.t, emittable, priorPosition, p.belowLine),
+    heldOut: reconstruction(ho.d, ho.t, emittable, priorPosition, p.belowLine),
     benefits,
     meanFlagAuc: meanOf(benefits.filter((b) => b.kind === 'flag').map((b) => b.auc)),
     klPerDimension,

@@ -96,6 +96,8 @@ export interface PreparedData {
   /** Share of ingredient occurrences that fell into a rare bucket. */
   bucketRate: number;
   positionScale: PositionScale;
+  /** 1 for tokens of ingredients usually used below 1 % (where a list's 1 % line falls), from the knowledge base. */
+  belowLine: Uint8Array;
   /** Pairwise order counts of the training lists (emittable tokens), when the config orders by them. */
   order: PairOrderCounts | null;
 }
@@ -155,8 +157,10 @@ export function prepareData(data: TrainingData, config: ModelConfig): PreparedDa
   });
   const maxLength = Math.max(2, ...lists.map((l) => l.length));
   const positionScale: PositionScale = config.positionScale === 'log' ? { kind: 'log', maxLength } : { kind: 'relative' };
+  const concentration = new Map(data.ingredients.map((i) => [i.id, i.concentration]));
+  const belowLine = Uint8Array.from(vocabulary.tokens, (t) => (t.ingredientId !== null && concentration.get(t.ingredientId) === 'below-1' ? 1 : 0));
   const order = config.orderByCatalog ? orderCountsOf(lists, trainRows, index.emittable, config.seed) : null;
-  return { order, positionScale, index, vocabulary, productIds: data.products.map((p) => p.id), lists, benefits, targets, mask, trainRows, heldOutRows, maxLength, bucketRate: occurrences ? bucketed / occurrences : 0 };
+  return { belowLine, order, positionScale, index, vocabulary, productIds: data.products.map((p) => p.id), lists, benefits, targets, mask, trainRows, heldOutRows, maxLength, bucketRate: occurrences ? bucketed / occurrences : 0 };
 }
 
 /**

@@ -151,6 +151,7 @@ function formatModel(m: ModelRecord): string {
     lostTrainingCatalog(m.trainedOn) ? '  a catalog it was trained on is gone: it still encodes, decodes and generates; the map and neighbours use the catalogs that remain' : '',
     `  set Jaccard      train ${pct(metrics.train.jaccard)}   held-out ${pct(metrics.heldOut.jaccard)}`,
     `  order Kendall τ  train ${metrics.train.kendallTau?.toFixed(3) ?? '—'}   held-out ${metrics.heldOut.kendallTau?.toFixed(3) ?? '—'}   (same pairs by average catalog position: ${metrics.heldOut.kendallTauPriorOrder?.toFixed(3) ?? '—'})`,
+    `  held-out τ above the 1 % line ${metrics.heldOut.kendallTauAboveLine?.toFixed(3) ?? '—'}   below it ${metrics.heldOut.kendallTauBelowLine?.toFixed(3) ?? '—'}`,
     `  valid lists      ${(metrics.heldOut.validShare * 100).toFixed(1)} % (no repeats, no unknown tokens)`,
     `  benefit heads    ${metrics.benefits.map((b) => `${b.name} ${b.kind === 'flag' ? `AUC ${b.auc?.toFixed(3) ?? '—'}` : `MAE ${b.mae?.toFixed(3) ?? '—'}`}`).join(', ') || 'none'}`,
     `  latent           ${metrics.activeUnits} of ${metrics.klPerDimension.length} dimensions active; ${(metrics.bucketRate * 100).toFixed(1)} % of occurrences in rare buckets`,
