@@ -135,8 +135,17 @@ export class PairOrderCounts {
 
 const FORMAT_TAG = 0x4f524431; // "ORD1"
 
-/** Re-ranks a decoded set (see the module comment); returns a new array. */
-export function orderByPrecedence(items: readonly number[], positions: ArrayLike<number>, pairs: PairOrderCounts, weights: OrderWeights = DEFAULT_ORDER_WEIGHTS): number[] {
+/** What the re-ranking reads of the catalog: the smoothed probability that `a` is listed before `b`. */
+export interface PairOdds {
+  probability(a: number, b: number): number;
+}
+
+/**
+ * Re-ranks a decoded set (see the module comment); returns a new array. `pairs` is the model's
+ * stored counts (token indices) or, in the generate job, the catalog's own precedence table read
+ * through the tokens' ingredient ids.
+ */
+export function orderByPrecedence(items: readonly number[], positions: ArrayLike<number>, pairs: PairOdds, weights: OrderWeights = DEFAULT_ORDER_WEIGHTS): number[] {
   const n = items.length;
   if (n < 2) return [...items];
   const score = new Float64Array(n);
