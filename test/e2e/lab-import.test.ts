@@ -67,7 +67,7 @@ describe('Excel in the Lab & BO and Shortlist views', () => {
     const panel = page.getByTestId('lab-import-panel');
     await panel.getByTestId('lab-import-choose').click();
     const sheet = panel.getByTestId('lab-import-sheet');
-    await expect.poll(() => sheet.count()).toBe(1);
+    await expect.poll(() => sheet.count(), { timeout: 15_000 }).toBe(1);
     expect(await sheet.locator('option').allTextContents()).toEqual(['Notes', 'Results']);
     // The first sheet holds no results: the panel says what is missing and will not import.
     await expect.poll(() => panel.getByRole('alert').textContent()).toContain('no property or value column');
@@ -120,7 +120,7 @@ describe('Excel in the Lab & BO and Shortlist views', () => {
     await page.getByRole('button', { name: 'Import…' }).click();
     await page.getByRole('button', { name: 'Choose a file…' }).click();
     const sheet = page.getByTestId('import-sheet');
-    await expect.poll(() => sheet.count()).toBe(1);
+    await expect.poll(() => sheet.count(), { timeout: 15_000 }).toBe(1);
     expect(await sheet.locator('option').allTextContents()).toEqual(['Notes', 'Products']);
     await expect.poll(() => page.getByTestId('mapping-problem').textContent()).toContain('no ingredients column');
     await sheet.selectOption('Products');
