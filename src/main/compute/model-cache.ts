@@ -1,6 +1,7 @@
 import type { PositionScale } from '../../shared/ml/decode';
 import type { DecoderSpec } from '../generate/kernels';
 import { initBackend } from '../ml/backend';
+import { listPredictorFromWeights, type ListPredictor } from '../ml/list-predictor';
 import { JointVae } from '../ml/model';
 import { loadModel } from '../ml/store';
 import type { BenefitSpec } from '../ml/train';
@@ -23,6 +24,8 @@ export interface LoadedModel {
   conditioning: number;
   benefits: BenefitSpec[];
   decoder: DecoderSpec;
+  /** The list predictor benefits are scored with; null for a model saved before it (heads alone, no uncertainty). */
+  listPredictor: ListPredictor | null;
 }
 
 /**
@@ -53,6 +56,7 @@ export class ModelCache {
       benefits: saved.manifest.benefits,
       conditioning: saved.manifest.shape.conditioning,
       decoder: decoderSpec(index, { lambda, maxLength, positionScale }),
+      listPredictor: saved.manifest.listPredictor ? listPredictorFromWeights(saved.manifest.listPredictor, saved.weights) : null,
     };
     this.models.set(key, entry);
     return entry;

@@ -1,8 +1,9 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { seededRandom } from '../../shared/ml/random';
 import { fitLinear, linearOutputs, type SparseRows } from './linear-fit';
 import { buildNeighbourIndex, rankNeighbours, type NeighbourIndex } from './list-neighbours';
 import type { NamedWeights } from './model';
-import type { BenefitSpec, PreparedData } from './train';
+import { TrainingCancelled, type BenefitSpec, type PreparedData, type TrainHooks } from './train';
 
 /**
  * The list predictor: benefit predictions from the ingredient list itself, beside the latent
@@ -44,7 +45,7 @@ export const LIST_PREDICTOR_DEFAULTS: Omit<ListPredictorOptions, 'seed'> = {
   memberIterations: 40,
   neighbours: 5,
   neighbourWeight: { flag: 0.5, score: 0 },
-  headWeight: 0,
+  headWeight: 0.25,
 };
 
 /** One benefit as the list predictor learnt it. */
@@ -84,7 +85,7 @@ export function bagRows(lists: readonly (readonly number[])[], vocab: number): S
  * Fits the ensemble on the prepared data's training rows (never its held-out rows), then sets each
  * score's residual noise from the out-of-bag predictions.
  */
-export function fitListPredictor(prepared: PreparedData, options: Partial<ListPredictorOptions> & { seed: number }): ListPredictor {
+export async function fitListPredictor(prepared: PreparedData, options: Partial<ListPredictorOptions> & { seed: number }, hooks: Pick<TrainHooks, 'isCancelled'> = {}): Promise<ListPredictor> {
   const o: ListPredictorOptions = { ...LIST_PREDICTOR_DEFAULTS, ...options };
   const V = prepared.index.size;
   const B = prepared.benefits.length;
@@ -106,6 +107,9 @@ export function fitListPredictor(prepared: PreparedData, options: Partial<ListPr
   const full = fitLinear(X, { targets, mask, kinds }, localRows, new Float64Array(train.length).fill(1), o.l2, o.iterations);
   weights.set(full, 0);
   for (let m = 0; m < o.members; m++) {
+    // Let a cancel in between fits (each takes a fraction of a second).
+    await yieldToEventLoop();
+    if (hooks.isCancelled?.()) throw new TrainingCancelled();
     const multiplicity = new Float64Array(train.length);
     for (let k = 0; k < train.length; k++) multiplicity[Math.floor(rand() * train.length)]! += 1;
     multiplicity.forEach((c, k) => (inBag[m * train.length + k] = c > 0 ? 1 : 0));

@@ -3,6 +3,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, r
 import { join } from 'node:path';
 import { fsyncFolder } from '../atomic-file';
 import type { ModelConfig } from './config';
+import type { ListPredictorManifest } from './list-predictor';
 import type { BenefitSpec } from './train';
 import type { ModelShape, NamedWeights } from './model';
 import type { Vocabulary } from './vocab';
@@ -28,6 +29,11 @@ export interface ModelManifest {
   maxLength: number;
   backend: string;
   vocabularyHash: string;
+  /**
+   * The list predictor the app scores benefits with (its tensors are the `list_*` ones in
+   * weights.bin). Absent in models saved before it: they score with the latent heads alone.
+   */
+  listPredictor?: ListPredictorManifest;
   tensors: { name: string; shape: number[]; offset: number; length: number }[];
   files: Record<string, string>;
 }
