@@ -41,8 +41,8 @@ export interface ListPredictorOptions {
 export const LIST_PREDICTOR_DEFAULTS: Omit<ListPredictorOptions, 'seed'> = {
   members: 8,
   l2: 1e-2,
-  iterations: 200,
-  memberIterations: 40,
+  iterations: 120,
+  memberIterations: 25,
   neighbours: 5,
   neighbourWeight: { flag: 0.5, score: 0 },
   headWeight: 0.25,
@@ -142,24 +142,33 @@ export async function fitListPredictor(prepared: PreparedData, options: Partial<
     const calibration = order.slice(0, Math.max(1, Math.round(order.length * 0.2)));
     const inner = new Float64Array(train.length).fill(1);
     for (const k of calibration) inner[k] = 0;
-    const innerWeights = fitLinear(X, { targets, mask, kinds }, localRows, inner, o.l2, o.iterations);
+    // Only the score columns: the flags need no residual noise.
+    const scoreColumns = benefits.flatMap((spec, b) => (spec.kind === 'score' ? [b] : []));
+    const S = scoreColumns.length;
+    const scoreTargets = new Float32Array(train.length * S);
+    const scoreMask = new Float32Array(train.length * S);
+    for (let k = 0; k < train.length; k++) {
+      scoreColumns.forEach((b, c) => {
+        scoreTargets[k * S + c] = targets[k * B + b]!;
+        scoreMask[k * S + c] = mask[k * B + b]!;
+      });
+    }
+    const innerWeights = fitLinear(X, { targets: scoreTargets, mask: scoreMask, kinds: scoreColumns.map(() => 'score' as const) }, localRows, inner, o.l2, o.iterations);
     const calibrationLists = calibration.map((k) => referenceLists[k]!);
     const spreads = predictListTokens(predictor, calibrationLists);
     const innerX = bagRows(calibrationLists, V);
-    const out = new Float64Array(B);
-    const residuals: number[][] = benefits.map(() => []);
-    const spreadOf: number[][] = benefits.map(() => []);
+    const out = new Float64Array(S);
+    const residuals: number[][] = scoreColumns.map(() => []);
+    const spreadOf: number[][] = scoreColumns.map(() => []);
     calibration.forEach((k, i) => {
-      linearOutputs(innerX, i, innerWeights, B, out);
-      benefits.forEach((spec, b) => {
-        if (spec.kind !== 'score' || !mask[k * B + b]) return;
-        residuals[b]!.push(targets[k * B + b]! - out[b]!);
-        spreadOf[b]!.push(spreads[i]![b]!.spread);
+      linearOutputs(innerX, i, innerWeights, S, out);
+      scoreColumns.forEach((b, c) => {
+        if (!mask[k * B + b]) return;
+        residuals[c]!.push(targets[k * B + b]! - out[c]!);
+        spreadOf[c]!.push(spreads[i]![b]!.spread);
       });
     });
-    benefits.forEach((spec, b) => {
-      if (spec.kind === 'score') spec.residualSd = residualSdFor(residuals[b]!, spreadOf[b]!, 0.8);
-    });
+    scoreColumns.forEach((b, c) => (benefits[b]!.residualSd = residualSdFor(residuals[c]!, spreadOf[c]!, 0.8)));
   }
   return predictor;
 }
