@@ -70,6 +70,8 @@ describe('the candidate editor', () => {
     expect(await page.getByTestId('editor-warning-count').textContent()).toBe('0 ordering warnings');
     expect(await page.getByTestId('editor-benefits').count()).toBe(2);
     expect(await benefit('hydration')).toMatch(/^\d\.\d\d$/);
+    // Each prediction states the half-width of its 80 % interval beside it.
+    expect(await page.getByTestId('benefit-hydration-uncertainty').textContent()).toMatch(/^± \d\.\d\d$/);
     expect(await page.getByTestId('editor-near-latent').locator('li').first().textContent()).toContain(TONER);
     expect(await page.getByTestId('editor-unsaved').count()).toBe(0);
     await page.screenshot({ path: join(shots, 'editor-01-opened.png'), fullPage: true });
