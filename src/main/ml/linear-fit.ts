@@ -78,9 +78,8 @@ export function fitLinear(X: SparseRows, t: FitTargets, rows: readonly number[],
       }
     }
     const next = previous;
-    for (let i = 0; i < biasBase; i++) {
-      const b = i % B;
-      next[i] = look[i]! - step[b]! * (grad[i]! + l2 * look[i]!);
+    for (let base = 0; base < biasBase; base += B) {
+      for (let b = 0; b < B; b++) next[base + b] = look[base + b]! - step[b]! * (grad[base + b]! + l2 * look[base + b]!);
     }
     for (let b = 0; b < B; b++) next[biasBase + b] = look[biasBase + b]! - step[b]! * grad[biasBase + b]!;
     previous = w;

@@ -39,10 +39,10 @@ export interface ListPredictorOptions {
 
 /** The measured choice (5-fold CV on sephora_cosmetics.csv, docs/model-design.md). */
 export const LIST_PREDICTOR_DEFAULTS: Omit<ListPredictorOptions, 'seed'> = {
-  members: 8,
+  members: 5,
   l2: 1e-2,
-  iterations: 120,
-  memberIterations: 25,
+  iterations: 80,
+  memberIterations: 20,
   neighbours: 5,
   neighbourWeight: { flag: 0.5, score: 0 },
   headWeight: 0.25,
