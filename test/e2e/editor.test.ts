@@ -173,7 +173,7 @@ describe('the candidate editor', () => {
     ]);
     expect(detail.versions[1]!.ingredients.map((x) => x.inci)).toEqual(await names());
     expect(detail.versions[0]!.provenance).toMatchObject({ source: 'edited-product', details: { scoredWithModelId: expect.any(Number) } });
-    expect(Object.keys(detail.versions[1]!.scores)).toEqual(expect.arrayContaining(['novelty', 'plausibility', 'predicted_hydration']));
+    expect(Object.keys(detail.versions[1]!.scores)).toEqual(expect.arrayContaining(['novelty', 'plausibility', 'predicted_hydration', 'uncertainty_hydration']));
   });
 
   it('asks before unsaved changes are replaced, and keeps them when told to', async () => {
