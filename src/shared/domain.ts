@@ -169,6 +169,27 @@ export interface ModelMetricsSummary {
   activeUnits: number;
   /** Share of ingredient occurrences mapped to a rare bucket (never decodable). */
   bucketRate: number;
+  /** The benefit predictor the app scores with (list predictor + heads); absent in models saved before it. */
+  benefitPredictor?: BenefitPredictorSummary;
+}
+
+/**
+ * Held-out figures of the benefit predictor (src/main/ml/evaluate-benefits.ts). `meanFlagAuc`
+ * above is the latent heads' alone; the app scores with the combination.
+ */
+export interface BenefitPredictorSummary {
+  /** Weight of the latent heads in the combination (0: the list predictor alone). */
+  headWeight: number;
+  /** Mean held-out skin-flag AUC of the list predictor alone and of the combination. */
+  listMeanFlagAuc: number | null;
+  combinedMeanFlagAuc: number | null;
+  /** Share of held-out score values inside their stated 80 % interval (target 0.75–0.85). */
+  intervalCoverage: number | null;
+  /** Mean squared error of the flags' probabilities (Brier score; lower is better). */
+  flagBrier: number | null;
+  /** Mean ± half-width stated for flags (probability) and for scores (their units). */
+  meanFlagUncertainty: number | null;
+  meanScoreUncertainty: number | null;
 }
 
 /** Where a saved candidate stands in the lab, in workflow order. */

@@ -14,7 +14,13 @@ function describeFolds(prefix: string, folds: FoldResult[], figures: Record<stri
   figures[`${prefix} τ held-out above / below the 1 % line`] = `${formatSpread(spread(held.map((h) => h.kendallTauAboveLine)))} / ${formatSpread(spread(held.map((h) => h.kendallTauBelowLine)))}`;
   figures[`${prefix} decoded / true length held-out`] = `${formatSpread(spread(held.map((h) => h.meanDecodedLength)), 1)} / ${formatSpread(spread(held.map((h) => h.meanTrueLength)), 1)}`;
   figures[`${prefix} valid decoded lists held-out (min over folds)`] = `${(Math.min(...held.map((h) => h.validShare)) * 100).toFixed(1)} %`;
-  figures[`${prefix} skin-type AUC held-out (mean of flags)`] = formatSpread(spread(folds.map((f) => f.metrics.meanFlagAuc)));
+  figures[`${prefix} list predictor fit (s) per fold`] = formatSpread(spread(folds.map((f) => f.listPredictorMs / 1000)), 1);
+  const predictor = folds.map((f) => f.metrics.benefitPredictor);
+  figures[`${prefix} skin-type AUC held-out (mean of flags): latent heads`] = formatSpread(spread(folds.map((f) => f.metrics.meanFlagAuc)));
+  figures[`${prefix} skin-type AUC held-out: list predictor`] = formatSpread(spread(predictor.map((p) => p?.listMeanFlagAuc)));
+  figures[`${prefix} skin-type AUC held-out: scoring predictor (list + heads, weight ${predictor[0]?.headWeight ?? '—'}), what the app shows`] = formatSpread(spread(predictor.map((p) => p?.combinedMeanFlagAuc)));
+  figures[`${prefix} held-out scores inside their 80 % interval (target 0.75–0.85)`] = formatSpread(spread(predictor.map((p) => p?.intervalCoverage)));
+  figures[`${prefix} flag Brier score held-out; mean ± of flags / scores`] = `${formatSpread(spread(predictor.map((p) => p?.flagBrier)))}; ${formatSpread(spread(predictor.map((p) => p?.meanFlagUncertainty)))} / ${formatSpread(spread(predictor.map((p) => p?.meanScoreUncertainty)))}`;
 }
 
 /** The same cross-validated figures on the shipped sample catalog (432 products, authored benefits). */

@@ -70,6 +70,8 @@ describe('the candidate editor', () => {
     expect(await page.getByTestId('editor-warning-count').textContent()).toBe('0 ordering warnings');
     expect(await page.getByTestId('editor-benefits').count()).toBe(2);
     expect(await benefit('hydration')).toMatch(/^\d\.\d\d$/);
+    // Each prediction states the half-width of its 80 % interval beside it.
+    expect(await page.getByTestId('benefit-hydration-uncertainty').textContent()).toMatch(/^± \d\.\d\d$/);
     expect(await page.getByTestId('editor-near-latent').locator('li').first().textContent()).toContain(TONER);
     expect(await page.getByTestId('editor-unsaved').count()).toBe(0);
     await page.screenshot({ path: join(shots, 'editor-01-opened.png'), fullPage: true });
@@ -171,7 +173,7 @@ describe('the candidate editor', () => {
     ]);
     expect(detail.versions[1]!.ingredients.map((x) => x.inci)).toEqual(await names());
     expect(detail.versions[0]!.provenance).toMatchObject({ source: 'edited-product', details: { scoredWithModelId: expect.any(Number) } });
-    expect(Object.keys(detail.versions[1]!.scores)).toEqual(expect.arrayContaining(['novelty', 'plausibility', 'predicted_hydration']));
+    expect(Object.keys(detail.versions[1]!.scores)).toEqual(expect.arrayContaining(['novelty', 'plausibility', 'predicted_hydration', 'uncertainty_hydration']));
   });
 
   it('asks before unsaved changes are replaced, and keeps them when told to', async () => {

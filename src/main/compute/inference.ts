@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { slotPosition } from '../../shared/ml/decode';
 import { decodeOrderedList } from '../../shared/ml/order';
 import { fillEncoderInput } from '../ml/model';
+import { combineEstimate, predictListTokens, type BenefitEstimate } from '../ml/list-predictor';
 import { benefitValue } from '../ml/train';
 import type { LoadedModel } from './model-cache';
 
@@ -64,6 +65,27 @@ export function predictCodes(m: LoadedModel, codes: Float32Array, count: number)
         return [spec.name, benefitValue(spec, values[i * B + b]!)];
       }),
     ),
+  );
+}
+
+/**
+ * The benefits of ingredient lists as the app shows them: the model's list predictor combined
+ * with the latent heads (on the lists' latent means `codes`), each with the half-width of its
+ * 80 % interval. A model saved before the list predictor gives the heads' values and null
+ * uncertainties. Scoring uses this wherever the list is known (the editor's scores); gradients
+ * and code-only predictions (`predictCodes`) use the heads.
+ */
+export function estimateListBenefits(m: LoadedModel, lists: readonly number[][], codes: Float32Array): Record<string, BenefitEstimate>[] {
+  const D = m.model.shape.latent;
+  const z = tf.tensor2d(codes, [lists.length, D]);
+  const out = m.model.predictBenefits(z);
+  const head = out.dataSync();
+  tf.dispose([z, out]);
+  const B = Math.max(1, m.benefits.length);
+  const lp = m.listPredictor && m.listPredictor.benefits.length === m.benefits.length ? m.listPredictor : null;
+  const predicted = lp ? predictListTokens(lp, lists.map((list) => m.index.encode(list))) : null;
+  return lists.map((_, i) =>
+    Object.fromEntries(m.benefits.map((spec, b) => [spec.name, combineEstimate(spec, predicted?.[i]?.[b] ?? null, lp?.benefits[b], head[i * B + b]!, lp?.headWeight ?? 1)])),
   );
 }
 

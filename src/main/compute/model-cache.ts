@@ -2,6 +2,7 @@ import type { PositionScale } from '../../shared/ml/decode';
 import type { PairOrderCounts } from '../../shared/ml/order';
 import type { DecoderSpec } from '../generate/kernels';
 import { initBackend } from '../ml/backend';
+import { listPredictorFromWeights, type ListPredictor } from '../ml/list-predictor';
 import { JointVae } from '../ml/model';
 import { loadModel } from '../ml/store';
 import type { BenefitSpec } from '../ml/train';
@@ -26,6 +27,8 @@ export interface LoadedModel {
   decoder: DecoderSpec;
   /** The training lists' pair-order counts that re-rank decoded lists; null for models saved before. */
   order: PairOrderCounts | null;
+  /** The list predictor benefits are scored with; null for a model saved before it (heads alone, no uncertainty). */
+  listPredictor: ListPredictor | null;
 }
 
 /**
@@ -57,6 +60,7 @@ export class ModelCache {
       conditioning: saved.manifest.shape.conditioning,
       decoder: decoderSpec(index, { lambda, maxLength, positionScale }),
       order: saved.order ?? null,
+      listPredictor: saved.manifest.listPredictor ? listPredictorFromWeights(saved.manifest.listPredictor, saved.weights) : null,
     };
     this.models.set(key, entry);
     return entry;

@@ -4,6 +4,8 @@ import type { PositionScale } from '../../shared/ml/decode';
 import { decodeOrderedList, type PairOrderCounts } from '../../shared/ml/order';
 import { jaccard, kendallTauShared, meanAbsoluteError, meanOf, rocAuc } from '../../shared/ml/metrics';
 import type { ModelConfig } from './config';
+import { evaluateBenefitPredictor } from './evaluate-benefits';
+import type { ListPredictor } from './list-predictor';
 import type { JointVae } from './model';
 import { benefitValue, makeBatch, type PreparedData } from './train';
 
@@ -94,8 +96,11 @@ export function reconstruction(decoded: number[][], truth: number[][], emittable
   };
 }
 
-/** Metrics, plus the latent means of every product (rows in `p.productIds` order) for storage. */
-export async function evaluateModel(model: JointVae, p: PreparedData, config: ModelConfig): Promise<{ metrics: ModelMetrics; codes: LatentCodes }> {
+/**
+ * Metrics, plus the latent means of every product (rows in `p.productIds` order) for storage.
+ * With the model's list predictor, also the held-out figures of the combined benefit predictor.
+ */
+export async function evaluateModel(model: JointVae, p: PreparedData, config: ModelConfig, listPredictor?: ListPredictor): Promise<{ metrics: ModelMetrics; codes: LatentCodes }> {
   const all = p.lists.map((_, i) => i);
   const codes = await encodeRows(model, p, all, config);
   const D = codes.dims;
@@ -119,12 +124,14 @@ export async function evaluateModel(model: JointVae, p: PreparedData, config: Mo
   // Benefit heads on held-out latent means, encoded without the targets as inputs.
   const B = p.benefits.length;
   const benefits: BenefitMetric[] = [];
+  let benefitPredictor: ModelMetrics['benefitPredictor'];
   if (B > 0) {
     const held = await encodeRows(model, p, p.heldOutRows, config, true);
     const muTensor = tf.tensor2d(held.mu, [p.heldOutRows.length, D]);
     const outTensor = model.predictBenefits(muTensor);
     const out = await outTensor.data();
     tf.dispose([muTensor, outTensor]);
+    if (listPredictor) benefitPredictor = evaluateBenefitPredictor(p, listPredictor, p.heldOutRows, out as Float32Array);
     p.benefits.forEach((spec, b) => {
       const predicted: number[] = [];
       const actual: number[] = [];
@@ -171,6 +178,7 @@ export async function evaluateModel(model: JointVae, p: PreparedData, config: Mo
     klPerDimension,
     activeUnits,
     bucketRate: p.bucketRate,
+    ...(benefitPredictor ? { benefitPredictor } : {}),
   };
   return { metrics, codes };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fsyncFolder } from '../atomic-file';
 import { PairOrderCounts } from '../../shared/ml/order';
 import type { ModelConfig } from './config';
+import type { ListPredictorManifest } from './list-predictor';
 import type { BenefitSpec } from './train';
 import type { ModelShape, NamedWeights } from './model';
 import type { Vocabulary } from './vocab';
@@ -29,6 +30,11 @@ export interface ModelManifest {
   maxLength: number;
   backend: string;
   vocabularyHash: string;
+  /**
+   * The list predictor the app scores benefits with (its tensors are the `list_*` ones in
+   * weights.bin). Absent in models saved before it: they score with the latent heads alone.
+   */
+  listPredictor?: ListPredictorManifest;
   tensors: { name: string; shape: number[]; offset: number; length: number }[];
   files: Record<string, string>;
 }

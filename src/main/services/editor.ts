@@ -7,6 +7,7 @@ import { getGeneratedCandidate } from '../db/queries/generation';
 import { findIngredientIdByKey, getIngredientRecords } from '../db/queries/ingredients';
 import { getActiveModel, getModelVocabulary, type StoredModel } from '../db/queries/models';
 import { getProduct } from '../db/queries/products';
+import type { BenefitEstimate } from '../ml/list-predictor';
 import { runModelJob } from './active-model';
 import { candidateAtVersion, requireCandidate } from './candidates';
 import { catalogIndex, resolveIndexedName } from './catalog-index';
@@ -18,7 +19,7 @@ import { ingredientSuggestions } from './ingredient-names';
 import { latentSpace } from './latent-space';
 
 /** Codes and predicted benefits of lists scored for the editor, by model and list, least recently used first (a model's answers never change). */
-const LIST_SCORES = new Derived([], () => new Map<string, { code: number[]; benefits: Record<string, number> }>());
+const LIST_SCORES = new Derived([], () => new Map<string, { code: number[]; benefits: Record<string, BenefitEstimate> }>());
 const LIST_SCORES_KEPT = 500;
 
 /** The ingredient ids with a token of their own in the active model's vocabulary. */
@@ -186,9 +187,9 @@ async function modelPart(
 }
 
 /** Predicted benefits with each one's kind as the model's metrics name it. */
-function benefitValues(model: StoredModel, values: Record<string, number>): NonNullable<ListScore['benefits']> {
+function benefitValues(model: StoredModel, values: Record<string, BenefitEstimate>): NonNullable<ListScore['benefits']> {
   const kinds = new Map(model.metrics.benefits.map((b) => [b.name, b.kind]));
-  return Object.entries(values).map(([name, value]) => ({ name, kind: kinds.get(name) ?? 'score', value }));
+  return Object.entries(values).map(([name, e]) => ({ name, kind: kinds.get(name) ?? 'score', value: e.value, uncertainty: e.uncertainty }));
 }
 
 /** The ingredient ids with a token of their own in a model's vocabulary. */

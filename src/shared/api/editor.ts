@@ -46,8 +46,12 @@ export interface ListScore {
   ingredients: ScoredIngredient[];
   /** The model that predicted the benefits and placed the list in latent space, if any. */
   model: { id: number; name: string } | null;
-  /** Predicted benefits (probability for 0/1 flags, original units for scores); null when no model ran, see `modelProblem`. */
-  benefits: { name: string; kind: 'flag' | 'score'; value: number }[] | null;
+  /**
+   * Predicted benefits (probability for 0/1 flags, original units for scores) from the model's list
+   * predictor combined with its latent heads, each with the half-width of its 80 % interval
+   * (`uncertainty`; null for a model saved before uncertainties); null when no model ran, see `modelProblem`.
+   */
+  benefits: { name: string; kind: 'flag' | 'score'; value: number; uncertainty: number | null }[] | null;
   /**
    * Why there are no benefits or latent neighbours: `no-model` (none trained or active),
    * `compute-busy` (a long job holds the compute process), `no-codes`, `empty-list`, or a

@@ -159,6 +159,9 @@ describe('scoring with a model', () => {
     expect(score.model).toEqual({ id: modelId, name: model.name });
     expect(score.benefits!.map((b) => b.name).sort()).toEqual(model.metrics.benefits.map((b) => b.name).sort());
     expect(score.benefits!.every((b) => Number.isFinite(b.value))).toBe(true);
+    // Every prediction carries the half-width of its 80 % interval; a flag stays a probability.
+    expect(score.benefits!.every((b) => b.uncertainty !== null && b.uncertainty > 0 && Number.isFinite(b.uncertainty))).toBe(true);
+    expect(score.benefits!.filter((b) => b.kind === 'flag').every((b) => b.value >= 0 && b.value <= 1 && b.uncertainty! <= 0.5)).toBe(true);
     expect(score.neighbours.byLatent).toHaveLength(3);
     expect(score.neighbours.byLatent![0]).toMatchObject({ productId: tonerId, jaccard: 1 });
     expect(score.neighbours.byLatent![0]!.distance).toBeLessThan(1e-3);

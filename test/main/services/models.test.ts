@@ -42,6 +42,11 @@ describe('models through the service', () => {
     expect(first.snapshot.products).toBe(432);
     // Sample products carry imported scores and knowledge-based ones: both are learned.
     expect(first.metrics.benefits.map((b) => b.name)).toEqual(expect.arrayContaining(['hydration', 'kb:hydration']));
+    // The list predictor benefits are scored with, measured on the held-out products (the sample
+    // catalog has scores only: no flag AUC or Brier score).
+    expect(first.metrics.benefitPredictor).toMatchObject({ headWeight: 0.25, combinedMeanFlagAuc: null, flagBrier: null });
+    expect(first.metrics.benefitPredictor!.intervalCoverage).toBeGreaterThan(0.7);
+    expect(first.metrics.benefitPredictor!.meanScoreUncertainty).toBeGreaterThan(0);
     const knowledge = service.db.prepare(`SELECT count(*) AS n FROM benefit_scores WHERE source = 'knowledge'`).get() as { n: number };
     expect(knowledge.n).toBe(432 * 9);
     const vocabulary = getModelVocabulary(service.db, first.id)!;

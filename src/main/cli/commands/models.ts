@@ -141,6 +141,16 @@ export const modelsCommands: readonly Command[] = [
   }),
 ];
 
+/** The held-out figures of the predictor benefits are scored with (models saved before it: the heads alone). */
+function describeBenefitPredictor(p: ModelRecord['metrics']['benefitPredictor']): string {
+  if (!p) return '  scoring          the benefit heads alone (a model saved before the list predictor; no uncertainties)';
+  const f = (x: number | null) => x?.toFixed(3) ?? '—';
+  return [
+    `  scoring          list predictor${p.headWeight ? ` + heads (weight ${p.headWeight})` : ''}: mean flag AUC ${f(p.combinedMeanFlagAuc)} (list predictor alone ${f(p.listMeanFlagAuc)}), flag Brier ${f(p.flagBrier)}`,
+    `  uncertainty      80 % intervals hold ${p.intervalCoverage === null ? '—' : `${(p.intervalCoverage * 100).toFixed(1)} %`} of held-out scores; mean ± ${f(p.meanScoreUncertainty)} (scores), ± ${f(p.meanFlagUncertainty)} (flag probabilities)`,
+  ].join('\n');
+}
+
 function formatModel(m: ModelRecord): string {
   const pct = (x: number) => x.toFixed(3);
   const metrics = m.metrics;
@@ -154,6 +164,7 @@ function formatModel(m: ModelRecord): string {
     `  held-out τ above the 1 % line ${metrics.heldOut.kendallTauAboveLine?.toFixed(3) ?? '—'}   below it ${metrics.heldOut.kendallTauBelowLine?.toFixed(3) ?? '—'}`,
     `  valid lists      ${(metrics.heldOut.validShare * 100).toFixed(1)} % (no repeats, no unknown tokens)`,
     `  benefit heads    ${metrics.benefits.map((b) => `${b.name} ${b.kind === 'flag' ? `AUC ${b.auc?.toFixed(3) ?? '—'}` : `MAE ${b.mae?.toFixed(3) ?? '—'}`}`).join(', ') || 'none'}`,
+    describeBenefitPredictor(metrics.benefitPredictor),
     `  latent           ${metrics.activeUnits} of ${metrics.klPerDimension.length} dimensions active; ${(metrics.bucketRate * 100).toFixed(1)} % of occurrences in rare buckets`,
   ].filter(Boolean).join('\n');
 }

@@ -2,6 +2,7 @@ import { initBackend } from '../../ml/backend';
 import type { ModelConfig } from '../../ml/config';
 import type { TrainingData } from '../../ml/dataset';
 import { evaluateModel, type ModelMetrics } from '../../ml/evaluate';
+import { fitListPredictor, listPredictorWeights } from '../../ml/list-predictor';
 import { saveModel } from '../../ml/store';
 import { trainJointVae, trainabilityProblem, type TrainProgress } from '../../ml/train';
 import type { JobHandler } from '../job';
@@ -52,13 +53,20 @@ export const trainJob: JobHandler<TrainJob, TrainResult, 'untrainable'> = {
     });
     try {
       context.throwIfCancelled();
-      const { metrics, codes } = await evaluateModel(outcome.model, outcome.prepared, job.config);
+      // The list predictor the app scores benefits with, on the same training rows as the VAE.
+      const listStarted = performance.now();
+      const listPredictor = await fitListPredictor(outcome.prepared, { seed: job.config.seed }, { isCancelled: () => context.isCancelled() });
+      const listPredictorMs = performance.now() - listStarted;
       context.throwIfCancelled();
+      const { metrics, codes } = await evaluateModel(outcome.model, outcome.prepared, job.config, listPredictor);
+      context.throwIfCancelled();
+      const listPart = listPredictorWeights(listPredictor);
       const saved = saveModel(job.modelsDir, job.folder, {
         vocabulary: outcome.prepared.vocabulary,
-        weights: outcome.model.getWeights(),
+        weights: [...outcome.model.getWeights(), ...listPart.weights],
         order: outcome.prepared.order,
         manifest: {
+          listPredictor: listPart.manifest,
           createdAt: new Date().toISOString(),
           shape: outcome.shape,
           config: job.config,
@@ -72,7 +80,7 @@ export const trainJob: JobHandler<TrainJob, TrainResult, 'untrainable'> = {
         folder: job.folder,
         manifestSha256: saved.manifestSha256,
         backend: backend.name,
-        trainMs: outcome.trainMs,
+        trainMs: Math.round(outcome.trainMs + listPredictorMs),
         epochs: outcome.epochsRun,
         bestEpoch: outcome.bestEpoch,
         vocabularyHash: outcome.prepared.vocabulary.hash,

@@ -8,6 +8,7 @@ import {
   filtersActive,
   formatWhen,
   keepExisting,
+  formatSavedScore,
   orderScoreNames,
   provenanceLabel,
   replaceCandidate,
@@ -83,6 +84,14 @@ describe('labels', () => {
     expect(provenanceLabel({ source: 'edited-product', productId: 12, modelId: null, modelSha256: null, details: {} })).toBe('edited from catalog product 12');
     expect(scoreLabel('predicted_kb:oil_control')).toBe('predicted oil control (knowledge)');
     expect(scoreLabel('logDensity')).toBe('log density');
+  });
+
+  it('shows a saved prediction with the half-width of its 80 % interval, and leaves the uncertainty out of the rows', () => {
+    const scores = { predicted_Dry: 0.7234, uncertainty_Dry: 0.081, novelty: 0.5, predicted_hydration: 0.4 };
+    expect(formatSavedScore(scores, 'predicted_Dry')).toBe('0.723 ± 0.081');
+    expect(formatSavedScore(scores, 'predicted_hydration')).toBe('0.400');
+    expect(formatSavedScore(scores, 'novelty')).toBe('0.500');
+    expect(orderScoreNames(Object.keys(scores))).toEqual(['novelty', 'predicted_Dry', 'predicted_hydration']);
   });
 
   it('orders scores with the main ones first', () => {

@@ -1,6 +1,6 @@
 import type { ApiArgs, CandidateProvenance, CandidateSummary } from '../../../../shared/api';
 import type { CandidateStatus } from '../../../../shared/domain';
-import { benefitLabel } from '../generate/generate-results';
+import { benefitLabel, formatScore } from '../generate/generate-results';
 
 /**
  * Pure rules of the Shortlist view: the filters as a listCandidates query, the selection of
@@ -143,8 +143,25 @@ export function scoreLabel(name: string): string {
   return benefitLabel(name);
 }
 
-/** Score names in reading order: score, novelty, plausibility, log density, then the rest by name. */
+/**
+ * Score names in reading order: score, novelty, plausibility, log density, then the rest by name.
+ * Uncertainties (`uncertainty_<benefit>`) are left out: they are shown beside their prediction.
+ */
 export function orderScoreNames(names: readonly string[]): string[] {
   const rank = (n: string) => (MAIN_SCORES.includes(n) ? MAIN_SCORES.indexOf(n) : MAIN_SCORES.length);
-  return [...names].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return names.filter((n) => !n.startsWith(UNCERTAINTY_PREFIX)).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+const UNCERTAINTY_PREFIX = 'uncertainty_';
+
+/** The saved score holding a prediction's uncertainty (half-width of its 80 % interval): "predicted_Dry" → "uncertainty_Dry". */
+export function uncertaintyKey(predictedName: string): string {
+  return `${UNCERTAINTY_PREFIX}${predictedName.replace(/^predicted_/, '')}`;
+}
+
+/** A saved score as shown: "0.420", or "0.420 ± 0.080" when its uncertainty was saved with it. */
+export function formatSavedScore(scores: Readonly<Record<string, number | null>>, name: string, digits = 3): string {
+  const shown = formatScore(scores[name], digits);
+  const u = name.startsWith('predicted_') ? scores[uncertaintyKey(name)] : undefined;
+  return typeof u === 'number' && Number.isFinite(u) && shown !== '–' ? `${shown} ± ${formatScore(u, digits)}` : shown;
 }

@@ -3,6 +3,7 @@ import type { CandidateDetail, CandidateProvenance, EditorSource, ListScore, Par
 import { api } from '../../lib/api';
 import type { EditorTarget } from '../../state/app.svelte';
 import { EditorHistory, LatestRequest, insertItems, moveItem, removeAt, replaceAt, sameNames, type EditorItem } from './editor-list';
+import { uncertaintyKey } from '../candidates/shortlist-logic';
 
 /** A list the editor can open: what other views ask for, or a version of the open candidate. */
 export type EditorOpenRequest = EditorTarget | { kind: 'version'; candidateId: number; version: number };
@@ -274,9 +275,16 @@ function sameNamesAs(names: readonly string[], items: readonly EditorItem[]): bo
   return names.length === items.length && names.every((n, i) => n === items[i]!.name);
 }
 
-/** The scores saved with a version: predicted benefits (`predicted_<name>`), novelty and plausibility. */
+/**
+ * The scores saved with a version: predicted benefits (`predicted_<name>`) with the half-width of
+ * their 80 % interval (`uncertainty_<name>`, see shortlist-logic's uncertaintyKey), novelty and plausibility.
+ */
 function scoresToKeep(score: ListScore): Record<string, number> {
   const out: Record<string, number> = { novelty: score.novelty.value, plausibility: score.plausibility.score };
-  for (const b of score.benefits ?? []) if (Number.isFinite(b.value)) out[`predicted_${b.name}`] = b.value;
+  for (const b of score.benefits ?? []) {
+    if (!Number.isFinite(b.value)) continue;
+    out[`predicted_${b.name}`] = b.value;
+    if (b.uncertainty !== null && Number.isFinite(b.uncertainty)) out[uncertaintyKey(`predicted_${b.name}`)] = b.uncertainty;
+  }
   return out;
 }
