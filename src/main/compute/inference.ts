@@ -94,7 +94,7 @@ export function forwardAll(m: LoadedModel, codes: Float32Array, count: number): 
 export function decodeTokens(m: LoadedModel, codes: Float32Array, count: number): number[][] {
   const out: number[][] = [];
   forEachDecoded(m, codes, count, (a, p) => {
-    out.push(decodeUniqueList(a, p, { lambda: m.lambda, maxLength: m.maxLength, allowed: m.index.emittable, positionScale: m.positionScale }).indices);
+    out.push(decodeUniqueList(a, p, m.decoder).indices);
   });
   return out;
 }

@@ -6,7 +6,7 @@ import {
   type IncompatibleGroups,
   type IngredientFacts,
 } from '../../shared/ml/checks';
-import { decodeUniqueList, type PositionScale } from '../../shared/ml/decode';
+import { decodeUniqueList, type DecodeOptions, type PositionScale } from '../../shared/ml/decode';
 
 /**
  * The pure-JavaScript work of the generate job, run by the compute process's main thread and by
@@ -21,10 +21,11 @@ export interface CatalogContextSpec {
   incompatible: { a: number[]; b: number[]; reason: string }[];
 }
 
-/** How to turn one row of decoder outputs into a list (the model's decoding settings). */
-export interface DecoderSpec {
-  lambda: number;
-  maxLength: number;
+/**
+ * How to turn one row of decoder outputs into a list: the model's decoding settings (plain data,
+ * posted to the helper thread), with each token's ingredient id.
+ */
+export interface DecoderSpec extends Omit<DecodeOptions, 'lengthLogPrior'> {
   positionScale: PositionScale;
   /** 1 for tokens that may be emitted. */
   allowed: Uint8Array;
@@ -157,12 +158,7 @@ export function decodeAndCheckRows(
   const rows = logits.length / V;
   const out: CheckedCandidate[] = [];
   for (let i = 0; i < rows; i++) {
-    const { indices } = decodeUniqueList(logits.subarray(i * V, (i + 1) * V), positions.subarray(i * V, (i + 1) * V), {
-      lambda: decoder.lambda,
-      maxLength: decoder.maxLength,
-      allowed: decoder.allowed,
-      positionScale: decoder.positionScale,
-    });
+    const { indices } = decodeUniqueList(logits.subarray(i * V, (i + 1) * V), positions.subarray(i * V, (i + 1) * V), decoder);
     // Only emittable tokens are decoded, and each has an ingredient id.
     out.push(checkCandidate(ctx, thresholds, indices.map((t) => decoder.ingredientIds[t]!), benefits[i]!));
   }
