@@ -87,7 +87,7 @@ describe('decodeUniqueList', () => {
       const positionScale: PositionScale = c % 2 ? { kind: 'log', maxLength: vocab + 2 } : { kind: 'relative' };
       // Half the cases: the stored expected-count prior; the other half an arbitrary one.
       const weights = Array.from({ length: vocab + 1 }, () => (r() - 0.5) * 10);
-      const prior = c % 2 ? lengthLogPriorFor({ kind: 'expected-count', sd: [0.5, 1, 3][c % 3]! }, logits, allowed)! : (L: number) => weights[L]!;
+      const prior = c % 2 ? lengthLogPriorFor({ kind: 'expected-count', sd: [0.5, 1, 3][c % 3]! }, logits)! : (L: number) => weights[L]!;
       const truth = bruteForce(logits, positions, lambda, maxLength, allowed, positionScale, prior);
       const got = decodeUniqueList(logits, positions, { lambda, maxLength, allowed, positionScale, lengthLogPrior: prior });
       expect(got.score).toBeCloseTo(truth.score, 9);
