@@ -1,3 +1,4 @@
+import { COMPLETION_NOTE } from '../../shared/generated';
 import { structuralGaps, type IngredientFacts } from '../../shared/ml/checks';
 
 /**
@@ -8,9 +9,6 @@ import { structuralGaps, type IngredientFacts } from '../../shared/ml/checks';
  * line although every real formula of that kind carries one. Each addition is recorded with the
  * candidate (a "completed: …" note among its reasons), so a person sees what the job added.
  */
-
-/** The reason prefix that marks an ingredient the job added (the view lists these apart). */
-export const COMPLETION_NOTE = 'completed: ';
 
 /** The functions completion can add, with why a list needs them. */
 const NEEDS = [

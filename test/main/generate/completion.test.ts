@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { completeList, COMPLETION_NOTE, functionalTokens } from '../../../src/main/generate/completion';
+import { completeList, functionalTokens } from '../../../src/main/generate/completion';
+import { COMPLETION_NOTE } from '../../../src/shared/generated';
 import { buildCatalogContext, decodeAndCheckRows, type DecoderSpec } from '../../../src/main/generate/kernels';
 import { structuralChecks, type IngredientFacts } from '../../../src/shared/ml/checks';
 
