@@ -42,16 +42,32 @@ function plainSearch(logits: ArrayLike<number>, positions: ArrayLike<number>, la
   return best;
 }
 
+/** A random small problem (3…6 items: up to 1,956 ordered lists), varied by case number `c`. */
+function smallCase(r: () => number, c: number) {
+  const vocab = 3 + Math.floor(r() * 4);
+  const logits = Array.from({ length: vocab }, () => (r() - 0.6) * 8);
+  const positions = Array.from({ length: vocab }, () => r());
+  const lambda = [0.5, 2, 10, 40][c % 4]!;
+  const maxLength = 1 + Math.floor(r() * vocab);
+  const allowed = c % 5 === 0 ? Uint8Array.from(logits.map((_, i) => (i === 0 ? 0 : 1))) : undefined;
+  const positionScale: PositionScale = c % 2 ? { kind: 'log', maxLength: vocab + 2 } : { kind: 'relative' };
+  return { vocab, logits, positions, lambda, maxLength, allowed, positionScale };
+}
+
+/** A random long problem of `base`…`base` + 79 items with logits around `shift`. */
+function longCase(r: () => number, c: number, base: number, shift: number) {
+  const vocab = base + Math.floor(r() * 80);
+  const logits = Float32Array.from({ length: vocab }, () => (r() - 0.5) * 6 + shift);
+  const positions = Float32Array.from({ length: vocab }, () => r());
+  return { vocab, logits, positions, lambda: [1, 4, 12][c % 3]! };
+}
+
 describe('decodeUniqueList', () => {
   it('agrees with the plain search on long lists, including lengths past the fast slice', () => {
     const r = rng(11);
     for (let c = 0; c < 40; c++) {
-      const vocab = 120 + Math.floor(r() * 80);
       // Mostly positive logits in some cases, so the best list is longer than 64 items.
-      const shift = c % 2 ? 2.5 : -1.5;
-      const logits = Float32Array.from({ length: vocab }, () => (r() - 0.5) * 6 + shift);
-      const positions = Float32Array.from({ length: vocab }, () => r());
-      const lambda = [1, 4, 12][c % 3]!;
+      const { vocab, logits, positions, lambda } = longCase(r, c, 120, c % 2 ? 2.5 : -1.5);
       const got = decodeUniqueList(logits, positions, { lambda, maxLength: vocab });
       expect(got.score).toBeCloseTo(plainSearch(logits, positions, lambda, vocab), 6);
       if (c % 2) expect(got.indices.length).toBeGreaterThan(64);
@@ -61,13 +77,7 @@ describe('decodeUniqueList', () => {
   it('matches brute force on 300 random small cases, on both position scales', () => {
     const r = rng(42);
     for (let c = 0; c < 300; c++) {
-      const vocab = 3 + Math.floor(r() * 4); // 3..6 items: up to 1,956 ordered lists
-      const logits = Array.from({ length: vocab }, () => (r() - 0.6) * 8);
-      const positions = Array.from({ length: vocab }, () => r());
-      const lambda = [0.5, 2, 10, 40][c % 4]!;
-      const maxLength = 1 + Math.floor(r() * vocab);
-      const allowed = c % 5 === 0 ? Uint8Array.from(logits.map((_, i) => (i === 0 ? 0 : 1))) : undefined;
-      const positionScale: PositionScale = c % 2 ? { kind: 'log', maxLength: vocab + 2 } : { kind: 'relative' };
+      const { logits, positions, lambda, maxLength, allowed, positionScale } = smallCase(r, c);
       const truth = bruteForce(logits, positions, lambda, maxLength, allowed, positionScale);
       const got = decodeUniqueList(logits, positions, { lambda, maxLength, allowed, positionScale });
       expect(got.score).toBeCloseTo(truth.score, 9);
@@ -78,13 +88,7 @@ describe('decodeUniqueList', () => {
   it('with a length prior, matches brute force for the objective with log p(L) added', () => {
     const r = rng(5);
     for (let c = 0; c < 300; c++) {
-      const vocab = 3 + Math.floor(r() * 4);
-      const logits = Array.from({ length: vocab }, () => (r() - 0.6) * 8);
-      const positions = Array.from({ length: vocab }, () => r());
-      const lambda = [0.5, 2, 10, 40][c % 4]!;
-      const maxLength = 1 + Math.floor(r() * vocab);
-      const allowed = c % 5 === 0 ? Uint8Array.from(logits.map((_, i) => (i === 0 ? 0 : 1))) : undefined;
-      const positionScale: PositionScale = c % 2 ? { kind: 'log', maxLength: vocab + 2 } : { kind: 'relative' };
+      const { vocab, logits, positions, lambda, maxLength, allowed, positionScale } = smallCase(r, c);
       // Half the cases: the stored expected-count prior; the other half an arbitrary one.
       const weights = Array.from({ length: vocab + 1 }, () => (r() - 0.5) * 10);
       const prior = c % 2 ? lengthLogPriorFor({ kind: 'expected-count', sd: [0.5, 1, 3][c % 3]! }, logits)! : (L: number) => weights[L]!;
@@ -98,11 +102,7 @@ describe('decodeUniqueList', () => {
   it('with the expected-count prior, agrees with the plain search plus the prior past the fast slice', () => {
     const r = rng(13);
     for (let c = 0; c < 30; c++) {
-      const vocab = 150 + Math.floor(r() * 80);
-      const shift = c % 2 ? 2 : -2;
-      const logits = Float32Array.from({ length: vocab }, () => (r() - 0.5) * 6 + shift);
-      const positions = Float32Array.from({ length: vocab }, () => r());
-      const lambda = [1, 4, 12][c % 3]!;
+      const { vocab, logits, positions, lambda } = longCase(r, c, 150, c % 2 ? 2 : -2);
       const prior = lengthLogPriorFor({ kind: 'expected-count', sd: 1 }, logits)!;
       const got = decodeUniqueList(logits, positions, { lambda, maxLength: vocab, lengthPrior: { kind: 'expected-count', sd: 1 } });
       let best = -Infinity;
