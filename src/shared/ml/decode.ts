@@ -22,11 +22,11 @@
  *
  * Tokens that must never be emitted (the unknown / rare-ingredient buckets) are excluded.
  *
- * A length prior log p(L) can be added to the objective (`lengthLogPrior`): the fixed-length
+ * A length prior log p(L) can be added to the objective (`lengthPrior`, `lengthLogPrior`): the fixed-length
  * search is unchanged (the prior is a constant for each L) and each length's bound gains log p(L),
  * so the decoder stays exact for the objective with the prior. Without it the mode of the
  * independent-presence model keeps only the items with p > ½ (minus position misfit): about half
- * as many as a real list holds (docs/model-design.md, "Length").
+ * as many as a real list holds (docs/model-design.md, "Length, ranking and completeness").
  */
 
 export interface DecodeOptions {
