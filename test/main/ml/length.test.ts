@@ -52,3 +52,13 @@ describe('decoded list length, quick preset', () => {
     expect(metrics.heldOut.jaccard).toBeGreaterThan(jaccardWithout);
   });
 });
+
+describe('a model’s decoding settings', () => {
+  it('come from its stored config; a model saved before the length prior decodes without one, as it did', () => {
+    const allowed = Uint8Array.from([1, 0, 1]);
+    const { lengthPrior: _, ...saved } = presetConfig('quick');
+    expect(decodeOptions(saved, 40, allowed)).toEqual({ lambda: 4, maxLength: 40, positionScale: { kind: 'relative' }, allowed });
+    expect(decodeOptions(presetConfig('quick'), 40, allowed)).toEqual({ lambda: 4, maxLength: 40, positionScale: { kind: 'relative' }, allowed, lengthPrior: { kind: 'expected-count', sd: 0.5 } });
+    expect(decodeOptions({ ...saved, positionScale: 'log' }, 40, allowed).positionScale).toEqual({ kind: 'log', maxLength: 40 });
+  });
+});
