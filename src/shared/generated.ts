@@ -1,6 +1,12 @@
 import type { GeneratedCandidateView, GeneratedShow, GeneratedSortKey } from './api';
 
 /**
+ * The reason prefix that marks an ingredient the generate job added to a decoded list by the
+ * structural rules (src/main/generate/completion.ts); the Generate view lists these apart.
+ */
+export const COMPLETION_NOTE = 'completed: ';
+
+/**
  * Pure rules for browsing a stored generation run's candidates: which value a column sorts by,
  * the order (ties broken by rank, missing values last either way), and one page of the result.
  */

@@ -1,14 +1,23 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { GenerateReport } from '../../src/shared/api';
+import { getProductLists } from '../../src/main/db/queries/products';
+import type { FormulatorService } from '../../src/main/services/formulator-service';
+import { lengthDivergence } from '../../src/shared/ml/checks';
+import { quantile } from '../../src/shared/ml/objective';
+import { seededRandom } from '../../src/shared/ml/random';
 import { openSephoraService } from '../bench-support/sephora-service';
-import { letDelayMonitorTick } from '../helpers';
+import { letDelayMonitorTick, openTestService } from '../helpers';
 
-/** The 10,000-sample generate job on models trained on sephora_cosmetics.csv: time per stage and quality. */
+/**
+ * The 10,000-sample generate job on models trained on sephora_cosmetics.csv (presets from
+ * BENCH_PRESETS, default quick — the app's default — and full): time per stage and quality,
+ * then the lengths and completeness of the default quick model's lists on the sample catalog.
+ */
 export async function benchGenerate(): Promise<Record<string, number | string>> {
   const figures: Record<string, number | string> = {};
   const { service, close } = await openSephoraService(figures);
   try {
-    for (const preset of ['quick', 'full'] as const) {
+    for (const preset of (process.env.BENCH_PRESETS ?? 'quick,full').split(',') as ('quick' | 'full')[]) {
       await service.trainModel({ preset, seed: 1 });
       // Warm-up: loads the model, fits the space, builds the catalog tables on both threads and
       // compiles the code paths; the app's compute process is long-lived, so later jobs are these.
@@ -52,9 +61,44 @@ export async function benchGenerate(): Promise<Record<string, number | string>> 
       }
       const shortlist = runs[0]!.shortlist;
       figures[`${preset}: shortlist novelty median / plausibility median`] = `${shortlist.map((c) => c.novelty).sort((a, b) => a - b)[Math.floor(shortlist.length / 2)]?.toFixed(3)} / ${shortlist.map((c) => c.plausibility).sort((a, b) => a - b)[Math.floor(shortlist.length / 2)]?.toFixed(3)}`;
+      await lengthsAndCompleteness(service, `${preset}`, runs, figures);
     }
   } finally {
     await close();
   }
+  const sample = await openTestService({ sampleCatalog: true });
+  try {
+    await sample.service.trainModel({ preset: 'quick', seed: 1 });
+    const runs: GenerateReport[] = [];
+    for (let seed = 1; seed <= 5; seed++) runs.push(await sample.service.generate({ n: 10_000, k: 1_000, seed }));
+    await lengthsAndCompleteness(sample.service, 'sample catalog, quick', runs, figures);
+  } finally {
+    await sample.close();
+  }
   return figures;
+}
+
+/**
+ * Lengths (issue 14 §1) and completeness (§5) of the generate job's lists against the catalog's:
+ * medians of every decoded list and of the ranked shortlist, the Jensen–Shannon divergence of
+ * each length distribution from the catalog's (beside that of random catalog samples of the
+ * shortlist's size: the noise floor), and the share passing the structural checks with and
+ * without the job's completion. Medians and divergences are the medians over the runs.
+ */
+async function lengthsAndCompleteness(service: FormulatorService, prefix: string, runs: readonly GenerateReport[], figures: Record<string, number | string>): Promise<void> {
+  const med = (xs: number[]) => quantile(xs, 0.5);
+  const catalog = [...getProductLists(service.db).values()].map((l) => l.length);
+  const q = runs.map((r) => r.quality);
+  const shortlists = runs.map((r) => r.shortlist.map((c) => c.ingredients.length));
+  const p5 = q[0]!.lengths!.catalogP5;
+  figures[`${prefix}: list length median, decoded / shortlist / catalog (catalog 5th percentile)`] =
+    `${med(q.map((x) => x.lengths!.median))} / ${med(shortlists.map(med))} / ${med(catalog)} (${p5.toFixed(1)})`;
+  const random = seededRandom(7);
+  const floor = Array.from({ length: 20 }, () => lengthDivergence(Array.from({ length: shortlists[0]!.length }, () => catalog[Math.floor(random() * catalog.length)]!), catalog));
+  figures[`${prefix}: length JS divergence from the catalog (bits), decoded / shortlist (random ${shortlists[0]!.length} catalog lists)`] =
+    `${med(q.map((x) => x.lengths!.divergence)).toFixed(3)} / ${med(shortlists.map((s) => lengthDivergence(s, catalog))).toFixed(3)} (${med(floor).toFixed(3)})`;
+  figures[`${prefix}: shortlisted lists shorter than the catalog's 5th percentile (all runs)`] = shortlists.flat().filter((l) => l < p5).length;
+  const plain = await service.generate({ n: 10_000, k: 1_000, seed: 1, completeStructure: false });
+  figures[`${prefix}: structure checks passed, decoded with completion / without / catalog (completed)`] =
+    `${(med(q.map((x) => x.structure!.passed)) * 100).toFixed(1)} % / ${(plain.quality.structure!.passed * 100).toFixed(1)} % / ${(q[0]!.structure!.catalogPassed * 100).toFixed(1)} % (${(med(q.map((x) => x.structure!.completed)) * 100).toFixed(1)} %)`;
 }

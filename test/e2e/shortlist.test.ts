@@ -57,9 +57,11 @@ describe('generate and shortlist in the browser', () => {
     const quality = page.getByTestId('generate-quality');
     expect(await quality.locator('thead th').count()).toBe(4); // measure, this run, two baselines
     expect(await quality.locator('tbody td:first-child').allTextContents()).toEqual([
-      'Validity', 'Uniqueness', 'Passed every check', 'Novelty (mean / median)', 'Internal diversity', 'Frequency divergence', 'Plausibility (median)',
+      'Validity', 'Uniqueness', 'Passed every check', 'Novelty (mean / median)', 'Internal diversity', 'Frequency divergence', 'Plausibility (median)', 'Length (median)', 'Structure checks passed',
     ]);
-    expect(await quality.locator('tbody tr').last().textContent()).toMatch(/\(catalog \d\.\d{3}\)/);
+    expect(await quality.locator('tbody tr').nth(6).textContent()).toMatch(/\(catalog \d\.\d{3}\)/);
+    expect(await quality.locator('tbody tr').nth(7).textContent()).toMatch(/\d+(\.5)? \(catalog \d+(\.5)?; JS \d\.\d{3}\)/);
+    expect(await quality.locator('tbody tr').nth(8).textContent()).toMatch(/\d+\.\d % \(catalog \d+\.\d %; completed \d+\.\d %\)/);
     // It went through the activity bar's tracking (progress and Cancel), and finished.
     expect((await service.getActivity()).finished[0]).toMatchObject({ kind: 'generate', state: 'done' });
     const passed = (await service.listGeneratedCandidates({ runId, show: 'passed' })).total;
@@ -83,7 +85,7 @@ describe('generate and shortlist in the browser', () => {
     expect(lines.slice(0, 4)).toEqual(['Valid list', 'Novelty', 'Ordering plausibility', 'Structure']);
     expect(await checks.locator('[aria-label=failed]').count()).toBeGreaterThan(0);
     const reasons = await checks.locator('ul.checks ul li').allTextContents();
-    for (const reason of expected[0]!.reasons) expect(reasons).toContain(reason.replace(/^order: /, ''));
+    for (const reason of expected[0]!.reasons) expect(reasons).toContain(reason.replace(/^(order|completed): /, ''));
     await page.getByTestId('generate-results').evaluate((el) => el.scrollIntoView());
     await shot('04-checks');
 

@@ -117,7 +117,7 @@ export function forwardAll(m: LoadedModel, codes: Float32Array, count: number): 
 export function decodeTokens(m: LoadedModel, codes: Float32Array, count: number): number[][] {
   const out: number[][] = [];
   forEachDecoded(m, codes, count, (a, p) => {
-    out.push(decodeOrderedList(a, p, { lambda: m.lambda, maxLength: m.maxLength, allowed: m.index.emittable, positionScale: m.positionScale }, m.order));
+    out.push(decodeOrderedList(a, p, m.decoder, m.order));
   });
   return out;
 }

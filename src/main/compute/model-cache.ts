@@ -3,6 +3,7 @@ import type { PairOrderCounts } from '../../shared/ml/order';
 import type { DecoderSpec } from '../generate/kernels';
 import { initBackend } from '../ml/backend';
 import { listPredictorFromWeights, type ListPredictor } from '../ml/list-predictor';
+import { decodeOptions } from '../ml/evaluate';
 import { JointVae } from '../ml/model';
 import { loadModel } from '../ml/store';
 import type { BenefitSpec } from '../ml/train';
@@ -47,18 +48,17 @@ export class ModelCache {
     await initBackend();
     const saved = loadModel(ref.modelPath, ref.manifestSha256);
     const index = new VocabularyIndex(saved.vocabulary);
-    const maxLength = saved.manifest.maxLength;
-    const lambda = saved.manifest.config.rankWeight;
-    const positionScale: PositionScale = saved.manifest.config.positionScale === 'log' ? { kind: 'log', maxLength } : { kind: 'relative' };
+    // The stored config's decoding settings (a model saved before the length prior has none).
+    const options = decodeOptions(saved.manifest.config, saved.manifest.maxLength, index.emittable);
     const entry: LoadedModel = {
       model: JointVae.fromWeights(saved.manifest.shape, saved.weights),
       index,
-      maxLength,
-      lambda,
-      positionScale,
+      maxLength: options.maxLength,
+      lambda: options.lambda,
+      positionScale: options.positionScale,
       benefits: saved.manifest.benefits,
       conditioning: saved.manifest.shape.conditioning,
-      decoder: decoderSpec(index, { lambda, maxLength, positionScale }),
+      decoder: { ...options, allowed: index.emittable, ingredientIds: tokenIngredientIds(index) },
       order: saved.order ?? null,
       listPredictor: saved.manifest.listPredictor ? listPredictorFromWeights(saved.manifest.listPredictor, saved.weights) : null,
     };
@@ -73,9 +73,9 @@ export class ModelCache {
   }
 }
 
-/** The settings the exact decoder needs, with each token's ingredient id (−1 for buckets). */
-function decoderSpec(index: VocabularyIndex, m: { lambda: number; maxLength: number; positionScale: PositionScale }): DecoderSpec {
+/** Each token's ingredient id (−1 for buckets, never emitted). */
+function tokenIngredientIds(index: VocabularyIndex): Int32Array {
   const ingredientIds = new Int32Array(index.size);
   for (let t = 0; t < index.size; t++) ingredientIds[t] = index.emittable[t] ? (index.ingredientIdOf(t) ?? -1) : -1;
-  return { lambda: m.lambda, maxLength: m.maxLength, positionScale: m.positionScale, allowed: index.emittable, ingredientIds };
+  return ingredientIds;
 }

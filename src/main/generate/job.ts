@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GenerationQuality } from '../../shared/api';
-import { frequencyDivergence, internalDiversity, type IngredientFacts } from '../../shared/ml/checks';
+import type { IngredientFacts } from '../../shared/ml/checks';
 import { KDE_MAX_REFERENCES, kernelCount, latentStatistics, whiten, type LatentStatistics } from '../../shared/ml/latent';
 import { sortByKey } from '../../shared/ml/decode';
 import { seededRandom } from '../../shared/ml/random';
 import { SharedWorkCancelled, type ShareReport, type SharedWork } from '../compute/shared-work';
-import { catalogKey, checkCandidate, type CatalogContext, type CheckedCandidate, type DecoderSpec } from './kernels';
+import { catalogKey, checkCandidate, type CatalogContext, type CheckedCandidate, type CheckThresholds, type DecoderSpec } from './kernels';
+import { qualityPanel } from './quality';
+import { rankLengthFair } from './ranking';
 
 /**
  * The generate-and-filter job of seed 000, run in the compute process: sample N codes from the
@@ -33,6 +35,10 @@ export interface GenerateParams {
   benefitThresholds: Record<string, number>;
   /** Also run the baselines (seed decoding, recombination) through the same checks. */
   baselines: boolean;
+  /** Let lists shorter than the catalog's 5th percentile of length pass and rank (default: they fail). */
+  allowShortLists?: boolean;
+  /** Add the most probable missing preservative or emulsifier to a decoded list (completion.ts; default on). */
+  completeStructure?: boolean;
 }
 
 export interface GeneratedCandidate extends CheckedCandidate {
@@ -375,7 +381,13 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
     //      are decoded and checked by whichever thread claims it.
     const BATCH = 100;
     const batches = Math.ceil(kept.length / BATCH);
-    const thresholds = { minNovelty: params.minNovelty, minPlausibility: params.minPlausibility, benefitThresholds: params.benefitThresholds };
+    const thresholds: CheckThresholds = {
+      minNovelty: params.minNovelty,
+      minPlausibility: params.minPlausibility,
+      benefitThresholds: params.benefitThresholds,
+      ...(params.allowShortLists ? {} : { minLength: context.lengths.p5 }),
+      completeStructure: params.completeStructure ?? true,
+    };
     const decoded = await work.map(
       batches,
       (b) => {
@@ -387,16 +399,19 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
       inputs.isCancelled,
     );
     tally(decoded.report);
-    const candidates: GeneratedCandidate[] = (decoded.results as CheckedCandidate[][]).flat().map((c, i) => ({
-      ...c,
-      code: Array.from(codes.subarray(i * D, (i + 1) * D)),
-      logDensity: density[kept[i]!]!,
-    }));
-    candidates.sort((a, b) => Number(b.passed) - Number(a.passed) || b.score - a.score);
+    // Passed lists first, length-fair: each compared with lists of similar length (ranking.ts).
+    const candidates: GeneratedCandidate[] = rankLengthFair(
+      (decoded.results as CheckedCandidate[][]).flat().map((c, i) => ({
+        ...c,
+        code: Array.from(codes.subarray(i * D, (i + 1) * D)),
+        logDensity: density[kept[i]!]!,
+      })),
+      context.lengths,
+    );
     lap('decode and check');
 
     // 7. Quality panel, and the baselines on the same checks.
-    const quality = qualityPanel(candidates, catalogLists, context.catalogMedianPlausibility, params.seed);
+    const quality = qualityPanel(candidates, catalogLists, context, params.seed);
     lap('quality');
     const baselines: BaselinePanel[] = [];
     if (params.baselines && inputs.decodePerSlot) {
@@ -405,12 +420,12 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
         const unknown = slots.some((x) => x === null);
         return checkCandidate(context, thresholds, unknown ? null : (slots as number[]), benefits[i]!, slots.filter((x): x is number => x !== null));
       });
-      baselines.push({ name: "seed's per-position argmax decoding (same model, same codes)", candidates: seedCandidates.length, quality: qualityPanel(seedCandidates, catalogLists, context.catalogMedianPlausibility, params.seed) });
+      baselines.push({ name: "seed's per-position argmax decoding (same model, same codes)", candidates: seedCandidates.length, quality: qualityPanel(seedCandidates, catalogLists, context, params.seed) });
     }
     if (params.baselines) {
       const recombined = recombine(catalogLists, context, kept.length, params.seed);
       const recombinedCandidates = recombined.map((list) => checkCandidate(context, thresholds, list, {}));
-      baselines.push({ name: 'recombination: a catalog product with 3 ingredients swapped for others of the same class', candidates: recombined.length, quality: qualityPanel(recombinedCandidates, catalogLists, context.catalogMedianPlausibility, params.seed) });
+      baselines.push({ name: 'recombination: a catalog product with 3 ingredients swapped for others of the same class', candidates: recombined.length, quality: qualityPanel(recombinedCandidates, catalogLists, context, params.seed) });
     }
     if (params.baselines) lap('baselines');
     return {
@@ -426,26 +441,6 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
     if (error instanceof SharedWorkCancelled) throw new GenerationCancelled();
     throw error;
   }
-}
-
-function qualityPanel(candidates: readonly CheckedCandidate[], catalogLists: number[][], catalogMedianPlausibility: number, seed: number): QualityPanel {
-  const median = (xs: number[]) => {
-    const sorted = [...xs].sort((a, b) => a - b);
-    return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : 0;
-  };
-  const lists = candidates.map((c) => c.ingredientIds);
-  const total = Math.max(1, candidates.length);
-  return {
-    validLists: candidates.filter((c) => !c.reasons.some((r) => r.startsWith('the decoded list') || r === 'an ingredient is repeated')).length / total,
-    passedAllChecks: candidates.filter((c) => c.passed).length / total,
-    uniqueness: new Set(lists.map((l) => l.join(','))).size / total,
-    meanNovelty: candidates.reduce((s, c) => s + c.novelty, 0) / total,
-    medianNovelty: median(candidates.map((c) => c.novelty)),
-    medianPlausibility: median(candidates.map((c) => c.plausibility)),
-    catalogMedianPlausibility,
-    internalDiversity: internalDiversity(lists, 20_000, seededRandom(seed + 1)),
-    frequencyDivergence: frequencyDivergence(lists, catalogLists),
-  };
 }
 
 /** The recombination baseline: random catalog products with three ingredients swapped within their class. */

@@ -6,7 +6,9 @@ import {
   type IncompatibleGroups,
   type IngredientFacts,
 } from '../../shared/ml/checks';
-import { decodeUniqueList, type PositionScale } from '../../shared/ml/decode';
+import { decodeUniqueList, type DecodeOptions, type PositionScale } from '../../shared/ml/decode';
+import { completeList, functionalTokens } from './completion';
+import { catalogLengths, type CatalogLengths } from './ranking';
 
 /**
  * The pure-JavaScript work of the generate job, run by the compute process's main thread and by
@@ -21,10 +23,11 @@ export interface CatalogContextSpec {
   incompatible: { a: number[]; b: number[]; reason: string }[];
 }
 
-/** How to turn one row of decoder outputs into a list (the model's decoding settings). */
-export interface DecoderSpec {
-  lambda: number;
-  maxLength: number;
+/**
+ * How to turn one row of decoder outputs into a list: the model's decoding settings (plain data,
+ * posted to the helper thread), with each token's ingredient id.
+ */
+export interface DecoderSpec extends Omit<DecodeOptions, 'lengthLogPrior'> {
   positionScale: PositionScale;
   /** 1 for tokens that may be emitted. */
   allowed: Uint8Array;
@@ -37,6 +40,13 @@ export interface CheckThresholds {
   minNovelty: number;
   minPlausibility: number;
   benefitThresholds: Record<string, number>;
+  /**
+   * Lists shorter than this fail (the generate job: the catalog's 5th percentile of length, unless
+   * the request allows short lists). Absent: only the structural length range applies.
+   */
+  minLength?: number;
+  /** Add a missing preservative or emulsifier to a decoded list (completion.ts); absent: no. */
+  completeStructure?: boolean;
 }
 
 /** A checked candidate, before the job adds its code and density. */
@@ -50,6 +60,10 @@ export interface CheckedCandidate {
   passed: boolean;
   score: number;
   reasons: string[];
+  /** The list passes the structural checks (structuralChecks: preservation, emulsification, length range, compatibility). */
+  structureOk: boolean;
+  /** Ingredient ids the job added to the decoded list by the structural rules (completion.ts). */
+  added?: number[];
 }
 
 export interface CatalogContext {
@@ -59,7 +73,11 @@ export interface CatalogContext {
   incompatible: IncompatibleGroups[];
   /** The 2nd and 98th percentiles of the catalog's list lengths. */
   lengthRange: [number, number];
+  /** The catalog's length percentiles and bands (the length-fair ranking). */
+  lengths: CatalogLengths;
   catalogMedianPlausibility: number;
+  /** Share of the catalog's own lists that pass the structural checks (the bar for completeness). */
+  catalogStructureShare: number;
 }
 
 /** A cheap identity for a catalog (FNV-1a over its lists and the number of facts). */
@@ -85,13 +103,17 @@ export function buildCatalogContext(spec: CatalogContextSpec): CatalogContext {
   const scores = lists.map((l) => orderingPlausibility(l, table, fact, true).score).sort((a, b) => a - b);
   const n = lists.length;
   const lengths = lists.map((l) => l.length).sort((a, b) => a - b);
+  const lengthRange: [number, number] = [lengths[Math.floor(0.02 * (n - 1))] ?? 0, lengths[Math.ceil(0.98 * (n - 1))] ?? 0];
+  const incompatible = spec.incompatible.map((p) => ({ a: new Set(p.a), b: new Set(p.b), reason: p.reason }));
   return {
     table,
     novelty: new NoveltyIndex(lists),
     facts,
-    incompatible: spec.incompatible.map((p) => ({ a: new Set(p.a), b: new Set(p.b), reason: p.reason })),
-    lengthRange: [lengths[Math.floor(0.02 * (n - 1))] ?? 0, lengths[Math.ceil(0.98 * (n - 1))] ?? 0],
+    incompatible,
+    lengthRange,
+    lengths: catalogLengths(lists),
     catalogMedianPlausibility: scores[Math.floor((scores.length - 1) / 2)] ?? 0,
+    catalogStructureShare: n ? lists.filter((l) => structuralChecks(l, fact, lengthRange, incompatible).ok).length / n : 1,
   };
 }
 
@@ -117,6 +139,8 @@ export function checkCandidate(ctx: CatalogContext, thresholds: CheckThresholds,
   reasons.push(...plaus.reasons.map((r) => `order: ${r}`));
   const structure = structuralChecks(ids, fact, ctx.lengthRange, ctx.incompatible);
   reasons.push(...structure.reasons);
+  const tooShort = thresholds.minLength !== undefined && ids.length < thresholds.minLength;
+  if (tooShort) reasons.push(`only ${ids.length} ingredients: shorter than 95 % of catalog products (allow short lists to rank it)`);
   for (const name of thresholdNames) {
     const v = predicted[name];
     if (v === undefined) reasons.push(`the model does not predict "${name}"`);
@@ -129,6 +153,7 @@ export function checkCandidate(ctx: CatalogContext, thresholds: CheckThresholds,
     near.jaccard >= 0.999 ||
     plaus.score < thresholds.minPlausibility ||
     !structure.ok ||
+    tooShort ||
     thresholdNames.some((b) => (predicted[b] ?? -Infinity) < thresholds.benefitThresholds[b]!);
   const relevance = thresholdNames.length ? thresholdNames.reduce((s, b) => s + Math.min(1, Math.max(0, predicted[b] ?? 0)), 0) / thresholdNames.length : 0.5;
   return {
@@ -138,13 +163,28 @@ export function checkCandidate(ctx: CatalogContext, thresholds: CheckThresholds,
     plausibility: plaus.score,
     benefits: predicted,
     passed: !failed,
-    // Ranking: plausibility and novelty weigh most; requested benefits break ties among good ones.
-    score: 0.45 * plaus.score + 0.35 * nov + 0.2 * relevance,
+    structureOk: structure.ok,
+    // Plausibility and novelty weigh most; requested benefits break ties among good ones. The
+    // plausibility is shrunk toward the catalog median by the list's pairs (a mean over few
+    // pairs is extreme by chance: a one-ingredient list has 1.0), see ranking.ts.
+    score: 0.45 * shrunkPlausibility(plaus.score, ids.length, ctx.catalogMedianPlausibility) + 0.35 * nov + 0.2 * relevance,
     reasons,
   };
 }
 
-/** Decodes rows of decoder outputs (rows × V, row-major) exactly and checks each list. */
+/** Pseudo-pairs at the catalog's median plausibility: a 15-ingredient list (105 pairs) keeps half its own. */
+const PLAUSIBILITY_PRIOR_PAIRS = 100;
+
+/** Ordering plausibility of a list of `length` ingredients, shrunk toward the catalog median by its number of pairs. */
+export function shrunkPlausibility(plausibility: number, length: number, catalogMedian: number): number {
+  const pairs = (length * (length - 1)) / 2;
+  return (pairs * plausibility + PLAUSIBILITY_PRIOR_PAIRS * catalogMedian) / (pairs + PLAUSIBILITY_PRIOR_PAIRS);
+}
+
+/**
+ * Decodes rows of decoder outputs (rows × V, row-major) exactly, completes each list by the
+ * structural rules when asked (completion.ts), and checks it.
+ */
 export function decodeAndCheckRows(
   ctx: CatalogContext,
   decoder: DecoderSpec,
@@ -156,15 +196,20 @@ export function decodeAndCheckRows(
   const V = decoder.ingredientIds.length;
   const rows = logits.length / V;
   const out: CheckedCandidate[] = [];
+  const functional = thresholds.completeStructure ? functionalTokens(decoder.ingredientIds, ctx.facts) : null;
   for (let i = 0; i < rows; i++) {
-    const { indices } = decodeUniqueList(logits.subarray(i * V, (i + 1) * V), positions.subarray(i * V, (i + 1) * V), {
-      lambda: decoder.lambda,
-      maxLength: decoder.maxLength,
-      allowed: decoder.allowed,
-      positionScale: decoder.positionScale,
-    });
-    // Only emittable tokens are decoded, and each has an ingredient id.
-    out.push(checkCandidate(ctx, thresholds, indices.map((t) => decoder.ingredientIds[t]!), benefits[i]!));
+    const a = logits.subarray(i * V, (i + 1) * V);
+    const m = positions.subarray(i * V, (i + 1) * V);
+    const { indices } = decodeUniqueList(a, m, decoder);
+    const completed = functional ? completeList(indices, a, m, decoder.ingredientIds, ctx.facts, functional) : { tokens: indices, notes: [] };
+    // Only emittable tokens are decoded or added, and each has an ingredient id.
+    const checked = checkCandidate(ctx, thresholds, completed.tokens.map((t) => decoder.ingredientIds[t]!), benefits[i]!);
+    if (completed.notes.length) {
+      const decoded = new Set(indices);
+      checked.added = completed.tokens.filter((t) => !decoded.has(t)).map((t) => decoder.ingredientIds[t]!);
+      checked.reasons.unshift(...completed.notes);
+    }
+    out.push(checked);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelMetricsSummary, ReconstructionSummary } from '../../shared/domain';
-import type { PositionScale } from '../../shared/ml/decode';
+import type { DecodeOptions, PositionScale } from '../../shared/ml/decode';
 import { decodeOrderedList, type PairOrderCounts } from '../../shared/ml/order';
 import { jaccard, kendallTauShared, meanAbsoluteError, meanOf, rocAuc } from '../../shared/ml/metrics';
 import type { ModelConfig } from './config';
@@ -43,8 +43,8 @@ export async function encodeRows(model: JointVae, p: PreparedData, rows: readonl
   return { mu, logVar, rows: rows.length, dims: D };
 }
 
-/** Decodes latent codes (rows × D) to token lists with the exact unique decoder. */
-export async function decodeCodes(model: JointVae, codes: Float32Array, count: number, maxLength: number, lambda: number, emittable: Uint8Array, positionScale?: PositionScale, order?: PairOrderCounts | null): Promise<number[][]> {
+/** Decodes latent codes (rows × D) to token lists with the exact unique decoder and the model's decoding settings, re-ranked by its pair-order counts when it has them. */
+export async function decodeCodes(model: JointVae, codes: Float32Array, count: number, options: DecodeOptions, order?: PairOrderCounts | null): Promise<number[][]> {
   const D = model.shape.latent;
   const V = model.shape.vocab;
   const out: number[][] = [];
@@ -56,10 +56,19 @@ export async function decodeCodes(model: JointVae, codes: Float32Array, count: n
     const m = await positions.data();
     tf.dispose([z, logits, positions]);
     for (let i = 0; i < n; i++) {
-      out.push(decodeOrderedList(a.subarray(i * V, (i + 1) * V), m.subarray(i * V, (i + 1) * V), { lambda, maxLength, allowed: emittable, positionScale }, order));
+      out.push(decodeOrderedList(a.subarray(i * V, (i + 1) * V), m.subarray(i * V, (i + 1) * V), options, order));
     }
   }
   return out;
+}
+
+/**
+ * A model's decoder settings, from its stored config and longest training list: the one source
+ * for evaluation, the app's decoding and the generate job (src/main/compute/model-cache.ts).
+ */
+export function decodeOptions(config: Pick<ModelConfig, 'rankWeight' | 'positionScale' | 'lengthPrior'>, maxLength: number, allowed: Uint8Array): DecodeOptions & { positionScale: PositionScale } {
+  const positionScale: PositionScale = config.positionScale === 'log' ? { kind: 'log', maxLength } : { kind: 'relative' };
+  return { lambda: config.rankWeight, maxLength, positionScale, allowed, ...(config.lengthPrior ? { lengthPrior: config.lengthPrior } : {}) };
 }
 
 /** Set, order and length agreement of decoded lists with the true ones (rare buckets left out of the truth). */
@@ -105,7 +114,7 @@ export async function evaluateModel(model: JointVae, p: PreparedData, config: Mo
   const codes = await encodeRows(model, p, all, config);
   const D = codes.dims;
   const emittable = p.index.emittable;
-  const decoded = await decodeCodes(model, codes.mu, all.length, p.maxLength, config.rankWeight, emittable, p.positionScale, p.order);
+  const decoded = await decodeCodes(model, codes.mu, all.length, decodeOptions(config, p.maxLength, emittable), p.order);
   const pick = (rows: number[]) => ({ d: rows.map((r) => decoded[r]!), t: rows.map((r) => p.lists[r]!) });
   const tr = pick(p.trainRows);
   const ho = pick(p.heldOutRows);

@@ -75,6 +75,8 @@ export async function generate(cx: ServiceContext, params: ApiParsedArgs['genera
         minPlausibility: params.minPlausibility,
         benefitThresholds: params.benefitThresholds,
         baselines: params.baselines,
+        allowShortLists: params.allowShortLists,
+        completeStructure: params.completeStructure,
       },
     },
     { kind: 'generate', label: `Generating ${params.n.toLocaleString('en')} samples`, hooks },

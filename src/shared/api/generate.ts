@@ -47,6 +47,18 @@ export interface GenerationQuality {
   internalDiversity: number;
   /** Jensen–Shannon divergence (bits) between candidate and catalog ingredient frequencies. */
   frequencyDivergence: number;
+  /**
+   * The decoded lists' lengths against the catalog's: medians, the catalog's 5th percentile
+   * (shorter lists rank only when the request allows them), and the Jensen–Shannon divergence
+   * (bits) of the two length distributions in bins of 5. Absent in runs stored before.
+   */
+  lengths?: { median: number; catalogMedian: number; catalogP5: number; divergence: number };
+  /**
+   * Completeness: the share of decoded lists passing the structural checks (preservative with
+   * water, emulsifier when oils meet water, length range, compatibility), the catalog's own share,
+   * and the share the job completed with a missing preservative or emulsifier. Absent before.
+   */
+  structure?: { passed: number; catalogPassed: number; completed: number };
 }
 
 export interface GenerateReport {
@@ -96,6 +108,10 @@ export const generateSchemas = {
       benefitThresholds: z.record(z.string().max(200), z.number().finite()).default({}),
       shortlist: z.number().int().min(1).max(1000).default(50),
       baselines: z.boolean().default(false),
+      /** Let lists shorter than the catalog's 5th percentile of length pass and rank (off: they are rejected). */
+      allowShortLists: z.boolean().default(false),
+      /** Add the model's most probable preservative or emulsifier where the structural rules miss one. */
+      completeStructure: z.boolean().default(true),
     })
     .strict()
     .refine((a) => a.n >= a.k, { message: 'N (samples) must be at least K (candidates to decode)', path: ['n'] }),

@@ -205,17 +205,27 @@ export function structuralChecks(
     const y = list.find((id) => pair.b.has(id));
     if (x !== undefined && y !== undefined) reasons.push(`${facts(x)?.name ?? x} with ${facts(y)?.name ?? y}: ${pair.reason}`);
   }
+  const gaps = structuralGaps(list, facts);
+  if (gaps.preservative) reasons.push('contains water but no preservative');
+  if (gaps.emulsifier) reasons.push('oils and water without an emulsifier');
+  if (list.length < lengthRange[0]) reasons.push(`only ${list.length} ingredients (catalog lists have at least ${lengthRange[0]})`);
+  if (list.length > lengthRange[1]) reasons.push(`${list.length} ingredients (catalog lists have at most ${lengthRange[1]})`);
+  return { ok: reasons.length === 0, reasons };
+}
+
+/**
+ * The functional ingredients a list lacks by the structural rules: a preservative when it holds
+ * water, an emulsifier (or a surfactant) when oils meet water. The generate job fills them in
+ * (src/main/generate/completion.ts); structuralChecks reports them.
+ */
+export function structuralGaps(list: readonly number[], facts: (id: number) => IngredientFacts | undefined): { preservative: boolean; emulsifier: boolean } {
   const has = (fn: string) => list.some((id) => facts(id)?.functions.includes(fn));
   const hasWater = list.some((id) => /^water$/i.test(facts(id)?.name ?? ''));
-  if (hasWater && !has('preservative')) reasons.push('contains water but no preservative');
   const oily = list.some((id) => {
     const f = facts(id);
     return !!f && (f.functions.includes('occlusive') || (f.functions.includes('emollient') && !f.functions.includes('humectant')));
   });
-  if (hasWater && oily && !has('emulsifier') && !has('surfactant')) reasons.push('oils and water without an emulsifier');
-  if (list.length < lengthRange[0]) reasons.push(`only ${list.length} ingredients (catalog lists have at least ${lengthRange[0]})`);
-  if (list.length > lengthRange[1]) reasons.push(`${list.length} ingredients (catalog lists have at most ${lengthRange[1]})`);
-  return { ok: reasons.length === 0, reasons };
+  return { preservative: hasWater && !has('preservative'), emulsifier: hasWater && oily && !has('emulsifier') && !has('surfactant') };
 }
 
 /** Finds, for a list, the catalog list with the highest Jaccard (inverted index on ids). */
@@ -283,6 +293,32 @@ export function frequencyDivergence(a: readonly (readonly number[])[], b: readon
     const mid = (p + q) / 2;
     if (p > 0) js += 0.5 * p * Math.log2(p / mid);
     if (q > 0) js += 0.5 * q * Math.log2(q / mid);
+  }
+  return js;
+}
+
+/** Width of the length bins of {@link lengthDivergence}, in ingredients. */
+const LENGTH_BIN = 5;
+
+/**
+ * Jensen–Shannon divergence (bits) between two sets of list lengths, in bins of 5 ingredients
+ * (the last bin holds 100 and more): 0 when they follow the same distribution. A random sample
+ * of 50 catalog lists scores about 0.05–0.09 against its catalog (the noise of 50 values).
+ */
+export function lengthDivergence(a: readonly number[], b: readonly number[]): number {
+  const bins = 100 / LENGTH_BIN + 1;
+  const histogram = (lengths: readonly number[]) => {
+    const h = new Float64Array(bins);
+    for (const l of lengths) h[Math.min(bins - 1, Math.floor(Math.max(0, l - 1) / LENGTH_BIN))]! += 1 / Math.max(1, lengths.length);
+    return h;
+  };
+  const p = histogram(a);
+  const q = histogram(b);
+  let js = 0;
+  for (let i = 0; i < bins; i++) {
+    const mid = (p[i]! + q[i]!) / 2;
+    if (p[i]! > 0) js += 0.5 * p[i]! * Math.log2(p[i]! / mid);
+    if (q[i]! > 0) js += 0.5 * q[i]! * Math.log2(q[i]! / mid);
   }
   return js;
 }

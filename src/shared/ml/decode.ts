@@ -21,6 +21,12 @@
  *   length L from above, so lengths whose bound cannot beat the best list found are skipped.
  *
  * Tokens that must never be emitted (the unknown / rare-ingredient buckets) are excluded.
+ *
+ * A length prior log p(L) can be added to the objective (`lengthPrior`, `lengthLogPrior`): the fixed-length
+ * search is unchanged (the prior is a constant for each L) and each length's bound gains log p(L),
+ * so the decoder stays exact for the objective with the prior. Without it the mode of the
+ * independent-presence model keeps only the items with p > ½ (minus position misfit): about half
+ * as many as a real list holds (docs/model-design.md, "Length, ranking and completeness").
  */
 
 export interface DecodeOptions {
@@ -34,6 +40,13 @@ export interface DecodeOptions {
   minLength?: number;
   /** 1 for tokens that may be emitted; omitted = all. */
   allowed?: Uint8Array | null;
+  /** The model's stored length prior (see {@link LengthPrior}); omitted = none. */
+  lengthPrior?: LengthPrior;
+  /**
+   * log p(L) as a function, added to the score of every list of length L; overrides
+   * `lengthPrior`. Default 0: the model's own independent-presence objective.
+   */
+  lengthLogPrior?: (length: number) => number;
 }
 
 export interface DecodedList {
@@ -79,7 +92,8 @@ export function decodeUniqueList(logits: ArrayLike<number>, positions: ArrayLike
   const maxLength = Math.min(options.maxLength, n);
   const minLength = Math.max(1, options.minLength ?? 1);
   if (maxLength < minLength) return { indices: [], score: 0 };
-  const search: Search = { logits, positions, lambda, scale: options.positionScale, s, count: 0 };
+  const prior = options.lengthLogPrior ?? lengthLogPriorFor(options.lengthPrior, logits) ?? zeroPrior;
+  const search: Search = { logits, positions, lambda, scale: options.positionScale, prior, s, count: 0 };
 
   // Fast path: lengths below K0 only ever need items with a ≥ a_(K0) − λ (each threshold used is
   // a_(L+1) − λ with L + 1 ≤ K0), so only that slice is sorted, found by a linear-time selection.
@@ -89,11 +103,14 @@ export function decodeUniqueList(logits: ArrayLike<number>, positions: ArrayLike
   let best = searchLengths(search, minLength, Math.min(maxLength, k0 - 1), { indices: [], score: -Infinity });
   if (maxLength < k0) return best;
 
-  // Lengths ≥ K0: when a_(K0) ≤ 0 their bound (the sum of their L largest logits) cannot exceed
-  // the sum of the first K0 − 1, so they are pruned if the best list already reaches that.
+  // Lengths ≥ K0: when a_(K0) ≤ 0 their bound (the sum of their L largest logits plus log p(L))
+  // cannot exceed the sum of the first K0 − 1 plus the largest prior among them, so they are
+  // pruned if the best list already reaches that.
   let firstSum = 0;
   for (let i = 0; i < k0 - 1; i++) firstSum += logits[s.byLogit[i]!]!;
-  if (kth <= 0 && best.score >= firstSum) return best;
+  let priorMax = -Infinity;
+  for (let L = Math.max(minLength, k0); L <= maxLength; L++) priorMax = Math.max(priorMax, prior(L));
+  if (kth <= 0 && best.score >= firstSum + priorMax) return best;
   collect(search, mask, -Infinity, -Infinity);
   best = searchLengths(search, Math.max(minLength, k0), maxLength, best);
   return best;
@@ -143,9 +160,12 @@ interface Search {
   positions: ArrayLike<number>;
   lambda: number;
   scale: PositionScale | undefined;
+  prior: (length: number) => number;
   s: Scratch;
   count: number;
 }
+
+const zeroPrior = () => 0;
 
 /**
  * Gathers the allowed items with logit ≥ `floor`, all of them sorted by position and those with
@@ -228,16 +248,41 @@ function searchLengths(search: Search, from: number, to: number, start: DecodedL
   let prefix = 0;
   for (let L = 1; L <= to; L++) {
     prefix += search.logits[search.s.byLogit[L - 1]!]!;
-    if (L >= from) lengths.push({ length: L, bound: prefix });
+    if (L >= from) lengths.push({ length: L, bound: prefix + search.prior(L) });
   }
   lengths.sort((x, y) => y.bound - x.bound || x.length - y.length);
   let best = start;
   for (const { length, bound } of lengths) {
     if (bound <= best.score) break; // sorted by bound: no later length can win either
     const candidate = bestListOfLength(length, search);
+    candidate.score += search.prior(length);
     if (candidate.score > best.score) best = candidate;
   }
   return best;
+}
+
+/**
+ * How a model's decoder chooses the length of a list, stored with the model (ModelConfig):
+ * `expected-count` adds log N(L; E, sd²) with E = Σ σ(a_v) over every token, the number of
+ * ingredients the presence probabilities expect in the list (rare-ingredient buckets included:
+ * the real list has them too, so the nameable ones fill their places; over the emittable tokens
+ * only, held-out lists came out 2–3 % shorter). Models saved without one decode as before.
+ */
+export type LengthPrior = { kind: 'expected-count'; sd: number };
+
+/** The expected number of ingredients under independent presence: Σ σ(a_v). */
+export function expectedCount(logits: ArrayLike<number>): number {
+  let e = 0;
+  for (let v = 0; v < logits.length; v++) e += 1 / (1 + Math.exp(-logits[v]!));
+  return e;
+}
+
+/** log p(L) of `prior` for one row of decoder outputs (undefined: no prior). */
+export function lengthLogPriorFor(prior: LengthPrior | undefined, logits: ArrayLike<number>): ((length: number) => number) | undefined {
+  if (!prior) return undefined;
+  const centre = expectedCount(logits);
+  const scale = 1 / (2 * prior.sd * prior.sd);
+  return (length) => -scale * (length - centre) * (length - centre);
 }
 
 /** The value at index `k` of `values` sorted descending (Hoare selection; reorders `values`). */

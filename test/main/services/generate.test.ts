@@ -114,13 +114,24 @@ describe('models through the service', () => {
     // Two threads shared 2 density blocks of 1,000 samples and 2 decode batches of 100 candidates.
     expect(report.work).toMatchObject({ threads: 2, batches: 4 });
     expect(report.shortlist.length).toBeGreaterThan(0);
-    const scores = report.shortlist.map((c) => c.score);
-    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    // Length-fair ranking: best first among lists of similar length (the catalog's length deciles),
+    // no list shorter than the catalog's 5th percentile, the lengths centred on the catalog's.
+    const lengths = report.quality.lengths!;
+    for (const c of report.shortlist) {
+      const sameLength = report.shortlist.filter((d) => d.ingredients.length === c.ingredients.length).map((d) => d.score);
+      expect([...sameLength].sort((a, b) => b - a)).toEqual(sameLength);
+    }
+    const shortlistLengths = report.shortlist.map((c) => c.ingredients.length).sort((a, b) => a - b);
+    expect(shortlistLengths[0]).toBeGreaterThanOrEqual(lengths.catalogP5);
+    expect(Math.abs(shortlistLengths[Math.floor(shortlistLengths.length / 2)]! - lengths.catalogMedian)).toBeLessThanOrEqual(3);
+    expect(Math.abs(lengths.median - lengths.catalogMedian)).toBeLessThanOrEqual(2);
     for (const c of report.shortlist) {
       expect(c.passed).toBe(true);
       expect(c.novelty).toBeGreaterThanOrEqual(0.3);
       expect(new Set(c.ingredients).size).toBe(c.ingredients.length);
     }
+    // Completeness: the job's lists pass the structural checks at least as often as the catalog's own.
+    expect(report.quality.structure!.passed).toBeGreaterThanOrEqual(report.quality.structure!.catalogPassed);
     const stored = service.db.prepare(`SELECT count(*) AS n, sum(passed) AS passed FROM generated_candidates WHERE run_id = ?`).get(report.runId) as { n: number; passed: number };
     expect(stored).toEqual({ n: 200, passed: report.counts.passed });
     const run = service.db.prepare(`SELECT params, timings, backend FROM generation_runs WHERE id = ?`).get(report.runId) as { params: string; timings: string; backend: string };

@@ -4,10 +4,12 @@ import {
   PrecedenceTable,
   frequencyDivergence,
   internalDiversity,
+  lengthDivergence,
   onePercentBreaks,
   orderingPlausibility,
   orderingWarnings,
   structuralChecks,
+  structuralGaps,
   type IngredientFacts,
 } from '../../../src/shared/ml/checks';
 import { seededRandom } from '../../../src/shared/ml/random';
@@ -65,6 +67,20 @@ describe('generation checks', () => {
     expect(structuralChecks([0, 1, 3, 4, 2], facts, [3, 10])).toEqual({ ok: true, reasons: [] });
     expect(structuralChecks([0, 1, 3], facts, [2, 10]).reasons).toEqual(['contains water but no preservative', 'oils and water without an emulsifier']);
     expect(structuralChecks([0, 2], facts, [3, 4]).reasons).toEqual(['only 2 ingredients (catalog lists have at least 3)']);
+  });
+
+  it('names the functional ingredients a list lacks', () => {
+    expect(structuralGaps([0, 1, 3], facts)).toEqual({ preservative: true, emulsifier: true });
+    expect(structuralGaps([0, 1, 3, 4, 2], facts)).toEqual({ preservative: false, emulsifier: false });
+    expect(structuralGaps([1, 3], facts)).toEqual({ preservative: false, emulsifier: false }); // no water
+  });
+
+  it('measures how far two length distributions are apart, in bins of five', () => {
+    expect(lengthDivergence([10, 20, 30], [30, 20, 10])).toBe(0);
+    expect(lengthDivergence([11, 12], [13, 15])).toBe(0); // one bin: 11–15
+    expect(lengthDivergence([3, 4], [33, 34])).toBeCloseTo(1, 12); // disjoint
+    expect(lengthDivergence([5, 33], [33, 34])).toBeCloseTo(0.5 * 0.5 * Math.log2(2) + 0.5 * (0.5 * Math.log2(0.5 / 0.75) + Math.log2(1 / 0.75)), 12);
+    expect(lengthDivergence([150], [101])).toBe(0); // 100 and more share the last bin
   });
 
   it('flags an incompatible combination with its reason', () => {

@@ -7,7 +7,7 @@ import { defineCommand, type Command } from '../command';
 export const generateCommands: readonly Command[] = [
   defineCommand({
     name: 'generate',
-    synopsis: '[--n N] [--top N] [--temperature T] [--seed N] [--centre ID] [--min-novelty X] [--min-plausibility X] [--benefit NAME=MIN]... [--shortlist N] [--out FILE.csv] [--baselines]',
+    synopsis: '[--n N] [--top N] [--temperature T] [--seed N] [--centre ID] [--min-novelty X] [--min-plausibility X] [--benefit NAME=MIN]... [--shortlist N] [--out FILE.csv] [--baselines] [--allow-short] [--no-completion]',
     summary: 'sample, decode and filter new candidates; --out writes the shortlist',
     options: {
       n: { type: 'string', value: 'N', help: 'codes to sample, 1 to 200000 (default 10000)' },
@@ -21,6 +21,8 @@ export const generateCommands: readonly Command[] = [
       shortlist: { type: 'string', value: 'N', help: 'candidates in the shortlist, 1 to 1000 (default 50)' },
       out: { type: 'string', value: 'FILE.csv', help: 'write the shortlist as CSV' },
       baselines: { type: 'boolean', help: "also run the seed's decoding and recombination through the same checks" },
+      'allow-short': { type: 'boolean', help: "let lists shorter than 95 % of the catalog's products pass and rank" },
+      'no-completion': { type: 'boolean', help: 'do not add a missing preservative or emulsifier to a decoded list' },
     },
     parse: ({ opt, args }) => {
       noArguments(args, 'generate');
@@ -40,6 +42,8 @@ export const generateCommands: readonly Command[] = [
         shortlist: wholeNumber(opt.shortlist, '--shortlist', { min: 1, max: 1000 }),
         benefitThresholds,
         baselines: opt.baselines,
+        allowShortLists: opt['allow-short'],
+        completeStructure: !opt['no-completion'],
       };
       const out = opt.out;
       return async ({ service, print }) => {
@@ -58,6 +62,9 @@ export const generateCommands: readonly Command[] = [
             `run ${report.runId}: ${report.counts.sampled} sampled → ${report.counts.aboveFloor} above the density floor → ${report.counts.decoded} decoded → ${report.counts.passed} passed every check (${report.backend} backend)`,
             `time per stage (ms): ${Object.entries(report.timingsMs).map(([k, v]) => `${k} ${v}`).join(', ')}; total ${report.totalMs} ms`,
             `quality: valid lists ${(q.validLists * 100).toFixed(1)} %, passed ${(q.passedAllChecks * 100).toFixed(1)} %, unique ${(q.uniqueness * 100).toFixed(1)} %, novelty median ${q.medianNovelty.toFixed(2)}, ordering plausibility median ${q.medianPlausibility.toFixed(2)} (catalog ${q.catalogMedianPlausibility.toFixed(2)}), internal diversity ${q.internalDiversity.toFixed(2)}, frequency divergence ${q.frequencyDivergence.toFixed(3)} bits`,
+            q.lengths && q.structure
+              ? `lengths: median ${q.lengths.median} (catalog ${q.lengths.catalogMedian}), divergence ${q.lengths.divergence.toFixed(3)} bits; structure checks passed ${(q.structure.passed * 100).toFixed(1)} % (catalog ${(q.structure.catalogPassed * 100).toFixed(1)} %), completed ${(q.structure.completed * 100).toFixed(1)} %`
+              : '',
             ...report.baselines.map((b) => `baseline — ${b.name}: valid ${(b.quality.validLists * 100).toFixed(1)} %, passed ${(b.quality.passedAllChecks * 100).toFixed(1)} %, novelty median ${b.quality.medianNovelty.toFixed(2)}, plausibility median ${b.quality.medianPlausibility.toFixed(2)}`),
             ...report.shortlist.slice(0, 10).map((c) => `\n#${c.rank}  score ${c.score.toFixed(2)}  novelty ${c.novelty.toFixed(2)}  plausibility ${c.plausibility.toFixed(2)}  nearest: ${c.nearestProduct?.name ?? '—'}\n  ${c.ingredients.join(', ')}${c.reasons.length ? `\n  notes: ${c.reasons.join('; ')}` : ''}`),
             out ? `\nshortlist of ${report.shortlist.length} written to ${out}` : '',

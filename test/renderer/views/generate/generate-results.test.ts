@@ -3,10 +3,10 @@ import type { GeneratedCandidateView } from '../../../../src/shared/api';
 import { benefitLabel, candidateChecks, defaultGenerateForm, formatScore, generateArgs, nextSort, runThresholds } from '../../../../src/renderer/src/views/generate/generate-results';
 
 describe('the generate form', () => {
-  it('sends the defaults of the issue: N 10,000, K 1,000, baselines on, no centre, no benefit threshold', () => {
+  it('sends the defaults of the issue: N 10,000, K 1,000, baselines on, no centre, no benefit threshold, completion on, short lists refused', () => {
     expect(generateArgs(defaultGenerateForm())).toEqual({
       ok: true,
-      args: { n: 10_000, k: 1_000, temperature: 1, seed: 1, densityFloorQuantile: 0.05, minNovelty: 0.3, minPlausibility: 0.5, benefitThresholds: {}, baselines: true },
+      args: { n: 10_000, k: 1_000, temperature: 1, seed: 1, densityFloorQuantile: 0.05, minNovelty: 0.3, minPlausibility: 0.5, benefitThresholds: {}, baselines: true, allowShortLists: false, completeStructure: true },
     });
   });
 
@@ -84,6 +84,18 @@ describe('a candidate’s checks', () => {
   it('passes every check of a candidate without reasons', () => {
     const clean = { ...candidate, novelty: 0.6, benefits: { hydration: 0.8 }, reasons: [], passed: true };
     expect(candidateChecks(clean, thresholds).map((c) => c.ok)).toEqual([true, true, true, true, true]);
+  });
+
+  it('shows what the job added as its own check, apart from the structural problems', () => {
+    const completed = { ...candidate, reasons: ['completed: added Phenoxyethanol (preservative, p = 0.31), as the list holds water', 'oils and water without an emulsifier'] };
+    const checks = candidateChecks(completed, thresholds);
+    expect(checks.find((c) => c.check === 'Structure')).toMatchObject({ ok: false, reasons: ['oils and water without an emulsifier'] });
+    expect(checks.find((c) => c.check === 'Completed by the job')).toEqual({
+      check: 'Completed by the job',
+      ok: true,
+      detail: '1 ingredient added by the structural rules',
+      reasons: ['added Phenoxyethanol (preservative, p = 0.31), as the list holds water'],
+    });
   });
 
   it('flags an unusable list', () => {

@@ -1,4 +1,5 @@
 import type { ApiArgs, GeneratedCandidateView, GeneratedSortKey } from '../../../../shared/api';
+import { COMPLETION_NOTE } from '../../../../shared/generated';
 
 /**
  * Pure rules of the Generate view: turning the form into the generate call's arguments, the
@@ -19,11 +20,15 @@ export interface GenerateForm {
   /** Per predicted benefit: the value a candidate must reach, null for no threshold. */
   benefitThresholds: Record<string, number | null>;
   baselines: boolean;
+  /** Let lists shorter than 95 % of the catalog's pass and rank. */
+  allowShortLists: boolean;
+  /** Add a missing preservative or emulsifier to a decoded list. */
+  completeStructure: boolean;
 }
 
 /** The defaults of the generate job (as in the contract), with baselines on for comparison. */
 export function defaultGenerateForm(): GenerateForm {
-  return { n: 10_000, k: 1_000, temperature: 1, seed: 1, centre: null, densityFloorQuantile: 0.05, minNovelty: 0.3, minPlausibility: 0.5, benefitThresholds: {}, baselines: true };
+  return { n: 10_000, k: 1_000, temperature: 1, seed: 1, centre: null, densityFloorQuantile: 0.05, minNovelty: 0.3, minPlausibility: 0.5, benefitThresholds: {}, baselines: true, allowShortLists: false, completeStructure: true };
 }
 
 const FIELD_LABELS = { n: 'Samples (N)', k: 'Candidates to decode (K)', temperature: 'Temperature', seed: 'Seed', densityFloorQuantile: 'Density floor', minNovelty: 'Min novelty', minPlausibility: 'Min plausibility' } as const;
@@ -50,6 +55,8 @@ export function generateArgs(form: GenerateForm): { ok: true; args: NonNullable<
       minPlausibility: form.minPlausibility!,
       benefitThresholds,
       baselines: form.baselines,
+      allowShortLists: form.allowShortLists,
+      completeStructure: form.completeStructure,
     },
   };
 }
@@ -112,9 +119,11 @@ export function candidateChecks(c: GeneratedCandidateView, thresholds: RunThresh
   const ordering: string[] = [];
   const benefit = new Map<string, string[]>();
   const structure: string[] = [];
+  const completed: string[] = [];
   const benefitNames = Object.keys(thresholds.benefitThresholds);
   for (const reason of c.reasons) {
-    if (reason.startsWith('the decoded list') || reason === 'an ingredient is repeated') validity.push(reason);
+    if (reason.startsWith(COMPLETION_NOTE)) completed.push(reason.slice(COMPLETION_NOTE.length));
+    else if (reason.startsWith('the decoded list') || reason === 'an ingredient is repeated') validity.push(reason);
     else if (reason === 'identical to a catalog product' || reason.startsWith('too close to a catalog product')) novelty.push(reason);
     else if (reason.startsWith('ordering plausibility') || reason.startsWith('order: ')) ordering.push(reason.replace(/^order: /, ''));
     else {
@@ -140,6 +149,7 @@ export function candidateChecks(c: GeneratedCandidateView, thresholds: RunThresh
     },
     { check: 'Structure', ok: structure.length === 0, detail: structure.length ? `${structure.length} problem${structure.length === 1 ? '' : 's'}` : 'preservation, emulsification, length and compatibility fine', reasons: structure },
   ];
+  if (completed.length) checks.push({ check: 'Completed by the job', ok: true, detail: `${completed.length} ingredient${completed.length === 1 ? '' : 's'} added by the structural rules`, reasons: completed });
   for (const name of benefitNames) {
     const value = c.benefits[name];
     const min = thresholds.benefitThresholds[name]!;
