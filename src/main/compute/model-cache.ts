@@ -58,7 +58,7 @@ export class ModelCache {
       positionScale: options.positionScale,
       benefits: saved.manifest.benefits,
       conditioning: saved.manifest.shape.conditioning,
-      decoder: { ...options, allowed: index.emittable, ingredientIds: tokenIngredientIds(index) },
+      decoder: { ...options, allowed: index.emittable, ingredientIds: tokenIngredientIds(index), reorder: saved.order !== null && saved.order !== undefined },
       order: saved.order ?? null,
       listPredictor: saved.manifest.listPredictor ? listPredictorFromWeights(saved.manifest.listPredictor, saved.weights) : null,
     };

@@ -7,6 +7,7 @@ import {
   type IngredientFacts,
 } from '../../shared/ml/checks';
 import { decodeUniqueList, type DecodeOptions, type PositionScale } from '../../shared/ml/decode';
+import { orderByPrecedence, type PairOdds } from '../../shared/ml/order';
 import { completeList, functionalTokens } from './completion';
 import { catalogLengths, type CatalogLengths } from './ranking';
 
@@ -33,6 +34,11 @@ export interface DecoderSpec extends Omit<DecodeOptions, 'lengthLogPrior'> {
   allowed: Uint8Array;
   /** Ingredient id of each token (−1 for buckets, which are never emitted). */
   ingredientIds: Int32Array;
+  /**
+   * Re-rank each list with the catalog's precedence table (src/shared/ml/order.ts), as the
+   * model's own decoding does with its stored pair-order counts; false for models saved before.
+   */
+  reorder?: boolean;
 }
 
 /** The thresholds a candidate must meet (a subset of the job's parameters). */
@@ -197,13 +203,17 @@ export function decodeAndCheckRows(
   const rows = logits.length / V;
   const out: CheckedCandidate[] = [];
   const functional = thresholds.completeStructure ? functionalTokens(decoder.ingredientIds, ctx.facts) : null;
+  // The catalog's pairwise order, read through the tokens' ingredient ids.
+  const catalogOdds: PairOdds = { probability: (x, y) => ctx.table.probability(decoder.ingredientIds[x]!, decoder.ingredientIds[y]!) };
   for (let i = 0; i < rows; i++) {
     const a = logits.subarray(i * V, (i + 1) * V);
     const m = positions.subarray(i * V, (i + 1) * V);
     const { indices } = decodeUniqueList(a, m, decoder);
     const completed = functional ? completeList(indices, a, m, decoder.ingredientIds, ctx.facts, functional) : { tokens: indices, notes: [] };
+    // Completion first, so an added preservative is placed by the same pairwise order as the rest.
+    const tokens = decoder.reorder ? orderByPrecedence(completed.tokens, m, catalogOdds) : completed.tokens;
     // Only emittable tokens are decoded or added, and each has an ingredient id.
-    const checked = checkCandidate(ctx, thresholds, completed.tokens.map((t) => decoder.ingredientIds[t]!), benefits[i]!);
+    const checked = checkCandidate(ctx, thresholds, tokens.map((t) => decoder.ingredientIds[t]!), benefits[i]!);
     if (completed.notes.length) {
       const decoded = new Set(indices);
       checked.added = completed.tokens.filter((t) => !decoded.has(t)).map((t) => decoder.ingredientIds[t]!);

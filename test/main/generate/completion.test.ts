@@ -59,3 +59,17 @@ describe('completion of a decoded list by the structural rules', () => {
     expect(completed!.reasons[0]).toBe(`${COMPLETION_NOTE}added Phenoxyethanol (preservative, p = 0.18), as the list holds water`);
   });
 });
+
+describe('the order of a generated list', () => {
+  it('follows the catalog’s pairwise order where the model hesitates, for models that re-rank', () => {
+    // The catalog always lists glycerin (12) before squalane (11); the model puts them close, squalane first.
+    const catalogLists = Array.from({ length: 12 }, () => [10, 12, 11]);
+    const ctx = buildCatalogContext({ catalogLists, facts: [...facts], incompatible: [] });
+    const logits = Float32Array.from([5, 4, 4, -9, -9, -9, -9, -9]);
+    const close = Float32Array.from([0, 0.45, 0.5, 0.8, 0.9, 0.6, 0.7, 0.5]);
+    const decoder: DecoderSpec = { lambda: 1, maxLength: 8, positionScale: { kind: 'relative' }, allowed: Uint8Array.from([1, 1, 1, 1, 1, 1, 1, 0]), ingredientIds };
+    const thresholds = { minNovelty: 0, minPlausibility: 0, benefitThresholds: {}, completeStructure: false };
+    expect(decodeAndCheckRows(ctx, decoder, thresholds, logits, close, [{}])[0]!.ingredientIds).toEqual([10, 11, 12]);
+    expect(decodeAndCheckRows(ctx, { ...decoder, reorder: true }, thresholds, logits, close, [{}])[0]!.ingredientIds).toEqual([10, 12, 11]);
+  });
+});
