@@ -141,6 +141,22 @@ describe('gradient optimisation in the latent space', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('pushes a restart apart only once it holds a success, so kept apart every restart still ends on one', async () => {
+    // The same collapse, judged: a code succeeds when z₀ ≥ 0.75. A restart pushed before it found a
+    // success could miss the one it would find alone; pushed after, it keeps that success at worst.
+    const model = linearModel([[1], [0]]);
+    const settings: GradientSettings = { ...base, terms: [term({})], heads: [{ index: 0, flag: false, scale: 1, offset: 0 }], priorWeight: 1, projectEvery: 10, maxSteps: 400 };
+    const grid = async (codes: Float32Array) => codes.map((v) => Math.round(v * 4) / 4 + 0);
+    const judge = async (codes: Float32Array, rows: number) => Array.from({ length: rows }, (_, r) => codes[r * 2]! >= 0.75);
+    const starts = Float32Array.from([-1, -1, 2, 1, 0, 2, 1, -2, -2, 0.5, 0.5, 0.5]);
+    const diversity: RestartDiversity = { weight: 0.2, bandwidth: 0.25, whitening: Float32Array.from([1, 0, 0, 1]), cholesky: Float32Array.from([1, 0, 0, 1]), nudge: 0.25, seed: 4 };
+    const traces = await optimizeCodes(model, starts, 6, { ...settings, diversity }, { ...hooks, project: grid, judge });
+    const ends = traces.map((t) => Array.from(t.path.at(-1)!.code));
+    for (const [a] of ends) expect(a).toBeGreaterThanOrEqual(0.75);
+    expect(new Set(ends.map((c) => c.join(','))).size).toBeGreaterThanOrEqual(5); // independent restarts: 1
+    expect(ends[0]).toEqual([1, 0]);
+  });
+
   it('stops at once when cancelled, with the error the caller chose', async () => {
     const model = linearModel([[1]]);
     const settings: GradientSettings = { ...base, terms: [term({})], heads: [{ index: 0, flag: false, scale: 1, offset: 0 }] };
