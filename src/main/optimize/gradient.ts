@@ -228,12 +228,18 @@ export async function optimizeCodes(
   const anchorTensors = () => {
     const anchors = new Float32Array(rows * D);
     const mask = new Float32Array(rows * rows);
+    let pushes = 0;
     best.forEach((b, j) => {
       if (!Number.isFinite(b.objective)) return;
       anchors.set(b.code, j * D);
-      for (let r = j + 1; r < rows; r++) if (searching(r)) mask[r * rows + j] = 1;
+      for (let r = j + 1; r < rows; r++) {
+        if (!searching(r)) continue;
+        mask[r * rows + j] = 1;
+        pushes++;
+      }
     });
-    return { anchors: tf.tensor2d(anchors, [rows, D]), mask: tf.tensor2d(mask, [rows, rows]) };
+    // No restart pushed yet (none holds a success): no repulsion to compute.
+    return pushes === 0 ? null : { anchors: tf.tensor2d(anchors, [rows, D]), mask: tf.tensor2d(mask, [rows, rows]) };
   };
   /**
    * Whether restart r is being kept apart: once it holds a success (with a judge), so that the
@@ -245,9 +251,9 @@ export async function optimizeCodes(
     diversity && searching(r) ? repulsionPenalty(code, best.slice(0, r).filter((b) => Number.isFinite(b.objective)).map((b) => b.code), diversity.whitening, diversity.bandwidth, diversity.weight) : 0;
   const lossRows = (x: tf.Tensor2D) => {
     const base = objectiveRows(model, x, settings, catalog);
-    if (!diversity || !whitening) return base;
-    const { anchors, mask } = anchorTensors();
-    return tf.add(base, repulsionRows(x, anchors, mask, whitening, diversity)) as tf.Tensor1D;
+    const pushing = diversity && whitening ? anchorTensors() : null;
+    if (!diversity || !whitening || !pushing) return base;
+    return tf.add(base, repulsionRows(x, pushing.anchors, pushing.mask, whitening, diversity)) as tf.Tensor1D;
   };
   const lossSum = (x: tf.Tensor) => tf.sum(lossRows(x as tf.Tensor2D));
   const objectives = (codes: Float32Array, count: number) =>
