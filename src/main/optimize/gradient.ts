@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tf.grad needs the gradient registry (the compute process loads it with the backend; this module may run alone).
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
-import type { ResolvedTerm } from '../../shared/ml/objective';
+import { normalGenerator } from '../../shared/ml/linalg';
+import { repulsionPenalty, type ResolvedTerm } from '../../shared/ml/objective';
+import { seededRandom } from '../../shared/ml/random';
 
 /**
  * Gradient-based optimisation in the latent space (seeds 001–003), run in the compute process:
@@ -45,6 +47,33 @@ export interface GradientSettings {
   projectEvery: number;
   /** A restart also stops when this many projections in a row have not improved its best. */
   patienceProjections: number;
+  /** Keeps restarts apart so that they end on different lists (null: independent restarts). */
+  diversity: RestartDiversity | null;
+}
+
+/**
+ * Restarts that maximise the same benefit fall into the same few optima. With this, restart r,
+ * once it holds a success (any time, without a judge), is pushed away from the best projected
+ * codes of the restarts before it by the repulsion μ·Σ_{j<r} exp(−‖W(z − b_j)‖² / 2h²)
+ * (src/shared/ml/objective.ts, in the catalog's whitened units), and its best is chosen with it;
+ * a projection that lands on an earlier restart's best code is nudged off it (the repulsion has
+ * no gradient there); and each restart ends on its best projected code that no earlier restart
+ * ended on, when it has one that is no worse a success. Pushing only restarts that already hold
+ * a success keeps every success independent restarts find (pushing all of them lost 2–4 of 100
+ * on the benchmark). Restart 0 is never pushed: the single best result is unchanged.
+ */
+export interface RestartDiversity {
+  /** μ, on the scale of the benefit terms (one catalog standard deviation of a benefit). */
+  weight: number;
+  /** h, in whitened units. */
+  bandwidth: number;
+  /** W = L⁻¹ (D × D, row-major), L the Cholesky factor of the catalog codes' covariance. */
+  whitening: Float32Array;
+  /** L itself: a nudge is scale·L·e, e standard normal. */
+  cholesky: Float32Array;
+  nudge: number;
+  /** Seeds the nudges. */
+  seed: number;
 }
 
 /**
@@ -140,6 +169,20 @@ export function objectiveRows(
 }
 
 /**
+ * The repulsion of each row of z (R × D) from `anchors` (R × D): row r from the anchors j < r
+ * whose `mask[r][j]` is 1, μ·Σ exp(−‖W(z_r − a_j)‖² / 2h²); the anchors are constants.
+ */
+export function repulsionRows(z: tf.Tensor2D, anchors: tf.Tensor2D, mask: tf.Tensor2D, whitening: tf.Tensor2D, diversity: Pick<RestartDiversity, 'weight' | 'bandwidth'>): tf.Tensor1D {
+  return tf.tidy(() => {
+    const x = tf.matMul(z, whitening, false, true);
+    const a = tf.matMul(anchors, whitening, false, true);
+    const d2 = tf.relu(tf.sub(tf.add(tf.sum(tf.square(x), 1, true), tf.reshape(tf.sum(tf.square(a), 1), [1, -1])), tf.mul(2, tf.matMul(x, a, false, true))));
+    const kernel = tf.mul(tf.exp(tf.mul(-1 / (2 * diversity.bandwidth * diversity.bandwidth), d2)), mask);
+    return tf.mul(diversity.weight, tf.sum(kernel, 1)) as tf.Tensor1D;
+  });
+}
+
+/**
  * Runs Adam from each start (R × D) until each restart stops. Every `projectEvery` steps (and when
  * a restart stops) its code is projected onto what the model can write down: decoded to a list
  * and that list encoded again (`project`). The search continues from the projected code, and each
@@ -176,7 +219,43 @@ export async function optimizeCodes(
   const best: { code: Float32Array; objective: number; step: number; ok: boolean }[] = Array.from({ length: rows }, () => ({ code: new Float32Array(D), objective: Infinity, step: 0, ok: false }));
   const traces: RestartTrace[] = Array.from({ length: rows }, () => ({ steps: 0, stopReason: 'step-limit' as StopReason, path: [] }));
   const catalog = settings.guard ? guardTensors(settings.guard, D) : null;
-  const lossSum = (x: tf.Tensor) => tf.sum(objectiveRows(model, x as tf.Tensor2D, settings, catalog));
+  /** Every projected code each restart met, with its objective and verdict: the ends it may choose from. */
+  const met: { code: Float32Array; objective: number; step: number; ok: boolean }[][] = Array.from({ length: rows }, () => []);
+  const diversity = settings.diversity && rows > 1 ? settings.diversity : null;
+  const whitening = diversity ? tf.tensor2d(diversity.whitening, [D, D]) : null;
+  const nudge = diversity ? normalGenerator(seededRandom(diversity.seed)) : null;
+  /** The earlier restarts' best codes as anchors, and which of them push each row (j < r, once j has a best). */
+  const anchorTensors = () => {
+    const anchors = new Float32Array(rows * D);
+    const mask = new Float32Array(rows * rows);
+    let pushes = 0;
+    best.forEach((b, j) => {
+      if (!Number.isFinite(b.objective)) return;
+      anchors.set(b.code, j * D);
+      for (let r = j + 1; r < rows; r++) {
+        if (!searching(r)) continue;
+        mask[r * rows + j] = 1;
+        pushes++;
+      }
+    });
+    // No restart pushed yet (none holds a success): no repulsion to compute.
+    return pushes === 0 ? null : { anchors: tf.tensor2d(anchors, [rows, D]), mask: tf.tensor2d(mask, [rows, rows]) };
+  };
+  /**
+   * Whether restart r is being kept apart: once it holds a success (with a judge), so that the
+   * push never costs a restart the success it would find on its own; it then looks for another.
+   */
+  const searching = (r: number) => !hooks.judge || best[r]!.ok;
+  /** The repulsion restart r's code meets from the best codes of the restarts before it. */
+  const pushed = (r: number, code: Float32Array) =>
+    diversity && searching(r) ? repulsionPenalty(code, best.slice(0, r).filter((b) => Number.isFinite(b.objective)).map((b) => b.code), diversity.whitening, diversity.bandwidth, diversity.weight) : 0;
+  const lossRows = (x: tf.Tensor2D) => {
+    const base = objectiveRows(model, x, settings, catalog);
+    const pushing = diversity && whitening ? anchorTensors() : null;
+    if (!diversity || !whitening || !pushing) return base;
+    return tf.add(base, repulsionRows(x, pushing.anchors, pushing.mask, whitening, diversity)) as tf.Tensor1D;
+  };
+  const lossSum = (x: tf.Tensor) => tf.sum(lossRows(x as tf.Tensor2D));
   const objectives = (codes: Float32Array, count: number) =>
     tf.tidy(() => objectiveRows(model, tf.tensor2d(codes, [count, D]), settings, catalog).dataSync() as Float32Array);
   /** Projects the given rows, keeps each one's best projected code, and restarts them from it. */
@@ -192,12 +271,15 @@ export async function optimizeCodes(
       const ok = verdicts[i]!;
       const b = best[r]!;
       traces[r]!.path.push({ step, code, objective: values[i]! });
-      // Better: a success over a failure, else a lower objective (by more than the tolerance to count as progress).
-      const clearlyLower = values[i]! < b.objective - settings.tolerance * (1 + Math.abs(b.objective));
+      // Better: a success over a failure, else a lower objective (by more than the tolerance to count
+      // as progress); kept apart, the objective with the repulsion from the earlier restarts' bests now.
+      const here = values[i]! + pushed(r, code);
+      const there = Number.isFinite(b.objective) ? b.objective + pushed(r, b.code) : b.objective;
+      const clearlyLower = here < there - settings.tolerance * (1 + Math.abs(there));
       if ((ok && !b.ok) || (ok === b.ok && clearlyLower)) {
         best[r] = { code, objective: values[i]!, step, ok };
         stale[r] = 0;
-      } else if (ok === b.ok && values[i]! < b.objective) {
+      } else if (ok === b.ok && here < there) {
         best[r] = { code, objective: values[i]!, step, ok };
         stale[r] = stale[r]! + 1;
       } else stale[r] = stale[r]! + 1;
@@ -207,7 +289,17 @@ export async function optimizeCodes(
         traces[r]!.steps = step;
         traces[r]!.stopReason = 'objective-converged';
       }
+      met[r]!.push({ code, objective: values[i]!, step, ok });
       z.set(code, r * D);
+      // On an earlier restart's best code the repulsion has no gradient: nudge the search off it.
+      if (diversity && nudge && searching(r) && best.some((b, j) => j < r && sameCode(b.code, code))) {
+        const e = Array.from({ length: D }, () => nudge());
+        for (let a = 0; a < D; a++) {
+          let shift = 0;
+          for (let c = 0; c <= a; c++) shift += diversity.cholesky[a * D + c]! * e[c]!;
+          z[r * D + a] = code[a]! + diversity.nudge * shift;
+        }
+      }
       m.fill(0, r * D, (r + 1) * D);
       v.fill(0, r * D, (r + 1) * D);
       age[r] = 0;
@@ -222,7 +314,7 @@ export async function optimizeCodes(
       const { values, gradient } = tf.tidy(() => {
         const x = tf.tensor2d(z, [rows, D]);
         const g = tf.grad(lossSum)(x);
-        return { values: objectiveRows(model, x, settings, catalog).dataSync() as Float32Array, gradient: g.dataSync() as Float32Array };
+        return { values: lossRows(x).dataSync() as Float32Array, gradient: g.dataSync() as Float32Array };
       });
       const stopping: number[] = [];
       const projecting: number[] = [];
@@ -262,10 +354,21 @@ export async function optimizeCodes(
       if (step % 10 === 0) hooks.onProgress(step);
       if (!active.some(Boolean)) break;
     }
-    // Each restart ends at its best projected code (recorded last, so the path ends there).
-    best.forEach((b, r) => traces[r]!.path.push({ step: traces[r]!.steps, code: b.code, objective: b.objective }));
+    // Each restart ends at its best projected code (recorded last, so the path ends there); kept
+    // apart, at its best one that no earlier restart ended on, unless that would lose a success.
+    const ends: Float32Array[] = [];
+    best.forEach((b, r) => {
+      let end = b;
+      if (diversity && ends.some((e) => sameCode(e, b.code))) {
+        const fresh = met[r]!.filter((p) => p.ok === b.ok && !ends.some((e) => sameCode(e, p.code)));
+        for (const p of fresh) if (end === b || p.objective < end.objective) end = p;
+      }
+      ends.push(end.code);
+      traces[r]!.path.push({ step: traces[r]!.steps, code: end.code, objective: end.objective });
+    });
   } finally {
     if (catalog) tf.dispose([catalog.references, catalog.squaredNorms, ...(catalog.whitening ? [catalog.whitening] : []), ...(catalog.mean ? [catalog.mean] : [])]);
+    if (whitening) whitening.dispose();
   }
   return traces;
 }
@@ -279,6 +382,12 @@ function guardTensors(guard: ManifoldGuard, D: number): GuardTensors {
     whitening: guard.kind === 'density' ? tf.tensor2d(guard.whitening, [D, D]) : null,
     mean: guard.kind === 'density' ? tf.tensor1d(guard.mean) : null,
   };
+}
+
+/** Whether two projected codes are the same list's code (encoding one list twice agrees to float rounding). */
+function sameCode(a: Float32Array, b: Float32Array): boolean {
+  for (let d = 0; d < a.length; d++) if (Math.abs(a[d]! - b[d]!) > 1e-4) return false;
+  return true;
 }
 
 /** Distance from each code (rows × D) to the nearest catalog code (n × D). */

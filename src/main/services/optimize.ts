@@ -1,10 +1,10 @@
 import { ApiFailure, type ApiParsedArgs, type OptimizationResult } from '../../shared/api';
-import { kernelCount, scottBandwidth } from '../../shared/ml/latent';
-import { quantile, targetsVerdict } from '../../shared/ml/objective';
+import { kernelCount, scottBandwidth, whiten } from '../../shared/ml/latent';
+import { quantile, REPULSION_BANDWIDTH, targetsVerdict } from '../../shared/ml/objective';
 import type { StoredModel } from '../db/queries/models';
 import { getProduct } from '../db/queries/products';
 import { checkCandidate } from '../generate/kernels';
-import type { ManifoldGuard } from '../optimize/gradient';
+import type { ManifoldGuard, RestartDiversity } from '../optimize/gradient';
 import { inverseLowerTriangular, jitteredStarts, nearestOtherDistances, randomStarts, resolveTerms } from '../optimize/plan';
 import { requireActiveModel, runModelJob } from './active-model';
 import { requireCandidate } from './candidates';
@@ -73,10 +73,15 @@ async function optimize(cx: ServiceContext, a: ApiParsedArgs['optimize']): Promi
       gradientTolerance: 1e-4,
       projectEvery: a.projectEvery,
       patienceProjections: 4,
+      diversity: restartDiversity(space, a),
     },
     { kind: 'optimize', label: `Optimising ${terms.map((t) => `${t.goal} ${t.benefit}`).join(', ')}` },
   );
   const computeMs = performance.now() - computeStarted;
+
+  // How far in distribution each final code is, on the density guard's scale.
+  const finals = Float64Array.from(outcome.restarts.flatMap((r) => r.path.at(-1)!.code));
+  const logDensities = await kde(cx, space, scottBandwidth(kernelCount(n), D), whiten(finals, outcome.restarts.length, space.stats));
 
   // Judge each final list: targets met, still met when encoded again, and the generate job's checks.
   const names = (ids: readonly number[]) => ids.map((id) => index.records.get(id)?.inci ?? `#${id}`);
@@ -99,6 +104,7 @@ async function optimize(cx: ServiceContext, a: ApiParsedArgs['optimize']): Promi
         benefits: last.benefits,
         reencodedBenefits: r.reencodedBenefits,
         nearestDistance: r.nearestDistance,
+        logDensity: logDensities[i]!,
         targetsMet: targets.met,
         consistent: again.met,
         checksPassed: checked.passed,
@@ -125,20 +131,50 @@ async function optimize(cx: ServiceContext, a: ApiParsedArgs['optimize']): Promi
       },
     };
   });
-  let best = 0;
-  restarts.forEach((r, i) => {
-    const b = restarts[best]!;
-    if (Number(r.final.success) > Number(b.final.success) || (r.final.success === b.final.success && r.final.objective < b.final.objective)) best = i;
-  });
+  const distinct = distinctEnds(restarts.map((r) => r.final));
   return {
     modelId: model.id,
     terms,
     priorWeight: a.priorWeight,
     guard,
+    diversity: a.diversity,
     restarts,
-    best,
+    distinct,
+    best: distinct[0]!.restarts[0]!,
     successes: restarts.filter((r) => r.final.success).length,
     timingsMs: { total: performance.now() - started, compute: computeMs },
+  };
+}
+
+/** Successful first, then the lower objective. */
+function betterEnd(a: { success: boolean; objective: number }, b: { success: boolean; objective: number }): boolean {
+  return Number(a.success) > Number(b.success) || (a.success === b.success && a.objective < b.objective);
+}
+
+/** Restarts grouped by the list they ended on, each group best first, the best group first. */
+export function distinctEnds(finals: readonly { ingredientIds: readonly number[]; success: boolean; objective: number }[]): OptimizationResult['distinct'] {
+  const groups = new Map<string, number[]>();
+  finals.forEach((f, i) => {
+    const key = f.ingredientIds.join(',');
+    const group = groups.get(key);
+    if (group) group.push(i);
+    else groups.set(key, [i]);
+  });
+  const order = (x: number, y: number) => (betterEnd(finals[x]!, finals[y]!) ? -1 : betterEnd(finals[y]!, finals[x]!) ? 1 : x - y);
+  return [...groups.values()].map((g) => ({ restarts: g.sort(order) })).sort((x, y) => order(x.restarts[0]!, y.restarts[0]!));
+}
+
+/** What keeps the restarts apart, in the catalog's whitened units (null: independent restarts). */
+function restartDiversity(space: LatentSpace, a: ApiParsedArgs['optimize']): RestartDiversity | null {
+  if (a.diversity === 0) return null;
+  const D = space.codes.latentDim;
+  return {
+    weight: a.diversity,
+    bandwidth: REPULSION_BANDWIDTH,
+    whitening: Float32Array.from(inverseLowerTriangular(space.stats.cholesky, D)),
+    cholesky: Float32Array.from(space.stats.cholesky),
+    nudge: 0.25,
+    seed: a.start.seed,
   };
 }
 

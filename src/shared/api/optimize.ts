@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_DIVERSITY } from '../ml/objective';
 import type { CandidateProvenance } from './candidates';
 import { idSchema, seedSchema, type ArgsOf } from './common';
 import type { ApiMethod } from './methods';
@@ -37,6 +38,8 @@ export interface OptimizationRestart {
     reencodedBenefits: Record<string, number>;
     /** Distance to the nearest catalog code (latent units). */
     nearestDistance: number;
+    /** Log density under the catalog KDE (whitened codes, Scott's bandwidth): the density guard's scale; catalog products' own figures are in explore's density. */
+    logDensity: number;
     targetsMet: boolean;
     consistent: boolean;
     checksPassed: boolean;
@@ -57,7 +60,14 @@ export interface OptimizationResult {
   priorWeight: number;
   /** The guard as applied: the density floor (log density) or the radius (latent units), from the catalog quantile. */
   guard: { kind: 'density' | 'nearest-code'; quantile: number; floor: number | null; radius: number | null; weight: number } | null;
+  /** The weight that kept restarts apart (0: independent restarts). */
+  diversity: number;
   restarts: OptimizationRestart[];
+  /**
+   * The distinct final lists: the restarts that ended on each (indices, first the best of them),
+   * best list first (successful ones, then the lowest objective).
+   */
+  distinct: { restarts: number[] }[];
   /** Index of the best restart: successful ones first, then the lowest objective. */
   best: number;
   successes: number;
@@ -111,6 +121,14 @@ export const optimizeSchemas = {
           z.object({ kind: z.literal('candidate'), candidateId: idSchema, version: idSchema.optional(), seed: seedSchema.default(1) }).strict(),
         ])
         .default({ kind: 'random', seed: 1 }),
+      /**
+       * Keeps restarts apart so that they end on different lists: each restart is pushed away from
+       * the best codes of the restarts before it with this weight (one catalog standard deviation of
+       * a benefit per unit), nudged off an earlier restart's list when it lands on one, and ends on its
+       * best list that no earlier restart ended on (never at the cost of a success). 0: independent
+       * restarts, which maximising the same benefit tend to end on a few lists.
+       */
+      diversity: z.number().min(0).max(100).default(DEFAULT_DIVERSITY),
       /** Starts run side by side; with a product or candidate, the first is its code and the others jitter around it. */
       restarts: z.number().int().min(1).max(64).default(8),
       maxSteps: z.number().int().min(1).max(5000).default(300),

@@ -13,9 +13,16 @@
  *   target     +w·((v − t) / std)²
  *   prior      +λ·½‖z‖²                   (−log N(z | 0, I) up to its constant, seed 001 eq. 1)
  *   guard      +μ·max(0, d(z) − r)²       (d: distance to the nearest catalog code)
+ *   repulsion  +ρ·Σ_j exp(−‖W(z − b_j)‖² / 2h²)   (b_j: earlier restarts' best codes; W whitens)
  *
  * The optimiser minimises the sum.
  */
+
+/** The default weight ρ keeping restarts apart (the optimize request's `diversity`), measured by `npm run bench optimize`. */
+export const DEFAULT_DIVERSITY = 1;
+
+/** The repulsion's kernel width h, in whitened units (see {@link repulsionPenalty}). */
+export const REPULSION_BANDWIDTH = 1;
 
 export type ObjectiveGoal = 'maximize' | 'minimize' | 'target';
 
@@ -53,6 +60,26 @@ export function termLoss(term: ResolvedTerm, v: number): number {
 export function guardPenalty(distance: number, radius: number, weight: number): number {
   const over = Math.max(0, distance - radius);
   return weight * over * over;
+}
+
+/**
+ * Restart r's repulsion from the best codes of the restarts before it (issue 14): a Gaussian
+ * kernel of width h on the whitened distance (W = L⁻¹, D × D row-major), weight ρ. Restarts
+ * maximising the same benefit otherwise collapse onto a few optima.
+ */
+export function repulsionPenalty(z: ArrayLike<number>, anchors: readonly ArrayLike<number>[], whitening: ArrayLike<number>, bandwidth: number, weight: number): number {
+  const D = z.length;
+  let total = 0;
+  for (const a of anchors) {
+    let s = 0;
+    for (let i = 0; i < D; i++) {
+      let w = 0;
+      for (let k = 0; k < D; k++) w += whitening[i * D + k]! * (z[k]! - a[k]!);
+      s += w * w;
+    }
+    total += Math.exp(-s / (2 * bandwidth * bandwidth));
+  }
+  return weight * total;
 }
 
 /** The whole objective (lower is better). */

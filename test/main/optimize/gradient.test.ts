@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nearestCatalogDistances, objectiveRows, optimizeCodes, type GradientSettings, type OptimizedModel } from '../../../src/main/optimize/gradient';
+import { nearestCatalogDistances, objectiveRows, optimizeCodes, repulsionRows, type GradientSettings, type OptimizedModel, type RestartDiversity } from '../../../src/main/optimize/gradient';
 import { kdeLogDensity } from '../../../src/shared/ml/latent';
-import { objectiveValue, type ResolvedTerm } from '../../../src/shared/ml/objective';
+import { objectiveValue, repulsionPenalty, type ResolvedTerm } from '../../../src/shared/ml/objective';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -29,6 +29,7 @@ const base: Omit<GradientSettings, 'terms' | 'heads'> = {
   gradientTolerance: 1e-5,
   projectEvery: 1_000_000,
   patienceProjections: 4,
+  diversity: null,
 };
 const hooks = { isCancelled: () => false, cancel: () => new Error('cancelled'), onProgress: () => {}, project: async (codes: Float32Array) => codes };
 
@@ -88,6 +89,72 @@ describe('gradient optimisation in the latent space', () => {
       expect(best.code[1]).toBe(0);
       expect(best.objective).toBe(Math.min(...t.path.map((p) => p.objective)));
     }
+  });
+
+  it('computes the repulsion on tensors as the plain formula does, each row only from the earlier anchors it is masked to', () => {
+    const whitening = [1.5, 0, -0.5, 2];
+    const z = [
+      [0.2, 0.1],
+      [1, -0.4],
+      [0.3, 0.5],
+    ];
+    const anchors = [
+      [0, 0],
+      [0.8, -0.2],
+      [9, 9],
+    ];
+    // Row 0 has no earlier restart; row 1 is pushed by anchor 0; row 2 by anchors 0 and 1 (anchor 2 is its own).
+    const mask = [
+      [0, 0, 0],
+      [1, 0, 0],
+      [1, 1, 0],
+    ];
+    const before = tf.memory().numTensors;
+    const got = tf.tidy(() => Array.from(repulsionRows(tf.tensor2d(z), tf.tensor2d(anchors), tf.tensor2d(mask), tf.tensor2d(whitening, [2, 2]), { weight: 0.7, bandwidth: 0.6 }).dataSync()));
+    expect(got[0]).toBe(0);
+    expect(got[1]).toBeCloseTo(repulsionPenalty(z[1]!, [anchors[0]!], whitening, 0.6, 0.7), 5);
+    expect(got[2]).toBeCloseTo(repulsionPenalty(z[2]!, [anchors[0]!, anchors[1]!], whitening, 0.6, 0.7), 5);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('ends restarts that collapse onto one optimum on distinct codes when kept apart, each still near the optimum, the first unmoved', async () => {
+    // Maximise v = z₀ under the prior ½‖z‖²: the optimum is (1, 0). The projection rounds to a grid
+    // of 0.25, as decoding to a list and encoding again lands on one of finitely many codes.
+    const model = linearModel([[1], [0]]);
+    const settings: GradientSettings = { ...base, terms: [term({})], heads: [{ index: 0, flag: false, scale: 1, offset: 0 }], priorWeight: 1, projectEvery: 10, maxSteps: 400 };
+    const grid = async (codes: Float32Array) => codes.map((v) => Math.round(v * 4) / 4 + 0); // + 0: no −0
+    const starts = Float32Array.from([-1, -1, 2, 1, 0, 2, 1, -2, -2, 0.5, 0.5, 0.5]);
+    const ends = async (diversity: RestartDiversity | null) => {
+      const traces = await optimizeCodes(model, starts, 6, { ...settings, diversity }, { ...hooks, project: grid });
+      return traces.map((t) => Array.from(t.path.at(-1)!.code));
+    };
+    const distinct = (codes: number[][]) => new Set(codes.map((c) => c.join(','))).size;
+    const before = tf.memory().numTensors;
+    const independent = await ends(null);
+    expect(distinct(independent)).toBe(1);
+    expect(independent[0]).toEqual([1, 0]);
+    const apart = await ends({ weight: 0.2, bandwidth: 0.25, whitening: Float32Array.from([1, 0, 0, 1]), cholesky: Float32Array.from([1, 0, 0, 1]), nudge: 0.25, seed: 4 });
+    expect(distinct(apart)).toBe(6);
+    expect(apart[0]).toEqual([1, 0]);
+    // Pushed apart, not away: every end's objective −z₀ + ½‖z‖² is within 0.2 of the optimum's (−0.5).
+    for (const [a, b] of apart) expect(-a! + 0.5 * (a! * a! + b! * b!)).toBeLessThanOrEqual(-0.3);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('pushes a restart apart only once it holds a success, so kept apart every restart still ends on one', async () => {
+    // The same collapse, judged: a code succeeds when z₀ ≥ 0.75. A restart pushed before it found a
+    // success could miss the one it would find alone; pushed after, it keeps that success at worst.
+    const model = linearModel([[1], [0]]);
+    const settings: GradientSettings = { ...base, terms: [term({})], heads: [{ index: 0, flag: false, scale: 1, offset: 0 }], priorWeight: 1, projectEvery: 10, maxSteps: 400 };
+    const grid = async (codes: Float32Array) => codes.map((v) => Math.round(v * 4) / 4 + 0);
+    const judge = async (codes: Float32Array, rows: number) => Array.from({ length: rows }, (_, r) => codes[r * 2]! >= 0.75);
+    const starts = Float32Array.from([-1, -1, 2, 1, 0, 2, 1, -2, -2, 0.5, 0.5, 0.5]);
+    const diversity: RestartDiversity = { weight: 0.2, bandwidth: 0.25, whitening: Float32Array.from([1, 0, 0, 1]), cholesky: Float32Array.from([1, 0, 0, 1]), nudge: 0.25, seed: 4 };
+    const traces = await optimizeCodes(model, starts, 6, { ...settings, diversity }, { ...hooks, project: grid, judge });
+    const ends = traces.map((t) => Array.from(t.path.at(-1)!.code));
+    for (const [a] of ends) expect(a).toBeGreaterThanOrEqual(0.75);
+    expect(new Set(ends.map((c) => c.join(','))).size).toBeGreaterThanOrEqual(5); // independent restarts: 1
+    expect(ends[0]).toEqual([1, 0]);
   });
 
   it('stops at once when cancelled, with the error the caller chose', async () => {

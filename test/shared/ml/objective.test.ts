@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { guardPenalty, objectiveValue, priorPenalty, quantile, targetsVerdict, termLoss, termVerdict, type ResolvedTerm } from '../../../src/shared/ml/objective';
+import { guardPenalty, objectiveValue, priorPenalty, quantile, repulsionPenalty, targetsVerdict, termLoss, termVerdict, type ResolvedTerm } from '../../../src/shared/ml/objective';
 
 const term = (over: Partial<ResolvedTerm>): ResolvedTerm => ({ benefit: 'hydration', goal: 'maximize', weight: 1, mean: 0.5, std: 0.2, bar: 0.8, tolerance: 0, ...over });
 
@@ -30,6 +30,14 @@ describe('the optimisation objective', () => {
     expect(termVerdict(term({ goal: 'target', bar: 0.6, tolerance: 0.05 }), 0.66).met).toBe(false);
     expect(termVerdict(term({}), undefined)).toEqual({ met: false, reason: 'hydration: no prediction' });
     expect(targetsVerdict([term({}), term({ benefit: 'soothing' })], { hydration: 0.9, soothing: 0.1 }).met).toBe(false);
+  });
+
+  it('repels a restart from earlier restarts\' codes with a Gaussian kernel on the whitened distance', () => {
+    // W = diag(2, 1): z − a₁ = (1, 0) whitens to (2, 0), ‖·‖² = 4, kernel exp(−4 / 2·1²) = e⁻²; z = a₂: kernel 1.
+    expect(repulsionPenalty([1, 0], [[0, 0], [1, 0]], [2, 0, 0, 1], 1, 3)).toBeCloseTo(3 * (Math.exp(-2) + 1), 12);
+    // Wider kernel: exp(−4 / 2·2²) = e^−0.5; no earlier restarts, no penalty.
+    expect(repulsionPenalty([1, 0], [[0, 0]], [2, 0, 0, 1], 2, 1)).toBeCloseTo(Math.exp(-0.5), 12);
+    expect(repulsionPenalty([1, 0], [], [2, 0, 0, 1], 1, 3)).toBe(0);
   });
 
   it('interpolates quantiles between order statistics', () => {

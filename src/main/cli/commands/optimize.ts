@@ -1,4 +1,5 @@
 import type { ApiArgs } from '../../../shared/api';
+import { DEFAULT_DIVERSITY } from '../../../shared/ml/objective';
 import { decimalNumber, namedNumber, noArguments, oneOf, PRIOR_OPTION, PRIOR_RANGE, SEED_OPTION, SEED_RANGE, wholeNumber } from '../checks';
 import { defineCommand, UsageError, type Command } from '../command';
 
@@ -25,9 +26,9 @@ function startPoint(text: string, seed: number): ApiArgs['optimize']['start'] {
 export const optimizeCommands: readonly Command[] = [
   defineCommand({
     name: 'optimize',
-    synopsis: '(--maximize NAME[=WEIGHT] | --minimize NAME[=WEIGHT] | --target NAME=VALUE)... [--start random|product:ID|candidate:ID] [--restarts N] [--steps N] [--seed N] [--prior W] [--guard density|nearest-code|none] [--save NAME]',
+    synopsis: '(--maximize NAME[=WEIGHT] | --minimize NAME[=WEIGHT] | --target NAME=VALUE)... [--start random|product:ID|candidate:ID] [--restarts N] [--steps N] [--seed N] [--prior W] [--guard density|nearest-code|none] [--diversity W] [--save NAME]',
     summary: 'gradient optimisation of latent codes on the benefit heads',
-    details: "Every restart's final list is judged (targets, consistency, checks); --save keeps the best restart as a candidate.",
+    details: "Every restart's final list is judged (targets, consistency, checks) and restarts ending on the same list are counted together; --save keeps the best restart as a candidate.",
     options: {
       maximize: { type: 'string', multiple: true, value: 'NAME[=WEIGHT]', help: 'raise this predicted benefit (weight above 0, at most 100; default 1)' },
       minimize: { type: 'string', multiple: true, value: 'NAME[=WEIGHT]', help: 'lower this predicted benefit' },
@@ -38,6 +39,7 @@ export const optimizeCommands: readonly Command[] = [
       seed: SEED_OPTION,
       prior: PRIOR_OPTION,
       guard: { type: 'string', value: 'density|nearest-code|none', help: 'how runs are kept near the catalog (default density)' },
+      diversity: { type: 'string', value: 'W', help: `keep restarts apart so they end on different lists, weight 0 to 100 (default ${DEFAULT_DIVERSITY}; 0: independent restarts)` },
       save: { type: 'string', value: 'NAME', help: 'save the best restart as a candidate' },
     },
     parse: ({ opt, args }) => {
@@ -59,6 +61,7 @@ export const optimizeCommands: readonly Command[] = [
         restarts: wholeNumber(opt.restarts, '--restarts', { min: 1, max: 64 }),
         maxSteps: wholeNumber(opt.steps, '--steps', { min: 1, max: 5000 }),
         priorWeight: decimalNumber(opt.prior, '--prior', PRIOR_RANGE),
+        diversity: decimalNumber(opt.diversity, '--diversity', { min: 0, max: 100 }),
         ...(guard ? { guard: { kind: guard } } : {}),
       };
       const saveAs = opt.save;
@@ -80,8 +83,12 @@ export const optimizeCommands: readonly Command[] = [
         print({ ...result, saved }, () =>
           [
             `objective: ${result.terms.map((t) => `${t.goal} ${t.benefit}${t.weight !== 1 ? ` ×${t.weight}` : ''} (met ${t.goal === 'maximize' ? '≥' : t.goal === 'minimize' ? '≤' : '='} ${t.bar.toFixed(3)}${t.goal === 'target' ? ` ± ${t.tolerance.toFixed(3)}` : ''})`).join(', ')}; prior ${result.priorWeight}; guard ${result.guard ? `${result.guard.kind} (catalog quantile ${result.guard.quantile})` : 'none'}`,
-            `${result.successes} of ${result.restarts.length} restarts succeeded (targets met, met again when the list is encoded again, generate checks passed) in ${(result.timingsMs.total / 1000).toFixed(1)} s`,
-            ...result.restarts.map((r, i) => `${i === result.best ? '*' : ' '} ${r.start}: ${r.steps} steps, ${r.stopReason}, objective ${r.final.objective.toFixed(3)}, ${r.final.success ? 'success' : 'not a success'}`),
+            `${result.successes} of ${result.restarts.length} restarts succeeded (targets met, met again when the list is encoded again, generate checks passed) in ${(result.timingsMs.total / 1000).toFixed(1)} s; they ended on ${result.distinct.length} distinct ${result.distinct.length === 1 ? 'list' : 'lists'}${result.diversity > 0 ? ` (kept apart, weight ${result.diversity})` : ' (independent restarts)'}`,
+            ...result.distinct.map(({ restarts }) => {
+              const r = result.restarts[restarts[0]!]!;
+              const runs = restarts.length > 1 ? ` (${restarts.length} runs: ${restarts.map((i) => i + 1).join(', ')})` : '';
+              return `${restarts[0] === result.best ? '*' : ' '} ${r.start}${runs}: ${r.steps} steps, ${r.stopReason}, objective ${r.final.objective.toFixed(3)}, ${r.final.success ? 'success' : 'not a success'}, ${r.final.ingredients.length} ingredients`;
+            }),
             `\nbest (${best.start}): ${best.final.ingredients.join(', ')}`,
             `  predicted: ${Object.entries(best.final.benefits).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`,
             `  novelty ${best.final.novelty.toFixed(2)}, ordering plausibility ${best.final.plausibility.toFixed(2)}`,

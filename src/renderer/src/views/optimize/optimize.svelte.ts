@@ -1,4 +1,5 @@
 import type { CandidateSummary, LatentMap, OptimizationResult } from '../../../../shared/api';
+import { DEFAULT_DIVERSITY } from '../../../../shared/ml/objective';
 import { api } from '../../lib/api';
 import { placeOnPcaMap } from '../../lib/pca-path';
 import { describeViewError } from '../../lib/plot-view-errors';
@@ -40,6 +41,8 @@ export class OptimizeState {
   maxSteps = $state(300);
   priorWeight = $state(0.05);
   guard = $state<'density' | 'nearest-code' | 'none'>('density');
+  /** Weight keeping restarts apart (0: independent restarts). */
+  diversity = $state(DEFAULT_DIVERSITY);
 
   result = $state.raw<OptimizationResult | null>(null);
   /** The restart whose path is shown. */
@@ -101,6 +104,7 @@ export class OptimizeState {
     if (!Number.isInteger(this.restarts) || this.restarts < 1 || this.restarts > 64) return 'Restarts: a whole number from 1 to 64.';
     if (!Number.isInteger(this.maxSteps) || this.maxSteps < 1 || this.maxSteps > 5000) return 'Steps: a whole number from 1 to 5,000.';
     if (!(this.priorWeight >= 0) || this.priorWeight > 100) return 'Prior weight: from 0 to 100.';
+    if (!(this.diversity >= 0) || this.diversity > 100) return 'Keep apart: a weight from 0 to 100.';
     return null;
   }
 
@@ -126,6 +130,7 @@ export class OptimizeState {
           maxSteps: this.maxSteps,
           priorWeight: this.priorWeight,
           guard: { kind: this.guard },
+          diversity: this.diversity,
         }),
       );
       this.result = result;
