@@ -3,6 +3,8 @@
  * safely, category colours, and the 2-D density contours. No DOM, no Plotly.
  */
 
+import { sampleSd } from './ml/metrics';
+
 /**
  * Escapes text for Plotly hover labels and trace text. Plotly renders a subset of HTML there
  * (`<b>`, `<br>`, `<a href>`…), so catalog text must never reach it raw; it decodes these
@@ -91,17 +93,6 @@ export interface DensityGrid {
   z: number[][];
   /** Gaussian kernel widths along x and y (data units). */
   bandwidth: [number, number];
-}
-
-function sampleSd(values: ArrayLike<number>): number {
-  const n = values.length;
-  if (n < 2) return 0;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += values[i]!;
-  mean /= n;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += (values[i]! - mean) ** 2;
-  return Math.sqrt(s / (n - 1));
 }
 
 /**

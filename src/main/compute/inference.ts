@@ -51,13 +51,18 @@ export function codeRows(m: LoadedModel, codes: number[][]): Float32Array {
   return Float32Array.from(codes.flat());
 }
 
+/** The benefit heads' raw outputs for codes (rows × D): rows × max(1, benefits), logits for flags, standardised values for scores. */
+function headOutputs(m: LoadedModel, codes: Float32Array, count: number): Float32Array {
+  const z = tf.tensor2d(codes, [count, m.model.shape.latent]);
+  const out = m.model.predictBenefits(z);
+  const values = out.dataSync() as Float32Array;
+  tf.dispose([z, out]);
+  return values;
+}
+
 /** Benefit-head outputs in the benefits' own terms: probability for flags, original units for scores. */
 export function predictCodes(m: LoadedModel, codes: Float32Array, count: number): Record<string, number>[] {
-  const D = m.model.shape.latent;
-  const z = tf.tensor2d(codes, [count, D]);
-  const out = m.model.predictBenefits(z);
-  const values = out.dataSync();
-  tf.dispose([z, out]);
+  const values = headOutputs(m, codes, count);
   const B = Math.max(1, m.benefits.length);
   return Array.from({ length: count }, (_, i) =>
     Object.fromEntries(
@@ -76,11 +81,7 @@ export function predictCodes(m: LoadedModel, codes: Float32Array, count: number)
  * and code-only predictions (`predictCodes`) use the heads.
  */
 export function estimateListBenefits(m: LoadedModel, lists: readonly number[][], codes: Float32Array): Record<string, BenefitEstimate>[] {
-  const D = m.model.shape.latent;
-  const z = tf.tensor2d(codes, [lists.length, D]);
-  const out = m.model.predictBenefits(z);
-  const head = out.dataSync();
-  tf.dispose([z, out]);
+  const head = headOutputs(m, codes, lists.length);
   const B = Math.max(1, m.benefits.length);
   const lp = m.listPredictor && m.listPredictor.benefits.length === m.benefits.length ? m.listPredictor : null;
   const predicted = lp ? predictListTokens(lp, lists.map((list) => m.index.encode(list))) : null;
@@ -138,15 +139,15 @@ export function decodePerSlot(m: LoadedModel, codes: Float32Array, count: number
   forEachDecoded(m, codes, count, (a, p) => {
     let length = 0;
     for (let v = 0; v < V; v++) if (a[v]! > 0) length++;
-    length = Math.max(1, Math.min(length, m.maxLength));
+    length = Math.max(1, Math.min(length, m.decoder.maxLength));
     const slots: (number | null)[] = [];
     for (let j = 0; j < length; j++) {
-      const r = slotPosition(j, length, m.positionScale);
+      const r = slotPosition(j, length, m.decoder.positionScale);
       let best = 0;
       let bestValue = -Infinity;
       for (let v = 0; v < V; v++) {
         const d = r - p[v]!;
-        const value = a[v]! - m.lambda * d * d;
+        const value = a[v]! - m.decoder.lambda * d * d;
         if (value > bestValue) {
           bestValue = value;
           best = v;

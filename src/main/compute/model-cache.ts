@@ -1,4 +1,3 @@
-import type { PositionScale } from '../../shared/ml/decode';
 import type { PairOrderCounts } from '../../shared/ml/order';
 import type { DecoderSpec } from '../generate/kernels';
 import { initBackend } from '../ml/backend';
@@ -19,12 +18,9 @@ export interface ModelRef {
 export interface LoadedModel {
   model: JointVae;
   index: VocabularyIndex;
-  maxLength: number;
-  /** The rank weight λ of the decoder's position term. */
-  lambda: number;
-  positionScale: PositionScale;
   conditioning: number;
   benefits: BenefitSpec[];
+  /** The model's decoding settings (λ, longest list, position scale, length prior) with each token's ingredient id. */
   decoder: DecoderSpec;
   /** The training lists' pair-order counts that re-rank decoded lists; null for models saved before. */
   order: PairOrderCounts | null;
@@ -53,12 +49,9 @@ export class ModelCache {
     const entry: LoadedModel = {
       model: JointVae.fromWeights(saved.manifest.shape, saved.weights),
       index,
-      maxLength: options.maxLength,
-      lambda: options.lambda,
-      positionScale: options.positionScale,
       benefits: saved.manifest.benefits,
       conditioning: saved.manifest.shape.conditioning,
-      decoder: { ...options, allowed: index.emittable, ingredientIds: tokenIngredientIds(index), reorder: saved.order !== null && saved.order !== undefined },
+      decoder: { ...options, ingredientIds: tokenIngredientIds(index), reorder: Boolean(saved.order) },
       order: saved.order ?? null,
       listPredictor: saved.manifest.listPredictor ? listPredictorFromWeights(saved.manifest.listPredictor, saved.weights) : null,
     };

@@ -1,5 +1,6 @@
 import { COMPLETION_NOTE } from '../../shared/generated';
 import { structuralGaps, type IngredientFacts } from '../../shared/ml/checks';
+import { sigmoid } from '../../shared/ml/metrics';
 
 /**
  * Completion of a decoded list by the structural rules: a list that holds water but no
@@ -56,7 +57,7 @@ export function completeList(
     const at = out.findIndex((t) => positions[t]! > positions[best]!);
     out.splice(at < 0 ? out.length : at, 0, best);
     const name = fact(ingredientIds[best]!)?.name ?? `#${ingredientIds[best]}`;
-    notes.push(`${COMPLETION_NOTE}added ${name} (${need.gap}, p = ${(1 / (1 + Math.exp(-logits[best]!))).toFixed(2)}), as ${need.why}`);
+    notes.push(`${COMPLETION_NOTE}added ${name} (${need.gap}, p = ${sigmoid(logits[best]!).toFixed(2)}), as ${need.why}`);
   }
   return { tokens: out, notes };
 }

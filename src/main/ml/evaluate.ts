@@ -7,7 +7,7 @@ import type { ModelConfig } from './config';
 import { evaluateBenefitPredictor } from './evaluate-benefits';
 import type { ListPredictor } from './list-predictor';
 import type { JointVae } from './model';
-import { benefitValue, makeBatch, type PreparedData } from './train';
+import { benefitValue, makeBatch, positionScaleOf, type PreparedData } from './train';
 
 /**
  * Metrics of a trained model, computed on the training rows and on the held-out rows:
@@ -66,9 +66,8 @@ export async function decodeCodes(model: JointVae, codes: Float32Array, count: n
  * A model's decoder settings, from its stored config and longest training list: the one source
  * for evaluation, the app's decoding and the generate job (src/main/compute/model-cache.ts).
  */
-export function decodeOptions(config: Pick<ModelConfig, 'rankWeight' | 'positionScale' | 'lengthPrior'>, maxLength: number, allowed: Uint8Array): DecodeOptions & { positionScale: PositionScale } {
-  const positionScale: PositionScale = config.positionScale === 'log' ? { kind: 'log', maxLength } : { kind: 'relative' };
-  return { lambda: config.rankWeight, maxLength, positionScale, allowed, ...(config.lengthPrior ? { lengthPrior: config.lengthPrior } : {}) };
+export function decodeOptions(config: Pick<ModelConfig, 'rankWeight' | 'positionScale' | 'lengthPrior'>, maxLength: number, allowed: Uint8Array): DecodeOptions & { positionScale: PositionScale; allowed: Uint8Array } {
+  return { lambda: config.rankWeight, maxLength, positionScale: positionScaleOf(config, maxLength), allowed, ...(config.lengthPrior ? { lengthPrior: config.lengthPrior } : {}) };
 }
 
 /** Set, order and length agreement of decoded lists with the true ones (rare buckets left out of the truth). */

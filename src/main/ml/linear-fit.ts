@@ -1,3 +1,5 @@
+import { sigmoid } from '../../shared/ml/metrics';
+
 /**
  * L2-regularised linear models over sparse rows, every benefit at once: logistic regression for
  * 0/1 flags, least squares (ridge) for scores. Plain Float64Array arithmetic with the weights laid
@@ -21,7 +23,6 @@ export interface FitTargets {
   kinds: readonly ('flag' | 'score')[];
 }
 
-const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 /**
  * Weights (features + 1) × benefits, the last row the biases: minimises, per benefit, the mean
@@ -101,7 +102,7 @@ export function linearOutputs(X: SparseRows, row: number, w: Float64Array | Floa
 }
 
 /** Largest eigenvalue of the weighted second moment of [x, 1] over `rows` (30 power steps, with a 5 % margin). */
-export function largestEigenvalue(X: SparseRows, rows: readonly number[], multiplicity: Float64Array): number {
+function largestEigenvalue(X: SparseRows, rows: readonly number[], multiplicity: Float64Array): number {
   const F = X.features;
   let total = 0;
   for (const c of multiplicity) total += c;

@@ -1,9 +1,10 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { seededRandom } from '../../shared/ml/random';
+import { sampleSd, sigmoid } from '../../shared/ml/metrics';
+import { seededRandom, shuffle } from '../../shared/ml/random';
 import { fitLinear, linearOutputs, type SparseRows } from './linear-fit';
 import { buildNeighbourIndex, rankNeighbours, type NeighbourIndex } from './list-neighbours';
 import type { NamedWeights } from './model';
-import { TrainingCancelled, type BenefitSpec, type PreparedData, type TrainHooks } from './train';
+import { TrainingCancelled, benefitValue, type BenefitSpec, type PreparedData, type TrainHooks } from './train';
 
 /**
  * The list predictor: benefit predictions from the ingredient list itself, beside the latent
@@ -71,7 +72,7 @@ export interface ListPredictor extends Omit<ListPredictorOptions, 'seed' | 'iter
 }
 
 /** Token lists as sparse rows of the bag of ingredients over the vocabulary. */
-export function bagRows(lists: readonly (readonly number[])[], vocab: number): SparseRows {
+function bagRows(lists: readonly (readonly number[])[], vocab: number): SparseRows {
   const rowStart = new Int32Array(lists.length + 1);
   const columns: number[] = [];
   lists.forEach((tokens, i) => {
@@ -134,11 +135,7 @@ export async function fitListPredictor(prepared: PreparedData, options: Partial<
   // predicts the other 20 %, which it never saw (a member warm-started from the full fit has seen
   // every row, so its out-of-bag residuals would be too small).
   if (benefits.some((b) => b.kind === 'score')) {
-    const order = [...localRows];
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
+    const order = shuffle([...localRows], rand);
     const calibration = order.slice(0, Math.max(1, Math.round(order.length * 0.2)));
     const inner = new Float64Array(train.length).fill(1);
     for (const k of calibration) inner[k] = 0;
@@ -156,12 +153,12 @@ export async function fitListPredictor(prepared: PreparedData, options: Partial<
     const innerWeights = fitLinear(X, { targets: scoreTargets, mask: scoreMask, kinds: scoreColumns.map(() => 'score' as const) }, localRows, inner, o.l2, o.iterations);
     const calibrationLists = calibration.map((k) => referenceLists[k]!);
     const spreads = predictListTokens(predictor, calibrationLists);
-    const innerX = bagRows(calibrationLists, V);
     const out = new Float64Array(S);
     const residuals: number[][] = scoreColumns.map(() => []);
     const spreadOf: number[][] = scoreColumns.map(() => []);
     calibration.forEach((k, i) => {
-      linearOutputs(innerX, i, innerWeights, S, out);
+      // Row k of X is calibration list i.
+      linearOutputs(X, k, innerWeights, S, out);
       scoreColumns.forEach((b, c) => {
         if (!mask[k * B + b]) return;
         residuals[c]!.push(targets[k * B + b]! - out[c]!);
@@ -183,8 +180,6 @@ function neighbourIndex(p: ListPredictor): NeighbourIndex {
   }
   return index;
 }
-
-const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 /**
  * Predictions of each list by the full fit (index 0) and each member (1 + m): lists × (1 + members)
@@ -226,12 +221,6 @@ function memberPredictions(p: ListPredictor, lists: readonly (readonly number[])
   });
 }
 
-function meanAndSd(values: readonly number[]): { mean: number; sd: number } {
-  const mean = values.reduce((s, v) => s + v, 0) / values.length;
-  const sd = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, values.length - 1));
-  return { mean, sd };
-}
-
 /** The list predictor's output for one list and benefit. */
 export interface ListPrediction {
   /** The full fit's prediction: a probability for a flag, a standardised value for a score. */
@@ -243,7 +232,7 @@ export interface ListPrediction {
 /** Predictions of token lists (model vocabulary): lists × benefits. */
 export function predictListTokens(p: ListPredictor, lists: readonly (readonly number[])[]): ListPrediction[][] {
   return memberPredictions(p, lists, () => true).map(([full, ...members]) =>
-    p.benefits.map((_, b) => ({ mean: full![b]!, spread: members.length > 1 ? meanAndSd(members.map((row) => row[b]!)).sd : 0 })),
+    p.benefits.map((_, b) => ({ mean: full![b]!, spread: sampleSd(members.map((row) => row[b]!)) })),
   );
 }
 
@@ -254,7 +243,8 @@ export const Z80 = 1.2815515655446004;
  * The residual standard deviation s such that `coverage` of the residuals r_i lie within
  * ±Z80·√(spread_i² + s²) (bisection; 0 when the spreads alone already cover that share).
  */
-export function residualSdFor(residuals: readonly number[], spreads: readonly number[], coverage: number, z = Z80): number {
+export function residualSdFor(residuals: readonly number[], spreads: readonly number[], coverage: number): number {
+  const z = Z80;
   if (residuals.length === 0) return 0;
   const covered = (s: number) => residuals.filter((r, i) => Math.abs(r) <= z * Math.sqrt(spreads[i]! ** 2 + s * s)).length / residuals.length;
   if (covered(0) >= coverage) return 0;
@@ -286,19 +276,12 @@ export interface BenefitEstimate {
  * a standardised value) into a value in the benefit's terms and its uncertainty.
  */
 export function combineEstimate(spec: BenefitSpec, list: ListPrediction | null, listBenefit: ListBenefit | undefined, headRaw: number, headWeight: number): BenefitEstimate {
+  if (!list || !listBenefit) return { value: benefitValue(spec, headRaw), uncertainty: null };
   const headValue = spec.kind === 'flag' ? sigmoid(headRaw) : headRaw;
-  if (!list || !listBenefit) return { value: toUnits(spec, headValue), uncertainty: null };
   const raw = (1 - headWeight) * list.mean + headWeight * headValue;
   const spread = (1 - headWeight) * list.spread;
   if (spec.kind === 'flag') return { value: raw, uncertainty: Math.min(0.5, Z80 * spread) };
-  return { value: toUnits(spec, raw), uncertainty: Z80 * Math.sqrt(spread ** 2 + listBenefit.residualSd ** 2) * spec.std };
-}
-
-/** A probability stays as it is; a standardised score returns to its units and range. */
-function toUnits(spec: BenefitSpec, value: number): number {
-  if (spec.kind === 'flag') return value;
-  const v = value * spec.std + spec.mean;
-  return spec.range ? Math.min(spec.range[1], Math.max(spec.range[0], v)) : v;
+  return { value: benefitValue(spec, raw), uncertainty: Z80 * Math.sqrt(spread ** 2 + listBenefit.residualSd ** 2) * spec.std };
 }
 
 /** What the manifest records of a list predictor; its arrays travel as named tensors (`list_*`). */

@@ -3,8 +3,9 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ModelConfig } from './config';
 import type { BenefitKind, TrainingData } from './dataset';
 import { slotPosition, type PositionScale } from '../../shared/ml/decode';
+import { sigmoid } from '../../shared/ml/metrics';
 import { MAX_ORDER_LISTS, PairOrderCounts } from '../../shared/ml/order';
-import { seededRandom } from '../../shared/ml/random';
+import { seededRandom, shuffle } from '../../shared/ml/random';
 import { JointVae, fillEncoderInput, type ModelShape, type NamedWeights } from './model';
 import { VocabularyIndex, buildVocabulary, type Vocabulary } from './vocab';
 
@@ -43,7 +44,7 @@ export function scoreRange(values: readonly number[]): [number, number] | undefi
 
 /** A benefit head's raw output in the benefit's own terms: a probability for a flag, a score in its units and range. */
 export function benefitValue(spec: BenefitSpec, raw: number): number {
-  if (spec.kind === 'flag') return 1 / (1 + Math.exp(-raw));
+  if (spec.kind === 'flag') return sigmoid(raw);
   const value = raw * spec.std + spec.mean;
   return spec.range ? Math.min(spec.range[1], Math.max(spec.range[0], value)) : value;
 }
@@ -122,6 +123,11 @@ export function trainabilityProblem(data: TrainingData): string | null {
   return null;
 }
 
+/** How a model's list positions are scaled (see PositionScale), from its config and longest training list. */
+export function positionScaleOf(config: Pick<ModelConfig, 'positionScale'>, maxLength: number): PositionScale {
+  return config.positionScale === 'log' ? { kind: 'log', maxLength } : { kind: 'relative' };
+}
+
 export function prepareData(data: TrainingData, config: ModelConfig): PreparedData {
   const vocabulary = buildVocabulary(data.products, data.ingredients, config.minCount, config.rareStrategy);
   const index = new VocabularyIndex(vocabulary, new Map(data.ingredients.map((i) => [i.id, i])));
@@ -156,7 +162,7 @@ export function prepareData(data: TrainingData, config: ModelConfig): PreparedDa
     return range ? { name, kind, mean, std, range } : { name, kind, mean, std };
   });
   const maxLength = Math.max(2, ...lists.map((l) => l.length));
-  const positionScale: PositionScale = config.positionScale === 'log' ? { kind: 'log', maxLength } : { kind: 'relative' };
+  const positionScale = positionScaleOf(config, maxLength);
   const concentration = new Map(data.ingredients.map((i) => [i.id, i.concentration]));
   const belowLine = Uint8Array.from(vocabulary.tokens, (t) => (t.ingredientId !== null && concentration.get(t.ingredientId) === 'below-1' ? 1 : 0));
   const order = config.orderByCatalog ? orderCountsOf(lists, trainRows, index.emittable, config.seed) : null;
@@ -191,14 +197,6 @@ export function splitRows(count: number, config: Pick<ModelConfig, 'seed' | 'hol
 function orderCountsOf(lists: readonly number[][], trainRows: readonly number[], emittable: Uint8Array, seed: number): PairOrderCounts {
   const rows = trainRows.length > MAX_ORDER_LISTS ? shuffle([...trainRows], seededRandom(seed * 31 + 5)).slice(0, MAX_ORDER_LISTS) : trainRows;
   return PairOrderCounts.fromLists(rows.map((r) => lists[r]!.filter((t) => emittable[t])), emittable.length);
-}
-
-function shuffle<T>(items: T[], rand: () => number): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-  return items;
 }
 
 interface Batch {

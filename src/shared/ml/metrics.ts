@@ -68,3 +68,20 @@ export function meanOf(values: readonly (number | null)[]): number | null {
   const kept = values.filter((v): v is number => v !== null && Number.isFinite(v));
   return kept.length ? kept.reduce((a, b) => a + b, 0) / kept.length : null;
 }
+
+/** The logistic function 1 / (1 + e^−z): a logit as a probability. */
+export function sigmoid(z: number): number {
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** Sample standard deviation (n − 1); 0 for fewer than two values. */
+export function sampleSd(values: ArrayLike<number>): number {
+  const n = values.length;
+  if (n < 2) return 0;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += values[i]!;
+  mean /= n;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += (values[i]! - mean) ** 2;
+  return Math.sqrt(s / (n - 1));
+}

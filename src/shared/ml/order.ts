@@ -12,6 +12,7 @@
  */
 
 import { decodeUniqueList, type DecodeOptions } from './decode';
+import { sigmoid } from './metrics';
 
 /** Pair counts are kept for at most this many training lists (a seeded sample beyond it), bounding memory and file size. */
 export const MAX_ORDER_LISTS = 5000;
@@ -155,7 +156,7 @@ export function orderByPrecedence(items: readonly number[], positions: ArrayLike
       const y = items[j]!;
       const p = pairs.probability(x, y);
       const logit = weights.catalogWeight * Math.log(p / (1 - p)) + weights.positionSlope * (positions[y]! - positions[x]!);
-      const xFirst = 1 / (1 + Math.exp(-logit));
+      const xFirst = sigmoid(logit);
       score[i]! += xFirst;
       score[j]! += 1 - xFirst;
     }

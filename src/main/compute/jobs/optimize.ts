@@ -53,7 +53,7 @@ export const optimizeJob: JobHandler<OptimizeJob, OptimizeResult> = {
     const checks = catalogChecks(job.checks.spec);
     // The soft cycle reads the decoder's relative positions as the encoder does (1 − r/2).
     const cycle =
-      m.positionScale.kind === 'relative'
+      m.decoder.positionScale.kind === 'relative'
         ? (z: tf.Tensor2D) =>
             tf.tidy(() => {
               const { logits, positions } = m.model.decode(z);
