@@ -8,7 +8,7 @@ import {
 } from '../../shared/ml/checks';
 import { decodeUniqueList, type DecodeOptions, type PositionScale } from '../../shared/ml/decode';
 import { orderByPrecedence, type PairOdds } from '../../shared/ml/order';
-import { completeList, functionalTokens } from './completion';
+import { completeList, functionalTokens, type FunctionalTokens } from './completion';
 import { catalogLengths, type CatalogLengths } from './ranking';
 
 /**
@@ -202,7 +202,7 @@ export function decodeAndCheckRows(
   const V = decoder.ingredientIds.length;
   const rows = logits.length / V;
   const out: CheckedCandidate[] = [];
-  const functional = thresholds.completeStructure ? functionalTokens(decoder.ingredientIds, ctx.facts) : null;
+  const functional = thresholds.completeStructure ? functionalTokensOf(ctx, decoder.ingredientIds) : null;
   // The catalog's pairwise order, read through the tokens' ingredient ids.
   const catalogOdds: PairOdds = { probability: (x, y) => ctx.table.probability(decoder.ingredientIds[x]!, decoder.ingredientIds[y]!) };
   for (let i = 0; i < rows; i++) {
@@ -222,6 +222,19 @@ export function decodeAndCheckRows(
     out.push(checked);
   }
   return out;
+}
+
+/** Each thread's functional tokens per catalog context, kept while the model (its tokens' ingredient ids) is the same. */
+const functionalCache = new WeakMap<CatalogContext, { ids: Int32Array; tokens: FunctionalTokens }>();
+
+/** The tokens completion may add, found once per catalog and model on each thread rather than per batch. */
+function functionalTokensOf(ctx: CatalogContext, ingredientIds: Int32Array): FunctionalTokens {
+  const cached = functionalCache.get(ctx);
+  // The helper thread receives a copy of the ids with every batch: compare contents, not identity.
+  if (cached && cached.ids.length === ingredientIds.length && cached.ids.every((id, t) => id === ingredientIds[t])) return cached.tokens;
+  const tokens = functionalTokens(ingredientIds, ctx.facts);
+  functionalCache.set(ctx, { ids: ingredientIds, tokens });
+  return tokens;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { quantile } from '../../shared/ml/objective';
+import { quantileOfSorted } from '../../shared/ml/objective';
 
 /**
  * Length-fair ranking of the generate job's candidates. A short list scores well on every
@@ -27,12 +27,12 @@ export interface CatalogLengths {
 
 /** Percentiles and length bands of the catalog's lists. */
 export function catalogLengths(lists: readonly (readonly number[])[]): CatalogLengths {
-  const lengths = lists.map((l) => l.length);
-  const cuts = [...new Set(Array.from({ length: LENGTH_BANDS - 1 }, (_, i) => quantile(lengths, (i + 1) / LENGTH_BANDS)))].filter((c) => Number.isFinite(c));
+  const lengths = lists.map((l) => l.length).sort((a, b) => a - b);
+  const cuts = [...new Set(Array.from({ length: LENGTH_BANDS - 1 }, (_, i) => quantileOfSorted(lengths, (i + 1) / LENGTH_BANDS)))].filter((c) => Number.isFinite(c));
   const bands: Pick<CatalogLengths, 'cuts'> = { cuts };
   const shares = new Array<number>(cuts.length + 1).fill(0);
   for (const l of lengths) shares[lengthBand(l, bands)]! += 1 / lengths.length;
-  return { p5: lengths.length ? quantile(lengths, 0.05) : 0, median: lengths.length ? quantile(lengths, 0.5) : 0, cuts, shares };
+  return { p5: lengths.length ? quantileOfSorted(lengths, 0.05) : 0, median: lengths.length ? quantileOfSorted(lengths, 0.5) : 0, cuts, shares };
 }
 
 /** The band of a list of `length` ingredients. */

@@ -287,14 +287,14 @@ export function frequencyDivergence(a: readonly (readonly number[])[], b: readon
   const fa = freq(a);
   const fb = freq(b);
   let js = 0;
-  for (const id of new Set([...fa.m.keys(), ...fb.m.keys()])) {
-    const p = (fa.m.get(id) ?? 0) / fa.total;
-    const q = (fb.m.get(id) ?? 0) / fb.total;
-    const mid = (p + q) / 2;
-    if (p > 0) js += 0.5 * p * Math.log2(p / mid);
-    if (q > 0) js += 0.5 * q * Math.log2(q / mid);
-  }
+  for (const id of new Set([...fa.m.keys(), ...fb.m.keys()])) js += jensenShannonTerm((fa.m.get(id) ?? 0) / fa.total, (fb.m.get(id) ?? 0) / fb.total);
   return js;
+}
+
+/** One outcome's part of the Jensen–Shannon divergence (bits) of two distributions giving it probabilities p and q. */
+function jensenShannonTerm(p: number, q: number): number {
+  const mid = (p + q) / 2;
+  return (p > 0 ? 0.5 * p * Math.log2(p / mid) : 0) + (q > 0 ? 0.5 * q * Math.log2(q / mid) : 0);
 }
 
 /** Width of the length bins of {@link lengthDivergence}, in ingredients. */
@@ -315,11 +315,7 @@ export function lengthDivergence(a: readonly number[], b: readonly number[]): nu
   const p = histogram(a);
   const q = histogram(b);
   let js = 0;
-  for (let i = 0; i < bins; i++) {
-    const mid = (p[i]! + q[i]!) / 2;
-    if (p[i]! > 0) js += 0.5 * p[i]! * Math.log2(p[i]! / mid);
-    if (q[i]! > 0) js += 0.5 * q[i]! * Math.log2(q[i]! / mid);
-  }
+  for (let i = 0; i < bins; i++) js += jensenShannonTerm(p[i]!, q[i]!);
   return js;
 }
 

@@ -120,8 +120,12 @@ export function targetsVerdict(terms: readonly ResolvedTerm[], benefits: Readonl
 
 /** The q-quantile (0–1) of values, by linear interpolation between order statistics. */
 export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
+  return quantileOfSorted([...values].sort((a, b) => a - b), q);
+}
+
+/** {@link quantile} of values already sorted ascending (several quantiles of one set sort it once). */
+export function quantileOfSorted(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
   const pos = Math.min(1, Math.max(0, q)) * (sorted.length - 1);
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
