@@ -22,6 +22,12 @@ export interface Vocabulary {
   rareStrategy: RareStrategy;
   /** sha256 of the token list: a model only accepts data encoded with the same vocabulary. */
   hash: string;
+  /**
+   * The bucket of each ingredient the training lists held too rarely for a token of its own
+   * (ingredient id → bucket name), so that a saved model puts them where training did without
+   * the knowledge base. Absent in models saved before: their rare ingredients read as unknown.
+   */
+  rareBuckets?: Record<string, string>;
 }
 
 export function buildVocabulary(products: readonly TrainingProduct[], ingredients: readonly IngredientInfo[], minCount: number, rareStrategy: RareStrategy): Vocabulary {
@@ -31,10 +37,16 @@ export function buildVocabulary(products: readonly TrainingProduct[], ingredient
   const frequent = [...counts].filter(([, n]) => n >= minCount).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   const tokens: VocabToken[] = frequent.map(([id]) => ({ name: info.get(id)?.inci ?? `#${id}`, ingredientId: id }));
   const buckets = new Set<string>();
-  for (const [id, n] of counts) if (n < minCount) buckets.add(bucketName(info.get(id), rareStrategy));
+  const rareBuckets: Record<string, string> = {};
+  for (const [id, n] of [...counts].sort((a, b) => a[0] - b[0])) {
+    if (n >= minCount) continue;
+    const bucket = bucketName(info.get(id), rareStrategy);
+    buckets.add(bucket);
+    rareBuckets[String(id)] = bucket;
+  }
   for (const b of [...buckets].sort()) tokens.push({ name: b, ingredientId: null });
   const hash = createHash('sha256').update(JSON.stringify(tokens)).digest('hex');
-  return { tokens, minCount, rareStrategy, hash };
+  return { tokens, minCount, rareStrategy, hash, rareBuckets };
 }
 
 function bucketName(info: IngredientInfo | undefined, strategy: RareStrategy): string {
@@ -67,7 +79,8 @@ export class VocabularyIndex {
   tokenOf(ingredientId: number): number | null {
     const direct = this.byIngredient.get(ingredientId);
     if (direct !== undefined) return direct;
-    const bucket = bucketName(this.ingredientInfo.get(ingredientId), this.vocabulary.rareStrategy);
+    const info = this.ingredientInfo.get(ingredientId);
+    const bucket = info ? bucketName(info, this.vocabulary.rareStrategy) : (this.vocabulary.rareBuckets?.[String(ingredientId)] ?? '<unknown>');
     return this.byBucket.get(bucket) ?? this.byBucket.get('<unknown>') ?? null;
   }
 
