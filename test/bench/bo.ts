@@ -6,8 +6,9 @@ import { openSephoraService } from '../bench-support/sephora-service';
 
 /**
  * Bayesian optimisation against a synthetic oracle (test/bench-support/oracle.ts) that scores
- * ingredient lists from knowledge-base facts and is hidden from the model. The full-preset
- * model is trained on sephora_cosmetics.csv. For each of 20 seeds, three ways of choosing 40
+ * ingredient lists from knowledge-base facts and is hidden from the model. Each preset
+ * (BENCH_PRESETS, default `quick,full`; quick is the app's default) is trained on
+ * sephora_cosmetics.csv. For each of 20 seeds, three ways of choosing 40
  * formulations to "measure":
  *   - random: draws from the model's prior N(0, I), decoded;
  *   - generate: the generate job's shortlist (N 10,000, K 1,000) in rank order;
@@ -20,7 +21,21 @@ export async function benchBo(): Promise<Record<string, number | string>> {
   const figures: Record<string, number | string> = {};
   const { service, close } = await openSephoraService(figures);
   try {
-    const model = await service.trainModel({ preset: 'full', seed: 1 });
+    for (const preset of (process.env.BENCH_PRESETS ?? 'quick,full').split(',') as ('quick' | 'full')[]) {
+      const label = `${preset}${preset === 'quick' ? ' (default)' : ''}`;
+      const part: Record<string, number | string> = {};
+      await boForPreset(service, preset, part);
+      for (const [k, v] of Object.entries(part)) figures[`${label}: ${k}`] = v;
+    }
+  } finally {
+    await close();
+  }
+  return figures;
+}
+
+async function boForPreset(service: Awaited<ReturnType<typeof openSephoraService>>['service'], preset: 'quick' | 'full', figures: Record<string, number | string>): Promise<void> {
+  {
+    const model = await service.trainModel({ preset, seed: 1 });
     const D = Number((model.config as { latentDim?: number }).latentDim);
     const records = getIngredientRecords(service.db);
     const oracle = new SyntheticOracle(records);
@@ -53,7 +68,7 @@ export async function benchBo(): Promise<Record<string, number | string>> {
       curves.generate.push(runningBest(generated.map((l) => oracle.score(l))));
 
       // BO: the lab loop through the app's own services.
-      const property = `oracle ${seed}`;
+      const property = `oracle ${preset} ${seed}`;
       const values: number[] = [];
       const measure = async (ids: number[], name: string, provenance?: Parameters<typeof service.saveCandidate>[0]['provenance']) => {
         const candidate = await service.saveCandidate({ name, ingredientIds: ids, provenance });
@@ -61,7 +76,7 @@ export async function benchBo(): Promise<Record<string, number | string>> {
         await service.addLabResult({ subject: { kind: 'candidate', candidateId: candidate.id }, property, value });
         values.push(value);
       };
-      for (const [i, ids] of randomLists.slice(0, BATCH).entries()) await measure(ids, `seed ${seed} start ${i + 1}`);
+      for (const [i, ids] of randomLists.slice(0, BATCH).entries()) await measure(ids, `${preset} seed ${seed} start ${i + 1}`);
       let round = 0;
       while (values.length < BUDGET) {
         round++;
@@ -70,9 +85,9 @@ export async function benchBo(): Promise<Record<string, number | string>> {
         roundMs.push(performance.now() - started);
         pools.push(proposed.pool.passed);
         if (proposed.proposals.length < Math.min(BATCH, BUDGET - values.length)) shortBatches++;
-        for (const p of proposed.proposals) await measure(p.ingredientIds, `seed ${seed} BO ${round}.${p.rank}`, p.provenance);
+        for (const p of proposed.proposals) await measure(p.ingredientIds, `${preset} seed ${seed} BO ${round}.${p.rank}`, p.provenance);
         // A batch that found nothing new: spend one evaluation on the next random draw so the loop moves on.
-        if (proposed.proposals.length === 0) await measure(randomLists[BATCH + round]!, `seed ${seed} filler ${round}`);
+        if (proposed.proposals.length === 0) await measure(randomLists[BATCH + round]!, `${preset} seed ${seed} filler ${round}`);
       }
       curves.bo.push(runningBest(values));
     }
@@ -96,8 +111,5 @@ export async function benchBo(): Promise<Record<string, number | string>> {
     const sortedRounds = [...roundMs].sort((a, b) => a - b);
     figures['proposeBatch time per batch of 4: median / p95 (ms)'] = `${Math.round(sortedRounds[Math.floor(sortedRounds.length / 2)]!)} / ${Math.round(sortedRounds[Math.floor(sortedRounds.length * 0.95)]!)}`;
     figures['candidate lists per batch (new, passing the checks): median / min; batches short of 4'] = `${[...pools].sort((a, b) => a - b)[Math.floor(pools.length / 2)]} / ${Math.min(...pools)}; ${shortBatches}`;
-  } finally {
-    await close();
   }
-  return figures;
 }

@@ -38,7 +38,8 @@ export type SharedTask =
       thresholds: CheckThresholds;
       logits: Float32Array;
       positions: Float32Array;
-      benefits: Record<string, number>[];
+      /** Per row; null: the benefits are predicted from the decoded lists afterwards. */
+      benefits: (Record<string, number> | null)[];
     };
 
 export type SharedTaskResult = Float64Array | CheckedCandidate[];

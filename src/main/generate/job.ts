@@ -5,7 +5,7 @@ import { KDE_MAX_REFERENCES, kernelCount, latentStatistics, whiten, type LatentS
 import { sortByKey } from '../../shared/ml/decode';
 import { seededRandom } from '../../shared/ml/random';
 import { SharedWorkCancelled, type ShareReport, type SharedWork } from '../compute/shared-work';
-import { catalogKey, checkCandidate, type CatalogContext, type CheckedCandidate, type CheckThresholds, type DecoderSpec } from './kernels';
+import { catalogKey, checkCandidate, withBenefits, type CatalogContext, type CheckedCandidate, type CheckThresholds, type DecoderSpec } from './kernels';
 import { qualityPanel } from './quality';
 import { rankLengthFair } from './ranking';
 
@@ -83,8 +83,14 @@ export interface GenerateInputs {
   decoder: DecoderSpec;
   /** Decoder outputs for codes (rows × D): presence logits and positions, rows × V each. */
   forward: (codes: Float32Array, count: number) => { logits: Float32Array; positions: Float32Array };
-  /** Benefit predictions for codes. */
+  /** Benefit predictions for codes (the latent heads). */
   predict: (codes: Float32Array, count: number) => Record<string, number>[];
+  /**
+   * Benefit predictions for decoded lists (ingredient ids) with the half-width of each one's 80 %
+   * interval: the model's list predictor combined with its heads, as the editor scores. When
+   * given, the benefit thresholds and the ranking use these instead of `predict`.
+   */
+  scoreLists?: (lists: number[][]) => { values: Record<string, number>; uncertainty: Record<string, number> | null }[];
   /**
    * The seed's decoding, for the baseline: per slot the single most likely token (repeats and
    * unknown tokens allowed; null marks an unknown/bucket token).
@@ -374,7 +380,8 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
       }
     });
     lap('select');
-    const benefits = inputs.predict(codes, kept.length);
+    // With a list scorer, benefits are predicted from the decoded lists after the checks.
+    const benefits: (Record<string, number> | null)[] = inputs.scoreLists ? new Array(kept.length).fill(null) : inputs.predict(codes, kept.length);
     lap('predict');
 
     // 5–6. Decode exactly and check: the decoder runs here batch by batch, each batch's lists
@@ -399,16 +406,20 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
       inputs.isCancelled,
     );
     tally(decoded.report);
+    const checked = (decoded.results as CheckedCandidate[][]).flat();
+    lap('decode and check');
+    if (inputs.scoreLists) scoreDecoded(checked, inputs.scoreLists, params.benefitThresholds);
+    lap('score lists');
     // Passed lists first, length-fair: each compared with lists of similar length (ranking.ts).
     const candidates: GeneratedCandidate[] = rankLengthFair(
-      (decoded.results as CheckedCandidate[][]).flat().map((c, i) => ({
+      checked.map((c, i) => ({
         ...c,
         code: Array.from(codes.subarray(i * D, (i + 1) * D)),
         logDensity: density[kept[i]!]!,
       })),
       context.lengths,
     );
-    lap('decode and check');
+    lap('rank');
 
     // 7. Quality panel, and the baselines on the same checks.
     const quality = qualityPanel(candidates, catalogLists, context, params.seed);
@@ -418,13 +429,15 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
       const perSlot = inputs.decodePerSlot(codes, kept.length);
       const seedCandidates = perSlot.map((slots, i) => {
         const unknown = slots.some((x) => x === null);
-        return checkCandidate(context, thresholds, unknown ? null : (slots as number[]), benefits[i]!, slots.filter((x): x is number => x !== null));
+        return checkCandidate(context, thresholds, unknown ? null : (slots as number[]), benefits[i] ?? null, slots.filter((x): x is number => x !== null));
       });
+      if (inputs.scoreLists) scoreDecoded(seedCandidates, inputs.scoreLists, params.benefitThresholds);
       baselines.push({ name: "seed's per-position argmax decoding (same model, same codes)", candidates: seedCandidates.length, quality: qualityPanel(seedCandidates, catalogLists, context, params.seed) });
     }
     if (params.baselines) {
       const recombined = recombine(catalogLists, context, kept.length, params.seed);
-      const recombinedCandidates = recombined.map((list) => checkCandidate(context, thresholds, list, {}));
+      const recombinedCandidates = recombined.map((list) => checkCandidate(context, thresholds, list, inputs.scoreLists ? null : {}));
+      if (inputs.scoreLists) scoreDecoded(recombinedCandidates, inputs.scoreLists, params.benefitThresholds);
       baselines.push({ name: 'recombination: a catalog product with 3 ingredients swapped for others of the same class', candidates: recombined.length, quality: qualityPanel(recombinedCandidates, catalogLists, context, params.seed) });
     }
     if (params.baselines) lap('baselines');
@@ -441,6 +454,12 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
     if (error instanceof SharedWorkCancelled) throw new GenerationCancelled();
     throw error;
   }
+}
+
+/** Predicts each checked list's benefits from the list itself and applies the benefit thresholds (withBenefits). */
+function scoreDecoded(candidates: CheckedCandidate[], scoreLists: NonNullable<GenerateInputs['scoreLists']>, benefitThresholds: Record<string, number>): void {
+  const scored = scoreLists(candidates.map((c) => c.ingredientIds));
+  candidates.forEach((c, i) => withBenefits(c, benefitThresholds, scored[i]!.values, scored[i]!.uncertainty ?? undefined));
 }
 
 /** The recombination baseline: random catalog products with three ingredients swapped within their class. */

@@ -63,6 +63,8 @@ export interface CheckedCandidate {
   nearestRow: number;
   plausibility: number;
   benefits: Record<string, number>;
+  /** Half-width of each benefit's 80 % interval, when the benefits were predicted with one. */
+  uncertainty?: Record<string, number>;
   passed: boolean;
   score: number;
   reasons: string[];
@@ -127,10 +129,10 @@ export function buildCatalogContext(spec: CatalogContextSpec): CatalogContext {
  * Checks one list: validity, novelty, ordering plausibility, structure and benefit thresholds,
  * each failure with a reason. `shown` is the list to score when `list` is null (an unknown
  * token: invalid, but its other properties are still measured for the quality panel).
+ * `predicted` null: the benefits come later (withBenefits), and until then the candidate has none.
  */
-export function checkCandidate(ctx: CatalogContext, thresholds: CheckThresholds, list: number[] | null, predicted: Record<string, number>, shown?: number[]): CheckedCandidate {
+export function checkCandidate(ctx: CatalogContext, thresholds: CheckThresholds, list: number[] | null, predicted: Record<string, number> | null, shown?: number[]): CheckedCandidate {
   const fact = (id: number) => ctx.facts.get(id);
-  const thresholdNames = Object.keys(thresholds.benefitThresholds);
   const reasons: string[] = [];
   const ids = list ?? shown ?? [];
   if (list === null) reasons.push('the decoded list contains an ingredient the model cannot name');
@@ -147,35 +149,45 @@ export function checkCandidate(ctx: CatalogContext, thresholds: CheckThresholds,
   reasons.push(...structure.reasons);
   const tooShort = thresholds.minLength !== undefined && ids.length < thresholds.minLength;
   if (tooShort) reasons.push(`only ${ids.length} ingredients: shorter than 95 % of catalog products (allow short lists to rank it)`);
-  for (const name of thresholdNames) {
-    const v = predicted[name];
-    if (v === undefined) reasons.push(`the model does not predict "${name}"`);
-    else if (v < thresholds.benefitThresholds[name]!) reasons.push(`predicted ${name} ${v.toFixed(2)} is below ${thresholds.benefitThresholds[name]}`);
-  }
-  const failed =
-    list === null ||
-    repeated ||
-    nov < thresholds.minNovelty ||
-    near.jaccard >= 0.999 ||
-    plaus.score < thresholds.minPlausibility ||
-    !structure.ok ||
-    tooShort ||
-    thresholdNames.some((b) => (predicted[b] ?? -Infinity) < thresholds.benefitThresholds[b]!);
-  const relevance = thresholdNames.length ? thresholdNames.reduce((s, b) => s + Math.min(1, Math.max(0, predicted[b] ?? 0)), 0) / thresholdNames.length : 0.5;
-  return {
+  const failed = list === null || repeated || nov < thresholds.minNovelty || near.jaccard >= 0.999 || plaus.score < thresholds.minPlausibility || !structure.ok || tooShort;
+  const checked: CheckedCandidate = {
     ingredientIds: ids,
     novelty: nov,
     nearestRow: near.row,
     plausibility: plaus.score,
-    benefits: predicted,
+    benefits: {},
     passed: !failed,
     structureOk: structure.ok,
-    // Plausibility and novelty weigh most; requested benefits break ties among good ones. The
-    // plausibility is shrunk toward the catalog median by the list's pairs (a mean over few
-    // pairs is extreme by chance: a one-ingredient list has 1.0), see ranking.ts.
-    score: 0.45 * shrunkPlausibility(plaus.score, ids.length, ctx.catalogMedianPlausibility) + 0.35 * nov + 0.2 * relevance,
+    // Plausibility and novelty weigh most; requested benefits break ties among good ones (see
+    // withBenefits). The plausibility is shrunk toward the catalog median by the list's pairs (a
+    // mean over few pairs is extreme by chance: a one-ingredient list has 1.0), see ranking.ts.
+    score: 0.45 * shrunkPlausibility(plaus.score, ids.length, ctx.catalogMedianPlausibility) + 0.35 * nov,
     reasons,
   };
+  return predicted ? withBenefits(checked, thresholds.benefitThresholds, predicted) : checked;
+}
+
+/**
+ * Gives a checked candidate its predicted benefits: each threshold it misses fails it with a
+ * reason, and the requested benefits' mean (held to 0–1) adds a fifth of the score (0.5 when none
+ * is requested). The generate job calls it after the other checks when benefits are predicted
+ * from the decoded lists (see GenerateInputs.scoreLists); `uncertainty` comes with them.
+ */
+export function withBenefits(checked: CheckedCandidate, benefitThresholds: Readonly<Record<string, number>>, predicted: Record<string, number>, uncertainty?: Record<string, number>): CheckedCandidate {
+  const names = Object.keys(benefitThresholds);
+  let failed = false;
+  for (const name of names) {
+    const v = predicted[name];
+    if (v === undefined) checked.reasons.push(`the model does not predict "${name}"`);
+    else if (v < benefitThresholds[name]!) checked.reasons.push(`predicted ${name} ${v.toFixed(2)} is below ${benefitThresholds[name]}`);
+    if (!(v !== undefined && v >= benefitThresholds[name]!)) failed = true;
+  }
+  const relevance = names.length ? names.reduce((s, b) => s + Math.min(1, Math.max(0, predicted[b] ?? 0)), 0) / names.length : 0.5;
+  checked.benefits = predicted;
+  if (uncertainty) checked.uncertainty = uncertainty;
+  checked.passed &&= !failed;
+  checked.score += 0.2 * relevance;
+  return checked;
 }
 
 /** Pseudo-pairs at the catalog's median plausibility: a 15-ingredient list (105 pairs) keeps half its own. */
@@ -197,7 +209,7 @@ export function decodeAndCheckRows(
   thresholds: CheckThresholds,
   logits: Float32Array,
   positions: Float32Array,
-  benefits: readonly Record<string, number>[],
+  benefits: readonly (Record<string, number> | null)[],
 ): CheckedCandidate[] {
   const V = decoder.ingredientIds.length;
   const rows = logits.length / V;

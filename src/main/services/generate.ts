@@ -97,6 +97,7 @@ export async function generate(cx: ServiceContext, params: ApiParsedArgs['genera
       plausibility: c.plausibility,
       logDensity: c.logDensity,
       benefits: c.benefits,
+      ...(c.uncertainty ? { uncertainty: c.uncertainty } : {}),
       nearestProduct: nearestId === null ? null : { id: nearestId, name: labels.get(nearestId)?.name ?? '' },
       reasons: c.reasons,
     };
@@ -111,7 +112,7 @@ export async function generate(cx: ServiceContext, params: ApiParsedArgs['genera
         passed: c.passed,
         ingredientIds: c.ingredientIds,
         code: c.code,
-        scores: { score: c.score, novelty: c.novelty, plausibility: c.plausibility, logDensity: c.logDensity, benefits: c.benefits, nearestProductId: nearestIdOf(c) },
+        scores: { score: c.score, novelty: c.novelty, plausibility: c.plausibility, logDensity: c.logDensity, benefits: c.benefits, ...(c.uncertainty ? { uncertainty: c.uncertainty } : {}), nearestProductId: nearestIdOf(c) },
         reasons: c.reasons,
       })),
     ),
@@ -150,6 +151,7 @@ function generatedCandidateViews(cx: ServiceContext, runId: number): GeneratedCa
       plausibility: c.scores.plausibility ?? 0,
       logDensity: c.scores.logDensity ?? 0,
       benefits: c.scores.benefits ?? {},
+      ...(c.scores.uncertainty ? { uncertainty: c.scores.uncertainty } : {}),
       nearestProduct: nearestId === null ? null : { id: nearestId, name: labels.get(nearestId)?.name ?? `product ${nearestId} (deleted)` },
       reasons: c.reasons,
     };
@@ -178,7 +180,8 @@ export function generatedProvenance(generated: StoredGeneratedCandidate): Candid
 
 /**
  * A generated candidate's stored scores as a flat record of numbers: score, novelty,
- * plausibility, logDensity and `predicted_<benefit>` (the generate CSV's column names).
+ * plausibility, logDensity, `predicted_<benefit>` (the generate CSV's column names) and
+ * `uncertainty_<benefit>` (half-width of its 80 % interval) where the run stored one.
  */
 export function generatedScores(stored: StoredGeneratedCandidate['scores']): Record<string, number> {
   const scores: Record<string, number> = {};
@@ -187,5 +190,6 @@ export function generatedScores(stored: StoredGeneratedCandidate['scores']): Rec
     if (typeof value === 'number' && Number.isFinite(value)) scores[key] = value;
   }
   for (const [benefit, value] of Object.entries(stored.benefits ?? {})) if (Number.isFinite(value)) scores[`predicted_${benefit}`] = value;
+  for (const [benefit, value] of Object.entries(stored.uncertainty ?? {})) if (Number.isFinite(value)) scores[`uncertainty_${benefit}`] = value;
   return scores;
 }

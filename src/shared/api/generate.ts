@@ -23,6 +23,11 @@ export interface GeneratedCandidateView {
   plausibility: number;
   logDensity: number;
   benefits: Record<string, number>;
+  /**
+   * Half-width of each benefit's 80 % interval (the list predictor's, as the editor shows it);
+   * absent for a run made with a model saved before uncertainties, or before runs stored them.
+   */
+  uncertainty?: Record<string, number>;
   nearestProduct: { id: number; name: string } | null;
   reasons: string[];
 }

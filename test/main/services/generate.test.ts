@@ -110,7 +110,7 @@ describe('models through the service', () => {
     const report = await service.generate({ n: 2000, k: 200, seed: 5, shortlist: 20 });
     expect(report.counts).toMatchObject({ sampled: 2000, decoded: 200 });
     expect(report.quality.validLists).toBe(1);
-    expect(Object.keys(report.timingsMs)).toEqual(['fit', 'sample and density', 'select', 'predict', 'decode and check', 'quality']);
+    expect(Object.keys(report.timingsMs)).toEqual(['fit', 'sample and density', 'select', 'predict', 'decode and check', 'score lists', 'rank', 'quality']);
     // Two threads shared 2 density blocks of 1,000 samples and 2 decode batches of 100 candidates.
     expect(report.work).toMatchObject({ threads: 2, batches: 4 });
     expect(report.shortlist.length).toBeGreaterThan(0);
@@ -130,6 +130,18 @@ describe('models through the service', () => {
       expect(c.novelty).toBeGreaterThanOrEqual(0.3);
       expect(new Set(c.ingredients).size).toBe(c.ingredients.length);
     }
+    // Benefits are predicted from each decoded list as the editor predicts them, each with its ± (80 % interval).
+    const top = report.shortlist[0]!;
+    const benefitNames = Object.keys(top.benefits);
+    expect(benefitNames.length).toBeGreaterThan(0);
+    expect(Object.keys(top.uncertainty ?? {})).toEqual(benefitNames);
+    const editor = await service.scoreList({ ingredients: top.ingredients });
+    for (const b of editor.benefits!) {
+      expect(top.benefits[b.name]).toBeCloseTo(b.value, 4);
+      expect(top.uncertainty![b.name]).toBeCloseTo(b.uncertainty!, 4);
+    }
+    const listed = await service.listGeneratedCandidates({ runId: report.runId, show: 'passed', sortBy: 'rank', limit: 1 });
+    expect(listed.items[0]!.uncertainty).toEqual(top.uncertainty);
     // Completeness: the job's lists pass the structural checks at least as often as the catalog's own.
     expect(report.quality.structure!.passed).toBeGreaterThanOrEqual(report.quality.structure!.catalogPassed);
     const stored = service.db.prepare(`SELECT count(*) AS n, sum(passed) AS passed FROM generated_candidates WHERE run_id = ?`).get(report.runId) as { n: number; passed: number };

@@ -50,9 +50,15 @@ export const generateCommands: readonly Command[] = [
         const report = await service.generate(request);
         if (out) {
           const benefitNames = [...new Set(report.shortlist.flatMap((c) => Object.keys(c.benefits)))].sort();
+          // Each prediction with the half-width of its 80 % interval beside it, where the model gives one.
+          const uncertain = report.shortlist.some((c) => c.uncertainty);
           const rows = [
-            ['rank', 'ingredients', 'score', 'novelty', 'ordering_plausibility', ...benefitNames.map((b) => `predicted_${b}`), 'nearest_catalog_product', 'notes', 'run', 'model', 'seed'],
-            ...report.shortlist.map((c) => [c.rank, c.ingredients.join(', '), c.score.toFixed(3), c.novelty.toFixed(3), c.plausibility.toFixed(3), ...benefitNames.map((b) => c.benefits[b]?.toFixed(3) ?? ''), c.nearestProduct?.name ?? '', c.reasons.join('; '), report.runId, report.modelId, String(report.params.seed)]),
+            ['rank', 'ingredients', 'score', 'novelty', 'ordering_plausibility', ...benefitNames.flatMap((b) => (uncertain ? [`predicted_${b}`, `uncertainty80_${b}`] : [`predicted_${b}`])), 'nearest_catalog_product', 'notes', 'run', 'model', 'seed'],
+            ...report.shortlist.map((c) => [
+              c.rank, c.ingredients.join(', '), c.score.toFixed(3), c.novelty.toFixed(3), c.plausibility.toFixed(3),
+              ...benefitNames.flatMap((b) => (uncertain ? [c.benefits[b]?.toFixed(3) ?? '', c.uncertainty?.[b]?.toFixed(3) ?? ''] : [c.benefits[b]?.toFixed(3) ?? ''])),
+              c.nearestProduct?.name ?? '', c.reasons.join('; '), report.runId, report.modelId, String(report.params.seed),
+            ]),
           ];
           writeFileSync(out, toCsv(rows));
         }

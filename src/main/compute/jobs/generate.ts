@@ -1,12 +1,13 @@
 import { runGeneration, type GenerateInputs, type GenerateOutcome } from '../../generate/job';
-import { decodePerSlot, forwardAll, predictCodes } from '../inference';
+import { decodePerSlot, encodeListsFlat, estimateListBenefits, forwardAll, predictCodes } from '../inference';
 import type { ModelRef } from '../model-cache';
 import type { JobHandler } from '../job';
 
 /**
  * The generate-and-filter job (see src/main/generate/job.ts): the catalog's codes and the same
  * products' ingredient-id lists in the same order, the knowledge base's facts by ingredient id,
- * the ingredient groups not to combine, and the run's parameters.
+ * the ingredient groups not to combine, and the run's parameters. Benefits are predicted from the
+ * decoded lists as the editor predicts them (list predictor and heads, with uncertainties).
  */
 export interface GenerateJob extends ModelRef, Pick<GenerateInputs, 'params' | 'catalogCodes' | 'latentDim' | 'catalogLists' | 'facts' | 'incompatible'> {
   kind: 'generate';
@@ -28,6 +29,16 @@ export const generateJob: JobHandler<GenerateJob, GenerateOutcome> = {
       forward: (codes, count) => forwardAll(m, codes, count),
       decodePerSlot: (codes, count) => decodePerSlot(m, codes, count),
       predict: (codes, count) => predictCodes(m, codes, count),
+      // The editor's scoring: the decoded list encoded, its list predictor combined with the heads
+      // (a model saved before the list predictor keeps the heads at the sampled code).
+      scoreLists: m.listPredictor
+        ? (lists) =>
+            estimateListBenefits(m, lists, encodeListsFlat(m, lists)).map((estimates) => {
+              const entries = Object.entries(estimates);
+              const uncertain = entries.every(([, e]) => e.uncertainty !== null);
+              return { values: Object.fromEntries(entries.map(([k, e]) => [k, e.value])), uncertainty: uncertain ? Object.fromEntries(entries.map(([k, e]) => [k, e.uncertainty!])) : null };
+            })
+        : undefined,
       work: context.sharedWork,
       isCancelled: () => context.isCancelled(),
     });

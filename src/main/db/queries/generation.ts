@@ -16,6 +16,8 @@ export interface StoredGeneratedCandidate {
     logDensity?: number;
     benefits?: Record<string, number>;
     nearestProductId?: number | null;
+    /** Half-width of each benefit's 80 % interval, for runs that predicted benefits from the lists. */
+    uncertainty?: Record<string, number>;
   };
   reasons: string[];
   run: {

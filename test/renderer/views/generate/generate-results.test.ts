@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GeneratedCandidateView } from '../../../../src/shared/api';
-import { benefitLabel, candidateChecks, defaultGenerateForm, formatScore, generateArgs, nextSort, runThresholds } from '../../../../src/renderer/src/views/generate/generate-results';
+import { benefitLabel, candidateChecks, defaultGenerateForm, formatEstimate, formatScore, generateArgs, nextSort, runThresholds } from '../../../../src/renderer/src/views/generate/generate-results';
 
 describe('the generate form', () => {
   it('sends the defaults of the issue: N 10,000, K 1,000, baselines on, no centre, no benefit threshold, completion on, short lists refused', () => {
@@ -43,6 +43,13 @@ describe('labels and numbers', () => {
     expect(formatScore(-0.25)).toBe('-0.25');
     expect(formatScore(undefined)).toBe('–');
     expect(formatScore(0.12345, 3)).toBe('0.123');
+  });
+
+  it('shows a prediction with the half-width of its 80 % interval when it has one', () => {
+    expect(formatEstimate(0.4234, 0.0812)).toBe('0.42 ± 0.08');
+    expect(formatEstimate(0.4234, undefined)).toBe('0.42');
+    expect(formatEstimate(undefined, 0.1)).toBe('–');
+    expect(formatEstimate(0.5, 0.12345, 3)).toBe('0.500 ± 0.123');
   });
 
   it('reads a run’s thresholds from its stored parameters', () => {

@@ -170,6 +170,12 @@ export function formatScore(x: number | null | undefined, digits = 2): string {
   return /^-0\.0*$/.test(text) ? text.slice(1) : text;
 }
 
+/** A prediction with the half-width of its 80 % interval: "0.42 ± 0.08"; the value alone when there is none. */
+export function formatEstimate(value: number | null | undefined, uncertainty: number | null | undefined, digits = 2): string {
+  const shown = formatScore(value, digits);
+  return shown !== '–' && typeof uncertainty === 'number' && Number.isFinite(uncertainty) ? `${shown} ± ${formatScore(uncertainty, digits)}` : shown;
+}
+
 /** Milliseconds as a person reads them: "850 ms", "12.3 s". */
 export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
