@@ -13,7 +13,8 @@ import { openSephoraService } from '../bench-support/sephora-service';
  *   - random: draws from the model's prior N(0, I), decoded;
  *   - generate: the generate job's shortlist (N 10,000, K 1,000) in rank order;
  *   - BO: the first 4 random draws, then batches of 4 from `proposeBatch`, each proposal saved
- *     as a candidate and its oracle value recorded as a lab result — the loop a chemist runs.
+ *     as a candidate and its oracle value recorded as a lab result — the loop a chemist runs;
+ *     once with the defaults and once with the uncertainty penalty κ = 1 (an option).
  * Reported: the median (and quartiles) over seeds of the best oracle value after 10, 20 and 40
  * evaluations. Target: BO's median best after 20 ≥ random's after 40.
  */
@@ -43,7 +44,8 @@ async function boForPreset(service: Awaited<ReturnType<typeof openSephoraService
     const SEEDS = 20;
     const BUDGET = 40;
     const BATCH = 4;
-    const curves: Record<'random' | 'generate' | 'bo', number[][]> = { random: [], generate: [], bo: [] };
+    // BO as the app runs it, and with the option to penalise the GP's uncertainty (κ = 1).
+    const curves: Record<'random' | 'generate' | 'bo' | 'bo κ1', number[][]> = { random: [], generate: [], bo: [], 'bo κ1': [] };
     const roundMs: number[] = [];
     const pools: number[] = [];
     let shortBatches = 0;
@@ -68,28 +70,33 @@ async function boForPreset(service: Awaited<ReturnType<typeof openSephoraService
       curves.generate.push(runningBest(generated.map((l) => oracle.score(l))));
 
       // BO: the lab loop through the app's own services.
-      const property = `oracle ${preset} ${seed}`;
-      const values: number[] = [];
-      const measure = async (ids: number[], name: string, provenance?: Parameters<typeof service.saveCandidate>[0]['provenance']) => {
-        const candidate = await service.saveCandidate({ name, ingredientIds: ids, provenance });
-        const value = oracle.score(ids);
-        await service.addLabResult({ subject: { kind: 'candidate', candidateId: candidate.id }, property, value });
-        values.push(value);
-      };
-      for (const [i, ids] of randomLists.slice(0, BATCH).entries()) await measure(ids, `${preset} seed ${seed} start ${i + 1}`);
-      let round = 0;
-      while (values.length < BUDGET) {
-        round++;
-        const started = performance.now();
-        const proposed = await service.proposeBatch({ property, batch: Math.min(BATCH, BUDGET - values.length), seed: seed * 100 + round });
-        roundMs.push(performance.now() - started);
-        pools.push(proposed.pool.passed);
-        if (proposed.proposals.length < Math.min(BATCH, BUDGET - values.length)) shortBatches++;
-        for (const p of proposed.proposals) await measure(p.ingredientIds, `${preset} seed ${seed} BO ${round}.${p.rank}`, p.provenance);
-        // A batch that found nothing new: spend one evaluation on the next random draw so the loop moves on.
-        if (proposed.proposals.length === 0) await measure(randomLists[BATCH + round]!, `${preset} seed ${seed} filler ${round}`);
+      for (const kappa of [0, 1]) {
+        const property = `oracle ${preset} κ${kappa} ${seed}`;
+        const tag = `${preset} κ${kappa} seed ${seed}`;
+        const values: number[] = [];
+        const measure = async (ids: number[], name: string, provenance?: Parameters<typeof service.saveCandidate>[0]['provenance']) => {
+          const candidate = await service.saveCandidate({ name, ingredientIds: ids, provenance });
+          const value = oracle.score(ids);
+          await service.addLabResult({ subject: { kind: 'candidate', candidateId: candidate.id }, property, value });
+          values.push(value);
+        };
+        for (const [i, ids] of randomLists.slice(0, BATCH).entries()) await measure(ids, `${tag} start ${i + 1}`);
+        let round = 0;
+        while (values.length < BUDGET) {
+          round++;
+          const started = performance.now();
+          const proposed = await service.proposeBatch({ property, batch: Math.min(BATCH, BUDGET - values.length), seed: seed * 100 + round, uncertaintyPenalty: kappa });
+          if (kappa === 0) {
+            roundMs.push(performance.now() - started);
+            pools.push(proposed.pool.passed);
+            if (proposed.proposals.length < Math.min(BATCH, BUDGET - values.length)) shortBatches++;
+          }
+          for (const p of proposed.proposals) await measure(p.ingredientIds, `${tag} BO ${round}.${p.rank}`, p.provenance);
+          // A batch that found nothing new: spend one evaluation on the next random draw so the loop moves on.
+          if (proposed.proposals.length === 0) await measure(randomLists[BATCH + round]!, `${tag} filler ${round}`);
+        }
+        curves[kappa === 0 ? 'bo' : 'bo κ1'].push(runningBest(values));
       }
-      curves.bo.push(runningBest(values));
     }
 
     const quartiles = (xs: number[]) => {
@@ -102,7 +109,7 @@ async function boForPreset(service: Awaited<ReturnType<typeof openSephoraService
     figures['oracle'] = 'barrier-repair panel for sensitive skin (knowledge-base facts by position, interactions, order penalties); hidden from the model';
     figures['best oracle value over the whole catalog (for scale)'] = catalogBest.toFixed(3);
     figures['seeds × evaluations'] = `${SEEDS} × ${BUDGET}`;
-    for (const method of ['bo', 'random', 'generate'] as const) {
+    for (const method of ['bo', 'bo κ1', 'random', 'generate'] as const) {
       figures[`${method}: median best after 10 / 20 / 40 [quartiles]`] = [10, 20, 40].map((k) => show(at(method, k))).join(' / ');
     }
     const bo20 = at('bo', 20).median;

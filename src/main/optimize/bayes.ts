@@ -13,8 +13,9 @@ import { jitteredStarts, randomStarts } from './plan';
  * and the GP is asked about that code — the same kind of input as the measured lists'.
  *
  * The acquisition is expected improvement with the prior penalty of seed 001:
- *   a(x) = log EI(x) − λ·½‖x‖²,
- * i.e. EI weighted by the prior density to the power λ. A batch is spread by the kriging
+ *   a(x) = log EI(x) − λ·½‖x‖² − κ·σ(x),
+ * i.e. EI weighted by the prior density to the power λ; κ (default 0) optionally penalises the
+ * GP's uncertainty σ, for a lab that would rather refine what it knows than explore. A batch is spread by the kriging
  * believer: each chosen list's code joins the GP with its predicted mean as a fantasy
  * observation (hyper-parameters unchanged), which takes away most of the improvement left near
  * it, and the next list is chosen from what remains.
@@ -26,6 +27,8 @@ export interface ProposalSettings {
   priorWeight: number;
   /** EI's exploration margin ξ, in standardised output units. */
   xi: number;
+  /** κ of the penalty on the GP's standard deviation (standardised units; 0: none). */
+  uncertaintyPenalty: number;
   seed: number;
   /** Draws from the catalog normal in the pool. */
   poolSize: number;
@@ -39,6 +42,7 @@ export interface ProposalSettings {
 export const DEFAULT_PROPOSAL_SETTINGS: Omit<ProposalSettings, 'batch' | 'seed'> = {
   priorWeight: 0.05,
   xi: 0.01,
+  uncertaintyPenalty: 0,
   poolSize: 2048,
   localSize: 256,
   localScale: 0.35,
@@ -55,8 +59,8 @@ export interface Proposal {
   acquisition: number;
 }
 
-/** The acquisition at m codes (m × D raw): log EI − λ·½‖x‖², and its parts. */
-export function acquisition(gp: GpModel, codes: ArrayLike<number>, m: number, best: number, settings: Pick<ProposalSettings, 'priorWeight' | 'xi'>): { value: Float64Array; logEi: Float64Array; mean: Float64Array; sd: Float64Array } {
+/** The acquisition at m codes (m × D raw): log EI − λ·½‖x‖² − κ·σ, and its parts. */
+export function acquisition(gp: GpModel, codes: ArrayLike<number>, m: number, best: number, settings: Pick<ProposalSettings, 'priorWeight' | 'xi'> & Partial<Pick<ProposalSettings, 'uncertaintyPenalty'>>): { value: Float64Array; logEi: Float64Array; mean: Float64Array; sd: Float64Array } {
   const { mean, variance } = predictStandardised(gp, codes, m);
   const D = gp.d;
   const value = new Float64Array(m);
@@ -67,7 +71,7 @@ export function acquisition(gp: GpModel, codes: ArrayLike<number>, m: number, be
     logEi[i] = logExpectedImprovement(mean[i]!, sd[i]!, best, settings.xi);
     let norm = 0;
     for (let j = 0; j < D; j++) norm += codes[i * D + j]! ** 2;
-    value[i] = logEi[i]! - settings.priorWeight * 0.5 * norm;
+    value[i] = logEi[i]! - settings.priorWeight * 0.5 * norm - (settings.uncertaintyPenalty ?? 0) * sd[i]!;
   }
   return { value, logEi, mean, sd };
 }

@@ -202,6 +202,8 @@ export async function optimizeCodes(
     project: (codes: Float32Array, rows: number) => Promise<Float32Array>;
     /** Whether each projected code would be a success (targets, consistency, checks); such codes are preferred. */
     judge?: (codes: Float32Array, rows: number) => Promise<boolean[]>;
+    /** A term added to each projected code's objective that has no gradient (the penalty on uncertain predictions). */
+    penalty?: (codes: Float32Array, rows: number) => Promise<Float64Array>;
   },
 ): Promise<RestartTrace[]> {
   const D = starts.length / rows;
@@ -264,7 +266,11 @@ export async function optimizeCodes(
     const codes = new Float32Array(which.length * D);
     which.forEach((r, i) => codes.set(z.subarray(r * D, (r + 1) * D), i * D));
     const projected = await hooks.project(codes, which.length);
-    const values = objectives(projected, which.length);
+    const values = Float64Array.from(objectives(projected, which.length));
+    if (hooks.penalty) {
+      const extra = await hooks.penalty(projected, which.length);
+      extra.forEach((v, i) => (values[i] = values[i]! + v));
+    }
     const verdicts = hooks.judge ? await hooks.judge(projected, which.length) : which.map(() => true);
     which.forEach((r, i) => {
       const code = projected.slice(i * D, (i + 1) * D);

@@ -44,6 +44,7 @@ async function proposeBatch(cx: ServiceContext, a: ApiParsedArgs['proposeBatch']
       batch: a.batch,
       priorWeight: a.priorWeight,
       xi: a.xi,
+      uncertaintyPenalty: a.uncertaintyPenalty,
       seed: a.seed,
       checks: { spec: index.checksSpec, thresholds },
     },
@@ -71,7 +72,7 @@ async function proposeBatch(cx: ServiceContext, a: ApiParsedArgs['proposeBatch']
         source: 'optimised',
         modelId: model.id,
         modelSha256: model.manifestSha256,
-        details: { method: METHOD, property, unit: units[0], goal: a.goal, results: results.length, formulations, rank: i + 1, expectedImprovement: p.expectedImprovement, predictedMean: mean, predictedSd: p.sd, gp, priorWeight: a.priorWeight, xi: a.xi, seed: a.seed },
+        details: { method: METHOD, property, unit: units[0], goal: a.goal, results: results.length, formulations, rank: i + 1, expectedImprovement: p.expectedImprovement, predictedMean: mean, predictedSd: p.sd, gp, priorWeight: a.priorWeight, xi: a.xi, ...(a.uncertaintyPenalty > 0 ? { uncertaintyPenalty: a.uncertaintyPenalty } : {}), seed: a.seed },
       }),
     };
   });

@@ -60,6 +60,11 @@ export const bayesSchemas = {
       priorWeight: z.number().min(0).max(100).default(0.05),
       /** EI's exploration margin, in standard deviations of the measured values. */
       xi: z.number().min(0).max(10).default(0.01),
+      /**
+       * κ: penalises proposals the GP is unsure of, a(x) = log EI − λ·½‖z‖² − κ·σ(x) (σ the GP's
+       * standard deviation in standard deviations of the measured values). 0 (default): none.
+       */
+      uncertaintyPenalty: z.number().min(0).max(100).default(0),
       seed: seedSchema.default(1),
       minNovelty: z.number().min(0).max(1).default(0.3),
       minPlausibility: z.number().min(0).max(1).default(0.5),

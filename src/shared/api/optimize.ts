@@ -36,6 +36,13 @@ export interface OptimizationRestart {
     benefits: Record<string, number>;
     /** Benefits predicted for the final list encoded again. */
     reencodedBenefits: Record<string, number>;
+    /**
+     * Every benefit as the editor scores the final list (the list predictor with the heads) and the
+     * half-width of its 80 % interval (null for a model saved before uncertainties).
+     */
+    estimates: Record<string, { value: number; uncertainty: number | null }>;
+    /** The uncertainty term in the objective: κ·Σ w·u/std over the terms (0 unless asked for). */
+    uncertaintyPenalty: number;
     /** Distance to the nearest catalog code (latent units). */
     nearestDistance: number;
     /** Log density under the catalog KDE (whitened codes, Scott's bandwidth): the density guard's scale; catalog products' own figures are in explore's density. */
@@ -62,6 +69,8 @@ export interface OptimizationResult {
   guard: { kind: 'density' | 'nearest-code'; quantile: number; floor: number | null; radius: number | null; weight: number } | null;
   /** The weight that kept restarts apart (0: independent restarts). */
   diversity: number;
+  /** κ of the penalty on uncertain predictions (0: none). */
+  uncertaintyPenalty: number;
   restarts: OptimizationRestart[];
   /**
    * The distinct final lists: the restarts that ended on each (indices, first the best of them),
@@ -129,6 +138,13 @@ export const optimizeSchemas = {
        * restarts, which maximising the same benefit tend to end on a few lists.
        */
       diversity: z.number().min(0).max(100).default(DEFAULT_DIVERSITY),
+      /**
+       * κ: penalises uncertain predictions. Each projected list's terms are scored as the editor
+       * scores them, and κ·Σ w·u/std (u the half-width of the 80 % interval, std the benefit's
+       * catalog spread) is added to its objective, so each restart ends on a list whose prediction
+       * the model is surer of. 0 (default): no penalty. Needs a model with a list predictor.
+       */
+      uncertaintyPenalty: z.number().min(0).max(100).default(0),
       /** Starts run side by side; with a product or candidate, the first is its code and the others jitter around it. */
       restarts: z.number().int().min(1).max(64).default(8),
       maxSteps: z.number().int().min(1).max(5000).default(300),

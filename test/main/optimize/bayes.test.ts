@@ -52,6 +52,16 @@ describe('Bayesian optimisation batches', () => {
     expect(weak[0]!.index).toBe(at.value[0]! >= at.value[1]! ? 0 : 1);
   });
 
+  it('penalises the GP’s uncertainty when asked: a strong penalty prefers the candidate it is surer of', () => {
+    // A candidate among the measured points (small σ) and one far from them (large σ).
+    const flat = Float32Array.from([0.9, 0.05, 3.5, 2.5]);
+    const plain = acquisition(gp, flat, 2, best, { priorWeight: 0, xi: settings.xi });
+    const careful = acquisition(gp, flat, 2, best, { priorWeight: 0, xi: settings.xi, uncertaintyPenalty: 5 });
+    expect(plain.sd[0]!).toBeLessThan(plain.sd[1]!);
+    for (const i of [0, 1]) expect(careful.value[i]!).toBeCloseTo(plain.value[i]! - 5 * plain.sd[i]!, 10);
+    expect(selectBatch(gp, flat, 2, best, { ...settings, batch: 1, priorWeight: 0, uncertaintyPenalty: 50 })[0]!.index).toBe(0);
+  });
+
   it('builds the pool from catalog draws and local draws around the best measured codes, reproducibly', () => {
     const catalog = Float32Array.from({ length: 200 * 2 }, (_, i) => Math.sin(i * 12.9898) * 2);
     const stats = latentStatistics(catalog, 200, 2);

@@ -72,6 +72,10 @@ describe('Bayesian optimisation from lab results', () => {
   it('is reproducible with the same seed, and the loop continues as results arrive', async () => {
     const again = await service.proposeBatch({ property: 'TEWL', goal: 'minimize', batch: 3, seed: 4 });
     expect(again.proposals.map((p) => p.ingredientIds)).toEqual(result.proposals.map((p) => p.ingredientIds));
+    // The option to penalise the GP's uncertainty: proposals it is no less sure of, and the setting in their provenance.
+    const careful = await service.proposeBatch({ property: 'TEWL', goal: 'minimize', batch: 3, seed: 4, uncertaintyPenalty: 20 });
+    expect(careful.proposals[0]!.provenance.details).toMatchObject({ uncertaintyPenalty: 20 });
+    expect(careful.proposals[0]!.sd).toBeLessThanOrEqual(result.proposals[0]!.sd + 1e-9);
     // Accept the first proposal as a candidate, measure it, propose again: it is not proposed twice.
     const p = result.proposals[0]!;
     const saved = await service.saveCandidate({ name: 'BO 1', ingredientIds: p.ingredientIds, reasons: p.reasons, provenance: p.provenance });

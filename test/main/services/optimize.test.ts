@@ -90,6 +90,31 @@ describe('optimisation in the latent space', () => {
     expect(apart.restarts[0]!.final.ingredientIds).toEqual(independent.restarts[0]!.final.ingredientIds);
   }, 120_000);
 
+  it('penalises uncertain predictions when asked: each end scored as the editor scores it, with ±, and the penalty in its objective', async () => {
+    const ask = { terms: [{ benefit: 'hydration', goal: 'maximize' as const }], restarts: 6, maxSteps: 100, start: { kind: 'random' as const, seed: 4 } };
+    const plain = await service.optimize(ask);
+    const careful = await service.optimize({ ...ask, uncertaintyPenalty: 4 });
+    expect(plain.uncertaintyPenalty).toBe(0);
+    expect(careful.uncertaintyPenalty).toBe(4);
+    const term = careful.terms[0]!;
+    for (const r of plain.restarts) {
+      expect(r.final.uncertaintyPenalty).toBe(0);
+      expect(Object.keys(r.final.estimates)).toEqual(Object.keys(r.final.benefits));
+      const editor = await service.scoreList({ ingredients: r.final.ingredients });
+      const hydration = editor.benefits!.find((b) => b.name === 'hydration')!;
+      expect(r.final.estimates.hydration!.value).toBeCloseTo(hydration.value, 4);
+      expect(r.final.estimates.hydration!.uncertainty).toBeCloseTo(hydration.uncertainty!, 4);
+    }
+    for (const r of careful.restarts) {
+      const u = r.final.estimates.hydration!.uncertainty!;
+      expect(r.final.uncertaintyPenalty).toBeCloseTo((4 * u) / term.std, 6);
+      expect(r.provenance.details).toMatchObject({ uncertaintyPenalty: 4 });
+    }
+    // The ends it chooses are ones the model is no less sure of.
+    const meanU = (x: OptimizationResult) => x.restarts.reduce((s, r) => s + r.final.estimates.hydration!.uncertainty!, 0) / x.restarts.length;
+    expect(meanU(careful)).toBeLessThanOrEqual(meanU(plain) + 1e-9);
+  }, 120_000);
+
   it('starts from a product (its own code first, then jitter) and saves a result as a candidate with its provenance', async () => {
     const from = await service.optimize({ terms: [{ benefit: 'hydration', goal: 'target', target: 0.6 }], restarts: 2, maxSteps: 30, start: { kind: 'product', productId: 5 } });
     expect(from.restarts[0]!.start).toMatch(/^product 5 \(.+\)$/);
@@ -118,6 +143,9 @@ describe('optimisation in the latent space', () => {
     out = '';
     expect(await runCli(['--db', db, 'optimize', '--maximize', 'hydration', '--restarts', '2', '--steps', '5', '--diversity', '0', '--json'], io)).toBe(0);
     expect((JSON.parse(out) as OptimizationResult).diversity).toBe(0);
+    out = '';
+    expect(await runCli(['--db', db, 'optimize', '--maximize', 'hydration', '--restarts', '1', '--steps', '5', '--uncertainty-penalty', '1', '--json'], io)).toBe(0);
+    expect((JSON.parse(out) as OptimizationResult).uncertaintyPenalty).toBe(1);
     expect(await runCli(['--db', db, 'optimize', '--maximize', 'hydration', '--diversity', '200'], io)).toBe(2);
     expect(err).toContain('--diversity must be a number from 0 to 100');
     expect((await service.getCandidate({ id: printed.saved.id })).provenance.source).toBe('optimised');

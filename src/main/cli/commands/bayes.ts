@@ -5,7 +5,7 @@ import { defineCommand, UsageError, type Command } from '../command';
 export const bayesCommands: readonly Command[] = [
   defineCommand({
     name: 'bo propose',
-    synopsis: '--property P [--goal maximize|minimize] [--batch N] [--seed N] [--prior W] [--save PREFIX]',
+    synopsis: '--property P [--goal maximize|minimize] [--batch N] [--seed N] [--prior W] [--uncertainty-penalty K] [--save PREFIX]',
     summary: 'Bayesian optimisation from the lab results of P: a batch of new lists with EI and predicted mean ± sd',
     details: '--save keeps the proposals as candidates named "PREFIX 1", "PREFIX 2", …',
     options: {
@@ -14,6 +14,7 @@ export const bayesCommands: readonly Command[] = [
       batch: { type: 'string', value: 'N', help: 'lists to propose, 1 to 8 (default 4)' },
       seed: SEED_OPTION,
       prior: PRIOR_OPTION,
+      'uncertainty-penalty': { type: 'string', value: 'K', help: 'penalise proposals the model of the results is unsure of, 0 to 100 (default 0: none)' },
       save: { type: 'string', value: 'PREFIX', help: 'save the proposals as candidates' },
     },
     parse: ({ opt, args }) => {
@@ -25,6 +26,7 @@ export const bayesCommands: readonly Command[] = [
         batch: wholeNumber(opt.batch, '--batch', { min: 1, max: 8 }),
         seed: wholeNumber(opt.seed, '--seed', SEED_RANGE),
         priorWeight: decimalNumber(opt.prior, '--prior', PRIOR_RANGE),
+        uncertaintyPenalty: decimalNumber(opt['uncertainty-penalty'], '--uncertainty-penalty', { min: 0, max: 100 }),
       };
       const prefix = opt.save;
       return async ({ service, print }) => {

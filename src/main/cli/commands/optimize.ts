@@ -26,7 +26,7 @@ function startPoint(text: string, seed: number): ApiArgs['optimize']['start'] {
 export const optimizeCommands: readonly Command[] = [
   defineCommand({
     name: 'optimize',
-    synopsis: '(--maximize NAME[=WEIGHT] | --minimize NAME[=WEIGHT] | --target NAME=VALUE)... [--start random|product:ID|candidate:ID] [--restarts N] [--steps N] [--seed N] [--prior W] [--guard density|nearest-code|none] [--diversity W] [--save NAME]',
+    synopsis: '(--maximize NAME[=WEIGHT] | --minimize NAME[=WEIGHT] | --target NAME=VALUE)... [--start random|product:ID|candidate:ID] [--restarts N] [--steps N] [--seed N] [--prior W] [--guard density|nearest-code|none] [--diversity W] [--uncertainty-penalty K] [--save NAME]',
     summary: 'gradient optimisation of latent codes on the benefit heads',
     details: "Every restart's final list is judged (targets, consistency, checks) and restarts ending on the same list are counted together; --save keeps the best restart as a candidate.",
     options: {
@@ -39,6 +39,7 @@ export const optimizeCommands: readonly Command[] = [
       seed: SEED_OPTION,
       prior: PRIOR_OPTION,
       guard: { type: 'string', value: 'density|nearest-code|none', help: 'how runs are kept near the catalog (default density)' },
+      'uncertainty-penalty': { type: 'string', value: 'K', help: 'penalise lists whose predictions the model is unsure of, weight 0 to 100 (default 0: no penalty)' },
       diversity: { type: 'string', value: 'W', help: `keep restarts apart so they end on different lists, weight 0 to 100 (default ${DEFAULT_DIVERSITY}; 0: independent restarts)` },
       save: { type: 'string', value: 'NAME', help: 'save the best restart as a candidate' },
     },
@@ -62,6 +63,7 @@ export const optimizeCommands: readonly Command[] = [
         maxSteps: wholeNumber(opt.steps, '--steps', { min: 1, max: 5000 }),
         priorWeight: decimalNumber(opt.prior, '--prior', PRIOR_RANGE),
         diversity: decimalNumber(opt.diversity, '--diversity', { min: 0, max: 100 }),
+        uncertaintyPenalty: decimalNumber(opt['uncertainty-penalty'], '--uncertainty-penalty', { min: 0, max: 100 }),
         ...(guard ? { guard: { kind: guard } } : {}),
       };
       const saveAs = opt.save;
@@ -90,7 +92,8 @@ export const optimizeCommands: readonly Command[] = [
               return `${restarts[0] === result.best ? '*' : ' '} ${r.start}${runs}: ${r.steps} steps, ${r.stopReason}, objective ${r.final.objective.toFixed(3)}, ${r.final.success ? 'success' : 'not a success'}, ${r.final.ingredients.length} ingredients`;
             }),
             `\nbest (${best.start}): ${best.final.ingredients.join(', ')}`,
-            `  predicted: ${Object.entries(best.final.benefits).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`,
+            `  predicted by the heads: ${Object.entries(best.final.benefits).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`,
+            `  scored as the editor scores it (± 80 % interval): ${result.terms.map((t) => best.final.estimates[t.benefit]).map((e, j) => `${result.terms[j]!.benefit} ${e ? `${e.value.toFixed(2)}${e.uncertainty === null ? '' : ` ± ${e.uncertainty.toFixed(2)}`}` : '–'}`).join(', ')}${result.uncertaintyPenalty > 0 ? ` (uncertainty penalty ${result.uncertaintyPenalty})` : ''}`,
             `  novelty ${best.final.novelty.toFixed(2)}, ordering plausibility ${best.final.plausibility.toFixed(2)}`,
             `  ${best.final.reasons.join('\n  ')}`,
             saved ? `\nsaved as candidate ${saved.id} (${saved.name})` : '',

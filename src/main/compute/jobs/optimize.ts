@@ -4,7 +4,8 @@ import { checkCandidate, type CatalogContextSpec, type CheckThresholds } from '.
 import { nearestCatalogDistances, optimizeCodes, type GradientSettings, type HeadReading, type StopReason } from '../../optimize/gradient';
 import { JobCancelled } from '../cancellation';
 import { catalogChecks } from '../catalog-checks';
-import { decodeIngredientIds, encodeListsFlat, predictCodes } from '../inference';
+import type { BenefitEstimate } from '../../ml/list-predictor';
+import { decodeIngredientIds, encodeListsFlat, estimateListBenefits, predictCodes } from '../inference';
 import type { ModelRef } from '../model-cache';
 import type { JobHandler } from '../job';
 
@@ -22,6 +23,8 @@ export interface OptimizeJob extends ModelRef, Omit<GradientSettings, 'heads'> {
   checks: { spec: CatalogContextSpec; thresholds: CheckThresholds };
   /** Catalog codes (n × latentDim), for the final codes' distance to the nearest one. */
   catalogCodes: Float32Array;
+  /** κ of the penalty on uncertain predictions added to each projected code's objective (0: none). */
+  uncertaintyPenalty: number;
 }
 
 /** Each restart's recorded path (decoded and predicted), and its final list encoded again. */
@@ -32,6 +35,10 @@ export interface OptimizeResult {
     path: { step: number; code: number[]; objective: number; benefits: Record<string, number>; ingredientIds: number[] }[];
     /** The benefits predicted for the final decoded list, encoded again (consistency). */
     reencodedBenefits: Record<string, number>;
+    /** Every benefit of the final list as the editor scores it, with the half-width of its 80 % interval. */
+    estimates: Record<string, BenefitEstimate>;
+    /** κ·Σ w·u/std of the final list (0 without the penalty). */
+    uncertaintyPenalty: number;
     /** The final code's distance to the nearest catalog code. */
     nearestDistance: number;
   }[];
@@ -64,11 +71,24 @@ export const optimizeJob: JobHandler<OptimizeJob, OptimizeResult> = {
         : null;
     // A sharpened sigmoid: many tokens at small probability must not add up to phantom ingredients.
     const softLength = (z: tf.Tensor2D) => tf.tidy(() => tf.sum(tf.sigmoid(tf.mul(4, m.model.decode(z).logits)), 1) as tf.Tensor1D);
+    // The penalty on uncertain predictions: each list's terms as the editor scores them, their
+    // interval half-widths in the terms' catalog units, weighted as the terms are.
+    const uncertaintyOf = (estimates: Record<string, BenefitEstimate>) =>
+      job.uncertaintyPenalty * job.terms.reduce((s, t) => s + (t.weight * (estimates[t.benefit]?.uncertainty ?? 0)) / (t.std > 1e-9 ? t.std : 1), 0);
+    if (job.uncertaintyPenalty > 0 && !m.listPredictor) throw new Error('this model was saved before it had uncertainties; train it again to penalise uncertain predictions');
+    const penalty =
+      job.uncertaintyPenalty > 0 && m.listPredictor
+        ? async (codes: Float32Array, rows: number) => {
+            const lists = decodeIngredientIds(m, codes, rows);
+            return Float64Array.from(estimateListBenefits(m, lists, encodeListsFlat(m, lists)), uncertaintyOf);
+          }
+        : undefined;
     const traces = await optimizeCodes({ predictBenefits: (z) => m.model.predictBenefits(z), cycle, softLength }, job.starts, job.rows, { ...job, heads }, {
       isCancelled: () => context.isCancelled(),
       cancel: () => new JobCancelled(job.kind),
       onProgress: (step) => context.reportStage('optimise', step, job.maxSteps),
       project: async (codes, rows) => encodeListsFlat(m, decodeIngredientIds(m, codes, rows)),
+      penalty,
       judge: async (codes, rows) => {
         const lists = decodeIngredientIds(m, codes, rows);
         const here = predictCodes(m, codes, rows);
@@ -85,7 +105,10 @@ export const optimizeJob: JobHandler<OptimizeJob, OptimizeResult> = {
     // Consistency: each final list encoded again, and its benefits predicted from that code.
     let at = 0;
     const finals = traces.map((t) => (at += t.path.length) - 1);
-    const reencoded = predictCodes(m, encodeListsFlat(m, finals.map((i) => lists[i]!)), finals.length);
+    const finalLists = finals.map((i) => lists[i]!);
+    const finalListCodes = encodeListsFlat(m, finalLists);
+    const reencoded = predictCodes(m, finalListCodes, finals.length);
+    const estimates = estimateListBenefits(m, finalLists, finalListCodes);
     const finalCodes = new Float32Array(finals.length * D);
     finals.forEach((i, r) => finalCodes.set(recorded[i]!.code, r * D));
     const distances = nearestCatalogDistances(finalCodes, finals.length, job.catalogCodes, D);
@@ -99,6 +122,8 @@ export const optimizeJob: JobHandler<OptimizeJob, OptimizeResult> = {
           return { step: p.step, code: Array.from(p.code), objective: p.objective, benefits: benefits[i]!, ingredientIds: lists[i]! };
         }),
         reencodedBenefits: reencoded[r]!,
+        estimates: estimates[r]!,
+        uncertaintyPenalty: penalty ? uncertaintyOf(estimates[r]!) : 0,
         nearestDistance: distances[r]!,
       })),
     };

@@ -21,6 +21,8 @@ export interface ProposeJob extends ModelRef {
   batch: number;
   priorWeight: number;
   xi: number;
+  /** κ of the penalty on the GP's uncertainty (0: none). */
+  uncertaintyPenalty: number;
   seed: number;
   /** The generate job's checks: only lists that pass them are candidates (unless none does). */
   checks: { spec: CatalogContextSpec; thresholds: CheckThresholds };
@@ -66,7 +68,7 @@ export const proposeJob: JobHandler<ProposeJob, ProposeResult, 'gp-failed'> = {
 
     // The candidate set: the pool decoded; new distinct lists that pass the checks, encoded again.
     const searchStarted = performance.now();
-    const settings = { ...DEFAULT_PROPOSAL_SETTINGS, batch: job.batch, priorWeight: job.priorWeight, xi: job.xi, seed: job.seed };
+    const settings = { ...DEFAULT_PROPOSAL_SETTINGS, batch: job.batch, priorWeight: job.priorWeight, xi: job.xi, uncertaintyPenalty: job.uncertaintyPenalty, seed: job.seed };
     const pool = candidatePool(stats, { codes: measuredCodes, y: job.values }, settings);
     const poolRows = pool.length / D;
     const lists = decodeIngredientIds(m, pool, poolRows);

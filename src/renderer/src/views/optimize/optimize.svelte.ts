@@ -43,6 +43,8 @@ export class OptimizeState {
   guard = $state<'density' | 'nearest-code' | 'none'>('density');
   /** Weight keeping restarts apart (0: independent restarts). */
   diversity = $state(DEFAULT_DIVERSITY);
+  /** κ of the penalty on uncertain predictions (0: none). */
+  uncertaintyPenalty = $state(0);
 
   result = $state.raw<OptimizationResult | null>(null);
   /** The restart whose path is shown. */
@@ -105,6 +107,7 @@ export class OptimizeState {
     if (!Number.isInteger(this.maxSteps) || this.maxSteps < 1 || this.maxSteps > 5000) return 'Steps: a whole number from 1 to 5,000.';
     if (!(this.priorWeight >= 0) || this.priorWeight > 100) return 'Prior weight: from 0 to 100.';
     if (!(this.diversity >= 0) || this.diversity > 100) return 'Keep apart: a weight from 0 to 100.';
+    if (!(this.uncertaintyPenalty >= 0) || this.uncertaintyPenalty > 100) return 'Uncertainty penalty: a weight from 0 to 100.';
     return null;
   }
 
@@ -131,6 +134,7 @@ export class OptimizeState {
           priorWeight: this.priorWeight,
           guard: { kind: this.guard },
           diversity: this.diversity,
+          uncertaintyPenalty: this.uncertaintyPenalty,
         }),
       );
       this.result = result;
