@@ -39,7 +39,7 @@ describe('optimisation in the latent space', () => {
       ['soothing', 'maximize', 0.5],
     ]);
     for (const t of result.terms) expect(t.bar).toBeGreaterThan(t.mean); // the 90th percentile of the catalog's predictions
-    expect(result.guard).toMatchObject({ kind: 'density', quantile: 0.25, radius: null });
+    expect(result.guard).toMatchObject({ kind: 'density', quantile: 0.1, radius: null });
     expect(Number.isFinite(result.guard!.floor)).toBe(true);
     for (const [i, r] of result.restarts.entries()) {
       expect(r.start).toBe(`random draw ${i + 1} (seed 2)`);
@@ -76,16 +76,19 @@ describe('optimisation in the latent space', () => {
   }, 120_000);
 
   it('keeps restarts maximising one benefit apart: a dozen end on distinct lists, as many succeed, all as plausible as independent ones', async () => {
-    // Floors just under what seed 1 gives with the seed-3 quick model on the sample catalog (12 distinct, 5 successes both ways).
+    // Floors just under what seed 1 gives with the seed-3 quick model on the sample catalog: kept
+    // apart, 12 distinct lists and 12 successes; independent, 7 distinct and 12 successes. The
+    // ends' mean log density is within 1.1 of the independent runs' (−43.1 against −42.0).
     const ask = { terms: [{ benefit: 'kb:hydration', goal: 'maximize' as const }], restarts: 12, start: { kind: 'random' as const, seed: 1 } };
     const apart = await service.optimize(ask);
     const independent = await service.optimize({ ...ask, diversity: 0 });
     expect(independent.diversity).toBe(0);
     expect(apart.distinct.length).toBeGreaterThanOrEqual(11);
-    expect(apart.successes).toBeGreaterThanOrEqual(4);
+    expect(apart.successes).toBeGreaterThanOrEqual(10);
+    expect(independent.distinct.length).toBeLessThan(apart.distinct.length);
     expect(apart.successes).toBeGreaterThanOrEqual(independent.successes - 1);
     const meanLogDensity = (r: OptimizationResult) => r.restarts.reduce((s, x) => s + x.final.logDensity, 0) / r.restarts.length;
-    expect(meanLogDensity(apart)).toBeGreaterThan(meanLogDensity(independent) - 1);
+    expect(meanLogDensity(apart)).toBeGreaterThan(meanLogDensity(independent) - 1.5);
     // Restart 1 is never pushed: with or without, it ends on the same list.
     expect(apart.restarts[0]!.final.ingredientIds).toEqual(independent.restarts[0]!.final.ingredientIds);
   }, 120_000);
