@@ -24,3 +24,4 @@ export function resolveResourcesDir(): string {
 export const knowledgeBasePath = (resourcesDir: string): string => join(resourcesDir, 'knowledge', 'ingredients.json');
 export const sampleCatalogPath = (resourcesDir: string): string => join(resourcesDir, 'sample-catalog.json');
 export const incompatibilitiesPath = (resourcesDir: string): string => join(resourcesDir, 'knowledge', 'incompatibilities.json');
+export const familiesPath = (resourcesDir: string): string => join(resourcesDir, 'knowledge', 'families.json');

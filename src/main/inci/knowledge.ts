@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { INGREDIENT_FUNCTIONS, type IngredientInput } from '../../shared/domain';
 import { ingredientKnowledgeSchema } from '../../shared/api';
+import { compileFamily, type CompiledFamily } from '../../shared/briefs/families';
 
 /**
  * The ingredient knowledge base shipped in resources/knowledge/ingredients.json: loading,
@@ -47,6 +48,47 @@ export function loadKnowledgeFile(path: string): KnowledgeFile {
 }
 
 export { INGREDIENT_FUNCTIONS };
+
+const familiesSchema = z.object({
+  version: z.number().int(),
+  notice: z.string(),
+  families: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z0-9-]+$/, 'an id of lower-case letters, digits and hyphens'),
+        name: z.string().min(1),
+        description: z.string().min(1),
+        rule: z
+          .object({
+            functions: z.array(z.enum(INGREDIENT_FUNCTIONS)).optional(),
+            patterns: z.array(z.string().min(1)).optional(),
+            members: z.array(z.string().min(1)).optional(),
+            except: z.array(z.string().min(1)).optional(),
+            exceptPatterns: z.array(z.string().min(1)).optional(),
+          })
+          .strict(),
+      }),
+    )
+    .min(1),
+});
+
+/**
+ * Reads resources/knowledge/families.json (free-from families, src/shared/briefs/families.ts):
+ * every family validated and its patterns compiled; an error names the family and the field.
+ */
+export function loadFamilies(path: string): CompiledFamily[] {
+  const parsed = familiesSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`family list ${path}: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const ids = new Set<string>();
+  return parsed.data.families.map((f) => {
+    if (ids.has(f.id)) throw new Error(`family list ${path}: the id "${f.id}" is used twice`);
+    ids.add(f.id);
+    return compileFamily(f);
+  });
+}
 
 const incompatibilitiesSchema = z.object({
   version: z.number().int(),
