@@ -17,6 +17,7 @@ import { apiEndpoint, bindEndpoint, type ApiEndpoint, type ApiHandlers, type Api
 import { exploreHandlers, sensitivity } from './explore';
 import { generate, generateHandlers } from './generate';
 import { labHandlers } from './lab';
+import { briefsHandlers } from './briefs';
 import { modelsHandlers, trainModel } from './models';
 import { optimizeHandlers } from './optimize';
 
@@ -34,6 +35,7 @@ const HANDLERS = {
   ...editorHandlers,
   ...optimizeHandlers,
   ...labHandlers,
+  ...briefsHandlers,
   ...bayesHandlers,
   ...databaseHandlers,
 } satisfies ApiHandlers;
@@ -178,6 +180,11 @@ export class FormulatorService implements ApiWithEndpoint {
   mapGenerated = (args?: ApiArgs['mapGenerated']) => this.call('mapGenerated', args);
   optimize = (args: ApiArgs['optimize']) => this.call('optimize', args);
   addLabResult = (args: ApiArgs['addLabResult']) => this.call('addLabResult', args);
+  listBriefs = () => this.call('listBriefs', undefined);
+  getBrief = (args: ApiArgs['getBrief']) => this.call('getBrief', args);
+  saveBrief = (args: ApiArgs['saveBrief']) => this.call('saveBrief', args);
+  deleteBrief = (args: ApiArgs['deleteBrief']) => this.call('deleteBrief', args);
+  listFamilies = () => this.call('listFamilies', undefined);
   updateLabResult = (args: ApiArgs['updateLabResult']) => this.call('updateLabResult', args);
   deleteLabResult = (args: ApiArgs['deleteLabResult']) => this.call('deleteLabResult', args);
   listLabResults = (args?: ApiArgs['listLabResults']) => this.call('listLabResults', args);

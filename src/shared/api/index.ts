@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { activitySchemas, type ActivityApi } from './activity';
 import { bayesSchemas, type BayesApi } from './bayes';
+import { briefsSchemas, type BriefsApi } from './briefs';
 import { candidatesSchemas, type CandidatesApi } from './candidates';
 import { catalogSchemas, type CatalogApi } from './catalog';
 import { ApiFailure, type ArgsOf, type ParsedArgsOf } from './common';
@@ -21,6 +22,7 @@ import { optimizeSchemas, type OptimizeApi } from './optimize';
 
 export * from './activity';
 export * from './bayes';
+export * from './briefs';
 export * from './candidates';
 export * from './catalog';
 export { ApiFailure } from './common';
@@ -46,13 +48,14 @@ export const apiSchemas = {
   ...optimizeSchemas,
   ...labSchemas,
   ...bayesSchemas,
+  ...briefsSchemas,
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export type ApiArgs = ArgsOf<typeof apiSchemas>;
 export type ApiParsedArgs = ParsedArgsOf<typeof apiSchemas>;
 
 /** The contract every implementation (services, IPC proxy, HTTP proxy) fulfils. */
-export interface Api extends DatabaseApi, ActivityApi, CatalogApi, ModelsApi, ExploreApi, GenerateApi, CandidatesApi, EditorApi, OptimizeApi, LabApi, BayesApi {}
+export interface Api extends DatabaseApi, ActivityApi, CatalogApi, ModelsApi, ExploreApi, GenerateApi, CandidatesApi, EditorApi, OptimizeApi, LabApi, BayesApi, BriefsApi {}
 
 /** True when A and B are the same union of keys. */
 type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -6,6 +6,7 @@ import { updateToSchemaVersion4 } from './004-generation';
 import { updateToSchemaVersion5 } from './005-candidates';
 import { updateToSchemaVersion6 } from './006-lab-results';
 import { updateToSchemaVersion7 } from './007-model-catalogs';
+import { updateToSchemaVersion8 } from './008-briefs';
 
 /** One step per schema version, in order. A step runs inside its own transaction. */
 export interface Migration {
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'saved candidates', up: updateToSchemaVersion5 },
   { version: 6, name: 'lab results', up: updateToSchemaVersion6 },
   { version: 7, name: 'model catalogs', up: updateToSchemaVersion7 },
+  { version: 8, name: 'design briefs', up: updateToSchemaVersion8 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
