@@ -6,6 +6,7 @@ import { databaseCommands } from './commands/database';
 import { exploreCommands } from './commands/explore';
 import { generateCommands } from './commands/generate';
 import { labCommands } from './commands/lab';
+import { briefCommands } from './commands/briefs';
 import { modelsCommands } from './commands/models';
 import { optimizeCommands } from './commands/optimize';
 
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   ...candidatesCommands,
   ...optimizeCommands,
   ...labCommands,
+  ...briefCommands,
   ...bayesCommands,
   ...databaseCommands.filter((c) => c.name !== 'status'),
 ];

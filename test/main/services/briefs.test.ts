@@ -1,12 +1,17 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/main/cli/run';
+import { lengthRange } from '../../../src/main/cli/commands/briefs';
+import type { SavedBrief } from '../../../src/shared/api';
 import type { FormulatorService } from '../../../src/main/services/formulator-service';
 import { countRows, openTestService } from '../../helpers';
 
 /** Design briefs through the service: saved by name, versioned, validated against the knowledge base. */
 let service: FormulatorService;
 let close: () => Promise<void>;
+let dir: string;
 
-beforeAll(async () => ({ service, close } = await openTestService()));
+beforeAll(async () => ({ service, close, dir } = await openTestService()));
 afterAll(() => close());
 
 const serum = { include: ['niacinamide'], includeClasses: ['preservative' as const], exclude: [], freeFrom: ['silicones', 'fragrance'], minLength: 8, maxLength: 25 };
@@ -65,5 +70,46 @@ describe('design briefs', () => {
     expect(await service.listBriefs()).toEqual([]);
     expect(await countRows(service.db, 'brief_versions')).toBe(0);
     await expect(service.deleteBrief({ id: brief!.id })).rejects.toMatchObject({ code: 'not-found' });
+  });
+});
+
+describe('briefs from the command line', () => {
+  it('saves, lists, shows, lists the families and deletes, and refuses bad input with usage', async () => {
+    let out = '';
+    let err = '';
+    const io = { out: (t: string) => (out += `${t}\n`), err: (t: string) => (err += `${t}\n`) };
+    const db = join(dir, 'test.db');
+    const save = ['--db', db, 'briefs', 'save', 'Sulfate-free cleanser', '--include-class', 'surfactant', '--free-from', 'sulfate-surfactants,fragrance', '--exclude', 'Sodium Chloride', '--length', '6-30', '--json'];
+    expect(await runCli(save, io)).toBe(0);
+    const saved = JSON.parse(out) as SavedBrief & { added: boolean };
+    expect(saved).toMatchObject({ name: 'Sulfate-free cleanser', version: 1, added: true, brief: { includeClasses: ['surfactant'], freeFrom: ['sulfate-surfactants', 'fragrance'], exclude: ['Sodium Chloride'], minLength: 6, maxLength: 30 } });
+    out = '';
+    expect(await runCli(['--db', db, 'briefs', 'list'], io)).toBe(0);
+    expect(out).toContain('"Sulfate-free cleanser" v1 of 1');
+    expect(out).toContain('free from: sulfate-surfactants, fragrance');
+    out = '';
+    expect(await runCli(['--db', db, 'briefs', 'show', 'sulfate-free cleanser'], io)).toBe(0);
+    expect(out).toContain('length: 6 to 30 ingredients');
+    out = '';
+    expect(await runCli(['--db', db, 'briefs', 'families', '--members'], io)).toBe(0);
+    expect(out).toMatch(/sulfate-surfactants {2}Sulfate surfactants: \d+ in the knowledge base/);
+    expect(out).toContain('Sodium Lauryl Sulfate (');
+    expect(await runCli(['--db', db, 'briefs', 'save', 'X', '--length', 'ten'], io)).toBe(2);
+    expect(err).toContain('--length takes MIN-MAX');
+    expect(await runCli(['--db', db, 'briefs', 'save', 'X', '--free-from', 'glitter'], io)).not.toBe(0);
+    expect(err).toContain('there is no family "glitter"');
+    expect(await runCli(['--db', db, 'briefs', 'delete', String(saved.id)], io)).toBe(2);
+    expect(err).toContain('add --yes to confirm');
+    expect(await runCli(['--db', db, 'briefs', 'delete', String(saved.id), '--yes'], io)).toBe(0);
+    expect(await service.listBriefs()).toEqual([]);
+  });
+
+  it('reads length bounds as a chemist writes them', () => {
+    expect(lengthRange('8-25')).toEqual({ minLength: 8, maxLength: 25 });
+    expect(lengthRange('8-')).toEqual({ minLength: 8, maxLength: null });
+    expect(lengthRange('-25')).toEqual({ minLength: null, maxLength: 25 });
+    expect(lengthRange('12')).toEqual({ minLength: 12, maxLength: 12 });
+    expect(lengthRange(undefined)).toEqual({ minLength: null, maxLength: null });
+    expect(() => lengthRange('0-5')).toThrow(/counts from 1 to 200/);
   });
 });
