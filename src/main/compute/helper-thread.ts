@@ -16,6 +16,10 @@ port.on('message', (message: HelperRequest) => {
     contexts.set(message.key, buildCatalogContext(message.spec));
     return;
   }
+  if (message.type === 'scorer') {
+    contexts.setScorer(message.key, message.spec);
+    return;
+  }
   if (message.type === 'normals') {
     fillNormals(message.fill);
     return;

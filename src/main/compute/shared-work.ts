@@ -13,6 +13,7 @@ import {
   type DecoderSpec,
 } from '../generate/kernels';
 import { spawnEntryThread } from '../thread-entry';
+import type { ListScorerSpec } from '../generate/list-scorer';
 
 /**
  * Sharing the generate job's pure-JavaScript work between the compute process's main thread and
@@ -38,8 +39,10 @@ export type SharedTask =
       thresholds: CheckThresholds;
       logits: Float32Array;
       positions: Float32Array;
-      /** Per row; null: the benefits are predicted from the decoded lists afterwards. */
+      /** Per row; null: the benefits are predicted from the decoded lists (by the scorer, or afterwards). */
       benefits: (Record<string, number> | null)[];
+      /** The list scorer that predicts each decoded list's benefits in the batch (see SharedWork.scorer); null: none. */
+      scorerKey: string | null;
     };
 
 export type SharedTaskResult = Float64Array | CheckedCandidate[];
@@ -59,6 +62,7 @@ export interface NormalFill {
 /** Messages to the helper thread (a tagged union, like the compute protocol). */
 export type HelperRequest =
   | { type: 'context'; key: string; spec: CatalogContextSpec }
+  | { type: 'scorer'; key: string; spec: ListScorerSpec }
   | { type: 'normals'; fill: NormalFill }
   | { type: 'task'; job: number; batch: number; flags: Int32Array; task: SharedTask };
 
@@ -69,9 +73,10 @@ export type HelperReply =
   | { type: 'skipped'; job: number; batch: number }
   | { type: 'failed'; job: number; batch: number; message: string };
 
-/** Catalog contexts by key; one is enough (jobs run on one catalog at a time). */
+/** Catalog contexts and list scorers by key; one of each is enough (jobs run on one catalog and model at a time). */
 export class ContextCache {
   private entry: { key: string; context: CatalogContext } | null = null;
+  private scorerEntry: { key: string; spec: ListScorerSpec } | null = null;
 
   get(key: string): CatalogContext | undefined {
     return this.entry?.key === key ? this.entry.context : undefined;
@@ -80,6 +85,14 @@ export class ContextCache {
   set(key: string, context: CatalogContext): void {
     this.entry = { key, context };
   }
+
+  scorer(key: string): ListScorerSpec | undefined {
+    return this.scorerEntry?.key === key ? this.scorerEntry.spec : undefined;
+  }
+
+  setScorer(key: string, spec: ListScorerSpec): void {
+    this.scorerEntry = { key, spec };
+  }
 }
 
 /** Runs one batch (on whichever thread claimed it). */
@@ -87,7 +100,9 @@ export function runSharedTask(task: SharedTask, contexts: ContextCache): SharedT
   if (task.kind === 'lse') return logSumExpRows(task.block, task.rows, task.n, task.self);
   const context = contexts.get(task.contextKey);
   if (!context) throw new Error(`no catalog context ${task.contextKey} on this thread`);
-  return decodeAndCheckRows(context, task.decoder, task.thresholds, task.logits, task.positions, task.benefits);
+  const scorer = task.scorerKey === null ? null : (contexts.scorer(task.scorerKey) ?? null);
+  if (task.scorerKey !== null && !scorer) throw new Error(`no list scorer ${task.scorerKey} on this thread`);
+  return decodeAndCheckRows(context, task.decoder, task.thresholds, task.logits, task.positions, task.benefits, scorer);
 }
 
 /**
@@ -149,6 +164,7 @@ interface OpenMap {
 export class SharedWork {
   private helper: Worker | null = null;
   private readonly sentContexts = new Set<string>();
+  private sentScorer: string | null = null;
   private readonly contexts = new ContextCache();
   private readonly open = new Map<number, OpenMap>();
   private nextJob = 1;
@@ -191,6 +207,20 @@ export class SharedWork {
       this.sentContexts.add(key);
     }
     return context;
+  }
+
+  /** The list scorer on this thread (built once per model), also sent to the helper. */
+  scorer(key: string, build: () => ListScorerSpec): void {
+    let spec = this.contexts.scorer(key);
+    if (!spec) {
+      spec = build();
+      this.contexts.setScorer(key, spec);
+    }
+    const helper = this.ensureHelper();
+    if (helper && this.sentScorer !== key) {
+      helper.postMessage({ type: 'scorer', key, spec } satisfies HelperRequest);
+      this.sentScorer = key;
+    }
   }
 
   /**
@@ -307,6 +337,7 @@ export class SharedWork {
       helper.on('exit', (code) => this.lose(helper, `the helper thread exited (code ${code})`));
       this.helper = helper;
       this.sentContexts.clear();
+      this.sentScorer = null;
     } catch (error) {
       this.spawnFailed = true;
       this.helperProblem = `no helper thread: ${(error as Error).message}`;

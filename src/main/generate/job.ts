@@ -7,6 +7,7 @@ import { seededRandom } from '../../shared/ml/random';
 import { SharedWorkCancelled, type ShareReport, type SharedWork } from '../compute/shared-work';
 import { catalogKey, checkCandidate, withBenefits, type CatalogContext, type CheckedCandidate, type CheckThresholds, type DecoderSpec } from './kernels';
 import { qualityPanel } from './quality';
+import type { ListScorerSpec } from './list-scorer';
 import { rankLengthFair } from './ranking';
 
 /**
@@ -91,6 +92,12 @@ export interface GenerateInputs {
    * given, the benefit thresholds and the ranking use these instead of `predict`.
    */
   scoreLists?: (lists: number[][]) => { values: Record<string, number>; uncertainty: Record<string, number> | null }[];
+  /**
+   * The same scoring in plain JavaScript (list-scorer.ts), run inside the decode-and-check batches
+   * on both threads: built once per model (`key`). When given, the decoded lists are scored there
+   * and `scoreLists` serves the baselines only.
+   */
+  scorer?: { key: string; build: () => ListScorerSpec };
   /**
    * The seed's decoding, for the baseline: per slot the single most likely token (repeats and
    * unknown tokens allowed; null marks an unknown/bucket token).
@@ -381,8 +388,10 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
     });
     lap('select');
     // With a list scorer, benefits are predicted from the decoded lists after the checks.
-    const benefits: (Record<string, number> | null)[] = inputs.scoreLists ? new Array(kept.length).fill(null) : inputs.predict(codes, kept.length);
+    const benefits: (Record<string, number> | null)[] = inputs.scoreLists || inputs.scorer ? new Array(kept.length).fill(null) : inputs.predict(codes, kept.length);
     lap('predict');
+    if (inputs.scorer) work.scorer(inputs.scorer.key, inputs.scorer.build);
+    const scorerKey = inputs.scorer?.key ?? null;
 
     // 5–6. Decode exactly and check: the decoder runs here batch by batch, each batch's lists
     //      are decoded and checked by whichever thread claims it.
@@ -401,15 +410,17 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
         const start = b * BATCH;
         const rows = Math.min(BATCH, kept.length - start);
         const { logits, positions } = inputs.forward(codes.subarray(start * D, (start + rows) * D), rows);
-        return { kind: 'decode-check', contextKey, decoder: inputs.decoder, thresholds, logits: shareable(logits), positions: shareable(positions), benefits: benefits.slice(start, start + rows) };
+        return { kind: 'decode-check', contextKey, decoder: inputs.decoder, thresholds, logits: shareable(logits), positions: shareable(positions), benefits: benefits.slice(start, start + rows), scorerKey };
       },
       inputs.isCancelled,
     );
     tally(decoded.report);
     const checked = (decoded.results as CheckedCandidate[][]).flat();
     lap('decode and check');
-    if (inputs.scoreLists) scoreDecoded(checked, inputs.scoreLists, params.benefitThresholds);
-    lap('score lists');
+    if (inputs.scoreLists && !inputs.scorer) {
+      scoreDecoded(checked, inputs.scoreLists, params.benefitThresholds);
+      lap('score lists');
+    }
     // Passed lists first, length-fair: each compared with lists of similar length (ranking.ts).
     const candidates: GeneratedCandidate[] = rankLengthFair(
       checked.map((c, i) => ({

@@ -10,6 +10,7 @@ import { decodeUniqueList, type DecodeOptions, type PositionScale } from '../../
 import { orderByPrecedence, type PairOdds } from '../../shared/ml/order';
 import { completeList, functionalTokens, type FunctionalTokens } from './completion';
 import { catalogLengths, type CatalogLengths } from './ranking';
+import { scoreTokenLists, type ListScorerSpec } from './list-scorer';
 
 /**
  * The pure-JavaScript work of the generate job, run by the compute process's main thread and by
@@ -201,7 +202,8 @@ export function shrunkPlausibility(plausibility: number, length: number, catalog
 
 /**
  * Decodes rows of decoder outputs (rows × V, row-major) exactly, completes each list by the
- * structural rules when asked (completion.ts), and checks it.
+ * structural rules when asked (completion.ts), and checks it; with a list scorer, each list's
+ * benefits are predicted from the list (as the editor does) and the benefit thresholds applied.
  */
 export function decodeAndCheckRows(
   ctx: CatalogContext,
@@ -210,10 +212,12 @@ export function decodeAndCheckRows(
   logits: Float32Array,
   positions: Float32Array,
   benefits: readonly (Record<string, number> | null)[],
+  scorer: ListScorerSpec | null = null,
 ): CheckedCandidate[] {
   const V = decoder.ingredientIds.length;
   const rows = logits.length / V;
   const out: CheckedCandidate[] = [];
+  const finalTokens: number[][] = [];
   const functional = thresholds.completeStructure ? functionalTokensOf(ctx, decoder.ingredientIds) : null;
   // The catalog's pairwise order, read through the tokens' ingredient ids.
   const catalogOdds: PairOdds = { probability: (x, y) => ctx.table.probability(decoder.ingredientIds[x]!, decoder.ingredientIds[y]!) };
@@ -232,7 +236,10 @@ export function decodeAndCheckRows(
       checked.reasons.unshift(...completed.notes);
     }
     out.push(checked);
+    if (scorer) finalTokens.push(tokens);
   }
+  // The editor's scoring of each decoded list, then the benefit thresholds on it.
+  if (scorer) scoreTokenLists(scorer, finalTokens).forEach((s, i) => withBenefits(out[i]!, thresholds.benefitThresholds, s.values, s.uncertainty ?? undefined));
   return out;
 }
 

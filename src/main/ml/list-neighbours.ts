@@ -1,3 +1,5 @@
+import { sortByKey } from '../../shared/ml/decode';
+
 /**
  * Nearest catalog lists by cosine similarity of tf-idf bags (each present token weighs its idf),
  * found through an inverted index: a query touches only the reference lists that share one of its
@@ -13,6 +15,12 @@ export interface NeighbourIndex {
   postings: Int32Array[];
   /** Per reference list, the Euclidean norm of its tf-idf bag. */
   norms: Float64Array;
+  /**
+   * Per token held by more than half the lists (water, glycerin …), the lists without it (else
+   * null): a query adds such a token's weight to every list and takes it back from these, which
+   * touches far fewer lists than its postings.
+   */
+  absent: (Int32Array | null)[];
 }
 
 /** Builds the index over reference token lists (tokens below `vocab`). */
@@ -31,20 +39,113 @@ export function buildNeighbourIndex(lists: readonly (readonly number[])[], vocab
     }
     norms[row] = Math.sqrt(norm);
   });
-  return { idf, postings, norms };
+  const absent = postings.map((rows) => {
+    if (rows.length * 2 <= lists.length) return null;
+    const holds = new Uint8Array(lists.length);
+    for (const row of rows) holds[row] = 1;
+    const out = new Int32Array(lists.length - rows.length);
+    let k = 0;
+    for (let row = 0; row < lists.length; row++) if (!holds[row]) out[k++] = row;
+    return out;
+  });
+  return { idf, postings, norms, absent };
 }
 
-/** Reference lists with a positive similarity to the query, most similar first (ties by row). */
-export function rankNeighbours(index: NeighbourIndex, query: readonly number[]): { rows: Int32Array; similarity: Float64Array } {
-  const dot = new Map<number, number>();
+/** Per index, reusable buffers over the reference lists: dot products, shared-token counts, rows and sort keys. */
+const scratchOf = new WeakMap<NeighbourIndex, { dot: Float64Array; shared: Int32Array; rows: Int32Array; keys: Float64Array }>();
+
+/**
+ * Reference lists with a positive similarity to the query, most similar first (ties by row): all
+ * of them, or the first `limit` (`complete` says whether that is all). The dot products accumulate
+ * in a dense array over the reference lists (a query touches most of them through its base
+ * ingredients); the first `limit` are selected before sorting. The generate job ranks 1,000
+ * lists per run and the list predictor reads only the first few of each ranking.
+ */
+export function rankNeighbours(index: NeighbourIndex, query: readonly number[], limit = Infinity): { rows: Int32Array; similarity: Float64Array; complete: boolean } {
+  const R = index.norms.length;
+  let scratch = scratchOf.get(index);
+  if (!scratch) {
+    scratch = { dot: new Float64Array(R), shared: new Int32Array(R), rows: new Int32Array(R), keys: new Float64Array(R) };
+    scratchOf.set(index, scratch);
+  }
+  const { dot, shared, keys } = scratch;
+  // Tokens on most lists count for every list (base) and are taken back from the lists without them.
+  let base = 0;
+  let baseShared = 0;
   let queryNorm = 0;
-  for (const t of new Set(query)) {
-    const idf = index.idf[t];
-    if (idf === undefined) continue;
-    queryNorm += idf * idf;
-    for (const row of index.postings[t]!) dot.set(row, (dot.get(row) ?? 0) + idf * idf);
+  const V = index.idf.length;
+  for (let q = 0; q < query.length; q++) {
+    const t = query[q]!;
+    if (!(t >= 0 && t < V)) continue;
+    // A token repeated in the query counts once.
+    let repeated = false;
+    for (let e = 0; e < q && !repeated; e++) repeated = query[e] === t;
+    if (repeated) continue;
+    const w = index.idf[t]! * index.idf[t]!;
+    queryNorm += w;
+    const absent = index.absent[t];
+    if (absent) {
+      base += w;
+      baseShared++;
+      for (let k = 0; k < absent.length; k++) {
+        const row = absent[k]!;
+        dot[row]! -= w;
+        shared[row]! -= 1;
+      }
+    } else {
+      const postings = index.postings[t]!;
+      for (let k = 0; k < postings.length; k++) {
+        const row = postings[k]!;
+        dot[row]! += w;
+        shared[row]! += 1;
+      }
+    }
   }
   queryNorm = Math.sqrt(queryNorm);
-  const found = [...dot].map(([row, d]) => ({ row, s: d / (queryNorm * index.norms[row]! || 1) })).sort((a, b) => b.s - a.s || a.row - b.row);
-  return { rows: Int32Array.from(found, (f) => f.row), similarity: Float64Array.from(found, (f) => f.s) };
+  const rows = scratch.rows;
+  let count = 0;
+  for (let row = 0; row < R; row++) {
+    if (baseShared + shared[row]! > 0) {
+      rows[count] = row;
+      keys[count++] = -((base + dot[row]!) / (queryNorm * index.norms[row]! || 1));
+    }
+    dot[row] = 0;
+    shared[row] = 0;
+  }
+  const kept = Math.min(count, limit);
+  if (kept < count) selectSmallest(keys, rows, count, kept);
+  sortByKey(keys, rows, kept);
+  const similarity = new Float64Array(kept);
+  for (let i = 0; i < kept; i++) similarity[i] = -keys[i]!;
+  return { rows: rows.slice(0, kept), similarity, complete: kept === count };
+}
+
+/** Moves the `k` smallest (key, item) pairs of the first `count` to the front, in no order (Hoare selection). */
+function selectSmallest(keys: Float64Array, items: Int32Array, count: number, k: number): void {
+  let lo = 0;
+  let hi = count - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const pk = keys[mid]!;
+    const pi = items[mid]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (keys[i]! < pk || (keys[i] === pk && items[i]! < pi)) i++;
+      while (keys[j]! > pk || (keys[j] === pk && items[j]! > pi)) j--;
+      if (i <= j) {
+        const tk = keys[i]!;
+        keys[i] = keys[j]!;
+        keys[j] = tk;
+        const ti = items[i]!;
+        items[i] = items[j]!;
+        items[j] = ti;
+        i++;
+        j--;
+      }
+    }
+    if (k - 1 <= j) hi = j;
+    else if (k - 1 >= i) lo = i;
+    else return;
+  }
 }

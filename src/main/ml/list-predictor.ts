@@ -4,7 +4,8 @@ import { seededRandom, shuffle } from '../../shared/ml/random';
 import { fitLinear, linearOutputs, type SparseRows } from './linear-fit';
 import { buildNeighbourIndex, rankNeighbours, type NeighbourIndex } from './list-neighbours';
 import type { NamedWeights } from './model';
-import { TrainingCancelled, benefitValue, type BenefitSpec, type PreparedData, type TrainHooks } from './train';
+import { TrainingCancelled, benefitValue, type BenefitSpec } from './benefit-spec';
+import type { PreparedData, TrainHooks } from './train';
 
 /**
  * The list predictor: benefit predictions from the ingredient list itself, beside the latent
@@ -189,37 +190,68 @@ function neighbourIndex(p: ListPredictor): NeighbourIndex {
  */
 function memberPredictions(p: ListPredictor, lists: readonly (readonly number[])[], use: (member: number, list: number) => boolean): number[][][] {
   const B = p.benefits.length;
-  const R = p.reference.lists.length;
   const X = bagRows(lists, p.vocab);
   const linear = new Float64Array(B);
   const index = p.neighbours > 0 ? neighbourIndex(p) : null;
   const stride = (p.vocab + 1) * B;
-  return lists.map((list, i) => {
-    const ranked = index ? rankNeighbours(index, list) : null;
-    return Array.from({ length: 1 + p.members }, (_, slot) => {
+  const out: number[][][] = new Array(lists.length);
+  for (let i = 0; i < lists.length; i++) {
+    // The first few neighbours almost always suffice; the whole ranking only when a member runs
+    // out of labelled in-bag rows among them (the answer is the same either way).
+    let ranked: Ranking | null = index ? rankNeighbours(index, lists[i]!, NEIGHBOUR_PREFIX) : null;
+    const slots: number[][] = new Array(1 + p.members);
+    for (let slot = 0; slot <= p.members; slot++) {
       const m = slot - 1;
-      if (!use(m, i)) return new Array<number>(B).fill(Number.NaN);
+      const row = new Array<number>(B);
+      slots[slot] = row;
+      if (!use(m, i)) {
+        row.fill(Number.NaN);
+        continue;
+      }
       linearOutputs(X, i, p.weights, B, linear, slot * stride);
-      return p.benefits.map((spec, b) => {
+      for (let b = 0; b < B; b++) {
+        const spec = p.benefits[b]!;
         const a = p.neighbourWeight[spec.kind];
         const lin = spec.kind === 'flag' ? sigmoid(linear[b]!) : linear[b]!;
-        if (!ranked || a === 0) return lin;
-        let weight = 0;
-        let sum = 0;
-        let taken = 0;
-        for (let j = 0; j < ranked.rows.length && taken < p.neighbours; j++) {
-          const row = ranked.rows[j]!;
-          if ((m >= 0 && !p.inBag[m * R + row]) || !p.reference.mask[row * B + b]) continue;
-          weight += ranked.similarity[j]!;
-          sum += ranked.similarity[j]! * p.reference.targets[row * B + b]!;
-          taken++;
+        if (!ranked || a === 0) {
+          row[b] = lin;
+          continue;
         }
-        const near = weight > 0 ? sum / weight : spec.prior;
-        return (1 - a) * lin + a * near;
-      });
-    });
-  });
+        let near = nearestLabels(p, ranked, m, b);
+        if (near.taken < p.neighbours && !ranked.complete) {
+          ranked = rankNeighbours(index!, lists[i]!);
+          near = nearestLabels(p, ranked, m, b);
+        }
+        const mean = near.weight > 0 ? near.sum / near.weight : spec.prior;
+        row[b] = (1 - a) * lin + a * mean;
+      }
+    }
+    out[i] = slots;
+  }
+  return out;
 }
+
+type Ranking = ReturnType<typeof rankNeighbours>;
+
+/** The similarity-weighted labels of benefit b on the first k ranked lists that member m drew (m = −1: all) and that carry the label. */
+function nearestLabels(p: ListPredictor, ranked: Ranking, m: number, b: number): { weight: number; sum: number; taken: number } {
+  const B = p.benefits.length;
+  const R = p.reference.lists.length;
+  let weight = 0;
+  let sum = 0;
+  let taken = 0;
+  for (let j = 0; j < ranked.rows.length && taken < p.neighbours; j++) {
+    const row = ranked.rows[j]!;
+    if ((m >= 0 && !p.inBag[m * R + row]) || !p.reference.mask[row * B + b]) continue;
+    weight += ranked.similarity[j]!;
+    sum += ranked.similarity[j]! * p.reference.targets[row * B + b]!;
+    taken++;
+  }
+  return { weight, sum, taken };
+}
+
+/** Neighbours ranked first for each list (enough for k = 5 among a member's labelled in-bag rows nearly always). */
+const NEIGHBOUR_PREFIX = 48;
 
 /** The list predictor's output for one list and benefit. */
 export interface ListPrediction {
@@ -231,8 +263,13 @@ export interface ListPrediction {
 
 /** Predictions of token lists (model vocabulary): lists × benefits. */
 export function predictListTokens(p: ListPredictor, lists: readonly (readonly number[])[]): ListPrediction[][] {
-  return memberPredictions(p, lists, () => true).map(([full, ...members]) =>
-    p.benefits.map((_, b) => ({ mean: full![b]!, spread: sampleSd(members.map((row) => row[b]!)) })),
+  const all = () => true;
+  const spreadOf = new Array<number>(p.members);
+  return memberPredictions(p, lists, all).map(([full, ...members]) =>
+    p.benefits.map((_, b) => {
+      for (let m = 0; m < members.length; m++) spreadOf[m] = members[m]![b]!;
+      return { mean: full![b]!, spread: sampleSd(spreadOf) };
+    }),
   );
 }
 

@@ -1,32 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ModelConfig } from './config';
-import type { BenefitKind, TrainingData } from './dataset';
+import type { TrainingData } from './dataset';
 import { slotPosition, type PositionScale } from '../../shared/ml/decode';
-import { sigmoid } from '../../shared/ml/metrics';
 import { MAX_ORDER_LISTS, PairOrderCounts } from '../../shared/ml/order';
 import { seededRandom, shuffle } from '../../shared/ml/random';
 import { JointVae, fillEncoderInput, type ModelShape, type NamedWeights } from './model';
 import { VocabularyIndex, buildVocabulary, type Vocabulary } from './vocab';
+import { TrainingCancelled, type BenefitSpec } from './benefit-spec';
+
+export { benefitValue, TrainingCancelled, type BenefitSpec } from './benefit-spec';
 
 /**
  * Training of the joint model, run inside the compute process. Deterministic for a given seed
  * and backend: the split, shuffling, input dropout, initial weights and the reparameterisation
  * noise all derive from `config.seed`.
  */
-
-export interface BenefitSpec {
-  name: string;
-  kind: BenefitKind;
-  /** Standardisation of score targets (flags: mean 0, std 1). */
-  mean: number;
-  std: number;
-  /**
-   * The range a score's prediction is held to: 0–1 or 0–10 when the training values lie within
-   * it, else the range observed in training. Absent for flags (a probability) and in models saved before.
-   */
-  range?: [number, number];
-}
 
 /** The range a score column's values live in (see BenefitSpec.range). */
 export function scoreRange(values: readonly number[]): [number, number] | undefined {
@@ -40,13 +29,6 @@ export function scoreRange(values: readonly number[]): [number, number] | undefi
   if (lo >= 0 && hi <= 1) return [0, 1];
   if (lo >= 0 && hi <= 10) return [0, 10];
   return [lo, hi];
-}
-
-/** A benefit head's raw output in the benefit's own terms: a probability for a flag, a score in its units and range. */
-export function benefitValue(spec: BenefitSpec, raw: number): number {
-  if (spec.kind === 'flag') return sigmoid(raw);
-  const value = raw * spec.std + spec.mean;
-  return spec.range ? Math.min(spec.range[1], Math.max(spec.range[0], value)) : value;
 }
 
 export interface LossBreakdown {
@@ -74,12 +56,6 @@ export interface TrainHooks {
   isCancelled?: () => boolean;
 }
 
-export class TrainingCancelled extends Error {
-  constructor() {
-    super('training was cancelled; nothing was saved');
-    this.name = 'TrainingCancelled';
-  }
-}
 
 /** Everything derived from the catalog that training and evaluation share. */
 export interface PreparedData {

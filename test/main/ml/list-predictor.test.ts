@@ -119,3 +119,30 @@ describe('fitListPredictor', () => {
     expect(() => listPredictorFromWeights(manifest, weights.filter((w) => w.name !== 'list_in_bag'))).toThrow(/no tensor "list_in_bag"/);
   });
 });
+
+describe('neighbour ranking', () => {
+  it('gives the same first rows with a limit as the whole ranking, ties by row, and says when it is complete', async () => {
+    const { buildNeighbourIndex, rankNeighbours } = await import('../../../src/main/ml/list-neighbours');
+    const { seededRandom } = await import('../../../src/shared/ml/random');
+    const r = seededRandom(3);
+    // 300 reference lists over 40 tokens, with repeated lists so that similarities tie.
+    const lists = Array.from({ length: 300 }, (_, i) => (i % 7 === 0 ? [0, 1, 2, 3] : Array.from({ length: 3 + Math.floor(r() * 8) }, () => Math.floor(r() * 40))));
+    const index = buildNeighbourIndex(lists, 40);
+    for (let q = 0; q < 50; q++) {
+      const query = q % 5 === 0 ? [0, 1, 2, 3] : Array.from({ length: 2 + Math.floor(r() * 10) }, () => Math.floor(r() * 40));
+      const full = rankNeighbours(index, query);
+      expect(full.complete).toBe(true);
+      for (let j = 1; j < full.rows.length; j++) {
+        const before = full.similarity[j - 1]!;
+        const now = full.similarity[j]!;
+        expect(before > now || (before === now && full.rows[j - 1]! < full.rows[j]!)).toBe(true);
+      }
+      for (const limit of [1, 5, 17]) {
+        const part = rankNeighbours(index, query, limit);
+        expect(Array.from(part.rows)).toEqual(Array.from(full.rows.subarray(0, limit)));
+        expect(Array.from(part.similarity)).toEqual(Array.from(full.similarity.subarray(0, limit)));
+        expect(part.complete).toBe(full.rows.length <= limit);
+      }
+    }
+  });
+});

@@ -110,7 +110,7 @@ describe('models through the service', () => {
     const report = await service.generate({ n: 2000, k: 200, seed: 5, shortlist: 20 });
     expect(report.counts).toMatchObject({ sampled: 2000, decoded: 200 });
     expect(report.quality.validLists).toBe(1);
-    expect(Object.keys(report.timingsMs)).toEqual(['fit', 'sample and density', 'select', 'predict', 'decode and check', 'score lists', 'rank', 'quality']);
+    expect(Object.keys(report.timingsMs)).toEqual(['fit', 'sample and density', 'select', 'predict', 'decode and check', 'rank', 'quality']);
     // Two threads shared 2 density blocks of 1,000 samples and 2 decode batches of 100 candidates.
     expect(report.work).toMatchObject({ threads: 2, batches: 4 });
     expect(report.shortlist.length).toBeGreaterThan(0);
@@ -135,10 +135,13 @@ describe('models through the service', () => {
     const benefitNames = Object.keys(top.benefits);
     expect(benefitNames.length).toBeGreaterThan(0);
     expect(Object.keys(top.uncertainty ?? {})).toEqual(benefitNames);
-    const editor = await service.scoreList({ ingredients: top.ingredients });
-    for (const b of editor.benefits!) {
-      expect(top.benefits[b.name]).toBeCloseTo(b.value, 4);
-      expect(top.uncertainty![b.name]).toBeCloseTo(b.uncertainty!, 4);
+    // Scored inside the decode batches on both threads (list-scorer.ts): the editor's numbers to float32 rounding.
+    for (const c of report.shortlist.slice(0, 5)) {
+      const editor = await service.scoreList({ ingredients: c.ingredients });
+      for (const b of editor.benefits!) {
+        expect(c.benefits[b.name]).toBeCloseTo(b.value, 4);
+        expect(c.uncertainty![b.name]).toBeCloseTo(b.uncertainty!, 4);
+      }
     }
     const listed = await service.listGeneratedCandidates({ runId: report.runId, show: 'passed', sortBy: 'rank', limit: 1 });
     expect(listed.items[0]!.uncertainty).toEqual(top.uncertainty);

@@ -1,6 +1,7 @@
 import { runGeneration, type GenerateInputs, type GenerateOutcome } from '../../generate/job';
 import { decodePerSlot, encodeListsFlat, estimateListBenefits, forwardAll, predictCodes } from '../inference';
 import type { ModelRef } from '../model-cache';
+import { listScorerSpec } from '../../generate/list-scorer';
 import type { JobHandler } from '../job';
 
 /**
@@ -39,6 +40,7 @@ export const generateJob: JobHandler<GenerateJob, GenerateOutcome> = {
               return { values: Object.fromEntries(entries.map(([k, e]) => [k, e.value])), uncertainty: uncertain ? Object.fromEntries(entries.map(([k, e]) => [k, e.uncertainty!])) : null };
             })
         : undefined,
+      scorer: m.listPredictor ? { key: `${job.modelPath}#${job.manifestSha256}`, build: () => listScorerSpec(m.model.shape, m.model.getWeights(), m.benefits, m.listPredictor!) } : undefined,
       work: context.sharedWork,
       isCancelled: () => context.isCancelled(),
     });
