@@ -56,7 +56,10 @@ describe('decodeConstrained', () => {
       for (const g of atLeastOne) expect(g.some((t) => got.indices.includes(t))).toBe(true);
       if (allowed) for (const t of got.indices) expect(allowed[t]).toBe(1);
       const free = decodeUniqueList(logits, positions, options);
-      if (free.score > got.score + 1e-9) (required.length ? forced++ : grouped++);
+      if (free.score > got.score + 1e-9) {
+        if (required.length) forced++;
+        else grouped++;
+      }
     }
     // The constraints really bit in many cases, and some cases had no list that obeys them.
     expect(forced).toBeGreaterThan(20);
