@@ -44,15 +44,18 @@ export function completeList(
   ingredientIds: Int32Array,
   facts: ReadonlyMap<number, IngredientFacts>,
   functional: FunctionalTokens,
+  brief?: { allowed: Uint8Array; maxLength?: number },
 ): { tokens: number[]; notes: string[] } {
   const out = [...tokens];
   const notes: string[] = [];
   const fact = (id: number) => facts.get(id);
   for (const need of NEEDS) {
     if (!structuralGaps(out.map((t) => ingredientIds[t]!), fact)[need.gap]) continue;
+    // A brief's length bound and exclusions hold for what completion adds too.
+    if (brief?.maxLength !== undefined && out.length >= brief.maxLength) continue;
     const present = new Set(out);
     let best = -1;
-    for (const t of functional[need.gap]) if (!present.has(t) && (best < 0 || logits[t]! > logits[best]!)) best = t;
+    for (const t of functional[need.gap]) if (!present.has(t) && (!brief || brief.allowed[t]) && (best < 0 || logits[t]! > logits[best]!)) best = t;
     if (best < 0) continue;
     const at = out.findIndex((t) => positions[t]! > positions[best]!);
     out.splice(at < 0 ? out.length : at, 0, best);

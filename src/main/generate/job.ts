@@ -9,6 +9,7 @@ import { catalogKey, checkCandidate, withBenefits, type CatalogContext, type Che
 import { qualityPanel } from './quality';
 import type { ListScorerSpec } from './list-scorer';
 import { rankLengthFair } from './ranking';
+import type { DecodeConstraints } from '../../shared/ml/constrained-decode';
 
 /**
  * The generate-and-filter job of seed 000, run in the compute process: sample N codes from the
@@ -40,6 +41,12 @@ export interface GenerateParams {
   allowShortLists?: boolean;
   /** Add the most probable missing preservative or emulsifier to a decoded list (completion.ts; default on). */
   completeStructure?: boolean;
+  /**
+   * A design brief's hard constraints over the model's tokens (src/shared/briefs/brief.ts): every
+   * list is decoded under them (constrained-decode.ts), and its length bounds replace the
+   * catalog's 5th-percentile rule. Null or absent: none.
+   */
+  constraints?: DecodeConstraints | null;
 }
 
 export interface GeneratedCandidate extends CheckedCandidate {
@@ -396,12 +403,13 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
     // 5–6. Decode exactly and check: the decoder runs here batch by batch, each batch's lists
     //      are decoded and checked by whichever thread claims it.
     const BATCH = 100;
+    const decoder = constrainedDecoder(inputs.decoder, params.constraints ?? null);
     const batches = Math.ceil(kept.length / BATCH);
     const thresholds: CheckThresholds = {
       minNovelty: params.minNovelty,
       minPlausibility: params.minPlausibility,
       benefitThresholds: params.benefitThresholds,
-      ...(params.allowShortLists ? {} : { minLength: context.lengths.p5 }),
+      ...(params.allowShortLists || params.constraints?.minLength !== undefined || params.constraints?.maxLength !== undefined ? {} : { minLength: context.lengths.p5 }),
       completeStructure: params.completeStructure ?? true,
     };
     const decoded = await work.map(
@@ -410,7 +418,7 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
         const start = b * BATCH;
         const rows = Math.min(BATCH, kept.length - start);
         const { logits, positions } = inputs.forward(codes.subarray(start * D, (start + rows) * D), rows);
-        return { kind: 'decode-check', contextKey, decoder: inputs.decoder, thresholds, logits: shareable(logits), positions: shareable(positions), benefits: benefits.slice(start, start + rows), scorerKey };
+        return { kind: 'decode-check', contextKey, decoder, thresholds, logits: shareable(logits), positions: shareable(positions), benefits: benefits.slice(start, start + rows), scorerKey };
       },
       inputs.isCancelled,
     );
@@ -465,6 +473,13 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
     if (error instanceof SharedWorkCancelled) throw new GenerationCancelled();
     throw error;
   }
+}
+
+/** The model's decoder with a brief's constraints: their mask joined to its own, the rest carried along. */
+function constrainedDecoder(decoder: DecoderSpec, constraints: DecodeConstraints | null): DecoderSpec {
+  if (!constraints) return decoder;
+  const allowed = Uint8Array.from(decoder.allowed, (a, t) => (a && (!constraints.allowed || constraints.allowed[t]) ? 1 : 0));
+  return { ...decoder, allowed, constraints: { required: [...constraints.required], atLeastOne: constraints.atLeastOne.map((g) => [...g]), minLength: constraints.minLength, maxLength: constraints.maxLength } };
 }
 
 /** Predicts each checked list's benefits from the list itself and applies the benefit thresholds (withBenefits). */

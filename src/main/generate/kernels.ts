@@ -7,6 +7,7 @@ import {
   type IngredientFacts,
 } from '../../shared/ml/checks';
 import { decodeUniqueList, type DecodeOptions, type PositionScale } from '../../shared/ml/decode';
+import { decodeConstrained } from '../../shared/ml/constrained-decode';
 import { orderByPrecedence, type PairOdds } from '../../shared/ml/order';
 import { completeList, functionalTokens, type FunctionalTokens } from './completion';
 import { catalogLengths, type CatalogLengths } from './ranking';
@@ -40,6 +41,8 @@ export interface DecoderSpec extends Omit<DecodeOptions, 'lengthLogPrior'> {
    * model's own decoding does with its stored pair-order counts; false for models saved before.
    */
   reorder?: boolean;
+  /** A design brief's required tokens, at-least-one groups and length bounds (its mask is already in `allowed`); absent: none. */
+  constraints?: { required: number[]; atLeastOne: number[][]; minLength?: number; maxLength?: number };
 }
 
 /** The thresholds a candidate must meet (a subset of the job's parameters). */
@@ -224,8 +227,10 @@ export function decodeAndCheckRows(
   for (let i = 0; i < rows; i++) {
     const a = logits.subarray(i * V, (i + 1) * V);
     const m = positions.subarray(i * V, (i + 1) * V);
-    const { indices } = decodeUniqueList(a, m, decoder);
-    const completed = functional ? completeList(indices, a, m, decoder.ingredientIds, ctx.facts, functional) : { tokens: indices, notes: [] };
+    const { indices } = decoder.constraints ? decodeConstrained(a, m, decoder, { allowed: null, ...decoder.constraints }) : decodeUniqueList(a, m, decoder);
+    const completed = functional
+      ? completeList(indices, a, m, decoder.ingredientIds, ctx.facts, functional, decoder.constraints ? { allowed: decoder.allowed, maxLength: decoder.constraints.maxLength } : undefined)
+      : { tokens: indices, notes: [] };
     // Completion first, so an added preservative is placed by the same pairwise order as the rest.
     const tokens = decoder.reorder ? orderByPrecedence(completed.tokens, m, catalogOdds) : completed.tokens;
     // Only emittable tokens are decoded or added, and each has an ingredient id.

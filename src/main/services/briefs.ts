@@ -1,5 +1,7 @@
-import { ApiFailure, type FamilyView, type SavedBrief } from '../../shared/api';
-import { briefContradictions, type Brief, type BriefIngredient } from '../../shared/briefs/brief';
+import { ApiFailure, type AppliedBrief, type FamilyView, type SavedBrief } from '../../shared/api';
+import { briefContradictions, briefDecodeConstraints, type Brief, type BriefIngredient } from '../../shared/briefs/brief';
+import type { DecodeConstraints } from '../../shared/ml/constrained-decode';
+import { getModelVocabulary } from '../db/queries/models';
 import { familyMembership, type CompiledFamily } from '../../shared/briefs/families';
 import { deleteBrief, findBriefByName, getBrief, getBriefVersions, listBriefs, saveBrief, type StoredBrief } from '../db/queries/briefs';
 import { getIngredientRecords } from '../db/queries/ingredients';
@@ -28,12 +30,7 @@ export const briefsHandlers: HandlersOf<'listBriefs' | 'getBrief' | 'saveBrief' 
   async saveBrief(cx, a) {
     const families = briefFamilies(cx);
     const lexicon = cx.lexicon();
-    const records = new Map(getIngredientRecords(cx.db).map((r) => [r.id, r]));
-    const known = (name: string): BriefIngredient | null => {
-      const match = lexicon.lookup(name);
-      const r = match ? records.get(match.id) : undefined;
-      return r ? { inci: r.inci, synonyms: r.synonyms, functions: r.functions } : null;
-    };
+    const known = knownIngredient(cx);
     const problems = briefContradictions(a.brief, families, known);
     if (problems.length) {
       const hints = [...a.brief.include, ...a.brief.exclude].filter((n) => !known(n)).map((n) => [n, lexicon.suggest(n)?.inci] as const).filter(([, s]) => s);
@@ -85,4 +82,51 @@ export function briefFamilies(cx: ServiceContext): CompiledFamily[] {
 
 function view(s: StoredBrief): SavedBrief {
   return { id: s.id, name: s.name, version: s.version, versions: s.versions, note: s.note, createdAt: s.createdAt, updatedAt: s.updatedAt, brief: s.brief };
+}
+
+/**
+ * The brief a job is asked to obey: a saved brief by name (its newest version) or rules given
+ * with the request, checked against the knowledge base (a saved brief's names may have changed
+ * since); null when neither is given. Refused with every reason before any work starts.
+ */
+export function resolveBrief(cx: ServiceContext, name: string | undefined, rules: Brief | undefined): AppliedBrief | null {
+  if (name === undefined && rules === undefined) return null;
+  let applied: AppliedBrief;
+  if (name !== undefined) {
+    const stored = findBriefByName(cx.db, name);
+    if (!stored) throw new ApiFailure('not-found', `there is no brief named "${name}"; see briefs list, or save it first`);
+    applied = { name: stored.name, version: stored.version, rules: stored.brief };
+  } else applied = { name: null, version: null, rules: rules! };
+  const problems = briefContradictions(applied.rules, briefFamilies(cx), knownIngredient(cx));
+  if (problems.length) throw new ApiFailure('invalid-argument', `the brief${applied.name ? ` "${applied.name}"` : ''} cannot be met: ${problems.join('; ')}; nothing was run`);
+  return applied;
+}
+
+/**
+ * The brief as the exact decoder's constraints over the model's tokens (its stored vocabulary);
+ * refused, naming each rule, when the model cannot meet it (a required ingredient it cannot write,
+ * a class none of its allowed tokens has).
+ */
+export function briefConstraintsForModel(cx: ServiceContext, modelId: number, brief: AppliedBrief): DecodeConstraints {
+  const vocabulary = getModelVocabulary(cx.db, modelId);
+  if (!vocabulary) throw new ApiFailure('not-found', `model ${modelId} has no stored vocabulary`);
+  const records = new Map(getIngredientRecords(cx.db, vocabulary.flatMap((t) => (t.ingredientId === null ? [] : [t.ingredientId]))).map((r) => [r.id, r]));
+  const tokens = vocabulary.map((t) => {
+    const r = t.ingredientId === null ? undefined : records.get(t.ingredientId);
+    return r ? { inci: r.inci, synonyms: r.synonyms, functions: r.functions } : null;
+  });
+  const built = briefDecodeConstraints(brief.rules, tokens, briefFamilies(cx));
+  if (!built.constraints) throw new ApiFailure('invalid-argument', `the active model cannot meet the brief${brief.name ? ` "${brief.name}"` : ''}: ${built.problems.join('; ')}; nothing was run`);
+  return built.constraints;
+}
+
+/** The knowledge base's reading of a name, as a brief checks it (null: unknown). */
+function knownIngredient(cx: ServiceContext): (name: string) => BriefIngredient | null {
+  const lexicon = cx.lexicon();
+  const records = new Map(getIngredientRecords(cx.db).map((r) => [r.id, r]));
+  return (name) => {
+    const match = lexicon.lookup(name);
+    const r = match ? records.get(match.id) : undefined;
+    return r ? { inci: r.inci, synonyms: r.synonyms, functions: r.functions } : null;
+  };
 }

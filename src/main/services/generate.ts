@@ -11,6 +11,7 @@ import { incompatibleGroups, ingredientFacts, productLists } from './catalog-ind
 import { Derived, KeyedSlot, type ServiceContext } from './context';
 import type { HandlersOf } from './endpoint';
 import { latentSpace } from './latent-space';
+import { briefConstraintsForModel, resolveBrief } from './briefs';
 
 /**
  * The last browsed run's candidates with names resolved (runs never change; names may, so it is
@@ -40,6 +41,9 @@ export const generateHandlers: HandlersOf<'generate' | 'listGeneratedCandidates'
  */
 export async function generate(cx: ServiceContext, params: ApiParsedArgs['generate'], hooks: RunOptions = {}): Promise<GenerateReport> {
   const model = requireActiveModel(cx);
+  // A brief is checked, and turned into the decoder's constraints, before any work starts.
+  const brief = resolveBrief(cx, params.brief, params.briefRules);
+  const constraints = brief ? briefConstraintsForModel(cx, model.id, brief) : null;
   const space = await latentSpace(cx);
   const D = space.codes.latentDim;
   let centre: number[] | null = null;
@@ -77,6 +81,7 @@ export async function generate(cx: ServiceContext, params: ApiParsedArgs['genera
         baselines: params.baselines,
         allowShortLists: params.allowShortLists,
         completeStructure: params.completeStructure,
+        constraints,
       },
     },
     { kind: 'generate', label: `Generating ${params.n.toLocaleString('en')} samples`, hooks },
@@ -107,7 +112,7 @@ export async function generate(cx: ServiceContext, params: ApiParsedArgs['genera
   const runId = await cx.exclusive(() =>
     insertGenerationRun(
       cx.db,
-      { modelId: model.id, createdAt: new Date().toISOString(), backend, params, timings: { ...outcome.timingsMs, totalMs }, counts: outcome.counts, quality: outcome.quality, densityFloor: outcome.densityFloor },
+      { modelId: model.id, createdAt: new Date().toISOString(), backend, params: brief ? { ...params, appliedBrief: brief } : params, timings: { ...outcome.timingsMs, totalMs }, counts: outcome.counts, quality: outcome.quality, densityFloor: outcome.densityFloor },
       outcome.candidates.map((c) => ({
         passed: c.passed,
         ingredientIds: c.ingredientIds,
@@ -131,6 +136,7 @@ export async function generate(cx: ServiceContext, params: ApiParsedArgs['genera
     quality: outcome.quality,
     baselines: outcome.baselines,
     shortlist: outcome.candidates.filter((c) => c.passed).slice(0, params.shortlist).map((c, i) => view(c, i + 1)),
+    brief,
   };
 }
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Brief } from '../briefs/brief';
+import { briefSchema } from './briefs';
 import { idSchema, seedSchema, type ArgsOf } from './common';
 import type { ApiMethod } from './methods';
 
@@ -90,6 +92,16 @@ export interface GenerateReport {
   shortlist: GeneratedCandidateView[];
   /** The same checks on the seed's decoding and on recombined catalog products. */
   baselines: { name: string; candidates: number; quality: GenerationQuality }[];
+  /** The design brief every decoded list obeys (a saved brief's name and version, or rules given inline), null for none. */
+  brief: AppliedBrief | null;
+}
+
+/** A brief as a job applied it: its rules, and where they came from. */
+export interface AppliedBrief {
+  /** The saved brief's name and version; null for rules given with the request. */
+  name: string | null;
+  version: number | null;
+  rules: Brief;
 }
 
 /** One page of a stored run's decoded candidates; `total` counts every candidate shown by the filter. */
@@ -117,9 +129,14 @@ export const generateSchemas = {
       allowShortLists: z.boolean().default(false),
       /** Add the model's most probable preservative or emulsifier where the structural rules miss one. */
       completeStructure: z.boolean().default(true),
+      /** A saved design brief (its newest version) that every decoded list obeys: decoded under its hard constraints. */
+      brief: z.string().trim().min(1).max(200).optional(),
+      /** Or the brief's rules given here. */
+      briefRules: briefSchema.optional(),
     })
     .strict()
-    .refine((a) => a.n >= a.k, { message: 'N (samples) must be at least K (candidates to decode)', path: ['n'] }),
+    .refine((a) => a.n >= a.k, { message: 'N (samples) must be at least K (candidates to decode)', path: ['n'] })
+    .refine((a) => a.brief === undefined || a.briefRules === undefined, { message: 'give a saved brief or brief rules, not both', path: ['brief'] }),
   listGeneratedCandidates: z
     .object({
       runId: idSchema,

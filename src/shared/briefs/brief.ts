@@ -1,3 +1,4 @@
+import type { IngredientFunction } from '../domain';
 import type { DecodeConstraints } from '../ml/constrained-decode';
 import { familyMembership, type CompiledFamily } from './families';
 
@@ -11,7 +12,7 @@ export interface Brief {
   /** INCI names every list must hold. */
   include: string[];
   /** Functional classes: every list holds at least one ingredient of each. */
-  includeClasses: string[];
+  includeClasses: IngredientFunction[];
   /** INCI names no list may hold. */
   exclude: string[];
   /** Family ids (resources/knowledge/families.json) no list may hold a member of. */

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FormulatorService } from '../../../src/main/services/formulator-service';
-import { openTestService, openTrainedTestService, type TrainedTestService } from '../../helpers';
+import { join } from 'node:path';
+import { runCli } from '../../../src/main/cli/run';
+import { getIngredientRecords } from '../../../src/main/db/queries/ingredients';
+import type { GenerateReport } from '../../../src/shared/api';
+import { loadFamilies } from '../../../src/main/inci/knowledge';
+import { familiesPath, resolveResourcesDir } from '../../../src/main/resources';
+import { briefViolations, type Brief } from '../../../src/shared/briefs/brief';
+import { countRows, openTestService, openTrainedTestService, type TrainedTestService } from '../../helpers';
 
 /**
  * The generate job through the service, on the sample catalog with a quick model; and a stored
@@ -169,4 +176,50 @@ describe('models through the service', () => {
     expect(recombination!.quality.medianNovelty).toBeLessThan(compared.quality.medianNovelty);
     expect(recombination!.quality.passedAllChecks).toBeLessThan(compared.quality.passedAllChecks);
   });
+
+  it('decodes every list under a design brief, records it, and refuses a brief the model cannot meet before any work', async () => {
+    const { service } = trained;
+    const rules: Brief = { include: ['Niacinamide'], includeClasses: ['humectant'], exclude: ['Glycerin'], freeFrom: ['silicones', 'fragrance', 'parabens'], minLength: 10, maxLength: 24 };
+    const records = new Map(getIngredientRecords(service.db).map((r) => [r.inci, r]));
+    const families = loadFamilies(familiesPath(resolveResourcesDir()));
+    const obeying = async (runId: number) => {
+      const all = (await service.listGeneratedCandidates({ runId, limit: 1000 })).items;
+      return all.filter((c) => briefViolations(c.ingredients.map((n) => records.get(n)!), rules, families).length === 0).length;
+    };
+    const report = await service.generate({ n: 2000, k: 200, seed: 5, briefRules: rules });
+    // Every decoded list obeys the brief, and the job still decodes K lists.
+    expect(report.counts.decoded).toBe(200);
+    expect(await obeying(report.runId)).toBe(200);
+    expect(report.counts.passed).toBeGreaterThanOrEqual(150);
+    expect(report.brief).toEqual({ name: null, version: null, rules });
+    for (const c of report.shortlist) expect(c.ingredients).toContain('Niacinamide');
+    const stored = service.db.prepare(`SELECT params FROM generation_runs WHERE id = ?`).get(report.runId) as { params: string };
+    expect(JSON.parse(stored.params)).toMatchObject({ briefRules: rules, appliedBrief: { rules } });
+    // The naive way, the same job without the brief, gets far fewer lists that obey it.
+    const naive = await service.generate({ n: 2000, k: 200, seed: 5 });
+    expect(await obeying(naive.runId)).toBeLessThanOrEqual(5);
+    // A saved brief by name, recorded with its version.
+    await service.saveBrief({ name: 'Niacinamide serum', brief: rules });
+    const byName = await service.generate({ n: 2000, k: 200, seed: 5, brief: 'niacinamide serum' });
+    expect(byName.brief).toMatchObject({ name: 'Niacinamide serum', version: 1 });
+    expect(byName.shortlist.map((c) => c.ingredients)).toEqual(report.shortlist.map((c) => c.ingredients));
+    // Refused before any work, nothing stored.
+    const runs = await countRows(service.db, 'generation_runs');
+    await expect(service.generate({ n: 2000, k: 200, briefRules: { ...rules, include: ['Glycerin'] } })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('Glycerin is both required and excluded') });
+    await expect(service.generate({ n: 2000, k: 200, briefRules: { ...rules, include: ['Unobtainium'] } })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('"Unobtainium" is not an ingredient') });
+    await expect(service.generate({ n: 2000, k: 200, brief: 'no such brief' })).rejects.toMatchObject({ code: 'not-found' });
+    expect(await countRows(service.db, 'generation_runs')).toBe(runs);
+    // From the command line: a saved brief by name, or the rules inline.
+    let out = '';
+    let err = '';
+    const io = { out: (t: string) => (out += `${t}\n`), err: (t: string) => (err += `${t}\n`) };
+    const db = join(trained.dir, 'test.db');
+    expect(await runCli(['--db', db, 'generate', '--n', '2000', '--top', '200', '--seed', '5', '--brief', 'Niacinamide serum'], io)).toBe(0);
+    expect(out).toContain('brief: "Niacinamide serum" v1 — must include: Niacinamide');
+    out = '';
+    expect(await runCli(['--db', db, 'generate', '--n', '2000', '--top', '200', '--free-from', 'silicones', '--length', '10-24', '--json'], io)).toBe(0);
+    expect((JSON.parse(out) as GenerateReport).brief).toMatchObject({ name: null, rules: { freeFrom: ['silicones'], minLength: 10, maxLength: 24 } });
+    expect(await runCli(['--db', db, 'generate', '--brief', 'Niacinamide serum', '--exclude', 'Water'], io)).toBe(2);
+    expect(err).toContain('give --brief NAME or inline brief rules');
+  }, 120_000);
 });

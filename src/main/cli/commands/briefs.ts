@@ -28,6 +28,29 @@ export function lengthRange(text: string | undefined): { minLength: number | nul
   return { minLength: min, maxLength: max };
 }
 
+/** The options a job takes to obey a brief: a saved one by name, or rules given inline. */
+export const BRIEF_OPTIONS = {
+  brief: { type: 'string', value: 'NAME', help: 'obey a saved design brief (see briefs list)' },
+  include: { type: 'string', multiple: true, value: 'INCI', help: 'inline brief: an ingredient every candidate must hold (repeat for more)' },
+  'include-class': { type: 'string', multiple: true, value: 'CLASS', help: 'inline brief: at least one ingredient of this functional class' },
+  exclude: { type: 'string', multiple: true, value: 'INCI', help: 'inline brief: an ingredient no candidate may hold' },
+  'free-from': { type: 'string', multiple: true, value: 'FAMILY', help: 'inline brief: free from a family, e.g. silicones,parabens (see briefs families)' },
+  length: { type: 'string', value: 'MIN-MAX', help: 'inline brief: ingredient count bounds, e.g. 8-25' },
+} as const;
+
+/** The brief rules given by the inline options (null when none is given); classes checked by name. */
+export function inlineBrief(opt: { include: readonly string[]; 'include-class': readonly string[]; exclude: readonly string[]; 'free-from': readonly string[]; length: string | undefined }): Brief | null {
+  const brief = {
+    include: [...opt.include],
+    includeClasses: opt['include-class'].map((c) => oneOf(c, '--include-class', INGREDIENT_FUNCTIONS)! as IngredientFunction),
+    exclude: [...opt.exclude],
+    freeFrom: opt['free-from'].flatMap((f) => f.split(',')).map((f) => f.trim()).filter(Boolean),
+    ...lengthRange(opt.length),
+  };
+  const empty = !brief.include.length && !brief.includeClasses.length && !brief.exclude.length && !brief.freeFrom.length && brief.minLength === null && brief.maxLength === null;
+  return empty ? null : brief;
+}
+
 const show = (b: SavedBrief) => [`brief ${b.id} "${b.name}" v${b.version} of ${b.versions} (saved ${b.updatedAt.slice(0, 10)})${b.note ? `: ${b.note}` : ''}`, ...describeBrief(b.brief).map((l) => `  ${l}`)];
 
 /** The `briefs` group: design briefs saved by name, and the free-from families they name. */
@@ -78,14 +101,7 @@ export const briefCommands: readonly Command[] = [
     },
     parse: ({ opt, args }) => {
       if (args.length !== 1) throw new UsageError('briefs save needs one brief name (quote it if it has spaces)');
-      const classes = opt['include-class'].map((c) => oneOf(c, '--include-class', INGREDIENT_FUNCTIONS)! as IngredientFunction);
-      const brief = {
-        include: [...opt.include],
-        includeClasses: classes,
-        exclude: [...opt.exclude],
-        freeFrom: opt['free-from'].flatMap((f) => f.split(',')).map((f) => f.trim()).filter(Boolean),
-        ...lengthRange(opt.length),
-      };
+      const brief = inlineBrief(opt) ?? { include: [], includeClasses: [], exclude: [], freeFrom: [], minLength: null, maxLength: null };
       return async ({ service, print }) => {
         const saved = await service.saveBrief({ name: args[0]!, brief, note: opt.note ?? '' });
         print(saved, () => [saved.added ? `saved brief ${saved.id} "${saved.name}" v${saved.version}` : `brief ${saved.id} "${saved.name}" is unchanged at v${saved.version}`, ...describeBrief(saved.brief).map((l) => `  ${l}`)].join('\n'));

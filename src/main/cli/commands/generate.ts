@@ -1,13 +1,21 @@
 import { writeFileSync } from 'node:fs';
 import { toCsv } from '../../../shared/csv-write';
 import { decimalNumber, idOption, namedNumber, noArguments, SEED_OPTION, SEED_RANGE, wholeNumber } from '../checks';
-import { defineCommand, type Command } from '../command';
+import { defineCommand, UsageError, type Command } from '../command';
+import { BRIEF_OPTIONS, describeBrief, inlineBrief } from './briefs';
+
+/** A saved brief's name or inline rules for a job's request (not both). */
+export function briefRequest(opt: Parameters<typeof inlineBrief>[0] & { brief: string | undefined }): { brief?: string; briefRules?: NonNullable<ReturnType<typeof inlineBrief>> } {
+  const rules = inlineBrief(opt);
+  if (opt.brief !== undefined && rules) throw new UsageError('give --brief NAME or inline brief rules (--include, --exclude, --free-from, --include-class, --length), not both');
+  return opt.brief !== undefined ? { brief: opt.brief } : rules ? { briefRules: rules } : {};
+}
 
 /** `generate`: sample, decode and check new candidates. */
 export const generateCommands: readonly Command[] = [
   defineCommand({
     name: 'generate',
-    synopsis: '[--n N] [--top N] [--temperature T] [--seed N] [--centre ID] [--min-novelty X] [--min-plausibility X] [--benefit NAME=MIN]... [--shortlist N] [--out FILE.csv] [--baselines] [--allow-short] [--no-completion]',
+    synopsis: '[--n N] [--top N] [--temperature T] [--seed N] [--centre ID] [--min-novelty X] [--min-plausibility X] [--benefit NAME=MIN]... [--shortlist N] [--out FILE.csv] [--baselines] [--allow-short] [--no-completion] [--brief NAME | --include I… --include-class C… --exclude I… --free-from F… --length MIN-MAX]',
     summary: 'sample, decode and filter new candidates; --out writes the shortlist',
     options: {
       n: { type: 'string', value: 'N', help: 'codes to sample, 1 to 200000 (default 10000)' },
@@ -23,6 +31,7 @@ export const generateCommands: readonly Command[] = [
       baselines: { type: 'boolean', help: "also run the seed's decoding and recombination through the same checks" },
       'allow-short': { type: 'boolean', help: "let lists shorter than 95 % of the catalog's products pass and rank" },
       'no-completion': { type: 'boolean', help: 'do not add a missing preservative or emulsifier to a decoded list' },
+      ...BRIEF_OPTIONS,
     },
     parse: ({ opt, args }) => {
       noArguments(args, 'generate');
@@ -44,6 +53,7 @@ export const generateCommands: readonly Command[] = [
         baselines: opt.baselines,
         allowShortLists: opt['allow-short'],
         completeStructure: !opt['no-completion'],
+        ...briefRequest(opt),
       };
       const out = opt.out;
       return async ({ service, print }) => {
@@ -65,6 +75,7 @@ export const generateCommands: readonly Command[] = [
         print(report, () => {
           const q = report.quality;
           return [
+            report.brief ? `brief: ${report.brief.name ? `"${report.brief.name}" v${report.brief.version}` : 'given inline'} — ${describeBrief(report.brief.rules).join('; ')}` : '',
             `run ${report.runId}: ${report.counts.sampled} sampled → ${report.counts.aboveFloor} above the density floor → ${report.counts.decoded} decoded → ${report.counts.passed} passed every check (${report.backend} backend)`,
             `time per stage (ms): ${Object.entries(report.timingsMs).map(([k, v]) => `${k} ${v}`).join(', ')}; total ${report.totalMs} ms`,
             `quality: valid lists ${(q.validLists * 100).toFixed(1)} %, passed ${(q.passedAllChecks * 100).toFixed(1)} %, unique ${(q.uniqueness * 100).toFixed(1)} %, novelty median ${q.medianNovelty.toFixed(2)}, ordering plausibility median ${q.medianPlausibility.toFixed(2)} (catalog ${q.catalogMedianPlausibility.toFixed(2)}), internal diversity ${q.internalDiversity.toFixed(2)}, frequency divergence ${q.frequencyDivergence.toFixed(3)} bits`,
