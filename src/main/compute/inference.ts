@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { slotPosition } from '../../shared/ml/decode';
-import { decodeOrderedList } from '../../shared/ml/order';
+import { decodeOrderedList, orderByPrecedence } from '../../shared/ml/order';
+import { decodeConstrained, type DecodeConstraints } from '../../shared/ml/constrained-decode';
 import { fillEncoderInput } from '../ml/model';
 import { combineEstimate, predictListTokens, type BenefitEstimate } from '../ml/list-predictor';
 import { benefitValue } from '../ml/train';
@@ -114,18 +115,26 @@ export function forwardAll(m: LoadedModel, codes: Float32Array, count: number): 
   return out;
 }
 
-/** Decodes codes (rows × D) to token lists with the exact unique decoder. */
-export function decodeTokens(m: LoadedModel, codes: Float32Array, count: number): number[][] {
+/**
+ * Decodes codes (rows × D) to token lists with the exact unique decoder; under a design brief's
+ * constraints (constrained-decode.ts) when given, the best list that obeys them.
+ */
+export function decodeTokens(m: LoadedModel, codes: Float32Array, count: number, constraints: DecodeConstraints | null = null): number[][] {
   const out: number[][] = [];
   forEachDecoded(m, codes, count, (a, p) => {
-    out.push(decodeOrderedList(a, p, m.decoder, m.order));
+    if (!constraints) {
+      out.push(decodeOrderedList(a, p, m.decoder, m.order));
+      return;
+    }
+    const { indices } = decodeConstrained(a, p, m.decoder, constraints);
+    out.push(m.order ? orderByPrecedence(indices, p, m.order) : indices);
   });
   return out;
 }
 
-/** Decodes codes (rows × D) to ingredient-id lists in concentration order (the exact unique decoder). */
-export function decodeIngredientIds(m: LoadedModel, codes: Float32Array, count: number): number[][] {
-  return decodeTokens(m, codes, count).map((list) => list.map((t) => m.index.ingredientIdOf(t)!));
+/** Decodes codes (rows × D) to ingredient-id lists in concentration order (the exact unique decoder, under a brief's constraints when given). */
+export function decodeIngredientIds(m: LoadedModel, codes: Float32Array, count: number, constraints: DecodeConstraints | null = null): number[][] {
+  return decodeTokens(m, codes, count, constraints).map((list) => list.map((t) => m.index.ingredientIdOf(t)!));
 }
 
 /**

@@ -6,6 +6,7 @@ import { catalogIndex } from './catalog-index';
 import type { ServiceContext } from './context';
 import type { HandlersOf } from './endpoint';
 import { latentSpace } from './latent-space';
+import { briefConstraintsForModel, briefProvenance, resolveBrief } from './briefs';
 
 const METHOD =
   'Bayesian optimisation: Gaussian process (Matérn 5/2, hyper-parameters by maximum marginal likelihood) on the codes of the measured lists; expected improvement with the prior penalty, maximised over decoded, checked, new lists from draws of the catalog normal and around the best results; batch spread by the kriging believer';
@@ -29,6 +30,9 @@ async function proposeBatch(cx: ServiceContext, a: ApiParsedArgs['proposeBatch']
   const units = [...new Set(results.map((r) => r.unit))].sort();
   if (units.length > 1) throw new ApiFailure('invalid-argument', `the results for "${property}" are in more than one unit (${units.map((u) => `"${u}"`).join(', ')}); correct them to one unit first`);
   const formulations = new Set(results.map((r) => r.ingredientIds.join(','))).size;
+  // A brief is checked, and turned into the decoder's constraints, before any work starts.
+  const brief = resolveBrief(cx, a.brief, a.briefRules);
+  const constraints = brief ? briefConstraintsForModel(cx, model.id, brief) : null;
   const sign = a.goal === 'minimize' ? -1 : 1;
   const space = await latentSpace(cx);
   const index = catalogIndex(cx);
@@ -45,6 +49,7 @@ async function proposeBatch(cx: ServiceContext, a: ApiParsedArgs['proposeBatch']
       priorWeight: a.priorWeight,
       xi: a.xi,
       uncertaintyPenalty: a.uncertaintyPenalty,
+      constraints,
       seed: a.seed,
       checks: { spec: index.checksSpec, thresholds },
     },
@@ -72,7 +77,7 @@ async function proposeBatch(cx: ServiceContext, a: ApiParsedArgs['proposeBatch']
         source: 'optimised',
         modelId: model.id,
         modelSha256: model.manifestSha256,
-        details: { method: METHOD, property, unit: units[0], goal: a.goal, results: results.length, formulations, rank: i + 1, expectedImprovement: p.expectedImprovement, predictedMean: mean, predictedSd: p.sd, gp, priorWeight: a.priorWeight, xi: a.xi, ...(a.uncertaintyPenalty > 0 ? { uncertaintyPenalty: a.uncertaintyPenalty } : {}), seed: a.seed },
+        details: { method: METHOD, property, unit: units[0], goal: a.goal, results: results.length, formulations, rank: i + 1, expectedImprovement: p.expectedImprovement, predictedMean: mean, predictedSd: p.sd, gp, priorWeight: a.priorWeight, xi: a.xi, ...(a.uncertaintyPenalty > 0 ? { uncertaintyPenalty: a.uncertaintyPenalty } : {}), ...(brief ? { brief: briefProvenance(brief) } : {}), seed: a.seed },
       }),
     };
   });
@@ -88,6 +93,7 @@ async function proposeBatch(cx: ServiceContext, a: ApiParsedArgs['proposeBatch']
     method: METHOD,
     proposals,
     pool: outcome.pool,
+    brief,
     timingsMs: { total: performance.now() - started, fit: outcome.fitMs, search: outcome.searchMs },
   };
 }

@@ -120,6 +120,12 @@ export function briefConstraintsForModel(cx: ServiceContext, modelId: number, br
   return built.constraints;
 }
 
+/** A brief as provenance records it: plain JSON (name, version and rules). */
+export function briefProvenance(brief: AppliedBrief): { name: string | null; version: number | null; rules: { include: string[]; includeClasses: string[]; exclude: string[]; freeFrom: string[]; minLength: number | null; maxLength: number | null } } {
+  const r = brief.rules;
+  return { name: brief.name, version: brief.version, rules: { include: [...r.include], includeClasses: [...r.includeClasses], exclude: [...r.exclude], freeFrom: [...r.freeFrom], minLength: r.minLength, maxLength: r.maxLength } };
+}
+
 /** The knowledge base's reading of a name, as a brief checks it (null: unknown). */
 function knownIngredient(cx: ServiceContext): (name: string) => BriefIngredient | null {
   const lexicon = cx.lexicon();

@@ -13,6 +13,7 @@ import { Derived, KeyedSlot, type ServiceContext } from './context';
 import type { HandlersOf } from './endpoint';
 import { productIngredientIds } from './ingredient-names';
 import { kde, latentSpace, type LatentSpace } from './latent-space';
+import { briefConstraintsForModel, briefProvenance, resolveBrief } from './briefs';
 
 /** The active model's catalog predictions per benefit and nearest-code distances (a model's never change). */
 const BASIS = new Derived(['catalog'], () => new KeyedSlot<number, { predictions: Map<string, number[]>; nearest: Float64Array }>());
@@ -28,6 +29,9 @@ export const optimizeHandlers: HandlersOf<'optimize'> = { optimize };
 async function optimize(cx: ServiceContext, a: ApiParsedArgs['optimize']): Promise<OptimizationResult> {
   const started = performance.now();
   const model = requireActiveModel(cx);
+  // A brief is checked, and turned into the decoder's constraints, before any work starts.
+  const brief = resolveBrief(cx, a.brief, a.briefRules);
+  const constraints = brief ? briefConstraintsForModel(cx, model.id, brief) : null;
   const known = model.metrics.benefits.map((b) => b.name);
   for (const [i, t] of a.terms.entries()) {
     if (!known.includes(t.benefit)) {
@@ -75,6 +79,7 @@ async function optimize(cx: ServiceContext, a: ApiParsedArgs['optimize']): Promi
       patienceProjections: 4,
       diversity: restartDiversity(space, a),
       uncertaintyPenalty: a.uncertaintyPenalty,
+      constraints,
     },
     { kind: 'optimize', label: `Optimising ${terms.map((t) => `${t.goal} ${t.benefit}`).join(', ')}` },
   );
@@ -125,6 +130,7 @@ async function optimize(cx: ServiceContext, a: ApiParsedArgs['optimize']): Promi
           terms: terms.map((t) => ({ benefit: t.benefit, goal: t.goal, weight: t.weight, bar: t.bar, tolerance: t.tolerance })),
           priorWeight: a.priorWeight,
           ...(a.uncertaintyPenalty > 0 ? { uncertaintyPenalty: a.uncertaintyPenalty } : {}),
+          ...(brief ? { brief: briefProvenance(brief) } : {}),
           guard,
           start: startLabels[i]!,
           steps: r.steps,
@@ -143,6 +149,7 @@ async function optimize(cx: ServiceContext, a: ApiParsedArgs['optimize']): Promi
     guard,
     diversity: a.diversity,
     uncertaintyPenalty: a.uncertaintyPenalty,
+    brief,
     restarts,
     distinct,
     best: distinct[0]!.restarts[0]!,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { briefRequestFields } from './briefs';
 import type { CandidateProvenance } from './candidates';
+import type { AppliedBrief } from './generate';
 import { seedSchema, type ArgsOf } from './common';
 import { labPropertySchema } from './lab';
 import type { ApiMethod } from './methods';
@@ -45,6 +47,8 @@ export interface BatchProposalResult {
    * those passing the generate checks (the candidates; all new lists when none passes: usedUnchecked).
    */
   pool: { codes: number; distinctNew: number; passed: number; usedUnchecked: boolean };
+  /** The design brief every proposal obeys, null for none. */
+  brief: AppliedBrief | null;
   timingsMs: { total: number; fit: number; search: number };
 }
 
@@ -68,8 +72,11 @@ export const bayesSchemas = {
       seed: seedSchema.default(1),
       minNovelty: z.number().min(0).max(1).default(0.3),
       minPlausibility: z.number().min(0).max(1).default(0.5),
+      /** A design brief every proposal obeys: the candidate pool is decoded under its hard constraints. */
+      ...briefRequestFields,
     })
-    .strict(),
+    .strict()
+    .refine((a) => a.brief === undefined || a.briefRules === undefined, { message: 'give a saved brief or brief rules, not both', path: ['brief'] }),
 } satisfies Partial<Record<ApiMethod, z.ZodType>>;
 
 type Args = ArgsOf<typeof bayesSchemas>;

@@ -20,6 +20,12 @@ export const briefSchema = z
   })
   .strict();
 
+/** The fields a job takes to obey a brief: a saved brief by name (its newest version), or rules given here (not both). */
+export const briefRequestFields = {
+  brief: z.string().trim().min(1).max(200).optional(),
+  briefRules: briefSchema.optional(),
+};
+
 /** A saved brief at its newest version. */
 export interface SavedBrief {
   id: number;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Brief } from '../briefs/brief';
-import { briefSchema } from './briefs';
+import { briefRequestFields } from './briefs';
 import { idSchema, seedSchema, type ArgsOf } from './common';
 import type { ApiMethod } from './methods';
 
@@ -129,10 +129,8 @@ export const generateSchemas = {
       allowShortLists: z.boolean().default(false),
       /** Add the model's most probable preservative or emulsifier where the structural rules miss one. */
       completeStructure: z.boolean().default(true),
-      /** A saved design brief (its newest version) that every decoded list obeys: decoded under its hard constraints. */
-      brief: z.string().trim().min(1).max(200).optional(),
-      /** Or the brief's rules given here. */
-      briefRules: briefSchema.optional(),
+      /** A saved design brief (its newest version), or its rules, that every decoded list obeys: decoded under its hard constraints. */
+      ...briefRequestFields,
     })
     .strict()
     .refine((a) => a.n >= a.k, { message: 'N (samples) must be at least K (candidates to decode)', path: ['n'] })

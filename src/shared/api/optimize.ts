@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { DEFAULT_DIVERSITY } from '../ml/objective';
+import { briefRequestFields } from './briefs';
 import type { CandidateProvenance } from './candidates';
+import type { AppliedBrief } from './generate';
 import { idSchema, seedSchema, type ArgsOf } from './common';
 import type { ApiMethod } from './methods';
 
@@ -78,6 +80,8 @@ export interface OptimizationResult {
   diversity: number;
   /** κ of the penalty on uncertain predictions (0: none). */
   uncertaintyPenalty: number;
+  /** The design brief every list obeys, null for none. */
+  brief: AppliedBrief | null;
   restarts: OptimizationRestart[];
   /**
    * The distinct final lists: the restarts that ended on each (indices, first the best of them),
@@ -163,8 +167,11 @@ export const optimizeSchemas = {
       /** The generate job's checks the final lists must pass. */
       minNovelty: z.number().min(0).max(1).default(0.3),
       minPlausibility: z.number().min(0).max(1).default(0.5),
+      /** A design brief every projection and final list obeys (decoded under its hard constraints). */
+      ...briefRequestFields,
     })
-    .strict(),
+    .strict()
+    .refine((a) => a.brief === undefined || a.briefRules === undefined, { message: 'give a saved brief or brief rules, not both', path: ['brief'] }),
 } satisfies Partial<Record<ApiMethod, z.ZodType>>;
 
 type Args = ArgsOf<typeof optimizeSchemas>;

@@ -4,6 +4,10 @@ import { runCli } from '../../../src/main/cli/run';
 import type { FormulatorService } from '../../../src/main/services/formulator-service';
 import type { BatchProposalResult, LabResult } from '../../../src/shared/api';
 import { countRows, openTestService } from '../../helpers';
+import { getIngredientRecords } from '../../../src/main/db/queries/ingredients';
+import { loadFamilies } from '../../../src/main/inci/knowledge';
+import { familiesPath, resolveResourcesDir } from '../../../src/main/resources';
+import { briefViolations } from '../../../src/shared/briefs/brief';
 
 /** Bayesian optimisation from lab results, through the service and the CLI (`lab` and `bo`); the results themselves are in lab.test.ts. */
 let service: FormulatorService;
@@ -76,6 +80,17 @@ describe('Bayesian optimisation from lab results', () => {
     const careful = await service.proposeBatch({ property: 'TEWL', goal: 'minimize', batch: 3, seed: 4, uncertaintyPenalty: 20 });
     expect(careful.proposals[0]!.provenance.details).toMatchObject({ uncertaintyPenalty: 20 });
     expect(careful.proposals[0]!.sd).toBeLessThanOrEqual(result.proposals[0]!.sd + 1e-9);
+    // Under a design brief every proposal obeys it, and says so in its provenance.
+    const rules = { include: [], includeClasses: [], exclude: ['Glycerin'], freeFrom: ['silicones', 'fragrance'], minLength: 8, maxLength: 30 };
+    const briefed = await service.proposeBatch({ property: 'TEWL', goal: 'minimize', batch: 3, seed: 4, briefRules: rules });
+    expect(briefed.brief).toEqual({ name: null, version: null, rules });
+    const records = new Map(getIngredientRecords(service.db).map((r) => [r.id, r]));
+    const families = loadFamilies(familiesPath(resolveResourcesDir()));
+    expect(briefed.proposals.length).toBeGreaterThan(0);
+    for (const q of briefed.proposals) {
+      expect(briefViolations(q.ingredientIds.map((id) => records.get(id)!), rules, families)).toEqual([]);
+      expect(q.provenance.details).toMatchObject({ brief: { rules: { exclude: ['Glycerin'] } } });
+    }
     // Accept the first proposal as a candidate, measure it, propose again: it is not proposed twice.
     const p = result.proposals[0]!;
     const saved = await service.saveCandidate({ name: 'BO 1', ingredientIds: p.ingredientIds, reasons: p.reasons, provenance: p.provenance });

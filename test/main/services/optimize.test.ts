@@ -3,6 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/main/cli/run';
 import type { FormulatorService } from '../../../src/main/services/formulator-service';
 import type { OptimizationResult } from '../../../src/shared/api';
+import { getIngredientRecords } from '../../../src/main/db/queries/ingredients';
+import { loadFamilies } from '../../../src/main/inci/knowledge';
+import { familiesPath, resolveResourcesDir } from '../../../src/main/resources';
+import { briefViolations } from '../../../src/shared/briefs/brief';
 import { openTestService } from '../../helpers';
 
 /** Gradient optimisation through the service and the CLI, on the sample catalog with a quick model. */
@@ -116,6 +120,19 @@ describe('optimisation in the latent space', () => {
     // The ends it chooses are ones the model is no less sure of.
     const meanU = (x: OptimizationResult) => x.restarts.reduce((s, r) => s + r.final.estimates.hydration!.uncertainty!, 0) / x.restarts.length;
     expect(meanU(careful)).toBeLessThanOrEqual(meanU(plain) + 1e-9);
+  }, 120_000);
+
+  it('obeys a design brief: every projection, path step and final list decodes under it, and the brief is in the provenance', async () => {
+    const rules = { include: ['Niacinamide'], includeClasses: ['humectant' as const], exclude: ['Glycerin'], freeFrom: ['silicones', 'fragrance'], minLength: 10, maxLength: 24 };
+    const result = await service.optimize({ terms: [{ benefit: 'hydration', goal: 'maximize' }], restarts: 4, maxSteps: 60, start: { kind: 'random', seed: 3 }, briefRules: rules });
+    expect(result.brief).toEqual({ name: null, version: null, rules });
+    const records = new Map(getIngredientRecords(service.db).map((r) => [r.inci, r]));
+    const families = loadFamilies(familiesPath(resolveResourcesDir()));
+    for (const r of result.restarts) {
+      for (const p of r.path) expect(briefViolations(p.ingredients.map((n) => records.get(n)!), rules, families)).toEqual([]);
+      expect(r.provenance.details).toMatchObject({ brief: { name: null, rules: { include: ['Niacinamide'] } } });
+    }
+    await expect(service.optimize({ terms: [{ benefit: 'hydration', goal: 'maximize' }], briefRules: { ...rules, exclude: ['Niacinamide'] } })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('Niacinamide is both required and excluded') });
   }, 120_000);
 
   it('starts from a product (its own code first, then jitter) and saves a result as a candidate with its provenance', async () => {

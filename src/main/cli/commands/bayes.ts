@@ -1,11 +1,12 @@
 import { decimalNumber, noArguments, oneOf, PRIOR_OPTION, PRIOR_RANGE, SEED_OPTION, SEED_RANGE, wholeNumber } from '../checks';
+import { BRIEF_OPTIONS, briefRequest } from './briefs';
 import { defineCommand, UsageError, type Command } from '../command';
 
 /** `bo propose`: Bayesian optimisation from the lab results of one property. */
 export const bayesCommands: readonly Command[] = [
   defineCommand({
     name: 'bo propose',
-    synopsis: '--property P [--goal maximize|minimize] [--batch N] [--seed N] [--prior W] [--uncertainty-penalty K] [--save PREFIX]',
+    synopsis: '--property P [--goal maximize|minimize] [--batch N] [--seed N] [--prior W] [--uncertainty-penalty K] [--brief NAME | inline brief options] [--save PREFIX]',
     summary: 'Bayesian optimisation from the lab results of P: a batch of new lists with EI and predicted mean ± sd',
     details: '--save keeps the proposals as candidates named "PREFIX 1", "PREFIX 2", …',
     options: {
@@ -15,6 +16,7 @@ export const bayesCommands: readonly Command[] = [
       seed: SEED_OPTION,
       prior: PRIOR_OPTION,
       'uncertainty-penalty': { type: 'string', value: 'K', help: 'penalise proposals the model of the results is unsure of, 0 to 100 (default 0: none)' },
+      ...BRIEF_OPTIONS,
       save: { type: 'string', value: 'PREFIX', help: 'save the proposals as candidates' },
     },
     parse: ({ opt, args }) => {
@@ -27,6 +29,7 @@ export const bayesCommands: readonly Command[] = [
         seed: wholeNumber(opt.seed, '--seed', SEED_RANGE),
         priorWeight: decimalNumber(opt.prior, '--prior', PRIOR_RANGE),
         uncertaintyPenalty: decimalNumber(opt['uncertainty-penalty'], '--uncertainty-penalty', { min: 0, max: 100 }),
+        ...briefRequest(opt),
       };
       const prefix = opt.save;
       return async ({ service, print }) => {

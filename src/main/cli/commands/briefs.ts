@@ -51,6 +51,13 @@ export function inlineBrief(opt: { include: readonly string[]; 'include-class': 
   return empty ? null : brief;
 }
 
+/** A saved brief's name or inline rules for a job's request (not both). */
+export function briefRequest(opt: Parameters<typeof inlineBrief>[0] & { brief: string | undefined }): { brief?: string; briefRules?: NonNullable<ReturnType<typeof inlineBrief>> } {
+  const rules = inlineBrief(opt);
+  if (opt.brief !== undefined && rules) throw new UsageError('give --brief NAME or inline brief rules (--include, --exclude, --free-from, --include-class, --length), not both');
+  return opt.brief !== undefined ? { brief: opt.brief } : rules ? { briefRules: rules } : {};
+}
+
 const show = (b: SavedBrief) => [`brief ${b.id} "${b.name}" v${b.version} of ${b.versions} (saved ${b.updatedAt.slice(0, 10)})${b.note ? `: ${b.note}` : ''}`, ...describeBrief(b.brief).map((l) => `  ${l}`)];
 
 /** The `briefs` group: design briefs saved by name, and the free-from families they name. */

@@ -1,15 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { toCsv } from '../../../shared/csv-write';
 import { decimalNumber, idOption, namedNumber, noArguments, SEED_OPTION, SEED_RANGE, wholeNumber } from '../checks';
-import { defineCommand, UsageError, type Command } from '../command';
-import { BRIEF_OPTIONS, describeBrief, inlineBrief } from './briefs';
-
-/** A saved brief's name or inline rules for a job's request (not both). */
-export function briefRequest(opt: Parameters<typeof inlineBrief>[0] & { brief: string | undefined }): { brief?: string; briefRules?: NonNullable<ReturnType<typeof inlineBrief>> } {
-  const rules = inlineBrief(opt);
-  if (opt.brief !== undefined && rules) throw new UsageError('give --brief NAME or inline brief rules (--include, --exclude, --free-from, --include-class, --length), not both');
-  return opt.brief !== undefined ? { brief: opt.brief } : rules ? { briefRules: rules } : {};
-}
+import { defineCommand, type Command } from '../command';
+import { BRIEF_OPTIONS, briefRequest, describeBrief } from './briefs';
 
 /** `generate`: sample, decode and check new candidates. */
 export const generateCommands: readonly Command[] = [

@@ -1,6 +1,7 @@
 import type { ApiArgs } from '../../../shared/api';
 import { DEFAULT_DIVERSITY } from '../../../shared/ml/objective';
 import { decimalNumber, namedNumber, noArguments, oneOf, PRIOR_OPTION, PRIOR_RANGE, SEED_OPTION, SEED_RANGE, wholeNumber } from '../checks';
+import { BRIEF_OPTIONS, briefRequest } from './briefs';
 import { defineCommand, UsageError, type Command } from '../command';
 
 type ObjectiveTerm = ApiArgs['optimize']['terms'][number];
@@ -26,7 +27,7 @@ function startPoint(text: string, seed: number): ApiArgs['optimize']['start'] {
 export const optimizeCommands: readonly Command[] = [
   defineCommand({
     name: 'optimize',
-    synopsis: '(--maximize NAME[=WEIGHT] | --minimize NAME[=WEIGHT] | --target NAME=VALUE)... [--start random|product:ID|candidate:ID] [--restarts N] [--steps N] [--seed N] [--prior W] [--guard density|nearest-code|none] [--diversity W] [--uncertainty-penalty K] [--save NAME]',
+    synopsis: '(--maximize NAME[=WEIGHT] | --minimize NAME[=WEIGHT] | --target NAME=VALUE)... [--start random|product:ID|candidate:ID] [--restarts N] [--steps N] [--seed N] [--prior W] [--guard density|nearest-code|none] [--diversity W] [--uncertainty-penalty K] [--brief NAME | inline brief options] [--save NAME]',
     summary: 'gradient optimisation of latent codes on the benefit heads',
     details: "Every restart's final list is judged (targets, consistency, checks) and restarts ending on the same list are counted together; --save keeps the best restart as a candidate.",
     options: {
@@ -40,6 +41,7 @@ export const optimizeCommands: readonly Command[] = [
       prior: PRIOR_OPTION,
       guard: { type: 'string', value: 'density|nearest-code|none', help: 'how runs are kept near the catalog (default density)' },
       'uncertainty-penalty': { type: 'string', value: 'K', help: 'penalise lists whose predictions the model is unsure of, weight 0 to 100 (default 0: no penalty)' },
+      ...BRIEF_OPTIONS,
       diversity: { type: 'string', value: 'W', help: `keep restarts apart so they end on different lists, weight 0 to 100 (default ${DEFAULT_DIVERSITY}; 0: independent restarts)` },
       save: { type: 'string', value: 'NAME', help: 'save the best restart as a candidate' },
     },
@@ -64,6 +66,7 @@ export const optimizeCommands: readonly Command[] = [
         priorWeight: decimalNumber(opt.prior, '--prior', PRIOR_RANGE),
         diversity: decimalNumber(opt.diversity, '--diversity', { min: 0, max: 100 }),
         uncertaintyPenalty: decimalNumber(opt['uncertainty-penalty'], '--uncertainty-penalty', { min: 0, max: 100 }),
+        ...briefRequest(opt),
         ...(guard ? { guard: { kind: guard } } : {}),
       };
       const saveAs = opt.save;

@@ -7,6 +7,7 @@ import { catalogChecks } from '../catalog-checks';
 import type { BenefitEstimate } from '../../ml/list-predictor';
 import { decodeIngredientIds, encodeListsFlat, estimateListBenefits, predictCodes } from '../inference';
 import type { ModelRef } from '../model-cache';
+import type { DecodeConstraints } from '../../../shared/ml/constrained-decode';
 import type { JobHandler } from '../job';
 
 /**
@@ -25,6 +26,8 @@ export interface OptimizeJob extends ModelRef, Omit<GradientSettings, 'heads'> {
   catalogCodes: Float32Array;
   /** κ of the penalty on uncertain predictions added to each projected code's objective (0: none). */
   uncertaintyPenalty: number;
+  /** A design brief's constraints: every projection and every recorded code decodes under them (null: none). */
+  constraints: DecodeConstraints | null;
 }
 
 /** Each restart's recorded path (decoded and predicted), and its final list encoded again. */
@@ -79,7 +82,7 @@ export const optimizeJob: JobHandler<OptimizeJob, OptimizeResult> = {
     const penalty =
       job.uncertaintyPenalty > 0 && m.listPredictor
         ? async (codes: Float32Array, rows: number) => {
-            const lists = decodeIngredientIds(m, codes, rows);
+            const lists = decodeIngredientIds(m, codes, rows, job.constraints);
             return Float64Array.from(estimateListBenefits(m, lists, encodeListsFlat(m, lists)), uncertaintyOf);
           }
         : undefined;
@@ -87,10 +90,10 @@ export const optimizeJob: JobHandler<OptimizeJob, OptimizeResult> = {
       isCancelled: () => context.isCancelled(),
       cancel: () => new JobCancelled(job.kind),
       onProgress: (step) => context.reportStage('optimise', step, job.maxSteps),
-      project: async (codes, rows) => encodeListsFlat(m, decodeIngredientIds(m, codes, rows)),
+      project: async (codes, rows) => encodeListsFlat(m, decodeIngredientIds(m, codes, rows, job.constraints)),
       penalty,
       judge: async (codes, rows) => {
-        const lists = decodeIngredientIds(m, codes, rows);
+        const lists = decodeIngredientIds(m, codes, rows, job.constraints);
         const here = predictCodes(m, codes, rows);
         const there = predictCodes(m, encodeListsFlat(m, lists), rows);
         return lists.map((list, i) => targetsVerdict(job.terms, here[i]!).met && targetsVerdict(job.terms, there[i]!).met && checkCandidate(checks, job.checks.thresholds, list, here[i]!).passed);
@@ -100,7 +103,7 @@ export const optimizeJob: JobHandler<OptimizeJob, OptimizeResult> = {
     const recorded = traces.flatMap((t) => t.path);
     const codes = new Float32Array(recorded.length * D);
     recorded.forEach((p, i) => codes.set(p.code, i * D));
-    const lists = decodeIngredientIds(m, codes, recorded.length);
+    const lists = decodeIngredientIds(m, codes, recorded.length, job.constraints);
     const benefits = predictCodes(m, codes, recorded.length);
     // Consistency: each final list encoded again, and its benefits predicted from that code.
     let at = 0;

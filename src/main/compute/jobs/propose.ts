@@ -5,6 +5,7 @@ import { DEFAULT_PROPOSAL_SETTINGS, candidatePool, fitOnCatalogScale, selectBatc
 import { catalogChecks } from '../catalog-checks';
 import { decodeIngredientIds, encodeListsFlat, predictCodes } from '../inference';
 import type { ModelRef } from '../model-cache';
+import type { DecodeConstraints } from '../../../shared/ml/constrained-decode';
 import type { JobHandler } from '../job';
 
 /**
@@ -23,6 +24,8 @@ export interface ProposeJob extends ModelRef {
   xi: number;
   /** κ of the penalty on the GP's uncertainty (0: none). */
   uncertaintyPenalty: number;
+  /** A design brief's constraints: the candidate pool is decoded under them (null: none). */
+  constraints: DecodeConstraints | null;
   seed: number;
   /** The generate job's checks: only lists that pass them are candidates (unless none does). */
   checks: { spec: CatalogContextSpec; thresholds: CheckThresholds };
@@ -71,7 +74,7 @@ export const proposeJob: JobHandler<ProposeJob, ProposeResult, 'gp-failed'> = {
     const settings = { ...DEFAULT_PROPOSAL_SETTINGS, batch: job.batch, priorWeight: job.priorWeight, xi: job.xi, uncertaintyPenalty: job.uncertaintyPenalty, seed: job.seed };
     const pool = candidatePool(stats, { codes: measuredCodes, y: job.values }, settings);
     const poolRows = pool.length / D;
-    const lists = decodeIngredientIds(m, pool, poolRows);
+    const lists = decodeIngredientIds(m, pool, poolRows, job.constraints);
     progress(2);
     context.throwIfCancelled();
     const seen = new Set(job.measuredLists.map((l) => l.join(',')));
