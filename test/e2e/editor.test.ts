@@ -240,6 +240,26 @@ describe('the candidate editor', () => {
     await page.screenshot({ path: join(shots, 'editor-07-degraded-names.png'), fullPage: true });
   });
 
+  it('checks the list against a saved design brief, live: the offending ingredient is marked and the list says why', async () => {
+    await service.saveBrief({ name: 'Alcohol-free toner', brief: { freeFrom: ['drying-alcohols'], minLength: 5 } });
+    await page.getByRole('button', { name: 'Open…' }).click();
+    await page.getByLabel('Search products and saved candidates').fill('Zinc Mattifying Toner 374');
+    await page.getByRole('button', { name: `Edit product ${TONER}` }).click();
+    const confirm = page.getByTestId('editor-confirm');
+    if (await confirm.count()) await confirm.getByRole('button', { name: 'Discard changes and open' }).click();
+    await expect.poll(names).toEqual(TONER_LIST);
+    await scored('list opened');
+    await page.getByTestId('editor-brief').focus();
+    await expect.poll(async () => page.getByTestId('editor-brief').locator('option').allTextContents()).toContain('Alcohol-free toner (v1)');
+    await page.getByTestId('editor-brief').selectOption('Alcohol-free toner');
+    await expect.poll(async () => page.getByTestId('editor-brief-violations').textContent(), { timeout: 10_000 }).toContain('Alcohol Denat. is one of the drying (short-chain) alcohols');
+    expect(await row('Alcohol Denat.').getByTestId('editor-brief-chip').count()).toBe(1);
+    expect(await row('Glycerin').getByTestId('editor-brief-chip').count()).toBe(0);
+    await page.getByRole('button', { name: 'Remove Alcohol Denat.' }).click();
+    await expect.poll(async () => page.getByTestId('editor-brief-ok').count(), { timeout: 10_000 }).toBe(1);
+    await page.screenshot({ path: join(shots, 'editor-08-brief.png'), fullPage: true });
+  });
+
   it('logged no errors (including CSP violations) in the page', () => {
     expect(consoleErrors.join('\n')).toBe('');
   });

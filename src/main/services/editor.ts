@@ -1,4 +1,5 @@
-import { ApiFailure, candidateProvenanceSchema, type ListScore, type ScoredIngredient } from '../../shared/api';
+import { ApiFailure, candidateProvenanceSchema, type AppliedBrief, type ListScore, type ScoredIngredient } from '../../shared/api';
+import { briefViolations, type BriefViolation } from '../../shared/briefs/brief';
 import { ingredientKey } from '../../shared/inci/key';
 import { parseInciDeclaration } from '../../shared/inci/parse';
 import { whiten } from '../../shared/ml/latent';
@@ -11,6 +12,7 @@ import type { BenefitEstimate } from '../ml/list-predictor';
 import { runModelJob } from './active-model';
 import { candidateAtVersion, requireCandidate } from './candidates';
 import { catalogIndex, resolveIndexedName } from './catalog-index';
+import { briefFamilies, resolveBrief } from './briefs';
 import { Derived, KeyedSlot, type ServiceContext } from './context';
 import type { HandlersOf } from './endpoint';
 import { nearestProducts } from './explore';
@@ -35,8 +37,9 @@ export const editorHandlers: HandlersOf<'scoreList' | 'parseDeclaration' | 'edit
    * in one round trip; when a long job holds the compute process the model's part is skipped and
    * `modelProblem` says why, so the rest still arrives at once.
    */
-  async scoreList(cx, { ingredients, ingredientIds, k }) {
+  async scoreList(cx, { ingredients, ingredientIds, k, brief: briefName, briefRules }) {
     const started = performance.now();
+    const brief = resolveBrief(cx, briefName, briefRules);
     const index = catalogIndex(cx);
     const given = ingredients ?? (ingredientIds ?? []).map((id) => index.records.get(id)?.inci ?? `#${id}`);
     // Resolved ids; an unknown name gets a negative placeholder (one per spelling), so it counts
@@ -98,6 +101,7 @@ export const editorHandlers: HandlersOf<'scoreList' | 'parseDeclaration' | 'edit
       novelty: { value: 1 - near.jaccard, nearest: nearestId !== null && nearestInfo ? { productId: nearestId, ...nearestInfo, jaccard: near.jaccard } : null },
       neighbours: { byLatent: nearest.byLatent, byOverlap: nearest.byOverlap },
       timingsMs: { total: performance.now() - started, compute: scored.computeMs },
+      brief: brief ? { applied: brief, violations: listBriefViolations(cx, items, brief) } : null,
     };
   },
 
@@ -139,6 +143,16 @@ export const editorHandlers: HandlersOf<'scoreList' | 'parseDeclaration' | 'edit
     return { title: `Run ${runId} #${rank}`, ingredients, provenance: generatedProvenance(stored), candidate: null, version: null };
   },
 };
+
+/** How the edited list breaks the brief, each violation at its 1-based position; unknown names are read as written. */
+function listBriefViolations(cx: ServiceContext, items: readonly ScoredIngredient[], brief: AppliedBrief): BriefViolation[] {
+  const index = catalogIndex(cx);
+  const list = items.map((item) => {
+    const r = item.ingredientId !== null ? index.records.get(item.ingredientId) : undefined;
+    return r ? { inci: r.inci, synonyms: r.synonyms, functions: r.functions } : { inci: item.given };
+  });
+  return briefViolations(list, brief.rules, briefFamilies(cx)).map((v) => ({ ...v, position: v.position === null ? null : v.position + 1 }));
+}
 
 /**
  * The model's part of a list's score: vocabulary membership (set on `items`), code and predicted

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { BriefViolation } from '../briefs/brief';
+import { briefRequestFields } from './briefs';
+import type { AppliedBrief } from './generate';
 import type { ConcentrationClass, IngredientFunction } from '../domain';
 import { MAX_CANDIDATE_INGREDIENTS, type CandidateDetail, type CandidateIngredient, type CandidateProvenance } from './candidates';
 import type { IngredientLookup } from './catalog';
@@ -71,6 +74,8 @@ export interface ListScore {
   neighbours: { byLatent: NeighbourEntry[] | null; byOverlap: NeighbourEntry[] };
   /** Time spent in the service, of which in the compute process (null: not called, or answered from the cache). */
   timingsMs: { total: number; compute: number | null };
+  /** The design brief the list was checked against and how it breaks it (1-based positions), null without one. */
+  brief: { applied: AppliedBrief; violations: BriefViolation[] } | null;
 }
 
 /** A pasted declaration read into ingredient names for the editor. */
@@ -103,9 +108,12 @@ export const editorSchemas = {
       ingredientIds: z.array(idSchema).max(MAX_CANDIDATE_INGREDIENTS).optional(),
       /** How many nearest catalog products to give, by latent distance and by overlap. */
       k: z.number().int().min(1).max(50).default(5),
+      /** A design brief to check the list against (its violations come back with the scores). */
+      ...briefRequestFields,
     })
     .strict()
-    .refine((a) => (a.ingredients === undefined) !== (a.ingredientIds === undefined), { message: 'give exactly one of ingredients or ingredientIds' }),
+    .refine((a) => (a.ingredients === undefined) !== (a.ingredientIds === undefined), { message: 'give exactly one of ingredients or ingredientIds' })
+    .refine((a) => a.brief === undefined || a.briefRules === undefined, { message: 'give a saved brief or brief rules, not both', path: ['brief'] }),
   parseDeclaration: z.object({ text: z.string().max(20_000) }).strict(),
   editorSource: z
     .object({
