@@ -1,4 +1,5 @@
 import { benchBo } from './bo';
+import { benchBriefs } from './briefs';
 import { benchCatalogs } from './catalogs';
 import { benchEditor } from './editor';
 import { benchImport } from './import';
@@ -19,6 +20,7 @@ const sections: [string, () => Promise<Record<string, number | string>>][] = [
   ['editor', benchEditor],
   ['optimize', benchOptimize],
   ['bo', benchBo],
+  ['briefs', benchBriefs],
   ['catalogs', benchCatalogs],
   ['xlsx', benchXlsx],
 ];

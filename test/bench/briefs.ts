@@ -1,0 +1,71 @@
+import { getIngredientRecords } from '../../src/main/db/queries/ingredients';
+import { loadFamilies } from '../../src/main/inci/knowledge';
+import { familiesPath, resolveResourcesDir } from '../../src/main/resources';
+import type { GenerateReport } from '../../src/shared/api';
+import { briefViolations, type Brief } from '../../src/shared/briefs/brief';
+import { openSephoraService } from '../bench-support/sephora-service';
+
+type Preset = 'quick' | 'full';
+
+/** Five briefs as chemists write them (issue 15). */
+const BRIEFS: [string, Brief][] = [
+  ['fragrance-free, silicone-free hydrating serum with niacinamide, at most 25 ingredients', { include: ['Niacinamide'], includeClasses: ['humectant'], exclude: [], freeFrom: ['fragrance', 'fragrance-allergens', 'silicones'], minLength: null, maxLength: 25 }],
+  ['sulfate-free cleanser', { include: [], includeClasses: ['surfactant'], exclude: [], freeFrom: ['sulfate-surfactants'], minLength: null, maxLength: null }],
+  ['mineral sunscreen: zinc oxide, no organic UV filters', { include: ['Zinc Oxide'], includeClasses: [], exclude: [], freeFrom: ['organic-uv-filters'], minLength: null, maxLength: null }],
+  ['paraben- and formaldehyde-releaser-free moisturiser with a preservative and an emollient, at least 15 ingredients', { include: [], includeClasses: ['preservative', 'emollient'], exclude: [], freeFrom: ['parabens', 'formaldehyde-releasers'], minLength: 15, maxLength: null }],
+  ['vegan, essential-oil-free, alcohol-free toner with a humectant, at most 30 ingredients', { include: [], includeClasses: ['humectant'], exclude: [], freeFrom: ['animal-derived', 'essential-oils', 'drying-alcohols'], minLength: null, maxLength: 30 }],
+];
+
+/**
+ * Design briefs on models trained on sephora_cosmetics.csv (BENCH_PRESETS, default `quick,full`;
+ * quick is the app's default): for each brief, the generate job decoding under the brief against
+ * the naive way — the same job (N 10,000, K 1,000, seed 1) without the brief, its lists filtered
+ * by the brief afterwards. Reported: lists that obey the brief, lists that obey it and pass every
+ * check, their median ordering plausibility against the catalog's, and the warm job time (median
+ * of three seeds) with and without the brief.
+ */
+export async function benchBriefs(): Promise<Record<string, number | string>> {
+  const figures: Record<string, number | string> = {};
+  const { service, close } = await openSephoraService(figures);
+  try {
+    const families = loadFamilies(familiesPath(resolveResourcesDir()));
+    const records = new Map(getIngredientRecords(service.db).map((r) => [r.inci, r]));
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+    for (const preset of (process.env.BENCH_PRESETS ?? 'quick,full').split(',') as Preset[]) {
+      await service.trainModel({ preset, seed: 1 });
+      const label = `${preset}${preset === 'quick' ? ' (default)' : ''}`;
+      // Warm-up: the first job after training fits the space and builds the catalog tables.
+      await service.generate({ n: 10_000, k: 1_000, seed: 99 });
+      const naive = await service.generate({ n: 10_000, k: 1_000, seed: 1 });
+      const naiveLists = (await service.listGeneratedCandidates({ runId: naive.runId, limit: 1000 })).items;
+      const naiveTimes: number[] = [];
+      for (const seed of [2, 3, 4]) naiveTimes.push((await service.generate({ n: 10_000, k: 1_000, seed })).totalMs);
+      figures[`${label}: job without a brief, warm median of 3 (ms)`] = median(naiveTimes);
+      BRIEFS.forEach(([name], i) => (figures[`brief ${i + 1}`] = name));
+      for (const [i, [, rules]] of BRIEFS.entries()) {
+        const obeys = (ingredients: string[]) => briefViolations(ingredients.map((n) => records.get(n) ?? { inci: n }), rules, families).length === 0;
+        let report: GenerateReport;
+        try {
+          report = await service.generate({ n: 10_000, k: 1_000, seed: 1, briefRules: rules });
+        } catch (error) {
+          figures[`${label}, brief ${i + 1}`] = `refused: ${(error as Error).message}`;
+          continue;
+        }
+        const lists = (await service.listGeneratedCandidates({ runId: report.runId, limit: 1000 })).items;
+        const times: number[] = [];
+        for (const seed of [2, 3, 4]) times.push((await service.generate({ n: 10_000, k: 1_000, seed, briefRules: rules })).totalMs);
+        const passing = lists.filter((c) => c.passed && obeys(c.ingredients));
+        const naivePassing = naiveLists.filter((c) => c.passed && obeys(c.ingredients));
+        const plaus = (xs: typeof lists) => (xs.length ? median(xs.map((c) => c.plausibility)).toFixed(3) : '–');
+        figures[`${label}, brief ${i + 1}: decoded lists obeying it, with the brief / naive`] = `${lists.filter((c) => obeys(c.ingredients)).length} of ${lists.length} / ${naiveLists.filter((c) => obeys(c.ingredients)).length} of ${naiveLists.length}`;
+        figures[`${label}, brief ${i + 1}: obeying and passing every check, with the brief / naive`] = `${passing.length} / ${naivePassing.length}`;
+        figures[`${label}, brief ${i + 1}: median plausibility of those (catalog median ${report.quality.catalogMedianPlausibility.toFixed(3)})`] = `${plaus(passing)} / ${plaus(naivePassing)}`;
+        figures[`${label}, brief ${i + 1}: median length, with the brief`] = median(lists.map((c) => c.ingredients.length));
+        figures[`${label}, brief ${i + 1}: warm job, median of 3 (ms)`] = median(times);
+      }
+    }
+  } finally {
+    await close();
+  }
+  return figures;
+}
