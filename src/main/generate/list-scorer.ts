@@ -57,27 +57,10 @@ export function scoreTokenLists(spec: ListScorerSpec, lists: readonly (readonly 
       const row = tokens[j]! * H;
       for (let k = 0; k < H; k++) h[k] = h[k]! + x * encW1[row + k]!;
     }
-    for (let d = 0; d < D; d++) mu[d] = encBmu[d]!;
-    for (let k = 0; k < H; k++) {
-      const v = h[k]!;
-      if (v <= 0) continue;
-      const row = k * D;
-      for (let d = 0; d < D; d++) mu[d] = mu[d]! + v * encWmu[row + d]!;
-    }
-    // Heads at μ: relu(μ·W1 + b1)·W2 + b2.
-    for (let k = 0; k < Q; k++) q[k] = headB1[k]!;
-    for (let d = 0; d < D; d++) {
-      const v = mu[d]!;
-      const row = d * Q;
-      for (let k = 0; k < Q; k++) q[k] = q[k]! + v * headW1[row + k]!;
-    }
-    for (let b = 0; b < B; b++) raw[b] = headB2[b]!;
-    for (let k = 0; k < Q; k++) {
-      const v = q[k]!;
-      if (v <= 0) continue;
-      const row = k * B;
-      for (let b = 0; b < B; b++) raw[b] = raw[b]! + v * headW2[row + b]!;
-    }
+    // μ = relu(h)·Wμ + bμ; the heads at μ: relu(μ·W1 + b1)·W2 + b2.
+    denseInto(mu, encBmu, h, encWmu, true);
+    denseInto(q, headB1, mu, headW1, false);
+    denseInto(raw, headB2, q, headW2, true);
     const values: Record<string, number> = {};
     const uncertainty: Record<string, number> = {};
     let certain = true;
@@ -90,6 +73,18 @@ export function scoreTokenLists(spec: ListScorerSpec, lists: readonly (readonly 
     out[i] = { values, uncertainty: certain ? uncertainty : null };
   }
   return out;
+}
+
+/** out = bias + f(input)·W (W row-major, input.length × out.length), f = relu or the identity. */
+function denseInto(out: Float64Array, bias: Float32Array, input: Float64Array, weights: Float32Array, relu: boolean): void {
+  const width = out.length;
+  for (let c = 0; c < width; c++) out[c] = bias[c]!;
+  for (let k = 0; k < input.length; k++) {
+    const v = input[k]!;
+    if (relu ? v <= 0 : v === 0) continue;
+    const row = k * width;
+    for (let c = 0; c < width; c++) out[c] = out[c]! + v * weights[row + c]!;
+  }
 }
 
 /** The scorer's weights from a model's named weights (as JointVae.getWeights gives them). */

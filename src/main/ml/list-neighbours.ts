@@ -1,4 +1,4 @@
-import { sortByKey } from '../../shared/ml/decode';
+import { selectSmallestByKey, sortByKey } from '../../shared/ml/decode';
 
 /**
  * Nearest catalog lists by cosine similarity of tf-idf bags (each present token weighs its idf),
@@ -113,39 +113,9 @@ export function rankNeighbours(index: NeighbourIndex, query: readonly number[], 
     shared[row] = 0;
   }
   const kept = Math.min(count, limit);
-  if (kept < count) selectSmallest(keys, rows, count, kept);
+  if (kept < count) selectSmallestByKey(keys, rows, count, kept);
   sortByKey(keys, rows, kept);
   const similarity = new Float64Array(kept);
   for (let i = 0; i < kept; i++) similarity[i] = -keys[i]!;
   return { rows: rows.slice(0, kept), similarity, complete: kept === count };
-}
-
-/** Moves the `k` smallest (key, item) pairs of the first `count` to the front, in no order (Hoare selection). */
-function selectSmallest(keys: Float64Array, items: Int32Array, count: number, k: number): void {
-  let lo = 0;
-  let hi = count - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const pk = keys[mid]!;
-    const pi = items[mid]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (keys[i]! < pk || (keys[i] === pk && items[i]! < pi)) i++;
-      while (keys[j]! > pk || (keys[j] === pk && items[j]! > pi)) j--;
-      if (i <= j) {
-        const tk = keys[i]!;
-        keys[i] = keys[j]!;
-        keys[j] = tk;
-        const ti = items[i]!;
-        items[i] = items[j]!;
-        items[j] = ti;
-        i++;
-        j--;
-      }
-    }
-    if (k - 1 <= j) hi = j;
-    else if (k - 1 >= i) lo = i;
-    else return;
-  }
 }

@@ -199,25 +199,9 @@ export function sortByKey(keys: Float64Array, items: Int32Array, count: number):
     let hi = stack.pop()!;
     let lo = stack.pop()!;
     while (hi - lo > 16) {
-      const mid = (lo + hi) >> 1;
-      const pk = keys[mid]!;
-      const pi = items[mid]!;
-      let i = lo;
-      let j = hi;
-      while (i <= j) {
-        while (keys[i]! < pk || (keys[i] === pk && items[i]! < pi)) i++;
-        while (keys[j]! > pk || (keys[j] === pk && items[j]! > pi)) j--;
-        if (i <= j) {
-          const tk = keys[i]!;
-          keys[i] = keys[j]!;
-          keys[j] = tk;
-          const ti = items[i]!;
-          items[i] = items[j]!;
-          items[j] = ti;
-          i++;
-          j--;
-        }
-      }
+      partitionByKey(keys, items, lo, hi);
+      const i = bounds[0]!;
+      const j = bounds[1]!;
       // Keep the smaller side for later (a bounded stack); go on with the larger.
       if (j - lo < hi - i) {
         stack.push(lo, j);
@@ -240,6 +224,51 @@ export function sortByKey(keys: Float64Array, items: Int32Array, count: number):
       items[j + 1] = it;
     }
   }
+}
+
+/**
+ * Moves the `k` smallest (key, item) pairs of the first `count` to the front, in no particular
+ * order (Hoare selection with the partition of {@link sortByKey}).
+ */
+export function selectSmallestByKey(keys: Float64Array, items: Int32Array, count: number, k: number): void {
+  let lo = 0;
+  let hi = count - 1;
+  while (lo < hi) {
+    partitionByKey(keys, items, lo, hi);
+    const i = bounds[0]!;
+    const j = bounds[1]!;
+    if (k - 1 <= j) hi = j;
+    else if (k - 1 >= i) lo = i;
+    else return;
+  }
+}
+
+/** Where the last partition ended: [i, j] (reused: the sort runs thousands of times per job). */
+const bounds = new Int32Array(2);
+
+/** Hoare partition of [lo, hi] around the middle (key, item) pair; the two sides' bounds land in `bounds`. */
+function partitionByKey(keys: Float64Array, items: Int32Array, lo: number, hi: number): void {
+  const mid = (lo + hi) >> 1;
+  const pk = keys[mid]!;
+  const pi = items[mid]!;
+  let i = lo;
+  let j = hi;
+  while (i <= j) {
+    while (keys[i]! < pk || (keys[i] === pk && items[i]! < pi)) i++;
+    while (keys[j]! > pk || (keys[j] === pk && items[j]! > pi)) j--;
+    if (i <= j) {
+      const tk = keys[i]!;
+      keys[i] = keys[j]!;
+      keys[j] = tk;
+      const ti = items[i]!;
+      items[i] = items[j]!;
+      items[j] = ti;
+      i++;
+      j--;
+    }
+  }
+  bounds[0] = i;
+  bounds[1] = j;
 }
 
 /** Branch-and-bound over lengths in [from, to] using the search's candidates. */
