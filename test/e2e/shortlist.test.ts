@@ -244,7 +244,7 @@ describe('generate and shortlist in the browser', () => {
 
     await page.getByLabel('Centre on a product').fill('Illustrative Centella');
     const product = (await service.listProducts({ search: 'Illustrative Centella', limit: 8 })).items[0]!;
-    await page.getByRole('option').first().click();
+    await page.getByRole('option', { name: /Illustrative Centella/ }).first().click();
     await expect.poll(() => page.getByTestId('generate-centre').textContent()).toContain(`Around ${product.name}`);
     await page.getByLabel('Samples (N)').fill('2000');
     const before = runs();
@@ -265,6 +265,27 @@ describe('generate and shortlist in the browser', () => {
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'cancelled' }).textContent(), { timeout: 60_000 }).toContain('Generation cancelled; nothing was stored.');
     expect(runs()).toBe(before + 1);
     expect((await service.getActivity()).finished[0]).toMatchObject({ kind: 'generate', state: 'cancelled' });
+  });
+
+  it('runs a generate job under a saved design brief chosen in the form: every list obeys it and the run says so', { timeout: 120_000 }, async () => {
+    await service.saveBrief({ name: 'Niacinamide serum', brief: { include: ['Niacinamide'], freeFrom: ['silicones', 'fragrance'], maxLength: 26 } });
+    await page.getByTestId('nav-generate').click();
+    await page.getByLabel('Samples (N)').fill('2000');
+    await page.getByLabel('Candidates to decode (K)').fill('200');
+    await page.getByTestId('generate-brief').focus();
+    await expect.poll(async () => page.getByTestId('generate-brief').locator('option').allTextContents()).toContain('Niacinamide serum (v1)');
+    await page.getByTestId('generate-brief').selectOption('Niacinamide serum');
+    await page.getByRole('button', { name: 'Generate candidates' }).click();
+    await expect.poll(() => page.getByTestId('generate-brief-applied').textContent(), { timeout: 60_000 }).toContain('Every list obeys the brief Niacinamide serum v1');
+    const id = Number(/Run (\d+)/.exec((await page.getByTestId('generate-summary').locator('h3').first().textContent()) ?? '')?.[1]);
+    const all = (await service.listGeneratedCandidates({ runId: id, limit: 1000 })).items;
+    expect(all).toHaveLength(200);
+    for (const c of all) {
+      expect(c.ingredients).toContain('Niacinamide');
+      expect(c.ingredients.length).toBeLessThanOrEqual(26);
+      expect(c.ingredients.filter((n) => /methicone|siloxane|^fragrance$|^parfum/i.test(n))).toEqual([]);
+    }
+    await shot('10-brief');
   });
 
   it('logged no errors (including CSP violations) in the page', () => {

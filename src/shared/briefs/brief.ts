@@ -37,6 +37,17 @@ export interface BriefViolation {
   message: string;
 }
 
+/** A brief's rules in one line each. */
+export function describeBrief(b: Brief): string[] {
+  const lines: string[] = [];
+  if (b.include.length) lines.push(`must include: ${b.include.join('; ')}`);
+  if (b.includeClasses.length) lines.push(`at least one of each: ${b.includeClasses.join(', ')}`);
+  if (b.exclude.length) lines.push(`must not include: ${b.exclude.join('; ')}`);
+  if (b.freeFrom.length) lines.push(`free from: ${b.freeFrom.join(', ')}`);
+  if (b.minLength !== null || b.maxLength !== null) lines.push(`length: ${b.minLength ?? 1} to ${b.maxLength ?? 'any'} ingredients`);
+  return lines.length ? lines : ['(no rules)'];
+}
+
 const fold = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
 
 /** Every way the list breaks the brief, in the brief's order (included, classes, excluded, families, length). */

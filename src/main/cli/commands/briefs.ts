@@ -1,20 +1,9 @@
 import type { SavedBrief } from '../../../shared/api';
-import type { Brief } from '../../../shared/briefs/brief';
+import { describeBrief, type Brief } from '../../../shared/briefs/brief';
 import { INGREDIENT_FUNCTIONS, type IngredientFunction } from '../../../shared/domain';
 import { countLine, noArguments, oneOf, wholeNumber } from '../checks';
 import { defineCommand, UsageError, type Command } from '../command';
 import { defineDeleteCommand } from '../delete-command';
-
-/** A brief's rules in one line each. */
-export function describeBrief(b: Brief): string[] {
-  const lines: string[] = [];
-  if (b.include.length) lines.push(`must include: ${b.include.join('; ')}`);
-  if (b.includeClasses.length) lines.push(`at least one of each: ${b.includeClasses.join(', ')}`);
-  if (b.exclude.length) lines.push(`must not include: ${b.exclude.join('; ')}`);
-  if (b.freeFrom.length) lines.push(`free from: ${b.freeFrom.join(', ')}`);
-  if (b.minLength !== null || b.maxLength !== null) lines.push(`length: ${b.minLength ?? 1} to ${b.maxLength ?? 'any'} ingredients`);
-  return lines.length ? lines : ['(no rules)'];
-}
 
 /** "8-25", "8-", "-25" or "12" → bounds; a usage error naming --length otherwise. */
 export function lengthRange(text: string | undefined): { minLength: number | null; maxLength: number | null } {

@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { toCsv } from '../../../shared/csv-write';
 import { decimalNumber, idOption, namedNumber, noArguments, SEED_OPTION, SEED_RANGE, wholeNumber } from '../checks';
 import { defineCommand, type Command } from '../command';
-import { BRIEF_OPTIONS, briefRequest, describeBrief } from './briefs';
+import { describeBrief } from '../../../shared/briefs/brief';
+import { BRIEF_OPTIONS, briefRequest } from './briefs';
 
 /** `generate`: sample, decode and check new candidates. */
 export const generateCommands: readonly Command[] = [

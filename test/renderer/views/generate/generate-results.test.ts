@@ -16,6 +16,13 @@ describe('the generate form', () => {
     expect(parsed.ok && parsed.args).toMatchObject({ n: 2000, k: 200, centreProductId: 12, benefitThresholds: { hydration: 0.5, 'kb:oil_control': 0 } });
   });
 
+  it('sends the chosen saved brief by name, and none by default', () => {
+    const parsed = generateArgs({ ...defaultGenerateForm(), brief: 'Hydrating serum' });
+    expect(parsed.ok && parsed.args.brief).toBe('Hydrating serum');
+    const plain = generateArgs(defaultGenerateForm());
+    expect(plain.ok && 'brief' in plain.args).toBe(false);
+  });
+
   it('names every empty field instead of sending it', () => {
     expect(generateArgs({ ...defaultGenerateForm(), n: null, seed: null })).toEqual({ ok: false, message: 'fill in Samples (N), Seed' });
   });

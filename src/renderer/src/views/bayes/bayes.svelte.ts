@@ -22,6 +22,8 @@ export class BayesState {
   seed = $state(1);
   /** κ of the penalty on the GP's uncertainty (0: none). */
   uncertaintyPenalty = $state(0);
+  /** A saved design brief every proposal obeys (null: none). */
+  brief = $state<string | null>(null);
   /** The accepted candidates' name prefix; null: "BO <property>". */
   namePrefix = $state<string | null>(null);
   result = $state.raw<BatchProposalResult | null>(null);
@@ -61,7 +63,7 @@ export class BayesState {
     this.error = null;
     this.message = null;
     try {
-      const result = await this.app.track(() => api.proposeBatch({ property: this.property, goal: this.goal, batch: this.batch, seed: this.seed, uncertaintyPenalty: Number.isFinite(this.uncertaintyPenalty) && this.uncertaintyPenalty >= 0 ? Math.min(100, this.uncertaintyPenalty) : 0 }));
+      const result = await this.app.track(() => api.proposeBatch({ property: this.property, goal: this.goal, batch: this.batch, seed: this.seed, uncertaintyPenalty: Number.isFinite(this.uncertaintyPenalty) && this.uncertaintyPenalty >= 0 ? Math.min(100, this.uncertaintyPenalty) : 0, ...(this.brief ? { brief: this.brief } : {}) }));
       this.result = result;
       this.saved = {};
       this.ticked = [];

@@ -1,5 +1,5 @@
 import { MANUAL_PROVENANCE } from '../../../../shared/candidates';
-import type { CandidateDetail, CandidateProvenance, EditorSource, ListScore, ParsedDeclarationView, SavedBrief } from '../../../../shared/api';
+import type { CandidateDetail, CandidateProvenance, EditorSource, ListScore, ParsedDeclarationView } from '../../../../shared/api';
 import { api } from '../../lib/api';
 import type { EditorTarget } from '../../state/app.svelte';
 import { EditorHistory, LatestRequest, insertItems, moveItem, removeAt, replaceAt, sameNames, type EditorItem } from './editor-list';
@@ -48,9 +48,8 @@ export class EditorState {
   /** Outcome of the last open, paste or save, for the status line. */
   notice = $state.raw<{ kind: 'info' | 'error'; text: string } | null>(null);
   busy = $state(false);
-  /** The saved design brief the list is checked against (null: none), and the briefs to choose from. */
+  /** The saved design brief the list is checked against (null: none). */
   briefName = $state<string | null>(null);
-  briefs = $state.raw<SavedBrief[]>([]);
   /** Whether the list differs from the one opened or last saved. */
   readonly dirty = $derived(!sameNames(this.list, this.doc.baseline));
 
@@ -255,16 +254,6 @@ export class EditorState {
 
   private item(name: string): EditorItem {
     return { key: this.nextKey++, name };
-  }
-
-  /** Loads the saved briefs for the picker (a failure leaves the picker empty). */
-  async loadBriefs(): Promise<void> {
-    try {
-      this.briefs = await api.listBriefs();
-      if (this.briefName && !this.briefs.some((b) => b.name === this.briefName)) this.briefName = null;
-    } catch {
-      this.briefs = [];
-    }
   }
 
   /** Checks the list against a saved brief (null: none) and re-scores at once. */

@@ -24,11 +24,13 @@ export interface GenerateForm {
   allowShortLists: boolean;
   /** Add a missing preservative or emulsifier to a decoded list. */
   completeStructure: boolean;
+  /** A saved design brief every decoded list obeys (null: none). */
+  brief: string | null;
 }
 
 /** The defaults of the generate job (as in the contract), with baselines on for comparison. */
 export function defaultGenerateForm(): GenerateForm {
-  return { n: 10_000, k: 1_000, temperature: 1, seed: 1, centre: null, densityFloorQuantile: 0.05, minNovelty: 0.3, minPlausibility: 0.5, benefitThresholds: {}, baselines: true, allowShortLists: false, completeStructure: true };
+  return { n: 10_000, k: 1_000, temperature: 1, seed: 1, centre: null, densityFloorQuantile: 0.05, minNovelty: 0.3, minPlausibility: 0.5, benefitThresholds: {}, baselines: true, allowShortLists: false, completeStructure: true, brief: null };
 }
 
 const FIELD_LABELS = { n: 'Samples (N)', k: 'Candidates to decode (K)', temperature: 'Temperature', seed: 'Seed', densityFloorQuantile: 'Density floor', minNovelty: 'Min novelty', minPlausibility: 'Min plausibility' } as const;
@@ -57,6 +59,7 @@ export function generateArgs(form: GenerateForm): { ok: true; args: NonNullable<
       baselines: form.baselines,
       allowShortLists: form.allowShortLists,
       completeStructure: form.completeStructure,
+      ...(form.brief ? { brief: form.brief } : {}),
     },
   };
 }

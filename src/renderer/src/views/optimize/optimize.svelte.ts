@@ -45,6 +45,8 @@ export class OptimizeState {
   diversity = $state(DEFAULT_DIVERSITY);
   /** κ of the penalty on uncertain predictions (0: none). */
   uncertaintyPenalty = $state(0);
+  /** A saved design brief every list obeys (null: none). */
+  brief = $state<string | null>(null);
 
   result = $state.raw<OptimizationResult | null>(null);
   /** The restart whose path is shown. */
@@ -135,6 +137,7 @@ export class OptimizeState {
           guard: { kind: this.guard },
           diversity: this.diversity,
           uncertaintyPenalty: this.uncertaintyPenalty,
+          ...(this.brief ? { brief: this.brief } : {}),
         }),
       );
       this.result = result;
