@@ -36,9 +36,7 @@ export const briefsHandlers: HandlersOf<'listBriefs' | 'getBrief' | 'saveBrief' 
       const hints = [...a.brief.include, ...a.brief.exclude].filter((n) => !known(n)).map((n) => [n, lexicon.suggest(n)?.inci] as const).filter(([, s]) => s);
       throw new ApiFailure('invalid-argument', `brief "${a.name}" was not saved: ${problems.join('; ')}${hints.map(([n, s]) => `; did you mean ${s} for "${n}"?`).join('')}`);
     }
-    // Names as the knowledge base writes them, each once, in the order given.
-    const canonical = (names: string[]) => [...new Set(names.map((n) => known(n)!.inci))];
-    const brief: Brief = { ...a.brief, include: canonical(a.brief.include), exclude: canonical(a.brief.exclude), includeClasses: [...new Set(a.brief.includeClasses)], freeFrom: [...new Set(a.brief.freeFrom)] };
+    const brief = canonicalBrief(a.brief, known);
     return cx.exclusive(() => {
       const saved = cx.db.transaction(() => saveBrief(cx.db, a.name, brief, a.note, new Date().toISOString()))();
       return { ...view(getBrief(cx.db, saved.id)!), added: saved.added };
@@ -97,9 +95,11 @@ export function resolveBrief(cx: ServiceContext, name: string | undefined, rules
     if (!stored) throw new ApiFailure('not-found', `there is no brief named "${name}"; see briefs list, or save it first`);
     applied = { name: stored.name, version: stored.version, rules: stored.brief };
   } else applied = { name: null, version: null, rules: rules! };
-  const problems = briefContradictions(applied.rules, briefFamilies(cx), knownIngredient(cx));
+  const known = knownIngredient(cx);
+  const problems = briefContradictions(applied.rules, briefFamilies(cx), known);
   if (problems.length) throw new ApiFailure('invalid-argument', `the brief${applied.name ? ` "${applied.name}"` : ''} cannot be met: ${problems.join('; ')}; nothing was run`);
-  return applied;
+  // Rules given inline name ingredients as typed ("aqua"); the decoder and the checks compare INCI names.
+  return { ...applied, rules: canonicalBrief(applied.rules, known) };
 }
 
 /**
@@ -118,6 +118,12 @@ export function briefConstraintsForModel(cx: ServiceContext, modelId: number, br
   const built = briefDecodeConstraints(brief.rules, tokens, briefFamilies(cx));
   if (!built.constraints) throw new ApiFailure('invalid-argument', `the active model cannot meet the brief${brief.name ? ` "${brief.name}"` : ''}: ${built.problems.join('; ')}; nothing was run`);
   return built.constraints;
+}
+
+/** The brief with its names as the knowledge base writes them, each once, in the order given (every name known). */
+function canonicalBrief(rules: Brief, known: (name: string) => BriefIngredient | null): Brief {
+  const canonical = (names: readonly string[]) => [...new Set(names.map((n) => known(n)!.inci))];
+  return { ...rules, include: canonical(rules.include), exclude: canonical(rules.exclude), includeClasses: [...new Set(rules.includeClasses)], freeFrom: [...new Set(rules.freeFrom)] };
 }
 
 /** A brief as provenance records it: plain JSON (name, version and rules). */

@@ -203,6 +203,10 @@ describe('models through the service', () => {
     const byName = await service.generate({ n: 2000, k: 200, seed: 5, brief: 'niacinamide serum' });
     expect(byName.brief).toMatchObject({ name: 'Niacinamide serum', version: 1 });
     expect(byName.shortlist.map((c) => c.ingredients)).toEqual(report.shortlist.map((c) => c.ingredients));
+    // Rules given inline are read as the knowledge base reads names: "aqua" is Water.
+    const waterless = await service.generate({ n: 2000, k: 200, seed: 5, briefRules: { exclude: ['aqua'] } });
+    expect(waterless.brief!.rules.exclude).toEqual(['Water']);
+    for (const c of (await service.listGeneratedCandidates({ runId: waterless.runId, limit: 1000 })).items) expect(c.ingredients).not.toContain('Water');
     // Refused before any work, nothing stored.
     const runs = await countRows(service.db, 'generation_runs');
     await expect(service.generate({ n: 2000, k: 200, briefRules: { ...rules, include: ['Glycerin'] } })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('Glycerin is both required and excluded') });
