@@ -94,17 +94,18 @@ export interface GenerateInputs {
   /** Benefit predictions for codes (the latent heads). */
   predict: (codes: Float32Array, count: number) => Record<string, number>[];
   /**
-   * Benefit predictions for decoded lists (ingredient ids) with the half-width of each one's 80 %
-   * interval: the model's list predictor combined with its heads, as the editor scores. When
-   * given, the benefit thresholds and the ranking use these instead of `predict`.
+   * The model's list scoring, as the editor scores (its list predictor combined with its heads,
+   * with the half-width of each benefit's 80 % interval). `build`: the same in plain JavaScript
+   * (list-scorer.ts), built once per model (`key`) and run inside the decode-and-check batches on
+   * both threads; `scoreLists`: for the baselines' lists (ingredient ids). When given, the benefit
+   * thresholds and the ranking use these instead of `predict`; absent for a model saved before it
+   * had a list predictor.
    */
-  scoreLists?: (lists: number[][]) => { values: Record<string, number>; uncertainty: Record<string, number> | null }[];
-  /**
-   * The same scoring in plain JavaScript (list-scorer.ts), run inside the decode-and-check batches
-   * on both threads: built once per model (`key`). When given, the decoded lists are scored there
-   * and `scoreLists` serves the baselines only.
-   */
-  scorer?: { key: string; build: () => ListScorerSpec };
+  scorer?: {
+    key: string;
+    build: () => ListScorerSpec;
+    scoreLists: (lists: number[][]) => { values: Record<string, number>; uncertainty: Record<string, number> | null }[];
+  };
   /**
    * The seed's decoding, for the baseline: per slot the single most likely token (repeats and
    * unknown tokens allowed; null marks an unknown/bucket token).
@@ -394,8 +395,8 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
       }
     });
     lap('select');
-    // With a list scorer, benefits are predicted from the decoded lists after the checks.
-    const benefits: (Record<string, number> | null)[] = inputs.scoreLists || inputs.scorer ? new Array(kept.length).fill(null) : inputs.predict(codes, kept.length);
+    // With a list scorer, benefits are predicted from the decoded lists, in the decode batches.
+    const benefits: (Record<string, number> | null)[] = inputs.scorer ? new Array(kept.length).fill(null) : inputs.predict(codes, kept.length);
     lap('predict');
     if (inputs.scorer) work.scorer(inputs.scorer.key, inputs.scorer.build);
     const scorerKey = inputs.scorer?.key ?? null;
@@ -425,10 +426,6 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
     tally(decoded.report);
     const checked = (decoded.results as CheckedCandidate[][]).flat();
     lap('decode and check');
-    if (inputs.scoreLists && !inputs.scorer) {
-      scoreDecoded(checked, inputs.scoreLists, params.benefitThresholds);
-      lap('score lists');
-    }
     // Passed lists first, length-fair: each compared with lists of similar length (ranking.ts).
     const candidates: GeneratedCandidate[] = rankLengthFair(
       checked.map((c, i) => ({
@@ -450,13 +447,13 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
         const unknown = slots.some((x) => x === null);
         return checkCandidate(context, thresholds, unknown ? null : (slots as number[]), benefits[i] ?? null, slots.filter((x): x is number => x !== null));
       });
-      if (inputs.scoreLists) scoreDecoded(seedCandidates, inputs.scoreLists, params.benefitThresholds);
+      if (inputs.scorer) scoreDecoded(seedCandidates, inputs.scorer.scoreLists, params.benefitThresholds);
       baselines.push({ name: "seed's per-position argmax decoding (same model, same codes)", candidates: seedCandidates.length, quality: qualityPanel(seedCandidates, catalogLists, context, params.seed) });
     }
     if (params.baselines) {
       const recombined = recombine(catalogLists, context, kept.length, params.seed);
-      const recombinedCandidates = recombined.map((list) => checkCandidate(context, thresholds, list, inputs.scoreLists ? null : {}));
-      if (inputs.scoreLists) scoreDecoded(recombinedCandidates, inputs.scoreLists, params.benefitThresholds);
+      const recombinedCandidates = recombined.map((list) => checkCandidate(context, thresholds, list, inputs.scorer ? null : {}));
+      if (inputs.scorer) scoreDecoded(recombinedCandidates, inputs.scorer.scoreLists, params.benefitThresholds);
       baselines.push({ name: 'recombination: a catalog product with 3 ingredients swapped for others of the same class', candidates: recombined.length, quality: qualityPanel(recombinedCandidates, catalogLists, context, params.seed) });
     }
     if (params.baselines) lap('baselines');
@@ -482,8 +479,8 @@ function constrainedDecoder(decoder: DecoderSpec, constraints: DecodeConstraints
   return { ...decoder, allowed, constraints: { required: [...constraints.required], atLeastOne: constraints.atLeastOne.map((g) => [...g]), minLength: constraints.minLength, maxLength: constraints.maxLength } };
 }
 
-/** Predicts each checked list's benefits from the list itself and applies the benefit thresholds (withBenefits). */
-function scoreDecoded(candidates: CheckedCandidate[], scoreLists: NonNullable<GenerateInputs['scoreLists']>, benefitThresholds: Record<string, number>): void {
+/** Predicts each baseline list's benefits from the list itself and applies the benefit thresholds (withBenefits). */
+function scoreDecoded(candidates: CheckedCandidate[], scoreLists: NonNullable<GenerateInputs['scorer']>['scoreLists'], benefitThresholds: Record<string, number>): void {
   const scored = scoreLists(candidates.map((c) => c.ingredientIds));
   candidates.forEach((c, i) => withBenefits(c, benefitThresholds, scored[i]!.values, scored[i]!.uncertainty ?? undefined));
 }

@@ -4,10 +4,10 @@ import type { DecodeConstraints } from '../../shared/ml/constrained-decode';
 import { getModelVocabulary } from '../db/queries/models';
 import { familyMembership, type CompiledFamily } from '../../shared/briefs/families';
 import { deleteBrief, findBriefByName, getBrief, getBriefVersions, listBriefs, saveBrief, type StoredBrief } from '../db/queries/briefs';
-import { getIngredientRecords } from '../db/queries/ingredients';
+import { ingredientRecords } from './catalog-index';
 import { loadFamilies } from '../inci/knowledge';
 import { familiesPath } from '../resources';
-import type { ServiceContext } from './context';
+import { Derived, type ServiceContext } from './context';
 import type { HandlersOf } from './endpoint';
 
 /** The briefs capability: design briefs saved by name and versioned, and the free-from families they name. */
@@ -51,7 +51,7 @@ export const briefsHandlers: HandlersOf<'listBriefs' | 'getBrief' | 'saveBrief' 
   },
 
   async listFamilies(cx) {
-    const records = getIngredientRecords(cx.db);
+    const records = [...ingredientRecords(cx).values()];
     return briefFamilies(cx).map(
       (f): FamilyView => ({
         id: f.id,
@@ -66,16 +66,11 @@ export const briefsHandlers: HandlersOf<'listBriefs' | 'getBrief' | 'saveBrief' 
   },
 };
 
-/** The shipped free-from families (resources/knowledge/families.json), read once per service. */
-const familyCache = new WeakMap<ServiceContext, CompiledFamily[]>();
+const FAMILIES = new Derived([], (cx) => loadFamilies(familiesPath(cx.options.resourcesDir)));
 
+/** The shipped free-from families (resources/knowledge/families.json), read once per service. */
 export function briefFamilies(cx: ServiceContext): CompiledFamily[] {
-  let families = familyCache.get(cx);
-  if (!families) {
-    families = loadFamilies(familiesPath(cx.options.resourcesDir));
-    familyCache.set(cx, families);
-  }
-  return families;
+  return cx.get(FAMILIES);
 }
 
 function view(s: StoredBrief): SavedBrief {
@@ -110,7 +105,7 @@ export function resolveBrief(cx: ServiceContext, name: string | undefined, rules
 export function briefConstraintsForModel(cx: ServiceContext, modelId: number, brief: AppliedBrief): DecodeConstraints {
   const vocabulary = getModelVocabulary(cx.db, modelId);
   if (!vocabulary) throw new ApiFailure('not-found', `model ${modelId} has no stored vocabulary`);
-  const records = new Map(getIngredientRecords(cx.db, vocabulary.flatMap((t) => (t.ingredientId === null ? [] : [t.ingredientId]))).map((r) => [r.id, r]));
+  const records = ingredientRecords(cx);
   const tokens = vocabulary.map((t) => {
     const r = t.ingredientId === null ? undefined : records.get(t.ingredientId);
     return r ? { inci: r.inci, synonyms: r.synonyms, functions: r.functions } : null;
@@ -135,7 +130,7 @@ export function briefProvenance(brief: AppliedBrief): { name: string | null; ver
 /** The knowledge base's reading of a name, as a brief checks it (null: unknown). */
 function knownIngredient(cx: ServiceContext): (name: string) => BriefIngredient | null {
   const lexicon = cx.lexicon();
-  const records = new Map(getIngredientRecords(cx.db).map((r) => [r.id, r]));
+  const records = ingredientRecords(cx);
   return (name) => {
     const match = lexicon.lookup(name);
     const r = match ? records.get(match.id) : undefined;

@@ -34,6 +34,13 @@ const CATALOG_STATE = ['catalog', 'ingredients'] as const;
 
 const PRODUCT_LISTS = new Derived(CATALOG_STATE, (cx) => getProductLists(cx.db));
 
+const RECORDS = new Derived(CATALOG_STATE, (cx) => new Map(getIngredientRecords(cx.db).map((r) => [r.id, r])));
+
+/** Every ingredient record by id (knowledge base and catalog-only), read once per catalog and knowledge-base state. */
+export function ingredientRecords(cx: ServiceContext): Map<number, IngredientRecord> {
+  return cx.get(RECORDS);
+}
+
 const OVERLAP = new Derived(CATALOG_STATE, (cx) => {
   const lists = productLists(cx);
   const productIds = [...lists.keys()];
@@ -43,7 +50,7 @@ const OVERLAP = new Derived(CATALOG_STATE, (cx) => {
 const INDEX = new Derived(CATALOG_STATE, (cx): CatalogIndex => {
   const lists = productLists(cx);
   const productIds = [...lists.keys()];
-  const records = new Map(getIngredientRecords(cx.db).map((r) => [r.id, r]));
+  const records = ingredientRecords(cx);
   const facts = new Map([...records.values()].map((r) => [r.id, ingredientFacts(r)]));
   const catalogIds = new Set(productIds.flatMap((id) => lists.get(id)!));
   const checksSpec: CatalogContextSpec = {

@@ -30,17 +30,19 @@ export const generateJob: JobHandler<GenerateJob, GenerateOutcome> = {
       forward: (codes, count) => forwardAll(m, codes, count),
       decodePerSlot: (codes, count) => decodePerSlot(m, codes, count),
       predict: (codes, count) => predictCodes(m, codes, count),
-      // The editor's scoring: the decoded list encoded, its list predictor combined with the heads
-      // (a model saved before the list predictor keeps the heads at the sampled code).
-      scoreLists: m.listPredictor
-        ? (lists) =>
-            estimateListBenefits(m, lists, encodeListsFlat(m, lists)).map((estimates) => {
-              const entries = Object.entries(estimates);
-              const uncertain = entries.every(([, e]) => e.uncertainty !== null);
-              return { values: Object.fromEntries(entries.map(([k, e]) => [k, e.value])), uncertainty: uncertain ? Object.fromEntries(entries.map(([k, e]) => [k, e.uncertainty!])) : null };
-            })
+      // The editor's scoring of each list (a model saved before the list predictor keeps the heads at the sampled code).
+      scorer: m.listPredictor
+        ? {
+            key: `${job.modelPath}#${job.manifestSha256}`,
+            build: () => listScorerSpec(m.model.shape, m.model.getWeights(), m.benefits, m.listPredictor!),
+            scoreLists: (lists) =>
+              estimateListBenefits(m, lists, encodeListsFlat(m, lists)).map((estimates) => {
+                const entries = Object.entries(estimates);
+                const uncertain = entries.every(([, e]) => e.uncertainty !== null);
+                return { values: Object.fromEntries(entries.map(([k, e]) => [k, e.value])), uncertainty: uncertain ? Object.fromEntries(entries.map(([k, e]) => [k, e.uncertainty!])) : null };
+              }),
+          }
         : undefined,
-      scorer: m.listPredictor ? { key: `${job.modelPath}#${job.manifestSha256}`, build: () => listScorerSpec(m.model.shape, m.model.getWeights(), m.benefits, m.listPredictor!) } : undefined,
       work: context.sharedWork,
       isCancelled: () => context.isCancelled(),
     });
