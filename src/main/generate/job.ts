@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GenerationQuality } from '../../shared/api';
 import type { IngredientFacts } from '../../shared/ml/checks';
-import { KDE_MAX_REFERENCES, kernelCount, latentStatistics, whiten, type LatentStatistics } from '../../shared/ml/latent';
+import { KDE_MAX_REFERENCES, kernelCount, latentStatistics, whiten, whitenedRegion, type LatentRegion, type LatentStatistics } from '../../shared/ml/latent';
 import { sortByKey } from '../../shared/ml/decode';
 import { seededRandom } from '../../shared/ml/random';
 import { SharedWorkCancelled, type ShareReport, type SharedWork } from '../compute/shared-work';
@@ -28,6 +28,15 @@ export interface GenerateParams {
   seed: number;
   /** Centre the distribution on this code (e.g. a product's) instead of the catalog mean. */
   centre: number[] | null;
+  /**
+   * A brief's category: the normals fitted to each catalog category's codes (src/shared/ml/latent.ts:
+   * regionNormal), their log prior (log share of the catalog) and the one asked for. Samples are
+   * drawn from the target's normal instead of the whole catalog's (`centre`, when also given,
+   * moves its mean), and the most unique are kept among those whose most probable category under
+   * the normals is the target (others only when too few are). The density and its floor stay
+   * the whole catalog's.
+   */
+  category?: { regions: LatentRegion[]; logPriors: number[]; target: number } | null;
   /** Samples whose density is below this quantile of the catalog's own densities are dropped. */
   densityFloorQuantile: number;
   /** Candidates whose nearest catalog product shares more than 1 − minNovelty (Jaccard) are rejected. */
@@ -52,6 +61,8 @@ export interface GenerateParams {
 export interface GeneratedCandidate extends CheckedCandidate {
   code: number[];
   logDensity: number;
+  /** With a brief's category: what the catalog's category classifier reads the list as (set by the service). */
+  readsAs?: { category: string; probability: number };
 }
 
 export type QualityPanel = GenerationQuality;
@@ -356,13 +367,29 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
     //      of the catalog's own densities.
     const normals = work.normals(params.seed, params.n, D, KDE_BLOCK);
     const white = normals.values;
-    const offset = params.centre ? whiten(params.centre, 1, stats) : null;
+    const regions = params.category ? params.category.regions.map((r) => whitenedRegion(r, stats)) : null;
+    const region = regions ? regions[params.category!.target]! : null;
+    const offset = params.centre ? whiten(params.centre, 1, stats) : (region?.offset ?? null);
     let sampleWaitMs = 0;
+    const draw = new Float64Array(D);
     const sampleRows = (start: number, rows: number) => {
       sampleWaitMs += normals.waitFor(start + rows);
-      if (params.temperature === 1 && !offset) return;
+      if (params.temperature === 1 && !offset && !region) return;
       const block = white.subarray(start * D, (start + rows) * D);
-      for (let i = 0; i < block.length; i++) block[i] = params.temperature * block[i]! + (offset ? offset[i % D]! : 0);
+      if (!region) {
+        for (let i = 0; i < block.length; i++) block[i] = params.temperature * block[i]! + (offset ? offset[i % D]! : 0);
+        return;
+      }
+      // A region's shape: y = offset + A·(T·e), A lower triangular.
+      const A = region.transform;
+      for (let i = 0; i < rows; i++) {
+        for (let k = 0; k < D; k++) draw[k] = params.temperature * block[i * D + k]!;
+        for (let r = 0; r < D; r++) {
+          let v = offset![r]!;
+          for (let c = 0; c <= r; c++) v += A[r * D + c]! * draw[c]!;
+          block[i * D + r] = v;
+        }
+      }
     };
     const sortedCatalog = space.sortedCatalogDensity;
     const floor = sortedCatalog[Math.floor(params.densityFloorQuantile * (sortedCatalog.length - 1))]!;
@@ -374,7 +401,8 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
     }
     lap('sample and density');
 
-    // 4. Keep the K most unique (lowest density) above the floor.
+    // 4. Keep the K most unique (lowest density) above the floor; with a category, among those
+    //    the category normals most clearly assign to it.
     const order = new Int32Array(params.n);
     const keys = new Float64Array(params.n);
     let aboveFloor = 0;
@@ -383,8 +411,18 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
       order[aboveFloor] = i;
       keys[aboveFloor++] = density[i]!;
     }
-    sortByKey(keys, order, aboveFloor); // by density, then index
-    const kept = Array.from(order.subarray(0, Math.min(params.k, aboveFloor)));
+    let pool = aboveFloor;
+    if (regions) {
+      // The CATEGORY_POOL·K samples most clearly of the category (largest log-odds over the
+      // closest other category), then by uniqueness as usual.
+      const margins = categoryMargins(white, params.n, D, regions, params.category!.logPriors, params.category!.target);
+      for (let j = 0; j < aboveFloor; j++) keys[j] = -margins[order[j]!]!;
+      sortByKey(keys, order, aboveFloor);
+      pool = Math.min(aboveFloor, Math.max(params.k, Math.round(CATEGORY_POOL * params.k)));
+      for (let j = 0; j < pool; j++) keys[j] = density[order[j]!]!;
+    }
+    sortByKey(keys, order, pool); // by density, then index
+    const kept = Array.from(order.subarray(0, Math.min(params.k, pool)));
     // Back to latent coordinates: x = mean + L·y.
     const codes = new Float32Array(kept.length * D);
     kept.forEach((row, i) => {
@@ -470,6 +508,46 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
     if (error instanceof SharedWorkCancelled) throw new GenerationCancelled();
     throw error;
   }
+}
+
+/**
+ * With a category, the K are kept from the CATEGORY_POOL·K samples above the floor most clearly
+ * of it. Measured on sephora_cosmetics.csv (quick model, six categories): pools of 1, 1.3, 2 and
+ * 4 × K had 46–82 %, 45–79 %, 41–74 % and 38–67 % of the decoded lists read as the category by
+ * the catalog's classifier, with the same share passing the other checks: the most typical win.
+ */
+const CATEGORY_POOL = 1;
+
+/**
+ * Each whitened sample's log-odds for the target category over the most probable other one,
+ * under the category normals (each a whitened region: y ~ N(offset, A·Aᵀ), weighted by its prior).
+ */export function categoryMargins(white: Float32Array, n: number, d: number, regions: { offset: Float64Array; transform: Float64Array }[], logPriors: number[], target: number): Float64Array {
+  const logDet = regions.map((r) => {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += Math.log(Math.abs(r.transform[k * d + k]!));
+    return s;
+  });
+  const z = new Float64Array(d);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let own = 0;
+    let rival = -Infinity;
+    regions.forEach((r, c) => {
+      // Solve A·z = y − offset; log N = −½|z|² − log|A| (+ a constant shared by every region).
+      let q = 0;
+      for (let row = 0; row < d; row++) {
+        let v = white[i * d + row]! - r.offset[row]!;
+        for (let k = 0; k < row; k++) v -= r.transform[row * d + k]! * z[k]!;
+        z[row] = v / r.transform[row * d + row]!;
+        q += z[row]! * z[row]!;
+      }
+      const score = -0.5 * q - logDet[c]! + logPriors[c]!;
+      if (c === target) own = score;
+      else rival = Math.max(rival, score);
+    });
+    out[i] = own - rival;
+  }
+  return out;
 }
 
 /** The model's decoder with a brief's constraints: their mask joined to its own, the rest carried along. */

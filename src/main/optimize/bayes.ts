@@ -1,5 +1,5 @@
 import { fitGp, logExpectedImprovement, predictStandardised, withObservations, type GpModel } from '../../shared/ml/gp';
-import type { LatentStatistics } from '../../shared/ml/latent';
+import type { LatentRegion, LatentStatistics } from '../../shared/ml/latent';
 import { jitteredStarts, randomStarts } from './plan';
 
 /**
@@ -37,6 +37,8 @@ export interface ProposalSettings {
   localScale: number;
   /** How many of the best measured codes get local draws. */
   anchors: number;
+  /** Draw the pool from this region (a brief's category) instead of the catalog normal. */
+  region?: LatentRegion | null;
 }
 
 export const DEFAULT_PROPOSAL_SETTINGS: Omit<ProposalSettings, 'batch' | 'seed'> = {
@@ -83,7 +85,7 @@ export function candidatePool(stats: LatentStatistics, measured: { codes: Float3
   const top = Array.from({ length: n }, (_, i) => i)
     .sort((a, b) => measured.y[b]! - measured.y[a]!)
     .slice(0, settings.anchors);
-  const parts = [randomStarts(stats, settings.poolSize, settings.seed)];
+  const parts = [randomStarts(settings.region ? { d: D, ...settings.region } : stats, settings.poolSize, settings.seed)];
   top.forEach((i, r) => parts.push(jitteredStarts(measured.codes.subarray(i * D, (i + 1) * D), stats, settings.localSize, settings.seed * 31 + r + 1, settings.localScale)));
   const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
   let at = 0;

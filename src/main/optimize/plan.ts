@@ -54,7 +54,8 @@ export function nearestOtherDistances(codes: ArrayLike<number>, n: number, D: nu
 }
 
 /** `rows` codes drawn from N(mean, Σ) fitted to the catalog (x = mean + L·e), seeded. */
-export function randomStarts(stats: LatentStatistics, rows: number, seed: number): Float32Array {
+/** Draws from N(mean, L·Lᵀ): the catalog normal, or a region of it (a category's: src/shared/ml/latent.ts regionNormal). */
+export function randomStarts(stats: Pick<LatentStatistics, 'd'> & { mean: ArrayLike<number>; cholesky: ArrayLike<number> }, rows: number, seed: number): Float32Array {
   const D = stats.d;
   const normal = normalGenerator(seededRandom(seed));
   const out = new Float32Array(rows * D);

@@ -7,6 +7,7 @@ import type { ServiceContext } from './context';
 import type { HandlersOf } from './endpoint';
 import { latentSpace } from './latent-space';
 import { briefConstraintsForModel, briefProvenance, resolveBrief } from './briefs';
+import { categoryRegion } from './categories';
 
 const METHOD =
   'Bayesian optimisation: Gaussian process (Matérn 5/2, hyper-parameters by maximum marginal likelihood) on the codes of the measured lists; expected improvement with the prior penalty, maximised over decoded, checked, new lists from draws of the catalog normal and around the best results; batch spread by the kriging believer';
@@ -50,6 +51,7 @@ async function proposeBatch(cx: ServiceContext, a: ApiParsedArgs['proposeBatch']
       xi: a.xi,
       uncertaintyPenalty: a.uncertaintyPenalty,
       constraints,
+      region: brief?.rules.category ? await categoryRegion(cx, brief.rules.category) : null,
       seed: a.seed,
       checks: { spec: index.checksSpec, thresholds },
     },

@@ -4,10 +4,12 @@ import type { DecodeConstraints } from '../../shared/ml/constrained-decode';
 import { getModelVocabulary } from '../db/queries/models';
 import { familyMembership, type CompiledFamily } from '../../shared/briefs/families';
 import { deleteBrief, findBriefByName, getBrief, getBriefVersions, listBriefs, saveBrief, type StoredBrief } from '../db/queries/briefs';
-import { ingredientRecords } from './catalog-index';
+import { ingredientRecords, productLists } from './catalog-index';
+import { getProductCategories } from '../db/queries/products';
 import { loadFamilies } from '../inci/knowledge';
 import { familiesPath } from '../resources';
 import { Derived, type ServiceContext } from './context';
+import { resolveCategoryName } from './categories';
 import type { HandlersOf } from './endpoint';
 
 /** The briefs capability: design briefs saved by name and versioned, and the free-from families they name. */
@@ -36,7 +38,7 @@ export const briefsHandlers: HandlersOf<'listBriefs' | 'getBrief' | 'saveBrief' 
       const hints = [...a.brief.include, ...a.brief.exclude].filter((n) => !known(n)).map((n) => [n, lexicon.suggest(n)?.inci] as const).filter(([, s]) => s);
       throw new ApiFailure('invalid-argument', `brief "${a.name}" was not saved: ${problems.join('; ')}${hints.map(([n, s]) => `; did you mean ${s} for "${n}"?`).join('')}`);
     }
-    const brief = canonicalBrief(a.brief, known);
+    const brief = canonicalBrief(cx, a.brief, known);
     return cx.exclusive(() => {
       const saved = cx.db.transaction(() => saveBrief(cx.db, a.name, brief, a.note, new Date().toISOString()))();
       return { ...view(getBrief(cx.db, saved.id)!), added: saved.added };
@@ -94,7 +96,7 @@ export function resolveBrief(cx: ServiceContext, name: string | undefined, rules
   const problems = briefContradictions(applied.rules, briefFamilies(cx), known);
   if (problems.length) throw new ApiFailure('invalid-argument', `the brief${applied.name ? ` "${applied.name}"` : ''} cannot be met: ${problems.join('; ')}; nothing was run`);
   // Rules given inline name ingredients as typed ("aqua"); the decoder and the checks compare INCI names.
-  return { ...applied, rules: canonicalBrief(applied.rules, known) };
+  return { ...applied, rules: canonicalBrief(cx, applied.rules, known) };
 }
 
 /**
@@ -115,16 +117,61 @@ export function briefConstraintsForModel(cx: ServiceContext, modelId: number, br
   return built.constraints;
 }
 
-/** The brief with its names as the knowledge base writes them, each once, in the order given (every name known). */
-function canonicalBrief(rules: Brief, known: (name: string) => BriefIngredient | null): Brief {
+/**
+ * The brief with its names as the knowledge base writes them, each once, in the order given
+ * (every name known), and its category as the catalogs name it (refused when none does).
+ */
+function canonicalBrief(cx: ServiceContext, rules: Brief, known: (name: string) => BriefIngredient | null): Brief {
   const canonical = (names: readonly string[]) => [...new Set(names.map((n) => known(n)!.inci))];
-  return { ...rules, include: canonical(rules.include), exclude: canonical(rules.exclude), includeClasses: [...new Set(rules.includeClasses)], freeFrom: [...new Set(rules.freeFrom)] };
+  return {
+    ...rules,
+    include: canonical(rules.include),
+    exclude: canonical(rules.exclude),
+    includeClasses: [...new Set(rules.includeClasses)],
+    freeFrom: [...new Set(rules.freeFrom)],
+    category: rules.category ? resolveCategoryName(cx, rules.category) : null,
+  };
 }
 
 /** A brief as provenance records it: plain JSON (name, version and rules). */
-export function briefProvenance(brief: AppliedBrief): { name: string | null; version: number | null; rules: { include: string[]; includeClasses: string[]; exclude: string[]; freeFrom: string[]; minLength: number | null; maxLength: number | null } } {
+export function briefProvenance(brief: AppliedBrief): { name: string | null; version: number | null; rules: { include: string[]; includeClasses: string[]; exclude: string[]; freeFrom: string[]; minLength: number | null; maxLength: number | null; category: string | null } } {
   const r = brief.rules;
-  return { name: brief.name, version: brief.version, rules: { include: [...r.include], includeClasses: [...r.includeClasses], exclude: [...r.exclude], freeFrom: [...r.freeFrom], minLength: r.minLength, maxLength: r.maxLength } };
+  return { name: brief.name, version: brief.version, rules: { include: [...r.include], includeClasses: [...r.includeClasses], exclude: [...r.exclude], freeFrom: [...r.freeFrom], minLength: r.minLength, maxLength: r.maxLength, category: r.category ?? null } };
+}
+
+/**
+ * The catalog products whose lists meet a brief: every hard rule (named ingredients in and out,
+ * free-from families, classes, length) and, with a category, that category.
+ */
+export function productsMeetingBrief(cx: ServiceContext, brief: AppliedBrief): Set<number> {
+  const records = ingredientRecords(cx);
+  const rules = brief.rules;
+  const families = briefFamilies(cx).filter((f) => rules.freeFrom.includes(f.id));
+  const excluded = new Set(rules.exclude);
+  // Each ingredient's verdict once, not once per product that lists it.
+  const banned = new Map<number, boolean>();
+  const isBanned = (id: number) => {
+    let v = banned.get(id);
+    if (v === undefined) {
+      const r = records.get(id);
+      v = r ? excluded.has(r.inci) || families.some((f) => familyMembership(f, r) !== null) : false;
+      banned.set(id, v);
+    }
+    return v;
+  };
+  const required = rules.include.map((name) => [...records.values()].find((r) => r.inci === name)?.id ?? -1);
+  const categoryOf = rules.category ? getProductCategories(cx.db) : null;
+  const out = new Set<number>();
+  for (const [productId, list] of productLists(cx)) {
+    if (categoryOf && categoryOf.get(productId) !== rules.category) continue;
+    if (rules.minLength !== null && list.length < rules.minLength) continue;
+    if (rules.maxLength !== null && list.length > rules.maxLength) continue;
+    if (list.some(isBanned)) continue;
+    if (!required.every((id) => list.includes(id))) continue;
+    if (!rules.includeClasses.every((cls) => list.some((id) => records.get(id)?.functions.includes(cls)))) continue;
+    out.add(productId);
+  }
+  return out;
 }
 
 /** The knowledge base's reading of a name, as a brief checks it (null: unknown). */

@@ -7,6 +7,7 @@ import { ImportError } from '../import/catalog-file';
 import { importCatalog, type ImportOptions } from '../import/importer';
 import { previewCatalogFile } from '../import/preview';
 import { sampleCatalogPath } from '../resources';
+import { productsMeetingBrief, resolveBrief } from './briefs';
 import type { ServiceContext } from './context';
 import type { HandlersOf } from './endpoint';
 import { ingredientSuggestions, resolveIngredientName } from './ingredient-names';
@@ -33,8 +34,9 @@ export const catalogHandlers: HandlersOf<'getStatus' | 'listCatalogs' | 'listPro
     return listCatalogs(cx.db);
   },
 
-  async listProducts(cx, filter) {
-    return listProducts(cx.db, filter);
+  async listProducts(cx, { brief, briefRules, ...filter }) {
+    const applied = resolveBrief(cx, brief, briefRules);
+    return listProducts(cx.db, applied ? { ...filter, ids: [...productsMeetingBrief(cx, applied)] } : filter);
   },
 
   async listCategories(cx) {

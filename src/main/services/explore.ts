@@ -15,6 +15,7 @@ import type { HandlersOf } from './endpoint';
 import { declarationIngredientIds, productIngredientIds } from './ingredient-names';
 import { kde, latentSpace, type LatentSpace } from './latent-space';
 import { decodeCodes, encodeLists } from './models';
+import { productsMeetingBrief, resolveBrief } from './briefs';
 
 /**
  * The explore capability, around one product or list: its neighbours, the density of the latent
@@ -23,7 +24,8 @@ import { decodeCodes, encodeLists } from './models';
  */
 export const exploreHandlers: HandlersOf<'neighbours' | 'whitespace' | 'density' | 'interpolate' | 'sensitivity' | 'latentMap' | 'mapProducts' | 'latentStatistics' | 'projectCodes' | 'mapGenerated'> = {
   /** The k nearest catalog products to a product or a typed list, in latent space and by overlap. */
-  async neighbours(cx, { productId, declaration, candidate, k }) {
+  async neighbours(cx, { productId, declaration, candidate, k, brief, briefRules }) {
+    const applied = resolveBrief(cx, brief, briefRules);
     const space = await latentSpace(cx);
     const D = space.codes.latentDim;
     let queryIds: number[];
@@ -46,12 +48,14 @@ export const exploreHandlers: HandlersOf<'neighbours' | 'whitespace' | 'density'
       queryIds = parsed.ok ? declarationIngredientIds(cx, parsed.ingredients) : [];
       queryCode = Float32Array.from(encoded.codes[0]!);
     }
-    const near = await nearestProducts(cx, queryIds, whiten(queryCode, 1, space.stats), k, productId);
+    const meeting = applied ? productsMeetingBrief(cx, applied) : null;
+    const near = await nearestProducts(cx, queryIds, whiten(queryCode, 1, space.stats), k, productId, undefined, meeting);
     return {
       modelId: space.modelId,
       query: { productId: productId ?? null, ingredients: near.label(queryIds) },
       byLatent: near.byLatent!,
       byOverlap: near.byOverlap,
+      ...(applied ? { brief: { applied, meeting: meeting!.size } } : {}),
     };
   },
 
@@ -313,6 +317,8 @@ export async function nearestProducts(
   k: number,
   excludeProductId?: number,
   queryNames: ReadonlyMap<number, string> = new Map(),
+  /** Only these products (e.g. those that meet a design brief); all when absent. */
+  among?: ReadonlySet<number> | null,
 ): Promise<NearestProducts> {
   const lists = productLists(cx);
   let distanceOf: Map<number, number> | null = null;
@@ -323,7 +329,7 @@ export async function nearestProducts(
     distanceOf = new Map(space.codes.productIds.map((id, i) => [id, distances[i]!]));
     byDistance = space.codes.productIds
       .map((id, i) => ({ id, d: distances[i]! }))
-      .filter((x) => x.id !== excludeProductId)
+      .filter((x) => x.id !== excludeProductId && (!among || among.has(x.id)))
       .sort((a, b) => a.d - b.d || a.id - b.id)
       .slice(0, k);
   }
@@ -331,7 +337,7 @@ export async function nearestProducts(
   const weighted = overlap.index.weightedJaccards(queryIds);
   const byOverlap = overlap.productIds
     .map((id, row) => ({ id, w: weighted[row]! }))
-    .filter((x) => x.id !== excludeProductId)
+    .filter((x) => x.id !== excludeProductId && (!among || among.has(x.id)))
     .sort((a, b) => b.w - a.w || a.id - b.id)
     .slice(0, k);
   // Names only for what is shown: the query and the chosen products' lists.

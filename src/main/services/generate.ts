@@ -12,6 +12,7 @@ import { Derived, KeyedSlot, type ServiceContext } from './context';
 import type { HandlersOf } from './endpoint';
 import { latentSpace } from './latent-space';
 import { briefConstraintsForModel, resolveBrief } from './briefs';
+import { categoryModel, categoryRegions, readCategories, type CategoryModel } from './categories';
 
 /**
  * The last browsed run's candidates with names resolved (runs never change; names may, so it is
@@ -46,6 +47,8 @@ export async function generate(cx: ServiceContext, params: ApiParsedArgs['genera
   const constraints = brief ? briefConstraintsForModel(cx, model.id, brief) : null;
   const space = await latentSpace(cx);
   const D = space.codes.latentDim;
+  const category = brief?.rules.category ?? null;
+  const regions = category ? await categoryRegions(cx, category) : null;
   let centre: number[] | null = null;
   if (params.centreProductId !== undefined) {
     const row = space.codes.productIds.indexOf(params.centreProductId);
@@ -74,6 +77,7 @@ export async function generate(cx: ServiceContext, params: ApiParsedArgs['genera
         temperature: params.temperature,
         seed: params.seed,
         centre,
+        category: regions,
         densityFloorQuantile: params.densityFloorQuantile,
         minNovelty: params.minNovelty,
         minPlausibility: params.minPlausibility,
@@ -87,6 +91,7 @@ export async function generate(cx: ServiceContext, params: ApiParsedArgs['genera
     { kind: 'generate', label: `Generating ${params.n.toLocaleString('en')} samples`, hooks },
   );
   if (outcome.counts.aboveFloor === 0) throw new ApiFailure('empty-result', `no sample reached the density floor (quantile ${params.densityFloorQuantile}); lower the floor or raise the temperature`);
+  const categoryReport = category ? checkCategory(outcome, await categoryModel(cx, space), category) : undefined;
   const totalMs = Math.round(performance.now() - started);
   const names = new Map(getIngredientRecords(cx.db, [...new Set(outcome.candidates.flatMap((c) => c.ingredientIds))]).map((r) => [r.id, r.inci]));
   const nearestIdOf = (c: GenerateOutcome['candidates'][number]) => (c.nearestRow >= 0 ? space.codes.productIds[c.nearestRow]! : null);
@@ -104,6 +109,7 @@ export async function generate(cx: ServiceContext, params: ApiParsedArgs['genera
       benefits: c.benefits,
       ...(c.uncertainty ? { uncertainty: c.uncertainty } : {}),
       nearestProduct: nearestId === null ? null : { id: nearestId, name: labels.get(nearestId)?.name ?? '' },
+      ...(c.readsAs ? { readsAs: c.readsAs } : {}),
       reasons: c.reasons,
     };
   };
@@ -117,7 +123,7 @@ export async function generate(cx: ServiceContext, params: ApiParsedArgs['genera
         passed: c.passed,
         ingredientIds: c.ingredientIds,
         code: c.code,
-        scores: { score: c.score, novelty: c.novelty, plausibility: c.plausibility, logDensity: c.logDensity, benefits: c.benefits, ...(c.uncertainty ? { uncertainty: c.uncertainty } : {}), nearestProductId: nearestIdOf(c) },
+        scores: { score: c.score, novelty: c.novelty, plausibility: c.plausibility, logDensity: c.logDensity, benefits: c.benefits, ...(c.uncertainty ? { uncertainty: c.uncertainty } : {}), nearestProductId: nearestIdOf(c), ...(c.readsAs ? { readsAs: c.readsAs } : {}) },
         reasons: c.reasons,
       })),
     ),
@@ -137,7 +143,31 @@ export async function generate(cx: ServiceContext, params: ApiParsedArgs['genera
     baselines: outcome.baselines,
     shortlist: outcome.candidates.filter((c) => c.passed).slice(0, params.shortlist).map((c, i) => view(c, i + 1)),
     brief,
+    ...(categoryReport ? { category: categoryReport } : {}),
   };
+}
+
+/**
+ * A brief's category as a check: every decoded list is read by the catalog's category classifier;
+ * a list read as another category fails, with the reason, and the passed lists move ahead of it
+ * in their order. Returns the share read as the category before the check.
+ */
+function checkCategory(outcome: GenerateOutcome, model: CategoryModel, category: string): NonNullable<GenerateReport['category']> {
+  const reads = readCategories(model, outcome.candidates.map((c) => c.ingredientIds), category);
+  let readAsCategory = 0;
+  outcome.candidates.forEach((c, i) => {
+    const read = reads[i]!;
+    c.readsAs = { category: read.category, probability: read.probability };
+    if (read.category === category) {
+      readAsCategory++;
+      return;
+    }
+    c.reasons.push(`reads as ${read.category} (${Math.round(read.probability * 100)} %), not ${category} (${Math.round(read.target * 100)} %)`);
+    c.passed = false;
+  });
+  outcome.candidates = [...outcome.candidates.filter((c) => c.passed), ...outcome.candidates.filter((c) => !c.passed)];
+  outcome.counts.passed = outcome.candidates.filter((c) => c.passed).length;
+  return { category, decoded: outcome.candidates.length, readAsCategory };
 }
 
 /** Every candidate of a stored run as the UI shows it (names resolved), by rank. */
@@ -159,6 +189,7 @@ function generatedCandidateViews(cx: ServiceContext, runId: number): GeneratedCa
       benefits: c.scores.benefits ?? {},
       ...(c.scores.uncertainty ? { uncertainty: c.scores.uncertainty } : {}),
       nearestProduct: nearestId === null ? null : { id: nearestId, name: labels.get(nearestId)?.name ?? `product ${nearestId} (deleted)` },
+      ...(c.scores.readsAs ? { readsAs: c.scores.readsAs } : {}),
       reasons: c.reasons,
     };
   });

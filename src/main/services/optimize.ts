@@ -1,5 +1,5 @@
 import { ApiFailure, type ApiParsedArgs, type OptimizationResult } from '../../shared/api';
-import { kernelCount, scottBandwidth, whiten } from '../../shared/ml/latent';
+import { kernelCount, scottBandwidth, whiten, type LatentRegion } from '../../shared/ml/latent';
 import { quantile, REPULSION_BANDWIDTH, targetsVerdict } from '../../shared/ml/objective';
 import type { StoredModel } from '../db/queries/models';
 import { getProduct } from '../db/queries/products';
@@ -14,6 +14,7 @@ import type { HandlersOf } from './endpoint';
 import { productIngredientIds } from './ingredient-names';
 import { kde, latentSpace, type LatentSpace } from './latent-space';
 import { briefConstraintsForModel, briefProvenance, resolveBrief } from './briefs';
+import { categoryRegion } from './categories';
 
 /** The active model's catalog predictions per benefit and nearest-code distances (a model's never change). */
 const BASIS = new Derived(['catalog'], () => new KeyedSlot<number, { predictions: Map<string, number[]>; nearest: Float64Array }>());
@@ -51,7 +52,8 @@ async function optimize(cx: ServiceContext, a: ApiParsedArgs['optimize']): Promi
   }
   const terms = resolveTerms(a.terms, basis.predictions);
   const { guard, guardSpec } = await manifoldGuard(cx, space, a.guard, basis.nearest);
-  const { starts, startLabels } = await startingCodes(cx, model, space, a);
+  const category = brief?.rules.category && a.start.kind === 'random' ? { name: brief.rules.category, region: await categoryRegion(cx, brief.rules.category) } : null;
+  const { starts, startLabels } = await startingCodes(cx, model, space, a, category);
 
   const index = catalogIndex(cx);
   const thresholds = { minNovelty: a.minNovelty, minPlausibility: a.minPlausibility, benefitThresholds: {} };
@@ -225,10 +227,12 @@ async function manifoldGuard(
 }
 
 /** Starting codes: draws from the catalog's fitted normal, or a product's or candidate's code and jitter around it. */
-async function startingCodes(cx: ServiceContext, model: StoredModel, space: LatentSpace, a: ApiParsedArgs['optimize']): Promise<{ starts: Float32Array; startLabels: string[] }> {
+async function startingCodes(cx: ServiceContext, model: StoredModel, space: LatentSpace, a: ApiParsedArgs['optimize'], category: { name: string; region: LatentRegion } | null): Promise<{ starts: Float32Array; startLabels: string[] }> {
   if (a.start.kind === 'random') {
     const seed = a.start.seed;
-    return { starts: randomStarts(space.stats, a.restarts, seed), startLabels: Array.from({ length: a.restarts }, (_, r) => `random draw ${r + 1} (seed ${seed})`) };
+    // A brief's category: the draws come from its region of the space.
+    const from = category ? { d: space.stats.d, ...category.region } : space.stats;
+    return { starts: randomStarts(from, a.restarts, seed), startLabels: Array.from({ length: a.restarts }, (_, r) => `random draw ${r + 1} (seed ${seed}${category ? `, ${category.name} region` : ''})`) };
   }
   let list: number[];
   let label: string;

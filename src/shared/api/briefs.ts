@@ -17,6 +17,7 @@ export const briefSchema = z
     freeFrom: z.array(z.string().trim().min(1).max(60)).max(20).default([]),
     minLength: z.number().int().min(1).max(200).nullable().default(null),
     maxLength: z.number().int().min(1).max(200).nullable().default(null),
+    category: z.string().trim().min(1).max(80).nullable().default(null),
   })
   .strict();
 

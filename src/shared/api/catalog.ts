@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INGREDIENT_FUNCTIONS, SKIN_BENEFITS, type CatalogSummary, type IngredientRecord, type ProductDetail, type ProductSummary } from '../domain';
 import { fileFormatSchema, idSchema, sheetSchema, shortText, type ArgsOf } from './common';
+import { briefRequestFields } from './briefs';
 import type { DatabaseBackup } from './database';
 import type { ApiMethod } from './methods';
 
@@ -183,10 +184,13 @@ export const catalogSchemas = {
       brand: z.string().max(200).optional(),
       ingredient: z.string().max(300).optional(),
       catalogId: idSchema.optional(),
+      /** Only the products that meet this design brief (a saved one by name, or rules). */
+      ...briefRequestFields,
       limit: z.number().int().min(1).max(1000).default(200),
       offset: z.number().int().min(0).default(0),
     })
-    .strict(),
+    .strict()
+    .refine((a) => a.brief === undefined || a.briefRules === undefined, { message: 'give a brief’s name or its rules, not both' }),
   listCategories: z.undefined(),
   listBrands: z.undefined(),
   getProduct: z.object({ id: idSchema }).strict(),

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { briefRequestFields } from './briefs';
 import { idSchema, seedSchema, type ArgsOf } from './common';
+import type { AppliedBrief } from './generate';
 import type { ApiMethod } from './methods';
 
 /** Exploring the latent space: neighbours, density and whitespace, interpolation, sensitivity and the map. */
@@ -24,6 +26,8 @@ export interface NeighboursResult {
   byLatent: NeighbourEntry[];
   /** The k catalog products with the highest position-weighted ingredient overlap. */
   byOverlap: NeighbourEntry[];
+  /** With a design brief: the brief, and how many catalog products meet it (the only ones compared). */
+  brief?: { applied: AppliedBrief; meeting: number };
 }
 
 export interface WhitespaceResult {
@@ -160,9 +164,12 @@ export const exploreSchemas = {
       declaration: z.string().min(1).max(20_000).optional(),
       candidate: z.object({ runId: idSchema, rank: idSchema }).strict().optional(),
       k: z.number().int().min(1).max(100).default(10),
+      /** Only products that meet this design brief (a saved one by name, or rules). */
+      ...briefRequestFields,
     })
     .strict()
-    .refine((a) => [a.productId, a.declaration, a.candidate].filter((x) => x !== undefined).length === 1, { message: 'give exactly one of productId, declaration or candidate' }),
+    .refine((a) => [a.productId, a.declaration, a.candidate].filter((x) => x !== undefined).length === 1, { message: 'give exactly one of productId, declaration or candidate' })
+    .refine((a) => a.brief === undefined || a.briefRules === undefined, { message: 'give a brief’s name or its rules, not both' }),
   whitespace: z
     .object({
       k: z.number().int().min(1).max(500).default(10),

@@ -31,6 +31,8 @@ export interface GeneratedCandidateView {
    */
   uncertainty?: Record<string, number>;
   nearestProduct: { id: number; name: string } | null;
+  /** With a brief's category: the category the catalog's bag-of-ingredients classifier reads the list as, and its probability. */
+  readsAs?: { category: string; probability: number };
   reasons: string[];
 }
 
@@ -94,6 +96,11 @@ export interface GenerateReport {
   baselines: { name: string; candidates: number; quality: GenerationQuality }[];
   /** The design brief every decoded list obeys (a saved brief's name and version, or rules given inline), null for none. */
   brief: AppliedBrief | null;
+  /**
+   * With a brief's category: the decoded lists the catalog's category classifier reads as that
+   * category, before the check that rejects the others.
+   */
+  category?: { category: string; decoded: number; readAsCategory: number };
 }
 
 /** A brief as a job applied it: its rules, and where they came from. */

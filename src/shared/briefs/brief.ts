@@ -20,6 +20,12 @@ export interface Brief {
   /** Ingredient count bounds (null: none). */
   minLength: number | null;
   maxLength: number | null;
+  /**
+   * The category candidates should read as (a category of the catalog the model was trained on,
+   * e.g. "Moisturizer"): generation samples around that category's region of the latent space,
+   * and a bag-of-ingredients classifier checks each candidate. Absent or null: any.
+   */
+  category?: string | null;
 }
 
 /** An ingredient as the brief reads it. */
@@ -45,6 +51,7 @@ export function describeBrief(b: Brief): string[] {
   if (b.exclude.length) lines.push(`must not include: ${b.exclude.join('; ')}`);
   if (b.freeFrom.length) lines.push(`free from: ${b.freeFrom.join(', ')}`);
   if (b.minLength !== null || b.maxLength !== null) lines.push(`length: ${b.minLength ?? 1} to ${b.maxLength ?? 'any'} ingredients`);
+  if (b.category) lines.push(`reads as: ${b.category}`);
   return lines.length ? lines : ['(no rules)'];
 }
 

@@ -147,3 +147,49 @@ export function distancesFrom(point: ArrayLike<number>, references: Float64Array
   }
   return out;
 }
+
+/** A normal distribution over latent codes: its mean and the Cholesky factor of its covariance (row-major, lower). */
+export interface LatentRegion {
+  mean: number[];
+  cholesky: number[];
+}
+
+/**
+ * The normal fitted to a subset of the catalog's codes (e.g. one category's products), its
+ * covariance shrunk towards the whole catalog's: (m·Σ_subset + d·Σ_catalog) / (m + d) for m
+ * codes in d dimensions, so that a small subset still gets a full-rank, sensible shape.
+ */
+export function regionNormal(codes: ArrayLike<number>, rows: readonly number[], catalog: LatentStatistics): LatentRegion {
+  const d = catalog.d;
+  const m = rows.length;
+  if (m === 0) throw new Error('a region needs at least one code');
+  const subset = new Float64Array(m * d);
+  rows.forEach((row, i) => {
+    for (let k = 0; k < d; k++) subset[i * d + k] = codes[row * d + k]!;
+  });
+  const mean = columnMeans(subset, m, d);
+  const own = m > 1 ? covariance(subset, m, d, mean) : new Float64Array(d * d);
+  const shrunk = own.map((v, i) => (m * v + d * catalog.covariance[i]!) / (m + d));
+  return { mean: Array.from(mean), cholesky: Array.from(cholesky(shrunk, d).l) };
+}
+
+/**
+ * Sampling a region in the catalog's whitened coordinates: a standard normal e maps to
+ * y = L⁻¹(μ_region − μ) + L⁻¹·L_region·(T·e). Returns the offset and the lower-triangular matrix
+ * A = L⁻¹·L_region (row-major).
+ */
+export function whitenedRegion(region: LatentRegion, catalog: LatentStatistics): { offset: Float64Array; transform: Float64Array } {
+  const d = catalog.d;
+  const offset = whiten(region.mean, 1, catalog);
+  const l = catalog.cholesky;
+  const transform = new Float64Array(d * d);
+  // Forward substitution, one column of L_region at a time: L·a = column.
+  for (let c = 0; c < d; c++) {
+    for (let r = 0; r < d; r++) {
+      let v = region.cholesky[r * d + c]!;
+      for (let k = 0; k < r; k++) v -= l[r * d + k]! * transform[k * d + c]!;
+      transform[r * d + c] = v / l[r * d + r]!;
+    }
+  }
+  return { offset, transform };
+}

@@ -83,7 +83,7 @@ describe('Bayesian optimisation from lab results', () => {
     // Under a design brief every proposal obeys it, and says so in its provenance.
     const rules = { include: [], includeClasses: [], exclude: ['Glycerin'], freeFrom: ['silicones', 'fragrance'], minLength: 8, maxLength: 30 };
     const briefed = await service.proposeBatch({ property: 'TEWL', goal: 'minimize', batch: 3, seed: 4, briefRules: rules });
-    expect(briefed.brief).toEqual({ name: null, version: null, rules });
+    expect(briefed.brief).toEqual({ name: null, version: null, rules: { ...rules, category: null } });
     const records = new Map(getIngredientRecords(service.db).map((r) => [r.id, r]));
     const families = loadFamilies(familiesPath(resolveResourcesDir()));
     expect(briefed.proposals.length).toBeGreaterThan(0);

@@ -73,6 +73,40 @@ describe('design briefs', () => {
   });
 });
 
+describe('catalog products that meet a brief', () => {
+  it('lists only the products whose lists obey every rule of the brief, and its category', async () => {
+    await service.loadSampleCatalog();
+    const all = await service.listProducts({ limit: 1000 });
+    const rules = { freeFrom: ['silicones'], includeClasses: ['humectant' as const], maxLength: 25 };
+    const page = await service.listProducts({ briefRules: rules, limit: 1000 });
+    expect(page.total).toBeGreaterThan(0);
+    expect(page.total).toBeLessThan(all.total);
+    const families = await service.listFamilies();
+    const silicones = new Set(families.find((f) => f.id === 'silicones')!.members.map((m) => m.inci));
+    let meeting = 0;
+    for (const p of all.items) {
+      const detail = await service.getProduct({ id: p.id });
+      const main = detail.ingredients.filter((i) => i.section !== 'may-contain');
+      const ok = main.length <= 25 && !main.some((i) => silicones.has(i.inci)) && main.some((i) => i.functions.includes('humectant'));
+      meeting += ok ? 1 : 0;
+      expect(page.items.some((x) => x.id === p.id)).toBe(ok);
+    }
+    expect(page.total).toBe(meeting);
+    // With a category (a chemist's spelling of the catalog's), only that category's products.
+    const sunscreens = await service.listProducts({ briefRules: { ...rules, category: 'Sunscreens' }, limit: 1000 });
+    expect(sunscreens.total).toBeGreaterThan(0);
+    expect(sunscreens.items.every((p) => p.category === 'sunscreen')).toBe(true);
+    await expect(service.listProducts({ briefRules: { category: 'lipstick' }, limit: 10 })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('"lipstick" is not a category') });
+    // From the command line, by a saved brief's name.
+    await service.saveBrief({ name: 'Silicone-free', brief: rules });
+    let out = '';
+    const io = { out: (t: string) => (out += `${t}\n`), err: () => undefined };
+    expect(await runCli(['--db', join(dir, 'test.db'), 'catalog', 'list', '--brief', 'Silicone-free', '--limit', '5'], io)).toBe(0);
+    expect(out).toContain(`${page.total} product`);
+    await service.deleteBrief({ id: (await service.getBrief({ name: 'Silicone-free' })).id });
+  });
+});
+
 describe('briefs from the command line', () => {
   it('saves, lists, shows, lists the families and deletes, and refuses bad input with usage', async () => {
     let out = '';

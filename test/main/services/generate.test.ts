@@ -191,7 +191,7 @@ describe('models through the service', () => {
     expect(report.counts.decoded).toBe(200);
     expect(await obeying(report.runId)).toBe(200);
     expect(report.counts.passed).toBeGreaterThanOrEqual(150);
-    expect(report.brief).toEqual({ name: null, version: null, rules });
+    expect(report.brief).toEqual({ name: null, version: null, rules: { ...rules, category: null } });
     for (const c of report.shortlist) expect(c.ingredients).toContain('Niacinamide');
     const stored = service.db.prepare(`SELECT params FROM generation_runs WHERE id = ?`).get(report.runId) as { params: string };
     expect(JSON.parse(stored.params)).toMatchObject({ briefRules: rules, appliedBrief: { rules } });
@@ -225,5 +225,61 @@ describe('models through the service', () => {
     expect((JSON.parse(out) as GenerateReport).brief).toMatchObject({ name: null, rules: { freeFrom: ['silicones'], minLength: 10, maxLength: 24 } });
     expect(await runCli(['--db', db, 'generate', '--brief', 'Niacinamide serum', '--exclude', 'Water'], io)).toBe(2);
     expect(err).toContain('give --brief NAME or inline brief rules');
+  }, 120_000);
+
+  it('finds the nearest products that meet a brief', async () => {
+    const { service } = trained;
+    const plain = await service.neighbours({ productId: 5, k: 10 });
+    const rules = { freeFrom: ['silicones'], category: 'moisturiser' };
+    const near = await service.neighbours({ productId: 5, k: 10, briefRules: rules });
+    const meeting = await service.listProducts({ briefRules: rules, limit: 1000 });
+    const ids = new Set(meeting.items.map((p) => p.id));
+    expect(near.brief).toMatchObject({ meeting: meeting.total, applied: { rules: { category: 'moisturiser', freeFrom: ['silicones'] } } });
+    expect(near.byLatent.length).toBe(Math.min(10, meeting.total - (ids.has(5) ? 1 : 0)));
+    for (const e of [...near.byLatent, ...near.byOverlap]) expect(ids.has(e.productId)).toBe(true);
+    // The nearest that meet it, in order: each at least as far as the unfiltered nearest.
+    expect(near.byLatent[0]!.distance!).toBeGreaterThanOrEqual(plain.byLatent[0]!.distance!);
+    const distances = near.byLatent.map((e) => e.distance!);
+    expect([...distances].sort((a, b) => a - b)).toEqual(distances);
+    let out = '';
+    const io = { out: (t: string) => (out += `${t}\n`), err: () => undefined };
+    expect(await runCli(['--db', join(trained.dir, 'test.db'), 'neighbours', '--product', '5', '--k', '3', '--free-from', 'silicones', '--category', 'moisturiser'], io)).toBe(0);
+    expect(out).toContain(`only the ${meeting.total} catalog products that meet the brief`);
+  });
+
+  it('samples around a brief\'s category and checks that each list reads as it', async () => {
+    const { service } = trained;
+    // The sample catalog's categories are lower case; a chemist's spelling finds them.
+    const job = { n: 2000, k: 200, seed: 5 };
+    const plain = await service.generate(job);
+    const plainLists = (await service.listGeneratedCandidates({ runId: plain.runId, limit: 1000 })).items;
+    const report = await service.generate({ ...job, briefRules: { category: 'Sunscreens' } });
+    expect(report.brief!.rules.category).toBe('sunscreen');
+    expect(report.counts.decoded).toBe(200);
+    const lists = (await service.listGeneratedCandidates({ runId: report.runId, limit: 1000 })).items;
+    const read = lists.filter((c) => c.readsAs?.category === 'sunscreen').length;
+    expect(report.category).toEqual({ category: 'sunscreen', decoded: 200, readAsCategory: read });
+    // Far more of the lists read as sunscreens than the same job without the category (1 in 8 of the catalog is one; 200 of 200 when written)...
+    const scoreOf = (names: string[]) => service.scoreList({ ingredients: names });
+    expect(read).toBeGreaterThanOrEqual(0.8 * 200);
+    const filters = new Set(['Zinc Oxide', 'Titanium Dioxide', 'Avobenzone', 'Octocrylene', 'Homosalate', 'Ethylhexyl Salicylate', 'Octisalate', 'Octinoxate', 'Ethylhexyl Methoxycinnamate', 'Bis-Ethylhexyloxyphenol Methoxyphenyl Triazine', 'Ethylhexyl Triazone', 'Diethylamino Hydroxybenzoyl Hexyl Benzoate', 'Butyl Methoxydibenzoylmethane']);
+    const withFilter = (xs: { ingredients: string[] }[]) => xs.filter((c) => c.ingredients.some((i) => filters.has(i))).length;
+    // ...and more of them hold a UV filter, which is what makes a sunscreen.
+    expect(withFilter(lists)).toBeGreaterThan(2 * withFilter(plainLists));
+    // Every passed list reads as the category; the others fail with the reason.
+    for (const c of lists) {
+      if (c.passed) expect(c.readsAs!.category).toBe('sunscreen');
+      else if (c.readsAs!.category !== 'sunscreen') expect(c.reasons.some((r) => r.startsWith(`reads as ${c.readsAs!.category}`))).toBe(true);
+    }
+    expect(lists.slice(0, report.counts.passed).every((c) => c.passed)).toBe(true);
+    expect((await scoreOf(lists[0]!.ingredients)).benefits).toBeDefined();
+    // An unknown category is refused before any work.
+    await expect(service.generate({ ...job, briefRules: { category: 'lipstick' } })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('"lipstick" is not a category of the catalogs (they have') });
+    // From the command line.
+    let out = '';
+    const io = { out: (t: string) => (out += `${t}\n`), err: () => undefined };
+    expect(await runCli(['--db', join(trained.dir, 'test.db'), 'generate', '--n', '2000', '--top', '200', '--seed', '5', '--category', 'sun screen'], io)).toBe(0);
+    expect(out).toContain(`category: ${read} of 200 decoded lists read as sunscreen`);
+    expect(out).toContain('reads as sunscreen');
   }, 120_000);
 });

@@ -125,9 +125,12 @@ describe('optimisation in the latent space', () => {
   it('obeys a design brief: every projection, path step and final list decodes under it, and the brief is in the provenance', async () => {
     const rules = { include: ['Niacinamide'], includeClasses: ['humectant' as const], exclude: ['Glycerin'], freeFrom: ['silicones', 'fragrance'], minLength: 10, maxLength: 24 };
     const result = await service.optimize({ terms: [{ benefit: 'hydration', goal: 'maximize' }], restarts: 4, maxSteps: 60, start: { kind: 'random', seed: 3 }, briefRules: rules });
-    expect(result.brief).toEqual({ name: null, version: null, rules });
+    expect(result.brief).toEqual({ name: null, version: null, rules: { ...rules, category: null } });
     const records = new Map(getIngredientRecords(service.db).map((r) => [r.inci, r]));
     const families = loadFamilies(familiesPath(resolveResourcesDir()));
+    // With a category, the random starts are drawn from its region of the space.
+    const sunscreen = await service.optimize({ terms: [{ benefit: 'hydration', goal: 'maximize' }], restarts: 2, maxSteps: 5, start: { kind: 'random', seed: 3 }, briefRules: { category: 'sunscreen' } });
+    expect(sunscreen.restarts.map((r) => r.start)).toEqual(['random draw 1 (seed 3, sunscreen region)', 'random draw 2 (seed 3, sunscreen region)']);
     for (const r of result.restarts) {
       for (const p of r.path) expect(briefViolations(p.ingredients.map((n) => records.get(n)!), rules, families)).toEqual([]);
       expect(r.provenance.details).toMatchObject({ brief: { name: null, rules: { include: ['Niacinamide'] } } });

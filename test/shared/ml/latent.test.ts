@@ -48,3 +48,28 @@ describe('latent statistics', () => {
     expect(scottBandwidth(1000, 6)).toBeCloseTo(1000 ** (-1 / 10), 12);
   });
 });
+
+describe('category regions', () => {
+  it('fits a shrunk normal to a subset and samples it exactly through the catalog\'s whitening', async () => {
+    const { regionNormal, whitenedRegion } = await import('../../../src/shared/ml/latent');
+    const d = 3;
+    const n = 3000;
+    const all = sampleMultivariateNormal([0, 0, 0], cholesky([4, 1, 0, 1, 2, 0.3, 0, 0.3, 1], d).l, d, n, normalGenerator(seededRandom(9)));
+    const stats = latentStatistics(all, n, d);
+    // The subset: codes with a large first coordinate.
+    const rows = Array.from({ length: n }, (_, i) => i).filter((i) => all[i * d]! > 2);
+    const region = regionNormal(all, rows, stats);
+    const subsetMean = rows.reduce((s, r) => s + all[r * d]!, 0) / rows.length;
+    expect(region.mean[0]).toBeCloseTo(subsetMean, 10);
+    // Shrunk towards the catalog: with m codes in d dimensions, weights m/(m+d) and d/(m+d).
+    expect(region.cholesky[0]! ** 2).toBeLessThan(stats.covariance[0]!);
+    // y = offset + A·e in whitened space is x = μ_region + L_region·e in latent space.
+    const { offset, transform } = whitenedRegion(region, stats);
+    const e = [0.3, -1.2, 0.7];
+    const y = [0, 1, 2].map((r) => offset[r]! + [0, 1, 2].reduce((s, c) => s + (c <= r ? transform[r * d + c]! * e[c]! : 0), 0));
+    const x = [0, 1, 2].map((r) => stats.mean[r]! + [0, 1, 2].reduce((s, c) => s + (c <= r ? stats.cholesky[r * d + c]! * y[c]! : 0), 0));
+    const expected = [0, 1, 2].map((r) => region.mean[r]! + [0, 1, 2].reduce((s, c) => s + (c <= r ? region.cholesky[r * d + c]! * e[c]! : 0), 0));
+    x.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 9));
+    expect(() => regionNormal(all, [], stats)).toThrow();
+  });
+});

@@ -25,25 +25,27 @@ export const BRIEF_OPTIONS = {
   exclude: { type: 'string', multiple: true, value: 'INCI', help: 'inline brief: an ingredient no candidate may hold' },
   'free-from': { type: 'string', multiple: true, value: 'FAMILY', help: 'inline brief: free from a family, e.g. silicones,parabens (see briefs families)' },
   length: { type: 'string', value: 'MIN-MAX', help: 'inline brief: ingredient count bounds, e.g. 8-25' },
+  category: { type: 'string', value: 'NAME', help: 'inline brief: candidates read as this catalog category, e.g. moisturiser (the catalog\'s categories: catalog list)' },
 } as const;
 
 /** The brief rules given by the inline options (null when none is given); classes checked by name. */
-export function inlineBrief(opt: { include: readonly string[]; 'include-class': readonly string[]; exclude: readonly string[]; 'free-from': readonly string[]; length: string | undefined }): Brief | null {
+export function inlineBrief(opt: { include: readonly string[]; 'include-class': readonly string[]; exclude: readonly string[]; 'free-from': readonly string[]; length: string | undefined; category: string | undefined }): Brief | null {
   const brief = {
     include: [...opt.include],
     includeClasses: opt['include-class'].map((c) => oneOf(c, '--include-class', INGREDIENT_FUNCTIONS)! as IngredientFunction),
     exclude: [...opt.exclude],
     freeFrom: opt['free-from'].flatMap((f) => f.split(',')).map((f) => f.trim()).filter(Boolean),
     ...lengthRange(opt.length),
+    category: opt.category?.trim() || null,
   };
-  const empty = !brief.include.length && !brief.includeClasses.length && !brief.exclude.length && !brief.freeFrom.length && brief.minLength === null && brief.maxLength === null;
+  const empty = !brief.include.length && !brief.includeClasses.length && !brief.exclude.length && !brief.freeFrom.length && brief.minLength === null && brief.maxLength === null && !brief.category;
   return empty ? null : brief;
 }
 
 /** A saved brief's name or inline rules for a job's request (not both). */
 export function briefRequest(opt: Parameters<typeof inlineBrief>[0] & { brief: string | undefined }): { brief?: string; briefRules?: NonNullable<ReturnType<typeof inlineBrief>> } {
   const rules = inlineBrief(opt);
-  if (opt.brief !== undefined && rules) throw new UsageError('give --brief NAME or inline brief rules (--include, --exclude, --free-from, --include-class, --length), not both');
+  if (opt.brief !== undefined && rules) throw new UsageError('give --brief NAME or inline brief rules (--include, --exclude, --free-from, --include-class, --length, --category), not both');
   return opt.brief !== undefined ? { brief: opt.brief } : rules ? { briefRules: rules } : {};
 }
 
@@ -84,7 +86,7 @@ export const briefCommands: readonly Command[] = [
   }),
   defineCommand({
     name: 'briefs save',
-    synopsis: 'NAME [--include I]... [--include-class C]... [--exclude I]... [--free-from F[,F…]]... [--length MIN-MAX] [--note TEXT]',
+    synopsis: 'NAME [--include I]... [--include-class C]... [--exclude I]... [--free-from F[,F…]]... [--length MIN-MAX] [--category NAME] [--note TEXT]',
     summary: 'save a brief (a changed brief of the same name becomes its next version)',
     details: 'Names are read as the knowledge base reads them (synonyms and common misspellings included); the brief is refused, with every reason, when no list could obey it.',
     options: {
@@ -93,11 +95,12 @@ export const briefCommands: readonly Command[] = [
       exclude: { type: 'string', multiple: true, value: 'INCI', help: 'an ingredient no candidate may hold (repeat for more)' },
       'free-from': { type: 'string', multiple: true, value: 'FAMILY', help: 'a free-from family, e.g. silicones,parabens (see briefs families)' },
       length: { type: 'string', value: 'MIN-MAX', help: 'ingredient count bounds, e.g. 8-25' },
+      category: { type: 'string', value: 'NAME', help: 'the catalog category candidates should read as, e.g. moisturiser' },
       note: { type: 'string', value: 'TEXT', help: 'what changed' },
     },
     parse: ({ opt, args }) => {
       if (args.length !== 1) throw new UsageError('briefs save needs one brief name (quote it if it has spaces)');
-      const brief = inlineBrief(opt) ?? { include: [], includeClasses: [], exclude: [], freeFrom: [], minLength: null, maxLength: null };
+      const brief = inlineBrief(opt) ?? { include: [], includeClasses: [], exclude: [], freeFrom: [], minLength: null, maxLength: null, category: null };
       return async ({ service, print }) => {
         const saved = await service.saveBrief({ name: args[0]!, brief, note: opt.note ?? '' });
         print(saved, () => [saved.added ? `saved brief ${saved.id} "${saved.name}" v${saved.version}` : `brief ${saved.id} "${saved.name}" is unchanged at v${saved.version}`, ...describeBrief(saved.brief).map((l) => `  ${l}`)].join('\n'));

@@ -3,6 +3,10 @@ import type { IngredientFunction, ProductDetail, SkinBenefit } from '../../../sh
 import { countLine, noArguments, oneId, oneOf, wholeNumber } from '../checks';
 import { defineCommand, UsageError, type Command } from '../command';
 import { defineDeleteCommand } from '../delete-command';
+import { BRIEF_OPTIONS, briefRequest } from './briefs';
+
+/** `catalog list` filters by category itself: a brief's other rules only. */
+const { category: _briefCategory, ...BRIEF_LIST_OPTIONS } = BRIEF_OPTIONS;
 
 const DELIMITERS = { comma: ',', semicolon: ';', tab: '\t', ',': ',', ';': ';' } as const;
 const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252'] as const;
@@ -45,13 +49,14 @@ export const catalogCommands: readonly Command[] = [
   }),
   defineCommand({
     name: 'catalog list',
-    synopsis: '[--search S] [--category C] [--brand B] [--ingredient I] [--limit N] [--offset N]',
+    synopsis: '[--search S] [--category C] [--brand B] [--ingredient I] [--brief NAME | brief rules] [--limit N] [--offset N]',
     summary: 'catalog products, filtered, a page at a time',
     options: {
       search: { type: 'string', value: 'TEXT', help: 'name or brand containing TEXT' },
       category: { type: 'string', value: 'C', help: 'only this category' },
       brand: { type: 'string', value: 'B', help: 'only this brand' },
       ingredient: { type: 'string', value: 'I', help: 'only products listing this ingredient' },
+      ...BRIEF_LIST_OPTIONS,
       limit: { type: 'string', value: 'N', help: 'products per page, 1 to 1000 (default 50)' },
       offset: { type: 'string', value: 'N', help: 'products to skip (default 0)' },
     },
@@ -60,7 +65,7 @@ export const catalogCommands: readonly Command[] = [
       const limit = wholeNumber(opt.limit, '--limit', { min: 1, max: 1000 }) ?? 50;
       const offset = wholeNumber(opt.offset, '--offset', { min: 0 }) ?? 0;
       return async ({ service, print }) => {
-        const page = await service.listProducts({ search: opt.search, category: opt.category, brand: opt.brand, ingredient: opt.ingredient, limit, offset });
+        const page = await service.listProducts({ search: opt.search, category: opt.category, brand: opt.brand, ingredient: opt.ingredient, ...briefRequest({ ...opt, category: undefined }), limit, offset });
         print(page, () => [
           countLine(page.total, page.items.length, 'product'),
           ...page.items.map((p) => `${String(p.id).padStart(6)}  ${p.name}  —  ${p.brand || '(no brand)'}  [${p.category || 'uncategorised'}]  ${p.ingredientCount} ingredients`),

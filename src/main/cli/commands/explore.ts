@@ -1,27 +1,33 @@
 import type { NeighboursResult } from '../../../shared/api';
 import { idOption, noArguments, oneOf, oneValue, SEED_OPTION, SEED_RANGE, wholeNumber } from '../checks';
 import { defineCommand, UsageError, type Command } from '../command';
+import { describeBrief } from '../../../shared/briefs/brief';
+import { BRIEF_OPTIONS, briefRequest } from './briefs';
 
 /** `neighbours`, `whitespace`, `interpolate` and `sensitivity`: looking around the latent space. */
 export const exploreCommands: readonly Command[] = [
   defineCommand({
     name: 'neighbours',
-    synopsis: '(--product ID | DECLARATION) [--k N]',
-    summary: 'nearest catalog products, in latent space and by ingredient overlap',
+    synopsis: '(--product ID | DECLARATION) [--k N] [--brief NAME | brief rules]',
+    summary: 'nearest catalog products, in latent space and by ingredient overlap (only those meeting a brief, when given)',
     options: {
       product: { type: 'string', multiple: true, value: 'ID', help: 'the catalog product to start from' },
       k: { type: 'string', value: 'N', help: 'neighbours of each kind, 1 to 100 (default 10)' },
+      ...BRIEF_OPTIONS,
     },
     parse: ({ opt, args, flag }) => {
       const k = wholeNumber(opt.k, flag('k'), { min: 1, max: 100 }) ?? 10;
       const productId = idOption(oneValue(opt.product, '--product', 'neighbours'), '--product');
       const declaration = args.join(' ') || undefined;
       if ((productId === undefined) === (declaration === undefined)) throw new UsageError('neighbours needs --product ID or a declaration in quotes');
+      const brief = briefRequest(opt);
       return async ({ service, print }) => {
-        const result = await service.neighbours({ productId, declaration, k });
+        const result = await service.neighbours({ productId, declaration, k, ...brief });
         const line = (e: NeighboursResult['byLatent'][number]) =>
           `  ${String(e.productId).padStart(6)}  ${e.name} — ${e.brand || '(no brand)'}  distance ${e.distance?.toFixed(2) ?? '—'}  Jaccard ${e.jaccard.toFixed(2)}  weighted ${e.weightedJaccard.toFixed(2)}\n          shared: ${e.shared.slice(0, 8).join(', ')}${e.shared.length > 8 ? ', …' : ''}\n          only here: ${e.onlyInProduct.slice(0, 6).join(', ')}${e.onlyInProduct.length > 6 ? ', …' : ''}`;
-        print(result, () => [`nearest in latent space:`, ...result.byLatent.map(line), `highest ingredient overlap:`, ...result.byOverlap.map(line)].join('\n'));
+        print(result, () => [
+          ...(result.brief ? [`only the ${result.brief.meeting} catalog products that meet the brief${result.brief.applied.name ? ` "${result.brief.applied.name}"` : ''} (${describeBrief(result.brief.applied.rules).join('; ')})`] : []),
+          `nearest in latent space:`, ...result.byLatent.map(line), `highest ingredient overlap:`, ...result.byOverlap.map(line)].join('\n'));
         return 0;
       };
     },

@@ -56,12 +56,13 @@ export const generateCommands: readonly Command[] = [
           const benefitNames = [...new Set(report.shortlist.flatMap((c) => Object.keys(c.benefits)))].sort();
           // Each prediction with the half-width of its 80 % interval beside it, where the model gives one.
           const uncertain = report.shortlist.some((c) => c.uncertainty);
+          const read = report.category !== undefined;
           const rows = [
-            ['rank', 'ingredients', 'score', 'novelty', 'ordering_plausibility', ...benefitNames.flatMap((b) => (uncertain ? [`predicted_${b}`, `uncertainty80_${b}`] : [`predicted_${b}`])), 'nearest_catalog_product', 'notes', 'run', 'model', 'seed'],
+            ['rank', 'ingredients', 'score', 'novelty', 'ordering_plausibility', ...benefitNames.flatMap((b) => (uncertain ? [`predicted_${b}`, `uncertainty80_${b}`] : [`predicted_${b}`])), 'nearest_catalog_product', ...(read ? ['reads_as', 'reads_as_probability'] : []), 'notes', 'run', 'model', 'seed'],
             ...report.shortlist.map((c) => [
               c.rank, c.ingredients.join(', '), c.score.toFixed(3), c.novelty.toFixed(3), c.plausibility.toFixed(3),
               ...benefitNames.flatMap((b) => (uncertain ? [c.benefits[b]?.toFixed(3) ?? '', c.uncertainty?.[b]?.toFixed(3) ?? ''] : [c.benefits[b]?.toFixed(3) ?? ''])),
-              c.nearestProduct?.name ?? '', c.reasons.join('; '), report.runId, report.modelId, String(report.params.seed),
+              c.nearestProduct?.name ?? '', ...(read ? [c.readsAs?.category ?? '', c.readsAs?.probability.toFixed(3) ?? ''] : []), c.reasons.join('; '), report.runId, report.modelId, String(report.params.seed),
             ]),
           ];
           writeFileSync(out, toCsv(rows));
@@ -70,6 +71,7 @@ export const generateCommands: readonly Command[] = [
           const q = report.quality;
           return [
             report.brief ? `brief: ${report.brief.name ? `"${report.brief.name}" v${report.brief.version}` : 'given inline'} — ${describeBrief(report.brief.rules).join('; ')}` : '',
+            report.category ? `category: ${report.category.readAsCategory} of ${report.category.decoded} decoded lists read as ${report.category.category} by the catalog's category classifier; the others fail` : '',
             `run ${report.runId}: ${report.counts.sampled} sampled → ${report.counts.aboveFloor} above the density floor → ${report.counts.decoded} decoded → ${report.counts.passed} passed every check (${report.backend} backend)`,
             `time per stage (ms): ${Object.entries(report.timingsMs).map(([k, v]) => `${k} ${v}`).join(', ')}; total ${report.totalMs} ms`,
             `quality: valid lists ${(q.validLists * 100).toFixed(1)} %, passed ${(q.passedAllChecks * 100).toFixed(1)} %, unique ${(q.uniqueness * 100).toFixed(1)} %, novelty median ${q.medianNovelty.toFixed(2)}, ordering plausibility median ${q.medianPlausibility.toFixed(2)} (catalog ${q.catalogMedianPlausibility.toFixed(2)}), internal diversity ${q.internalDiversity.toFixed(2)}, frequency divergence ${q.frequencyDivergence.toFixed(3)} bits`,
@@ -77,7 +79,7 @@ export const generateCommands: readonly Command[] = [
               ? `lengths: median ${q.lengths.median} (catalog ${q.lengths.catalogMedian}), divergence ${q.lengths.divergence.toFixed(3)} bits; structure checks passed ${(q.structure.passed * 100).toFixed(1)} % (catalog ${(q.structure.catalogPassed * 100).toFixed(1)} %), completed ${(q.structure.completed * 100).toFixed(1)} %`
               : '',
             ...report.baselines.map((b) => `baseline — ${b.name}: valid ${(b.quality.validLists * 100).toFixed(1)} %, passed ${(b.quality.passedAllChecks * 100).toFixed(1)} %, novelty median ${b.quality.medianNovelty.toFixed(2)}, plausibility median ${b.quality.medianPlausibility.toFixed(2)}`),
-            ...report.shortlist.slice(0, 10).map((c) => `\n#${c.rank}  score ${c.score.toFixed(2)}  novelty ${c.novelty.toFixed(2)}  plausibility ${c.plausibility.toFixed(2)}  nearest: ${c.nearestProduct?.name ?? '—'}\n  ${c.ingredients.join(', ')}${c.reasons.length ? `\n  notes: ${c.reasons.join('; ')}` : ''}`),
+            ...report.shortlist.slice(0, 10).map((c) => `\n#${c.rank}  score ${c.score.toFixed(2)}  novelty ${c.novelty.toFixed(2)}  plausibility ${c.plausibility.toFixed(2)}  nearest: ${c.nearestProduct?.name ?? '—'}${c.readsAs ? `  reads as ${c.readsAs.category} (${Math.round(c.readsAs.probability * 100)} %)` : ''}\n  ${c.ingredients.join(', ')}${c.reasons.length ? `\n  notes: ${c.reasons.join('; ')}` : ''}`),
             out ? `\nshortlist of ${report.shortlist.length} written to ${out}` : '',
           ].filter(Boolean).join('\n');
         });

@@ -1,5 +1,5 @@
 import { GpFitError } from '../../../shared/ml/gp';
-import { latentStatistics } from '../../../shared/ml/latent';
+import { latentStatistics, type LatentRegion } from '../../../shared/ml/latent';
 import { checkCandidate, type CatalogContextSpec, type CheckThresholds } from '../../generate/kernels';
 import { DEFAULT_PROPOSAL_SETTINGS, candidatePool, fitOnCatalogScale, selectBatch } from '../../optimize/bayes';
 import { catalogChecks } from '../catalog-checks';
@@ -26,6 +26,8 @@ export interface ProposeJob extends ModelRef {
   uncertaintyPenalty: number;
   /** A design brief's constraints: the candidate pool is decoded under them (null: none). */
   constraints: DecodeConstraints | null;
+  /** A brief's category: the pool's draws come from its region of the latent space (null: the catalog's). */
+  region?: LatentRegion | null;
   seed: number;
   /** The generate job's checks: only lists that pass them are candidates (unless none does). */
   checks: { spec: CatalogContextSpec; thresholds: CheckThresholds };
@@ -71,7 +73,7 @@ export const proposeJob: JobHandler<ProposeJob, ProposeResult, 'gp-failed'> = {
 
     // The candidate set: the pool decoded; new distinct lists that pass the checks, encoded again.
     const searchStarted = performance.now();
-    const settings = { ...DEFAULT_PROPOSAL_SETTINGS, batch: job.batch, priorWeight: job.priorWeight, xi: job.xi, uncertaintyPenalty: job.uncertaintyPenalty, seed: job.seed };
+    const settings = { ...DEFAULT_PROPOSAL_SETTINGS, batch: job.batch, priorWeight: job.priorWeight, xi: job.xi, uncertaintyPenalty: job.uncertaintyPenalty, seed: job.seed, region: job.region ?? null };
     const pool = candidatePool(stats, { codes: measuredCodes, y: job.values }, settings);
     const poolRows = pool.length / D;
     const lists = decodeIngredientIds(m, pool, poolRows, job.constraints);

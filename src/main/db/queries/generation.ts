@@ -18,6 +18,8 @@ export interface StoredGeneratedCandidate {
     nearestProductId?: number | null;
     /** Half-width of each benefit's 80 % interval, for runs that predicted benefits from the lists. */
     uncertainty?: Record<string, number>;
+    /** With a brief's category: what the category classifier reads the list as. */
+    readsAs?: { category: string; probability: number };
   };
   reasons: string[];
   run: {

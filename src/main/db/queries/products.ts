@@ -11,6 +11,8 @@ export interface ProductFilter {
   brand?: string;
   ingredient?: string;
   catalogId?: number;
+  /** Only these products (e.g. those that meet a design brief). */
+  ids?: readonly number[];
   limit: number;
   offset: number;
 }
@@ -43,6 +45,10 @@ export function listProducts(db: Database, filter: ProductFilter): ProductPage {
     where.push(`EXISTS (SELECT 1 FROM product_ingredients pi JOIN ingredients i ON i.id = pi.ingredient_id
       WHERE pi.product_id = p.id AND (i.key LIKE @ingredient OR EXISTS (SELECT 1 FROM ingredient_names n WHERE n.ingredient_id = i.id AND n.key LIKE @ingredient)))`);
     params.ingredient = `%${key}%`;
+  }
+  if (filter.ids) {
+    where.push(`p.id IN (SELECT value FROM json_each(@ids))`);
+    params.ids = JSON.stringify(filter.ids);
   }
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const total = (db.prepare(`SELECT count(*) AS n FROM products p ${clause}`).get(params) as { n: number }).n;
@@ -108,6 +114,12 @@ export function listCategories(db: Database): { category: string; count: number 
     category: string;
     count: number;
   }[];
+}
+
+/** Each product's category (empty when the catalog gave none). */
+export function getProductCategories(db: Database): Map<number, string> {
+  const rows = db.prepare(`SELECT id, category FROM products`).all() as { id: number; category: string }[];
+  return new Map(rows.map((r) => [r.id, r.category]));
 }
 
 /** Every brand with its product count, most products first (empty brands left out). */
