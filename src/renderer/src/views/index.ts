@@ -1,5 +1,6 @@
 import type { Component } from 'svelte';
 import type { AppState } from '../state/app.svelte';
+import BriefsView from './briefs/BriefsView.svelte';
 import ShortlistView from './candidates/ShortlistView.svelte';
 import CatalogView from './catalog/CatalogView.svelte';
 import DataView from './database/DataView.svelte';
@@ -32,6 +33,7 @@ export const VIEWS = [
   entry('map', 'Latent map', MapView),
   entry('model', 'Model', ModelView),
   entry('diagnostics', 'Diagnostics', DiagnosticsView),
+  entry('briefs', 'Briefs', BriefsView),
   entry('generate', 'Generate', GenerateView),
   entry('editor', 'Editor', EditorView),
   entry('shortlist', 'Shortlist', ShortlistView),

@@ -1,6 +1,7 @@
 import type { AppStatus, ImportReport } from '../../../../shared/api';
 import type { ProductDetail, ProductSummary } from '../../../../shared/domain';
 import { api } from '../../lib/api';
+import type { BriefRules } from '../briefs/brief-form';
 
 /**
  * Catalog browsing state: status, filters, the current page of products and the selected
@@ -16,6 +17,8 @@ export class CatalogState {
   category = $state('');
   brand = $state('');
   ingredient = $state('');
+  /** Only the products that meet these brief rules (set from the brief builder); null: no brief. */
+  briefRules = $state.raw<BriefRules | null>(null);
   selected = $state.raw<ProductDetail | null>(null);
   loading = $state(false);
   busy = $state(false);
@@ -46,6 +49,7 @@ export class CatalogState {
         category: this.category || undefined,
         brand: this.brand || undefined,
         ingredient: this.ingredient || undefined,
+        ...(this.briefRules ? { briefRules: this.briefRules } : {}),
         limit: 500,
       });
       if (id !== this.requestId) return; // a newer query superseded this one
