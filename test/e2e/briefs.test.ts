@@ -28,7 +28,7 @@ describe('the brief builder', () => {
     await page.getByTestId('brief-name').fill('Silicone-free serum');
     // Autocomplete over the knowledge base: typing part of a name offers the INCI names.
     await page.getByTestId('brief-include-input').fill('niacin');
-    await expect.poll(async () => page.locator('#brief-ingredients option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toContain('Niacinamide');
+    await expect.poll(async () => page.locator('#brief-ingredients option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value))).toContain('Niacinamide');
     await page.getByTestId('brief-include-input').fill('Niacinamide');
     await page.getByTestId('brief-include-add').click();
     await page.getByTestId('brief-class').selectOption('humectant');
