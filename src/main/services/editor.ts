@@ -13,6 +13,7 @@ import { runModelJob } from './active-model';
 import { candidateAtVersion, requireCandidate } from './candidates';
 import { catalogIndex, resolveIndexedName } from './catalog-index';
 import { briefFamilies, resolveBrief } from './briefs';
+import { categoryModel, readCategories } from './categories';
 import { Derived, KeyedSlot, type ServiceContext } from './context';
 import type { HandlersOf } from './endpoint';
 import { nearestProducts } from './explore';
@@ -101,7 +102,7 @@ export const editorHandlers: HandlersOf<'scoreList' | 'parseDeclaration' | 'edit
       novelty: { value: 1 - near.jaccard, nearest: nearestId !== null && nearestInfo ? { productId: nearestId, ...nearestInfo, jaccard: near.jaccard } : null },
       neighbours: { byLatent: nearest.byLatent, byOverlap: nearest.byOverlap },
       timingsMs: { total: performance.now() - started, compute: scored.computeMs },
-      brief: brief ? { applied: brief, violations: listBriefViolations(cx, items, brief) } : null,
+      brief: brief ? { applied: brief, violations: [...listBriefViolations(cx, items, brief), ...(await categoryViolation(cx, ids, brief))] } : null,
     };
   },
 
@@ -152,6 +153,20 @@ function listBriefViolations(cx: ServiceContext, items: readonly ScoredIngredien
     return r ? { inci: r.inci, synonyms: r.synonyms, functions: r.functions } : { inci: item.given };
   });
   return briefViolations(list, brief.rules, briefFamilies(cx)).map((v) => ({ ...v, position: v.position === null ? null : v.position + 1 }));
+}
+
+/**
+ * With a brief's category and an active model: a violation when the catalog's category
+ * classifier reads the list as another category (none without a model: the categories are the
+ * model's catalog's).
+ */
+async function categoryViolation(cx: ServiceContext, ids: readonly number[], brief: AppliedBrief): Promise<BriefViolation[]> {
+  const category = brief.rules.category;
+  if (!category || !getActiveModel(cx.db)) return [];
+  const model = await categoryModel(cx);
+  const [read] = readCategories(model, [ids.filter((id) => id > 0)], category);
+  if (!read || read.category === category) return [];
+  return [{ rule: 'category', ingredient: null, position: null, message: `the list reads as ${read.category} (${Math.round(read.probability * 100)} %) to the catalog's classifier, not ${category} (${Math.round(read.target * 100)} %)` }];
 }
 
 /**

@@ -36,7 +36,7 @@ export interface BriefIngredient {
 }
 
 export interface BriefViolation {
-  rule: 'include' | 'include-class' | 'exclude' | 'free-from' | 'length';
+  rule: 'include' | 'include-class' | 'exclude' | 'free-from' | 'length' | 'category';
   /** The ingredient concerned (its place in the list), when there is one. */
   ingredient: string | null;
   position: number | null;

@@ -30,7 +30,9 @@ export function decodeWithGroups(logits: ArrayLike<number>, positions: ArrayLike
   for (let v = 0; v < V; v++) if (!allowed || allowed[v]) items.push(v);
   items.sort((x, y) => positions[x]! - positions[y]! || x - y);
   const m = items.length;
-  const byLogit = items.map((v) => logits[v]!).sort((x, y) => y - x);
+  // Allowed tokens by logit, descending (ties by index): the length bounds and the pruning use them.
+  const ranked = [...items].sort((x, y) => logits[y]! - logits[x]! || x - y);
+  const byLogit = ranked.map((v) => logits[v]!);
   const prior = options.lengthLogPrior ?? (() => 0);
   const minLength = Math.max(1, options.minLength ?? 1);
   const maxLength = Math.min(options.maxLength, m);
@@ -44,10 +46,31 @@ export function decodeWithGroups(logits: ArrayLike<number>, positions: ArrayLike
   let best: DecodedList | null = null;
   for (const { length: L, bound } of lengths) {
     if (best && bound <= best.score) break;
-    const found = bestOfLength(L, items, logits, positions, options, memberOf, S, full);
+    const found = bestOfLength(L, candidatesOfLength(L, items, ranked, logits, positions, options, memberOf), logits, positions, options, memberOf, S, full);
     if (found && (!best || found.score + prior(L) > best.score)) best = { indices: found.indices, score: found.score + prior(L) };
   }
   return best;
+}
+
+/**
+ * The tokens an optimal list of length L can hold, in position order: every group member, and the
+ * others that pass the unconstrained decoder's exchange bound. One of the L + 1 best tokens by
+ * logit stays out of any list of L; a non-member u in the list could be swapped for it at u's slot
+ * without losing a group (u met none), so an optimal list's u has a(u) ≥ min over those w of
+ * a(w) − λ·(w's worst squared distance to a slot). Members may be needed for a group whatever
+ * their logit, so they all stay.
+ */
+function candidatesOfLength(L: number, items: readonly number[], ranked: readonly number[], logits: ArrayLike<number>, positions: ArrayLike<number>, options: DecodeOptions, memberOf: Uint16Array): number[] {
+  if (L >= ranked.length) return items as number[];
+  const first = slotPosition(0, L, options.positionScale);
+  const last = slotPosition(L - 1, L, options.positionScale);
+  let threshold = Infinity;
+  for (let i = 0; i <= L; i++) {
+    const w = ranked[i]!;
+    const mu = positions[w]!;
+    threshold = Math.min(threshold, logits[w]! - options.lambda * Math.max((mu - first) ** 2, (last - mu) ** 2));
+  }
+  return items.filter((v) => memberOf[v] !== 0 || logits[v]! >= threshold);
 }
 
 /** The best list of exactly L tokens meeting every group (score without the length prior), or null. */

@@ -272,6 +272,11 @@ describe('models through the service', () => {
       else if (c.readsAs!.category !== 'sunscreen') expect(c.reasons.some((r) => r.startsWith(`reads as ${c.readsAs!.category}`))).toBe(true);
     }
     expect(lists.slice(0, report.counts.passed).every((c) => c.passed)).toBe(true);
+    // The editor: a list read as another category breaks the brief's category, one read as it does not.
+    const sunscreenList = lists.find((c) => c.passed)!.ingredients;
+    expect((await service.scoreList({ ingredients: sunscreenList, briefRules: { category: 'sunscreen' } })).brief!.violations).toEqual([]);
+    const asCleanser = (await service.scoreList({ ingredients: sunscreenList, briefRules: { category: 'cleanser' } })).brief!.violations;
+    expect(asCleanser).toEqual([expect.objectContaining({ rule: 'category', message: expect.stringMatching(/^the list reads as sunscreen \(\d+ %\) to the catalog's classifier, not cleanser/) })]);
     expect((await scoreOf(lists[0]!.ingredients)).benefits).toBeDefined();
     // An unknown category is refused before any work.
     await expect(service.generate({ ...job, briefRules: { category: 'lipstick' } })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('"lipstick" is not a category of the catalogs (they have') });
