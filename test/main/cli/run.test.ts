@@ -236,7 +236,7 @@ describe('latent-formulator CLI: one set of options per command', () => {
   it('names the flag, its range and the value in a bad number, and shows the command\'s usage', async () => {
     const k = await cli('--db', db, 'neighbours', '--product', '1', '--k', 'x');
     expect(k.code).toBe(2);
-    expect(k.err).toBe('latent-formulator: --k must be a whole number from 1 to 100, not "x"\nUsage: latent-formulator neighbours (--product ID | DECLARATION) [--k N]\nRun "latent-formulator neighbours --help" for its options.\n');
+    expect(k.err).toBe('latent-formulator: --k must be a whole number from 1 to 100, not "x"\nUsage: latent-formulator neighbours (--product ID | DECLARATION) [--k N] [--brief NAME | brief rules]\nRun "latent-formulator neighbours --help" for its options.\n');
     expect((await cli('--db', db, 'neighbours', '--product', '1', '--k', '500')).err).toContain('--k must be a whole number from 1 to 100, not "500"');
     expect((await cli('--db', db, 'generate', '--temperature', '9')).err).toContain('--temperature must be a number above 0 and at most 5, not "9"');
     expect((await cli('--db', db, 'generate', '--n', '2.5')).err).toContain('--n must be a whole number from 1 to 200000, not "2.5"');
@@ -269,7 +269,7 @@ describe('latent-formulator CLI: one set of options per command', () => {
 
   it('prints one line per command, a command\'s own usage, and a group\'s commands', async () => {
     const all = await cli('--help');
-    expect(all.out).toMatch(/\n {2}neighbours +nearest catalog products, in latent space and by ingredient overlap\n/);
+    expect(all.out).toMatch(/\n {2}neighbours +nearest catalog products, in latent space and by ingredient overlap \(only those meeting a brief, when given\)\n/);
     expect(all.out).toMatch(/\n {2}candidates save +save a list/);
     const one = await cli('whitespace', '--help');
     expect(one.code).toBe(0);
