@@ -9,6 +9,7 @@ import { catalogKey, checkCandidate, withBenefits, type CatalogContext, type Che
 import { qualityPanel } from './quality';
 import type { ListScorerSpec } from './list-scorer';
 import { rankLengthFair } from './ranking';
+import { inverseLowerTriangular } from '../optimize/plan';
 import type { DecodeConstraints } from '../../shared/ml/constrained-decode';
 
 /**
@@ -522,30 +523,52 @@ const CATEGORY_POOL = 1;
  * Each whitened sample's log-odds for the target category over the most probable other one,
  * under the category normals (each a whitened region: y ~ N(offset, A·Aᵀ), weighted by its prior).
  */export function categoryMargins(white: Float32Array, n: number, d: number, regions: { offset: Float64Array; transform: Float64Array }[], logPriors: number[], target: number): Float64Array {
-  const logDet = regions.map((r) => {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += Math.log(Math.abs(r.transform[k * d + k]!));
-    return s;
-  });
-  const z = new Float64Array(d);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let own = 0;
-    let rival = -Infinity;
-    regions.forEach((r, c) => {
-      // Solve A·z = y − offset; log N = −½|z|² − log|A| (+ a constant shared by every region).
-      let q = 0;
-      for (let row = 0; row < d; row++) {
-        let v = white[i * d + row]! - r.offset[row]!;
-        for (let k = 0; k < row; k++) v -= r.transform[row * d + k]! * z[k]!;
-        z[row] = v / r.transform[row * d + row]!;
-        q += z[row]! * z[row]!;
+  // z_c = A_c⁻¹·(y − offset_c) = A_c⁻¹·y − A_c⁻¹·offset_c for every region at once: one matrix
+  // product of the samples (n × d) with [A_1⁻ᵀ … A_C⁻ᵀ] (d × C·d) on the backend, then the shifts.
+  const C = regions.length;
+  const width = C * d;
+  const weights = new Float32Array(d * width);
+  const shifts = new Float64Array(width);
+  const logDet = new Float64Array(C);
+  regions.forEach((r, c) => {
+    const inverse = inverseLowerTriangular(r.transform, d);
+    for (let row = 0; row < d; row++) {
+      let shift = 0;
+      for (let k = 0; k <= row; k++) {
+        weights[k * width + c * d + row] = inverse[row * d + k]!;
+        shift += inverse[row * d + k]! * r.offset[k]!;
       }
-      const score = -0.5 * q - logDet[c]! + logPriors[c]!;
-      if (c === target) own = score;
-      else rival = Math.max(rival, score);
-    });
-    out[i] = own - rival;
+      shifts[c * d + row] = shift;
+      logDet[c]! += Math.log(Math.abs(r.transform[row * d + row]!));
+    }
+  });
+  const out = new Float64Array(n);
+  const w = tf.tensor2d(weights, [d, width]);
+  try {
+    for (let start = 0; start < n; start += KDE_BLOCK) {
+      const rows = Math.min(KDE_BLOCK, n - start);
+      const product = tf.tidy(() => tf.matMul(tf.tensor2d(white.subarray(start * d, (start + rows) * d), [rows, d]), w));
+      const z = product.dataSync() as Float32Array;
+      product.dispose();
+      for (let i = 0; i < rows; i++) {
+        let own = 0;
+        let rival = -Infinity;
+        for (let c = 0; c < C; c++) {
+          // log N(y; region c) up to a constant shared by every region: −½|z_c|² − log|A_c|.
+          let q = 0;
+          for (let k = 0; k < d; k++) {
+            const v = z[i * width + c * d + k]! - shifts[c * d + k]!;
+            q += v * v;
+          }
+          const score = -0.5 * q - logDet[c]! + logPriors[c]!;
+          if (c === target) own = score;
+          else rival = Math.max(rival, score);
+        }
+        out[start + i] = own - rival;
+      }
+    }
+  } finally {
+    w.dispose();
   }
   return out;
 }

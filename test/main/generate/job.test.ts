@@ -72,3 +72,45 @@ describe('tensor KDE of the generate job', () => {
     expect(density[outsider]).toBeCloseTo(plainOutsider, 2);
   }, 60_000);
 });
+
+describe('category margins of the generate job', () => {
+  it('equal each sample\'s log-odds for the target over the closest other category, computed one sample at a time', async () => {
+    const { categoryMargins } = await import('../../../src/main/generate/job');
+    const { latentStatistics, regionNormal, whitenedRegion } = await import('../../../src/shared/ml/latent');
+    const normal = normalGenerator(seededRandom(5));
+    const d = 6;
+    const n = 2500; // more than two blocks
+    const catalog = Float32Array.from({ length: 600 * d }, normal);
+    for (let i = 0; i < 600; i++) catalog[i * d] = catalog[i * d]! + (i % 3) * 2; // three clusters along the first axis
+    const stats = latentStatistics(catalog, 600, d);
+    const regions = [0, 1, 2].map((k) => whitenedRegion(regionNormal(catalog, Array.from({ length: 200 }, (_, j) => j * 3 + k), stats), stats));
+    const logPriors = [Math.log(0.5), Math.log(0.3), Math.log(0.2)];
+    const white = Float32Array.from({ length: n * d }, () => 1.5 * normal());
+    const margins = categoryMargins(white, n, d, regions, logPriors, 1);
+    // The direct way: forward substitution per sample and region.
+    const score = (i: number, c: number) => {
+      const { offset, transform: a } = regions[c]!;
+      const z = new Float64Array(d);
+      let q = 0;
+      let logDet = 0;
+      for (let r = 0; r < d; r++) {
+        let v = white[i * d + r]! - offset[r]!;
+        for (let k = 0; k < r; k++) v -= a[r * d + k]! * z[k]!;
+        z[r] = v / a[r * d + r]!;
+        q += z[r]! * z[r]!;
+        logDet += Math.log(a[r * d + r]!);
+      }
+      return -0.5 * q - logDet + logPriors[c]!;
+    };
+    for (let i = 0; i < n; i += 7) expect(margins[i]).toBeCloseTo(score(i, 1) - Math.max(score(i, 0), score(i, 2)), 2);
+    // Samples drawn from the target's own normal are mostly its.
+    const own = regions[1]!;
+    const drawn = new Float32Array(n * d);
+    for (let i = 0; i < n; i++) {
+      const e = Array.from({ length: d }, normal);
+      for (let r = 0; r < d; r++) drawn[i * d + r] = own.offset[r]! + e.slice(0, r + 1).reduce((s, v, k) => s + own.transform[r * d + k]! * v, 0);
+    }
+    const drawnMargins = categoryMargins(drawn, n, d, regions, logPriors, 1);
+    expect(drawnMargins.filter((m) => m > 0).length).toBeGreaterThan(0.6 * n);
+  });
+});
