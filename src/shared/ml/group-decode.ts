@@ -1,4 +1,4 @@
-import { slotPosition, type DecodeOptions, type DecodedList } from './decode';
+import { selectSmallestByKey, slotPosition, sortByKey, type DecodeOptions, type DecodedList } from './decode';
 
 /**
  * The exact best list that holds at least one token of each group (issue 15's "at least one of a
@@ -10,9 +10,9 @@ import { slotPosition, type DecodeOptions, type DecodedList } from './decode';
  *
  * Branching on each member of an unmet group instead (one decode per member) cost 6–12 s per
  * 10,000-sample job when most lists lacked the class (a surfactant among serums); this costs one
- * pass per length tried. Unlike the unconstrained search it cannot drop low-logit tokens from the
- * candidates (a weak member may be the one that meets a group), so it is used only for the lists
- * that break a group.
+ * pass per length tried. Like the unconstrained search it drops the tokens the exchange bound
+ * rules out, but only non-members (a weak member may be the one that meets a group); it is used
+ * only for the lists that break a group.
  */
 export function decodeWithGroups(logits: ArrayLike<number>, positions: ArrayLike<number>, options: DecodeOptions, groups: readonly (readonly number[])[]): DecodedList | null {
   const V = logits.length;
@@ -25,43 +25,69 @@ export function decodeWithGroups(logits: ArrayLike<number>, positions: ArrayLike
   groups.forEach((g, k) => {
     for (const t of g) memberOf[t] = memberOf[t]! | (1 << k);
   });
-  // Candidates: every allowed token, in order of predicted position (ties by index).
-  const items: number[] = [];
-  for (let v = 0; v < V; v++) if (!allowed || allowed[v]) items.push(v);
-  items.sort((x, y) => positions[x]! - positions[y]! || x - y);
-  const m = items.length;
-  // Allowed tokens by logit, descending (ties by index): the length bounds and the pruning use them.
-  const ranked = [...items].sort((x, y) => logits[y]! - logits[x]! || x - y);
-  const byLogit = ranked.map((v) => logits[v]!);
-  const prior = options.lengthLogPrior ?? (() => 0);
+  // The allowed tokens' L + 1 best by logit for every length: the top maxLength + 1, found by
+  // selection and sorted (descending logit, ties by index), without sorting the whole vocabulary.
+  let n = 0;
+  const keys = new Float64Array(V);
+  const ids = new Int32Array(V);
+  for (let v = 0; v < V; v++) {
+    if (allowed && !allowed[v]) continue;
+    keys[n] = -logits[v]!;
+    ids[n++] = v;
+  }
   const minLength = Math.max(1, options.minLength ?? 1);
-  const maxLength = Math.min(options.maxLength, m);
+  const maxLength = Math.min(options.maxLength, n);
+  const top = Math.min(n, maxLength + 1);
+  selectSmallestByKey(keys, ids, n, top);
+  sortByKey(keys, ids, top);
+  const ranked = Array.from(ids.subarray(0, top));
+  // Per length, the exchange bound on non-members (exchangeThreshold); the loosest decides which
+  // tokens are worth sorting by position at all.
+  const thresholds = new Float64Array(maxLength + 1).fill(-Infinity);
+  let loosest = Infinity;
+  for (let L = minLength; L <= maxLength; L++) {
+    thresholds[L] = exchangeThreshold(L, ranked, logits, positions, options);
+    loosest = Math.min(loosest, thresholds[L]!);
+  }
+  const itemKeys = new Float64Array(n);
+  const items32 = new Int32Array(n);
+  let m = 0;
+  for (let v = 0; v < V; v++) {
+    if (allowed && !allowed[v]) continue;
+    if (memberOf[v] === 0 && logits[v]! < loosest) continue;
+    itemKeys[m] = positions[v]!;
+    items32[m++] = v;
+  }
+  sortByKey(itemKeys, items32, m); // by predicted position, ties by index
+  const items = Array.from(items32.subarray(0, m));
+  const prior = options.lengthLogPrior ?? (() => 0);
   const lengths: { length: number; bound: number }[] = [];
   let prefix = 0;
   for (let L = 1; L <= maxLength; L++) {
-    prefix += byLogit[L - 1]!;
+    prefix += logits[ranked[L - 1]!]!;
     if (L >= minLength) lengths.push({ length: L, bound: prefix + prior(L) });
   }
   lengths.sort((x, y) => y.bound - x.bound || x.length - y.length);
   let best: DecodedList | null = null;
   for (const { length: L, bound } of lengths) {
     if (best && bound <= best.score) break;
-    const found = bestOfLength(L, candidatesOfLength(L, items, ranked, logits, positions, options, memberOf), logits, positions, options, memberOf, S, full);
+    const threshold = thresholds[L]!;
+    const candidates = threshold === -Infinity ? items : items.filter((v) => memberOf[v] !== 0 || logits[v]! >= threshold);
+    const found = bestOfLength(L, candidates, logits, positions, options, memberOf, S, full);
     if (found && (!best || found.score + prior(L) > best.score)) best = { indices: found.indices, score: found.score + prior(L) };
   }
   return best;
 }
 
 /**
- * The tokens an optimal list of length L can hold, in position order: every group member, and the
- * others that pass the unconstrained decoder's exchange bound. One of the L + 1 best tokens by
- * logit stays out of any list of L; a non-member u in the list could be swapped for it at u's slot
- * without losing a group (u met none), so an optimal list's u has a(u) ≥ min over those w of
- * a(w) − λ·(w's worst squared distance to a slot). Members may be needed for a group whatever
- * their logit, so they all stay.
+ * The exchange bound for lists of L tokens: one of the L + 1 best tokens by logit stays out of any
+ * such list; a non-member u in the list could be swapped for it at u's slot without losing a group
+ * (u met none), so in an optimal list a(u) ≥ min over those w of a(w) − λ·(w's worst squared
+ * distance to a slot). Members may be needed for a group whatever their logit, so they all stay.
+ * −∞ when every token fits (no bound).
  */
-function candidatesOfLength(L: number, items: readonly number[], ranked: readonly number[], logits: ArrayLike<number>, positions: ArrayLike<number>, options: DecodeOptions, memberOf: Uint16Array): number[] {
-  if (L >= ranked.length) return items as number[];
+function exchangeThreshold(L: number, ranked: readonly number[], logits: ArrayLike<number>, positions: ArrayLike<number>, options: DecodeOptions): number {
+  if (L >= ranked.length) return -Infinity;
   const first = slotPosition(0, L, options.positionScale);
   const last = slotPosition(L - 1, L, options.positionScale);
   let threshold = Infinity;
@@ -70,7 +96,7 @@ function candidatesOfLength(L: number, items: readonly number[], ranked: readonl
     const mu = positions[w]!;
     threshold = Math.min(threshold, logits[w]! - options.lambda * Math.max((mu - first) ** 2, (last - mu) ** 2));
   }
-  return items.filter((v) => memberOf[v] !== 0 || logits[v]! >= threshold);
+  return threshold;
 }
 
 /** The best list of exactly L tokens meeting every group (score without the length prior), or null. */

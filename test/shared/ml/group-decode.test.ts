@@ -50,4 +50,28 @@ describe('decodeWithGroups', () => {
     }
     expect(none).toBeGreaterThan(0);
   });
+
+  it('matches brute force on larger vocabularies, where the exchange bound drops most non-members (120 random cases)', () => {
+    const r = seededRandom(8);
+    for (let c = 0; c < 120; c++) {
+      const V = 9 + Math.floor(r() * 4);
+      // A few strong tokens and many weak ones, as a decoder's logits are.
+      const logits = Array.from({ length: V }, (_, i) => (i < 4 ? 2 + r() * 4 : -6 + r() * 5));
+      const positions = Array.from({ length: V }, () => r());
+      const lambda = [0.5, 4, 20][c % 3]!;
+      const maxLength = 1 + Math.floor(r() * 4);
+      const scale: PositionScale = { kind: 'relative' };
+      const allowed = c % 5 === 2 ? Uint8Array.from(logits.map(() => (r() < 0.85 ? 1 : 0))) : null;
+      // Groups of weak tokens: the list must reach below the strong ones.
+      const groups = Array.from({ length: 1 + (c % 2) }, () => [4 + Math.floor(r() * (V - 4)), 4 + Math.floor(r() * (V - 4))]);
+      const truth = bruteForce(logits, positions, lambda, 1, maxLength, allowed, groups, scale, () => 0);
+      const got = decodeWithGroups(logits, positions, { lambda, maxLength, minLength: 1, allowed, positionScale: scale }, groups);
+      if (truth === null) {
+        expect(got).toBeNull();
+        continue;
+      }
+      expect(got!.score).toBeCloseTo(truth, 6);
+      for (const g of groups) expect(g.some((t) => got!.indices.includes(t))).toBe(true);
+    }
+  });
 });
