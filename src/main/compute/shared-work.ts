@@ -203,7 +203,9 @@ export class SharedWork {
     const helper = this.ensureHelper();
     if (helper && !this.sentContexts.has(key)) {
       this.sentContexts.clear();
-      helper.postMessage({ type: 'context', key, spec: built ?? spec() } satisfies HelperRequest);
+      // With what this thread computed of the catalog's own statistics, which the helper then skips.
+      const known = { catalogMedianPlausibility: context.catalogMedianPlausibility, catalogStructureShare: context.catalogStructureShare };
+      helper.postMessage({ type: 'context', key, spec: { ...(built ?? spec()), known } } satisfies HelperRequest);
       this.sentContexts.add(key);
     }
     return context;

@@ -24,6 +24,11 @@ export interface CatalogContextSpec {
   catalogLists: number[][];
   facts: [number, IngredientFacts][];
   incompatible: { a: number[]; b: number[]; reason: string }[];
+  /**
+   * The catalog's own statistics when already known (the compute thread sends the helper what it
+   * computed: scoring every catalog product leave-one-out is most of a cold context's build).
+   */
+  known?: { catalogMedianPlausibility: number; catalogStructureShare: number };
 }
 
 /**
@@ -102,6 +107,11 @@ export function catalogKey(catalogLists: readonly (readonly number[])[], factCou
   return `${catalogLists.length}:${h >>> 0}:${factCount}`;
 }
 
+function median(values: number[]): number {
+  const sorted = values.sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
+}
+
 /** Precedence table, novelty index, length range and the catalog's own median plausibility. */
 export function buildCatalogContext(spec: CatalogContextSpec): CatalogContext {
   const lists = spec.catalogLists;
@@ -111,8 +121,6 @@ export function buildCatalogContext(spec: CatalogContextSpec): CatalogContext {
   const table = new PrecedenceTable(lists, [...seen].filter(([, c]) => c >= 2).map(([id]) => id));
   const facts = new Map(spec.facts);
   const fact = (id: number) => facts.get(id);
-  // The catalog's own median, each product scored leave-one-out (as a new list is scored).
-  const scores = lists.map((l) => orderingPlausibility(l, table, fact, true).score).sort((a, b) => a - b);
   const n = lists.length;
   const lengths = lists.map((l) => l.length).sort((a, b) => a - b);
   const lengthRange: [number, number] = [lengths[Math.floor(0.02 * (n - 1))] ?? 0, lengths[Math.ceil(0.98 * (n - 1))] ?? 0];
@@ -124,8 +132,9 @@ export function buildCatalogContext(spec: CatalogContextSpec): CatalogContext {
     incompatible,
     lengthRange,
     lengths: catalogLengths(lists),
-    catalogMedianPlausibility: scores[Math.floor((scores.length - 1) / 2)] ?? 0,
-    catalogStructureShare: n ? lists.filter((l) => structuralChecks(l, fact, lengthRange, incompatible).ok).length / n : 1,
+    // The catalog's own median, each product scored leave-one-out (as a new list is scored).
+    catalogMedianPlausibility: spec.known?.catalogMedianPlausibility ?? median(lists.map((l) => orderingPlausibility(l, table, fact, true).score)),
+    catalogStructureShare: spec.known?.catalogStructureShare ?? (n ? lists.filter((l) => structuralChecks(l, fact, lengthRange, incompatible).ok).length / n : 1),
   };
 }
 
