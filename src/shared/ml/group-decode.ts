@@ -60,6 +60,8 @@ export function decodeWithGroups(logits: ArrayLike<number>, positions: ArrayLike
   }
   sortByKey(itemKeys, items32, m); // by predicted position, ties by index
   const items = Array.from(items32.subarray(0, m));
+  // Each group's allowed members (a token in several groups is in each of their lists).
+  const members = groups.map((g) => [...new Set(g)].filter((t) => !allowed || allowed[t]));
   const prior = options.lengthLogPrior ?? (() => 0);
   const lengths: { length: number; bound: number }[] = [];
   let prefix = 0;
@@ -72,11 +74,35 @@ export function decodeWithGroups(logits: ArrayLike<number>, positions: ArrayLike
   for (const { length: L, bound } of lengths) {
     if (best && bound <= best.score) break;
     const threshold = thresholds[L]!;
-    const candidates = threshold === -Infinity ? items : items.filter((v) => memberOf[v] !== 0 || logits[v]! >= threshold);
+    const perGroup = memberThresholds(L, members, logits, positions, options);
+    const candidates = items.filter((v) => {
+      const bits = memberOf[v]!;
+      if (bits === 0) return logits[v]! >= threshold;
+      if ((bits & (bits - 1)) !== 0) return true; // in several groups: always kept
+      return logits[v]! >= perGroup[31 - Math.clz32(bits)]!;
+    });
     const found = bestOfLength(L, candidates, logits, positions, options, memberOf, S, full);
     if (found && (!best || found.score + prior(L) > best.score)) best = { indices: found.indices, score: found.score + prior(L) };
   }
   return best;
+}
+
+/**
+ * The exchange bound for a token in exactly one group k, for lists of L tokens: among the L + 1
+ * members of k with the largest a(w) − λ·(w's worst squared distance to a slot), one stays out of
+ * any list of L; swapping it in for u at u's slot keeps group k met (it is a member too), so in an
+ * optimal list a(u) is at least the (L + 1)-th largest of those values. −∞ when k has at most L
+ * members.
+ */
+function memberThresholds(L: number, members: readonly (readonly number[])[], logits: ArrayLike<number>, positions: ArrayLike<number>, options: DecodeOptions): Float64Array {
+  const first = slotPosition(0, L, options.positionScale);
+  const last = slotPosition(L - 1, L, options.positionScale);
+  return Float64Array.from(members, (group) => {
+    if (group.length <= L) return -Infinity;
+    const values = Float64Array.from(group, (w) => logits[w]! - options.lambda * Math.max((positions[w]! - first) ** 2, (last - positions[w]!) ** 2));
+    values.sort();
+    return values[values.length - 1 - L]!;
+  });
 }
 
 /**

@@ -74,4 +74,27 @@ describe('decodeWithGroups', () => {
       for (const g of groups) expect(g.some((t) => got!.indices.includes(t))).toBe(true);
     }
   });
+
+  it('matches brute force when groups have more members than a list has places (100 random cases)', () => {
+    const r = seededRandom(13);
+    for (let c = 0; c < 100; c++) {
+      const V = 10 + Math.floor(r() * 3);
+      const logits = Array.from({ length: V }, () => -4 + r() * 8);
+      const positions = Array.from({ length: V }, () => r());
+      const lambda = [1, 8][c % 2]!;
+      const maxLength = 1 + Math.floor(r() * 4);
+      const scale: PositionScale = { kind: 'relative' };
+      // Two large, overlapping groups (a class like the emollients has hundreds of members).
+      const pick = () => logits.map((_, i) => i).filter(() => r() < 0.5);
+      const groups = [pick(), pick()].filter((g) => g.length > 0);
+      const truth = bruteForce(logits, positions, lambda, 1, maxLength, null, groups, scale, () => 0);
+      const got = decodeWithGroups(logits, positions, { lambda, maxLength, minLength: 1, allowed: null, positionScale: scale }, groups);
+      if (truth === null) {
+        expect(got).toBeNull();
+        continue;
+      }
+      expect(got!.score).toBeCloseTo(truth, 6);
+      for (const g of groups) expect(g.some((t) => got!.indices.includes(t))).toBe(true);
+    }
+  });
 });
