@@ -372,25 +372,20 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
     const region = regions ? regions[params.category!.target]! : null;
     const offset = params.centre ? whiten(params.centre, 1, stats) : (region?.offset ?? null);
     let sampleWaitMs = 0;
-    const draw = new Float64Array(D);
+    // A region's shape: y = offset + (T·e)·Aᵀ, one matrix product per block on the backend.
+    const shape = region ? tf.tensor2d(Float32Array.from({ length: D * D }, (_, i) => params.temperature * region.transform[(i % D) * D + Math.floor(i / D)]!), [D, D]) : null;
+    const shift = region ? tf.tensor1d(Float32Array.from(offset!)) : null;
     const sampleRows = (start: number, rows: number) => {
       sampleWaitMs += normals.waitFor(start + rows);
       if (params.temperature === 1 && !offset && !region) return;
       const block = white.subarray(start * D, (start + rows) * D);
-      if (!region) {
+      if (!shape) {
         for (let i = 0; i < block.length; i++) block[i] = params.temperature * block[i]! + (offset ? offset[i % D]! : 0);
         return;
       }
-      // A region's shape: y = offset + A·(T·e), A lower triangular.
-      const A = region.transform;
-      for (let i = 0; i < rows; i++) {
-        for (let k = 0; k < D; k++) draw[k] = params.temperature * block[i * D + k]!;
-        for (let r = 0; r < D; r++) {
-          let v = offset![r]!;
-          for (let c = 0; c <= r; c++) v += A[r * D + c]! * draw[c]!;
-          block[i * D + r] = v;
-        }
-      }
+      const drawn = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(block, [rows, D]), shape), shift!));
+      block.set(drawn.dataSync() as Float32Array);
+      drawn.dispose();
     };
     const sortedCatalog = space.sortedCatalogDensity;
     const floor = sortedCatalog[Math.floor(params.densityFloorQuantile * (sortedCatalog.length - 1))]!;
@@ -399,6 +394,8 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
       density = await kdeLogDensities(white, params.n, references, referenceCount, D, h, false, work, { isCancelled: inputs.isCancelled, onReport: tally, prepareRows: sampleRows });
     } finally {
       normals.stop();
+      shape?.dispose();
+      shift?.dispose();
     }
     lap('sample and density');
 
