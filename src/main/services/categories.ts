@@ -1,6 +1,6 @@
 import { ApiFailure } from '../../shared/api';
 import { matchCategory } from '../../shared/briefs/categories';
-import { categoryProbabilities, trainCategoryClassifier, type CategoryClassifier } from '../../shared/ml/category-classifier';
+import { categoryProbabilities, type CategoryClassifier } from '../../shared/ml/category-classifier';
 import { regionNormal, type LatentRegion } from '../../shared/ml/latent';
 import { getProductCategories, listCategories } from '../db/queries/products';
 import { productLists } from './catalog-index';
@@ -29,10 +29,16 @@ export interface CategoryModel {
 
 const MODELS = new Derived(['catalog'], () => new KeyedSlot<number, CategoryModel>());
 
-/** The active model's categories, their rows and the classifier (trained once per model and catalog state, about 0.3 s on 1,500 products). */
+/**
+ * The active model's categories, their rows and the classifier: trained once per model and
+ * catalog state in the compute process (about 0.3 s on 1,500 products; never on the main thread).
+ */
 export async function categoryModel(cx: ServiceContext, space?: LatentSpace): Promise<CategoryModel> {
   const s = space ?? (await latentSpace(cx));
-  const cached = cx.get(MODELS).get(s.modelId);
+  // The slot of this catalog state: a catalog change while the classifier trains replaces it, and
+  // what is trained here then goes only to this (stale) slot.
+  const slot = cx.get(MODELS);
+  const cached = slot.get(s.modelId);
   if (cached) return cached;
   const categoryOf = getProductCategories(cx.db);
   const lists = productLists(cx);
@@ -47,12 +53,9 @@ export async function categoryModel(cx: ServiceContext, space?: LatentSpace): Pr
   for (const [category, r] of rows) if (r.length < MIN_CATEGORY_PRODUCTS) rows.delete(category);
   const categories = [...rows].map(([category, r]) => ({ category, count: r.length })).sort((a, b) => b.count - a.count || a.category.localeCompare(b.category));
   const train = [...rows].flatMap(([category, r]) => r.map((row) => [lists.get(s.codes.productIds[row]!)!, category] as const));
-  const classifier = trainCategoryClassifier(
-    train.map(([l]) => l),
-    train.map(([, c]) => c),
-    { l2: 0.01 },
-  );
-  return cx.get(MODELS).set(s.modelId, { modelId: s.modelId, categories, rows, classifier, regions: new Map() });
+  const trained = await cx.run({ kind: 'categories', lists: train.map(([l]) => [...l]), labels: train.map(([, c]) => c), options: { l2: 0.01 } });
+  const classifier: CategoryClassifier = { classes: trained.classes, weights: new Map(trained.weights), bias: trained.bias };
+  return slot.set(s.modelId, { modelId: s.modelId, categories, rows, classifier, regions: new Map() });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { categoriesJob } from './categories';
 import { decodeJob } from './decode';
 import { encodeJob } from './encode';
 import { faultJob } from './fault';
@@ -33,6 +34,7 @@ export const jobHandlers = byKind({
   umap: umapJob,
   gaps: gapsJob,
   kde: kdeJob,
+  categories: categoriesJob,
   optimize: optimizeJob,
   propose: proposeJob,
   fault: faultJob,
