@@ -192,21 +192,28 @@ export class SharedWork {
     return this.ensureHelper() ? 2 : 1;
   }
 
-  /** The catalog context on this thread (built once per catalog), also sent to the helper. */
+  /**
+   * The catalog context on this thread (built once per catalog), also sent to the helper with the
+   * catalog's own statistics, which the helper then skips. When the spec already carries them (a
+   * cached job, generate-cache.ts) it goes to the helper first, so both threads build at once.
+   */
   context(key: string, spec: () => CatalogContextSpec): CatalogContext {
     let context = this.contexts.get(key);
     const built = context ? null : spec();
+    const helper = this.ensureHelper();
+    const send = (withKnown: CatalogContextSpec) => {
+      this.sentContexts.clear();
+      helper!.postMessage({ type: 'context', key, spec: withKnown } satisfies HelperRequest);
+      this.sentContexts.add(key);
+    };
+    if (helper && !this.sentContexts.has(key) && built?.known) send(built);
     if (!context) {
       context = buildCatalogContext(built!);
       this.contexts.set(key, context);
     }
-    const helper = this.ensureHelper();
     if (helper && !this.sentContexts.has(key)) {
-      this.sentContexts.clear();
-      // With what this thread computed of the catalog's own statistics, which the helper then skips.
       const known = { catalogMedianPlausibility: context.catalogMedianPlausibility, catalogStructureShare: context.catalogStructureShare };
-      helper.postMessage({ type: 'context', key, spec: { ...(built ?? spec()), known } } satisfies HelperRequest);
-      this.sentContexts.add(key);
+      send({ ...(built ?? spec()), known });
     }
     return context;
   }

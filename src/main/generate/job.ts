@@ -10,6 +10,7 @@ import { qualityPanel } from './quality';
 import type { ListScorerSpec } from './list-scorer';
 import { rankLengthFair } from './ranking';
 import { inverseLowerTriangular } from '../optimize/plan';
+import { readGenerateCache, writeGenerateCache, type GenerateCache } from './generate-cache';
 import type { DecodeConstraints } from '../../shared/ml/constrained-decode';
 
 /**
@@ -123,6 +124,12 @@ export interface GenerateInputs {
    * unknown tokens allowed; null marks an unknown/bucket token).
    */
   decodePerSlot?: (codes: Float32Array, count: number) => (number | null)[][];
+  /**
+   * A file beside the model that keeps what a job computes once per model and catalog (the
+   * catalog's own densities, the catalog's own plausibility statistics), so that a new process's
+   * first job reads them instead of computing them (generate-cache.ts). Absent: none.
+   */
+  cacheFile?: string;
   /** The threads that share the JavaScript work. */
   work: SharedWork;
   isCancelled: () => boolean;
@@ -317,7 +324,7 @@ function spaceKey(codes: Float32Array, n: number, d: number): string {
   return `${n}x${d}:${h >>> 0}`;
 }
 
-async function fitSpace(inputs: GenerateInputs): Promise<FittedSpace> {
+async function fitSpace(inputs: GenerateInputs, cache: GenerateCache | null): Promise<FittedSpace> {
   const { latentDim: D, catalogCodes } = inputs;
   const n = inputs.catalogLists.length;
   const key = spaceKey(catalogCodes, n, D);
@@ -329,8 +336,10 @@ async function fitSpace(inputs: GenerateInputs): Promise<FittedSpace> {
   const { values: references, count: referenceCount } = seededSubset(catalogWhite, n, D);
   // The floor is a quantile of the catalog's own densities: the kernels' leave-one-out densities
   // estimate it (all of the catalog's up to KDE_MAX_REFERENCES products, a random subset above).
-  const density = await kdeLogDensities(references, referenceCount, references, referenceCount, D, bandwidth, true, inputs.work, { isCancelled: inputs.isCancelled });
-  fittedSpace = { key, stats, references, referenceCount, bandwidth, sortedCatalogDensity: density.sort() };
+  // Computed once per model and catalog, and kept beside the model for the next process.
+  const kept = cache?.space?.key === key && cache.space.bandwidth === bandwidth && cache.space.density.length === referenceCount ? cache.space.density : null;
+  const density = kept ?? (await kdeLogDensities(references, referenceCount, references, referenceCount, D, bandwidth, true, inputs.work, { isCancelled: inputs.isCancelled })).sort();
+  fittedSpace = { key, stats, references, referenceCount, bandwidth, sortedCatalogDensity: density };
   return fittedSpace;
 }
 
@@ -355,9 +364,16 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
   try {
     // 1. Fit: mean and covariance of the catalog codes, whitened catalog, the catalog's own
     //    densities (for the floor), and the catalog tables of the checks; all cached per catalog.
-    const space = await fitSpace(inputs);
+    const cache = inputs.cacheFile ? readGenerateCache(inputs.cacheFile) : null;
+    const space = await fitSpace(inputs, cache);
     const contextKey = catalogKey(catalogLists, inputs.facts.length);
-    const context = work.context(contextKey, () => ({ catalogLists, facts: inputs.facts, incompatible: inputs.incompatible }));
+    const context = work.context(contextKey, () => ({ catalogLists, facts: inputs.facts, incompatible: inputs.incompatible, ...(cache?.catalog?.key === contextKey ? { known: cache.catalog.known } : {}) }));
+    if (inputs.cacheFile && (cache?.space?.key !== space.key || cache?.catalog?.key !== contextKey)) {
+      writeGenerateCache(inputs.cacheFile, {
+        space: { key: space.key, bandwidth: space.bandwidth, density: space.sortedCatalogDensity },
+        catalog: { key: contextKey, known: { catalogMedianPlausibility: context.catalogMedianPlausibility, catalogStructureShare: context.catalogStructureShare } },
+      });
+    }
     const { stats, references, referenceCount, bandwidth: h } = space;
     lap('fit');
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FormulatorService } from '../../../src/main/services/formulator-service';
 import { join } from 'node:path';
@@ -159,6 +160,17 @@ describe('models through the service', () => {
     const run = service.db.prepare(`SELECT params, timings, backend FROM generation_runs WHERE id = ?`).get(report.runId) as { params: string; timings: string; backend: string };
     expect(JSON.parse(run.params)).toMatchObject({ n: 2000, k: 200, seed: 5 });
     expect(run.backend).toBe('wasm');
+    // What the job computes once per model and catalog is kept beside the model for the next process.
+    const folder = (service.db.prepare(`SELECT folder FROM models WHERE id = ?`).get(report.modelId) as { folder: string }).folder;
+    const cache = JSON.parse(readFileSync(join(service.modelsDir, folder, 'generate-cache.json'), 'utf8')) as { space: { key: string; density: number[] }; catalog: { known: { catalogMedianPlausibility: number } } };
+    expect(cache.space.density).toHaveLength(432); // the sample catalog's products, each a kernel
+    expect(cache.catalog.known.catalogMedianPlausibility).toBeCloseTo(report.quality.catalogMedianPlausibility, 10);
+    // A new process (the command line's) reads it and gets the same run.
+    let printed = '';
+    expect(await runCli(['--db', join(trained.dir, 'test.db'), 'generate', '--n', '2000', '--top', '200', '--seed', '5', '--json'], { out: (t) => (printed += t), err: () => undefined })).toBe(0);
+    const fromCli = JSON.parse(printed) as GenerateReport;
+    expect(fromCli.densityFloor).toBe(report.densityFloor);
+    expect(fromCli.shortlist.slice(0, 20).map((c) => c.ingredients)).toEqual(report.shortlist.map((c) => c.ingredients));
     const again = await service.generate({ n: 2000, k: 200, seed: 5, shortlist: 20 });
     expect(again.shortlist.map((c) => c.ingredients)).toEqual(report.shortlist.map((c) => c.ingredients));
     const near = await service.neighbours({ candidate: { runId: report.runId, rank: 1 }, k: 3 });

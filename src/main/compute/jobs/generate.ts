@@ -1,6 +1,8 @@
 import { runGeneration, type GenerateInputs, type GenerateOutcome } from '../../generate/job';
 import { decodePerSlot, encodeListsFlat, estimateListBenefits, forwardAll, predictCodes } from '../inference';
 import type { ModelRef } from '../model-cache';
+import { join } from 'node:path';
+import { GENERATE_CACHE_FILE } from '../../generate/generate-cache';
 import { listScorerSpec } from '../../generate/list-scorer';
 import type { JobHandler } from '../job';
 
@@ -43,6 +45,7 @@ export const generateJob: JobHandler<GenerateJob, GenerateOutcome> = {
               }),
           }
         : undefined,
+      cacheFile: join(job.modelPath, GENERATE_CACHE_FILE),
       work: context.sharedWork,
       isCancelled: () => context.isCancelled(),
     });
