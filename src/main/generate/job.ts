@@ -34,9 +34,9 @@ export interface GenerateParams {
    * A brief's category: the normals fitted to each catalog category's codes (src/shared/ml/latent.ts:
    * regionNormal), their log prior (log share of the catalog) and the one asked for. Samples are
    * drawn from the target's normal instead of the whole catalog's (`centre`, when also given,
-   * moves its mean), and the most unique are kept among those whose most probable category under
-   * the normals is the target (others only when too few are). The density and its floor stay
-   * the whole catalog's.
+   * moves its mean), and of those above the density floor the K the normals most clearly assign
+   * to the target (largest log-odds over the next category) are kept. The density and its floor
+   * stay the whole catalog's.
    */
   category?: { regions: LatentRegion[]; logPriors: number[]; target: number } | null;
   /** Samples whose density is below this quantile of the catalog's own densities are dropped. */
@@ -317,6 +317,14 @@ interface FittedSpace {
 
 let fittedSpace: FittedSpace | null = null;
 
+/** The model's generate cache as this process last read or wrote it (read from disk once per model). */
+let cacheMemo: { path: string; cache: GenerateCache | null } | null = null;
+
+function cachedFile(path: string): GenerateCache | null {
+  if (cacheMemo?.path !== path) cacheMemo = { path, cache: readGenerateCache(path) };
+  return cacheMemo.cache;
+}
+
 function spaceKey(codes: Float32Array, n: number, d: number): string {
   const words = new Uint32Array(codes.buffer, codes.byteOffset, codes.length);
   let h = 0x811c9dc5;
@@ -364,15 +372,17 @@ export async function runGeneration(inputs: GenerateInputs): Promise<GenerateOut
   try {
     // 1. Fit: mean and covariance of the catalog codes, whitened catalog, the catalog's own
     //    densities (for the floor), and the catalog tables of the checks; all cached per catalog.
-    const cache = inputs.cacheFile ? readGenerateCache(inputs.cacheFile) : null;
+    const cache = inputs.cacheFile ? cachedFile(inputs.cacheFile) : null;
     const space = await fitSpace(inputs, cache);
     const contextKey = catalogKey(catalogLists, inputs.facts.length);
     const context = work.context(contextKey, () => ({ catalogLists, facts: inputs.facts, incompatible: inputs.incompatible, ...(cache?.catalog?.key === contextKey ? { known: cache.catalog.known } : {}) }));
     if (inputs.cacheFile && (cache?.space?.key !== space.key || cache?.catalog?.key !== contextKey)) {
-      writeGenerateCache(inputs.cacheFile, {
+      const fresh: GenerateCache = {
         space: { key: space.key, bandwidth: space.bandwidth, density: space.sortedCatalogDensity },
         catalog: { key: contextKey, known: { catalogMedianPlausibility: context.catalogMedianPlausibility, catalogStructureShare: context.catalogStructureShare } },
-      });
+      };
+      writeGenerateCache(inputs.cacheFile, fresh);
+      cacheMemo = { path: inputs.cacheFile, cache: fresh };
     }
     const { stats, references, referenceCount, bandwidth: h } = space;
     lap('fit');
