@@ -340,26 +340,32 @@ function selectDescending(values: Float64Array, k: number): number {
   return values[k]!;
 }
 
+/**
+ * The least gain of token w at any slot in [first, last]: a(w) − λ·(w's worst squared distance
+ * to a slot), reached at one end.
+ */
+export function leastGain(w: number, logits: ArrayLike<number>, positions: ArrayLike<number>, lambda: number, first: number, last: number): number {
+  const mu = positions[w]!;
+  return logits[w]! - lambda * Math.max((mu - first) ** 2, (last - mu) ** 2);
+}
+
+/**
+ * The exchange bound for lists of L tokens with slots in [first, last]: one of the L + 1 tokens
+ * `byLogit[0..L]` stays out of any such list, and swapping it in for a token u at u's slot must
+ * not improve an optimal list, so there a(u) ≥ min over those w of leastGain(w).
+ */
+export function exchangeThreshold(L: number, byLogit: ArrayLike<number>, logits: ArrayLike<number>, positions: ArrayLike<number>, lambda: number, first: number, last: number): number {
+  let threshold = Infinity;
+  for (let i = 0; i <= L; i++) threshold = Math.min(threshold, leastGain(byLogit[i]!, logits, positions, lambda, first, last));
+  return threshold;
+}
+
 function bestListOfLength(L: number, search: Search): DecodedList {
   const { logits, positions, lambda, scale, s } = search;
   const { byLogit, byPosition, slots } = s;
   const n = search.count;
   for (let j = 0; j < L; j++) slots[j] = slotPosition(j, L, scale);
-  let threshold = -Infinity;
-  if (L < n) {
-    // One of the top L + 1 items stays unused; swapping it in for an item u at u's slot must
-    // not improve the list, so a(u) ≥ min over those w of a(w) − λ·(w's worst squared distance
-    // to any slot). Positions and slots lie in [first slot, last slot] ⊆ [0, 1].
-    const first = slots[0]!;
-    const last = slots[L - 1]!;
-    threshold = Infinity;
-    for (let i = 0; i <= L; i++) {
-      const w = byLogit[i]!;
-      const mu = positions[w]!;
-      const worst = Math.max((mu - first) ** 2, (last - mu) ** 2);
-      threshold = Math.min(threshold, logits[w]! - lambda * worst);
-    }
-  }
+  const threshold = L < n ? exchangeThreshold(L, byLogit, logits, positions, lambda, slots[0]!, slots[L - 1]!) : -Infinity;
   // The candidates (every item at or above the threshold), already in position order.
   const items = s.items;
   let m = 0;

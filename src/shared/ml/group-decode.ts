@@ -1,4 +1,4 @@
-import { selectSmallestByKey, slotPosition, sortByKey, type DecodeOptions, type DecodedList } from './decode';
+import { exchangeThreshold, leastGain, selectSmallestByKey, slotPosition, sortByKey, type DecodeOptions, type DecodedList } from './decode';
 
 /**
  * The exact best list that holds at least one token of each group (issue 15's "at least one of a
@@ -41,12 +41,12 @@ export function decodeWithGroups(logits: ArrayLike<number>, positions: ArrayLike
   selectSmallestByKey(keys, ids, n, top);
   sortByKey(keys, ids, top);
   const ranked = Array.from(ids.subarray(0, top));
-  // Per length, the exchange bound on non-members (exchangeThreshold); the loosest decides which
+  // Per length, the exchange bound on non-members (nonMemberThreshold); the loosest decides which
   // tokens are worth sorting by position at all.
   const thresholds = new Float64Array(maxLength + 1).fill(-Infinity);
   let loosest = Infinity;
   for (let L = minLength; L <= maxLength; L++) {
-    thresholds[L] = exchangeThreshold(L, ranked, logits, positions, options);
+    thresholds[L] = nonMemberThreshold(L, ranked, logits, positions, options);
     loosest = Math.min(loosest, thresholds[L]!);
   }
   const itemKeys = new Float64Array(n);
@@ -89,40 +89,32 @@ export function decodeWithGroups(logits: ArrayLike<number>, positions: ArrayLike
 
 /**
  * The exchange bound for a token in exactly one group k, for lists of L tokens: among the L + 1
- * members of k with the largest a(w) − λ·(w's worst squared distance to a slot), one stays out of
- * any list of L; swapping it in for u at u's slot keeps group k met (it is a member too), so in an
- * optimal list a(u) is at least the (L + 1)-th largest of those values. −∞ when k has at most L
- * members.
+ * members of k with the largest least gain (decode.ts: leastGain), one stays out of any list of
+ * L; swapping it in for u at u's slot keeps group k met (it is a member too), so in an optimal
+ * list a(u) is at least the (L + 1)-th largest of those values. −∞ when k has at most L members.
  */
 function memberThresholds(L: number, members: readonly (readonly number[])[], logits: ArrayLike<number>, positions: ArrayLike<number>, options: DecodeOptions): Float64Array {
-  const first = slotPosition(0, L, options.positionScale);
-  const last = slotPosition(L - 1, L, options.positionScale);
+  const [first, last] = slotRange(L, options);
   return Float64Array.from(members, (group) => {
     if (group.length <= L) return -Infinity;
-    const values = Float64Array.from(group, (w) => logits[w]! - options.lambda * Math.max((positions[w]! - first) ** 2, (last - positions[w]!) ** 2));
+    const values = Float64Array.from(group, (w) => leastGain(w, logits, positions, options.lambda, first, last));
     values.sort();
     return values[values.length - 1 - L]!;
   });
 }
 
 /**
- * The exchange bound for lists of L tokens: one of the L + 1 best tokens by logit stays out of any
- * such list; a non-member u in the list could be swapped for it at u's slot without losing a group
- * (u met none), so in an optimal list a(u) ≥ min over those w of a(w) − λ·(w's worst squared
- * distance to a slot). Members may be needed for a group whatever their logit, so they all stay.
- * −∞ when every token fits (no bound).
+ * The unconstrained decoder's exchange bound (decode.ts: exchangeThreshold) for lists of L
+ * tokens. It holds for non-members: swapping one out loses no group. −∞ when every token fits.
  */
-function exchangeThreshold(L: number, ranked: readonly number[], logits: ArrayLike<number>, positions: ArrayLike<number>, options: DecodeOptions): number {
+function nonMemberThreshold(L: number, ranked: readonly number[], logits: ArrayLike<number>, positions: ArrayLike<number>, options: DecodeOptions): number {
   if (L >= ranked.length) return -Infinity;
-  const first = slotPosition(0, L, options.positionScale);
-  const last = slotPosition(L - 1, L, options.positionScale);
-  let threshold = Infinity;
-  for (let i = 0; i <= L; i++) {
-    const w = ranked[i]!;
-    const mu = positions[w]!;
-    threshold = Math.min(threshold, logits[w]! - options.lambda * Math.max((mu - first) ** 2, (last - mu) ** 2));
-  }
-  return threshold;
+  const [first, last] = slotRange(L, options);
+  return exchangeThreshold(L, ranked, logits, positions, options.lambda, first, last);
+}
+
+function slotRange(L: number, options: DecodeOptions): [number, number] {
+  return [slotPosition(0, L, options.positionScale), slotPosition(L - 1, L, options.positionScale)];
 }
 
 /** The best list of exactly L tokens meeting every group (score without the length prior), or null. */
