@@ -1,6 +1,6 @@
 import { ApiFailure } from '../../shared/api';
 import { matchCategory } from '../../shared/briefs/categories';
-import { categoryProbabilities, type CategoryClassifier } from '../../shared/ml/category-classifier';
+import { classifyCategory, type CategoryClassifier } from '../../shared/ml/category-classifier';
 import { regionNormal, type LatentRegion } from '../../shared/ml/latent';
 import { getProductCategories, listCategories } from '../db/queries/products';
 import { productLists } from './catalog-index';
@@ -96,7 +96,9 @@ export async function categoryRegions(cx: ServiceContext, category: string): Pro
   await categoryRegion(cx, category);
   const model = await categoryModel(cx);
   const total = model.categories.reduce((a, c) => a + c.count, 0);
-  const regions = await Promise.all(model.categories.map((c) => categoryRegion(cx, c.category)));
+  // Each region fitted once (categoryRegion above fitted the target's, and caches every one).
+  const regions: LatentRegion[] = [];
+  for (const c of model.categories) regions.push(await categoryRegion(cx, c.category));
   return { regions, logPriors: model.categories.map((c) => Math.log(c.count / total)), target: model.categories.findIndex((c) => c.category === category) };
 }
 
@@ -104,9 +106,7 @@ export async function categoryRegions(cx: ServiceContext, category: string): Pro
 export function readCategories(model: CategoryModel, lists: readonly (readonly number[])[], category: string): { category: string; probability: number; target: number }[] {
   const at = model.classifier.classes.indexOf(category);
   return lists.map((l) => {
-    const p = categoryProbabilities(model.classifier, l);
-    let best = 0;
-    for (let c = 1; c < p.length; c++) if (p[c]! > p[best]!) best = c;
-    return { category: model.classifier.classes[best]!, probability: p[best]!, target: at >= 0 ? p[at]! : 0 };
+    const read = classifyCategory(model.classifier, l);
+    return { category: read.category, probability: read.probability, target: at >= 0 ? read.probabilities[at]! : 0 };
   });
 }

@@ -104,12 +104,12 @@ export function categoryProbabilities(model: CategoryClassifier, list: readonly 
   return Array.from(p);
 }
 
-/** The category the classifier reads a list as, with its probability. */
-export function classifyCategory(model: CategoryClassifier, list: readonly number[]): { category: string; probability: number } {
+/** The category the classifier reads a list as, with its probability, and every class's probability (in `classes` order). */
+export function classifyCategory(model: CategoryClassifier, list: readonly number[]): { category: string; probability: number; probabilities: number[] } {
   const p = categoryProbabilities(model, list);
   let best = 0;
   for (let c = 1; c < p.length; c++) if (p[c]! > p[best]!) best = c;
-  return { category: model.classes[best]!, probability: p[best]! };
+  return { category: model.classes[best]!, probability: p[best]!, probabilities: p };
 }
 
 /** k-fold cross-validated accuracy (folds by a seeded shuffle), and per class the share of its lists read correctly. */
