@@ -1,5 +1,5 @@
 import { ApiFailure, type AppliedBrief, type FamilyView, type SavedBrief } from '../../shared/api';
-import { briefContradictions, briefDecodeConstraints, type Brief, type BriefIngredient } from '../../shared/briefs/brief';
+import { briefContradictions, briefDecodeConstraints, briefTest, type Brief, type BriefIngredient } from '../../shared/briefs/brief';
 import type { DecodeConstraints } from '../../shared/ml/constrained-decode';
 import { getModelVocabulary } from '../db/queries/models';
 import { familyMembership, type CompiledFamily } from '../../shared/briefs/families';
@@ -145,31 +145,12 @@ export function briefProvenance(brief: AppliedBrief): { name: string | null; ver
  */
 export function productsMeetingBrief(cx: ServiceContext, brief: AppliedBrief): Set<number> {
   const records = ingredientRecords(cx);
-  const rules = brief.rules;
-  const families = briefFamilies(cx).filter((f) => rules.freeFrom.includes(f.id));
-  const excluded = new Set(rules.exclude);
-  // Each ingredient's verdict once, not once per product that lists it.
-  const banned = new Map<number, boolean>();
-  const isBanned = (id: number) => {
-    let v = banned.get(id);
-    if (v === undefined) {
-      const r = records.get(id);
-      v = r ? excluded.has(r.inci) || families.some((f) => familyMembership(f, r) !== null) : false;
-      banned.set(id, v);
-    }
-    return v;
-  };
-  const required = rules.include.map((name) => [...records.values()].find((r) => r.inci === name)?.id ?? -1);
-  const categoryOf = rules.category ? getProductCategories(cx.db) : null;
+  const obeys = briefTest(brief.rules, briefFamilies(cx));
+  const categoryOf = brief.rules.category ? getProductCategories(cx.db) : null;
   const out = new Set<number>();
   for (const [productId, list] of productLists(cx)) {
-    if (categoryOf && categoryOf.get(productId) !== rules.category) continue;
-    if (rules.minLength !== null && list.length < rules.minLength) continue;
-    if (rules.maxLength !== null && list.length > rules.maxLength) continue;
-    if (list.some(isBanned)) continue;
-    if (!required.every((id) => list.includes(id))) continue;
-    if (!rules.includeClasses.every((cls) => list.some((id) => records.get(id)?.functions.includes(cls)))) continue;
-    out.add(productId);
+    if (categoryOf && categoryOf.get(productId) !== brief.rules.category) continue;
+    if (obeys(list.map((id) => records.get(id) ?? { inci: `#${id}` }))) out.add(productId);
   }
   return out;
 }

@@ -84,6 +84,29 @@ export function briefViolations(list: readonly BriefIngredient[], brief: Brief, 
   return out;
 }
 
+/**
+ * Whether a list obeys every hard rule of the brief: the test of {@link briefViolations} returning
+ * none, for many lists at once (a catalog's), with each ingredient's exclusion decided once.
+ */
+export function briefTest(brief: Brief, families: readonly CompiledFamily[]): (list: readonly BriefIngredient[]) => boolean {
+  const excluded = new Set(brief.exclude.map(fold));
+  const chosen = brief.freeFrom.map((id) => families.find((f) => f.id === id)).filter((f): f is CompiledFamily => f !== undefined);
+  const required = brief.include.map(fold);
+  const banned = new Map<string, boolean>();
+  const isBanned = (i: BriefIngredient) => {
+    const key = fold(i.inci);
+    let v = banned.get(key);
+    if (v === undefined) banned.set(key, (v = excluded.has(key) || chosen.some((f) => familyMembership(f, i) !== null)));
+    return v;
+  };
+  return (list) =>
+    (brief.minLength === null || list.length >= brief.minLength) &&
+    (brief.maxLength === null || list.length <= brief.maxLength) &&
+    !list.some(isBanned) &&
+    required.every((name) => list.some((i) => fold(i.inci) === name)) &&
+    brief.includeClasses.every((cls) => list.some((i) => i.functions?.includes(cls)));
+}
+
 /** Why a brief cannot be met, before any work starts: each message names the rule and the ingredient, class or family. */
 export function briefContradictions(brief: Brief, families: readonly CompiledFamily[], known: (name: string) => BriefIngredient | null): string[] {
   const problems: string[] = [];

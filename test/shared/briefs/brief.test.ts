@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { briefContradictions, briefDecodeConstraints, briefViolations, type Brief, type BriefIngredient } from '../../../src/shared/briefs/brief';
+import { briefContradictions, briefDecodeConstraints, briefTest, briefViolations, type Brief, type BriefIngredient } from '../../../src/shared/briefs/brief';
 import { compileFamily } from '../../../src/shared/briefs/families';
 import { decodeConstrained } from '../../../src/shared/ml/constrained-decode';
 
@@ -22,6 +22,19 @@ const lookup = (name: string) => known.get(name.toLowerCase()) ?? null;
 const serum: Brief = { include: ['Niacinamide'], includeClasses: ['preservative'], exclude: ['Squalane'], freeFrom: ['silicones', 'fragrance'], minLength: 3, maxLength: 5 };
 
 describe('design briefs', () => {
+  it('tests many lists at once exactly as the violations say (every list of up to 5 of 7 ingredients)', () => {
+    const all = [water, glycerin, niacinamide, dimethicone, fragrance, phenoxyethanol, squalane];
+    const obeys = briefTest(serum, families);
+    let met = 0;
+    for (let mask = 0; mask < 1 << all.length; mask++) {
+      const list = all.filter((_, i) => mask & (1 << i));
+      const expected = briefViolations(list, serum, families).length === 0;
+      expect(obeys(list)).toBe(expected);
+      met += expected ? 1 : 0;
+    }
+    expect(met).toBeGreaterThan(0);
+  });
+
   it('lists every violation of a list with its rule, ingredient and place', () => {
     const list = [water, glycerin, dimethicone, squalane, fragrance, water, glycerin];
     const v = briefViolations(list, serum, families);
