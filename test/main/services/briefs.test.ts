@@ -53,6 +53,8 @@ describe('design briefs', () => {
     ])
       expect(message).toContain(part);
     await expect(service.saveBrief({ name: 'Bad class', brief: { includeClasses: ['magic' as never] } })).rejects.toMatchObject({ code: 'invalid-argument' });
+    // A category needs a catalog that names its products' categories (none is loaded yet here).
+    await expect(service.saveBrief({ name: 'Serum', brief: { category: 'serum' } })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('no imported catalog names its products\' categories') });
     expect(await countRows(service.db, 'brief_versions')).toBe(before);
   });
 
