@@ -25,3 +25,9 @@ export const knowledgeBasePath = (resourcesDir: string): string => join(resource
 export const sampleCatalogPath = (resourcesDir: string): string => join(resourcesDir, 'sample-catalog.json');
 export const incompatibilitiesPath = (resourcesDir: string): string => join(resourcesDir, 'knowledge', 'incompatibilities.json');
 export const familiesPath = (resourcesDir: string): string => join(resourcesDir, 'knowledge', 'families.json');
+
+/** Typical use levels and phases (issue 16). */
+export const useLevelsPath = (resourcesDir: string): string => join(resourcesDir, 'knowledge', 'use-levels.json');
+
+/** Legal maximum concentrations and allergen labelling thresholds (issue 16). */
+export const legalLimitsPath = (resourcesDir: string): string => join(resourcesDir, 'knowledge', 'legal-limits.json');

@@ -4,6 +4,7 @@ import { candidatesCommands } from './commands/candidates';
 import { catalogCommands } from './commands/catalog';
 import { databaseCommands } from './commands/database';
 import { exploreCommands } from './commands/explore';
+import { formulaCommands } from './commands/formula';
 import { generateCommands } from './commands/generate';
 import { labCommands } from './commands/lab';
 import { briefCommands } from './commands/briefs';
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
   ...exploreCommands,
   ...generateCommands,
   ...candidatesCommands,
+  ...formulaCommands,
   ...optimizeCommands,
   ...labCommands,
   ...briefCommands,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { INGREDIENT_FUNCTIONS, type IngredientInput } from '../../shared/domain';
 import { ingredientKnowledgeSchema } from '../../shared/api';
 import { compileFamily, type CompiledFamily } from '../../shared/briefs/families';
+import { PHASES, PREPARATIONS } from '../../shared/formula/estimate';
 
 /**
  * The ingredient knowledge base shipped in resources/knowledge/ingredients.json: loading,
@@ -121,4 +122,91 @@ export function loadIncompatibilities(path: string, resolve: (name: string) => s
     });
   };
   return parsed.data.pairs.map((p) => ({ a: group(p.a), b: group(p.b), reason: p.reason }));
+}
+
+const levelFields = {
+  min: z.number().positive(),
+  max: z.number().positive().max(100),
+  usual: z.number().positive(),
+  phase: z.enum(PHASES),
+  prep: z.enum(PREPARATIONS).nullable(),
+};
+const ordered = (l: { min: number; usual: number; max: number }) => l.min <= l.usual && l.usual <= l.max;
+const levelSchema = z.object(levelFields).strict().refine(ordered, { message: 'min ≤ usual ≤ max is required' });
+const ingredientLevelSchema = z
+  .object({ inci: z.string().min(1), ...levelFields })
+  .strict()
+  .refine(ordered, { message: 'min ≤ usual ≤ max is required' });
+
+const useLevelsSchema = z.object({
+  version: z.number().int(),
+  notice: z.string(),
+  phases: z.record(z.string(), z.string()),
+  classes: z.record(z.enum(INGREDIENT_FUNCTIONS), levelSchema),
+  ingredients: z.array(ingredientLevelSchema).min(1),
+});
+
+export interface UseLevelsFile {
+  hash: string;
+  classes: Partial<Record<(typeof INGREDIENT_FUNCTIONS)[number], z.infer<typeof levelSchema>>>;
+  ingredients: (z.infer<typeof levelSchema> & { inci: string })[];
+}
+
+function parseKnowledgeJson<T>(path: string, what: string, schema: z.ZodType<T>, label: (json: unknown, path: PropertyKey[]) => string): { text: string; data: T } {
+  const text = readFileSync(path, 'utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${what} ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`${what} ${path}: ${label(json, issue.path)}${issue.path.join('.')}: ${issue.message}`);
+  }
+  return { text, data: parsed.data };
+}
+
+const entryLabel = (key: string) => (json: unknown, path: PropertyKey[]): string => {
+  if (path[0] !== key || typeof path[1] !== 'number') return '';
+  const entry = (json as Record<string, { inci?: string }[]>)[key]?.[path[1]];
+  return entry?.inci ? `"${entry.inci}", ` : '';
+};
+
+/** Reads resources/knowledge/use-levels.json (typical use levels and phases); an error names the entry and field. */
+export function loadUseLevels(path: string): UseLevelsFile {
+  const { text, data } = parseKnowledgeJson(path, 'use-level list', useLevelsSchema, entryLabel('ingredients'));
+  return { hash: createHash('sha256').update(text).digest('hex'), classes: data.classes, ingredients: data.ingredients };
+}
+
+const legalLimitsSchema = z.object({
+  version: z.number().int(),
+  notice: z.string(),
+  jurisdiction: z.string().min(1),
+  source: z.string().min(1),
+  allergenLabelling: z.object({ 'leave-on': z.number().positive(), 'rinse-off': z.number().positive(), annex: z.string().min(1), basis: z.string() }).strict(),
+  limits: z
+    .array(
+      z
+        .object({
+          inci: z.string().min(1),
+          annex: z.string().min(1).max(40),
+          max: z.number().positive().max(100),
+          applies: z.enum(['all', 'leave-on', 'rinse-off']),
+          area: z.enum(['face', 'body', 'hands', 'lips', 'eye']).nullable(),
+          condition: z.string().max(1000),
+          expressedAs: z.string().optional(),
+        })
+        .strict(),
+    )
+    .min(1),
+});
+
+export type LegalLimitsFile = z.infer<typeof legalLimitsSchema> & { hash: string };
+
+/** Reads resources/knowledge/legal-limits.json (EU maximum concentrations and allergen labelling thresholds). */
+export function loadLegalLimits(path: string): LegalLimitsFile {
+  const { text, data } = parseKnowledgeJson(path, 'legal-limit list', legalLimitsSchema, entryLabel('limits'));
+  return { ...data, hash: createHash('sha256').update(text).digest('hex') };
 }

@@ -4,6 +4,7 @@ import { candidatesTable, candidatesToCsv, diffOrderedLists } from '../../shared
 import { parseInciDeclaration } from '../../shared/inci/parse';
 import { AtomicWriteError, writeFileAtomically } from '../atomic-file';
 import { tableToXlsx } from '../xlsx-write';
+import { checkSavedFormula } from './formula';
 import {
   deleteCandidate,
   findMissingIngredientIds,
@@ -30,10 +31,11 @@ export const candidatesHandlers: HandlersOf<'saveCandidate' | 'saveGeneratedCand
    * read through the ingredient lexicon; unknown ingredients are refused by name and nothing
    * is written.
    */
-  async saveCandidate(cx, { id, name, ingredientIds, declaration, changeNote, notes, tags, status, rating, scores, reasons, provenance }) {
+  async saveCandidate(cx, { id, name, ingredientIds, declaration, changeNote, notes, tags, status, rating, scores, reasons, provenance, formula }) {
     return cx.exclusive(() => {
       const list = ingredientIds ? checkCandidateIngredientIds(cx, ingredientIds) : resolveCandidateDeclaration(cx, declaration!);
-      return storeCandidateVersion(cx, id ?? null, { name, notes, tags, status, rating }, { ingredientIds: list, changeNote, scores, reasons, provenance });
+      if (formula) checkSavedFormula(cx, list, formula);
+      return storeCandidateVersion(cx, id ?? null, { name, notes, tags, status, rating }, { ingredientIds: list, changeNote, scores, reasons, provenance, formula });
     });
   },
 

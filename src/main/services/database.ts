@@ -11,8 +11,9 @@ import { LATEST_SCHEMA_VERSION, openDatabase, type OpenedDatabase } from '../db/
 import { pendingRecoveries, quarantineDatabaseFiles, QuarantineIncompleteError, recordDecision, type QuarantineRecord } from '../db/quarantine';
 import { syncKnowledgeBase } from '../db/queries/ingredients';
 import { countProductsAndCandidates, totalChanges } from '../db/queries/database';
-import { loadKnowledgeFile } from '../inci/knowledge';
-import { knowledgeBasePath } from '../resources';
+import { loadKnowledgeFile, loadLegalLimits, loadUseLevels } from '../inci/knowledge';
+import { syncFormulaKnowledge } from '../db/queries/formulas';
+import { knowledgeBasePath, legalLimitsPath, useLevelsPath } from '../resources';
 import type { HandlersOf } from './endpoint';
 
 /** When rolling backups are taken and how many are kept. */
@@ -271,6 +272,7 @@ function fsyncFile(path: string): void {
 export function loadKnowledgeBase(opened: OpenedDatabase, resourcesDir: string): void {
   try {
     syncKnowledgeBase(opened.db, loadKnowledgeFile(knowledgeBasePath(resourcesDir)));
+    syncFormulaKnowledge(opened.db, loadUseLevels(useLevelsPath(resourcesDir)), loadLegalLimits(legalLimitsPath(resourcesDir)));
   } catch (error) {
     opened.db.close();
     throw error;

@@ -18,6 +18,7 @@ import { exploreHandlers, sensitivity } from './explore';
 import { generate, generateHandlers } from './generate';
 import { labHandlers } from './lab';
 import { briefsHandlers } from './briefs';
+import { formulaHandlers } from './formula';
 import { modelsHandlers, trainModel } from './models';
 import { optimizeHandlers } from './optimize';
 
@@ -36,6 +37,7 @@ const HANDLERS = {
   ...optimizeHandlers,
   ...labHandlers,
   ...briefsHandlers,
+  ...formulaHandlers,
   ...bayesHandlers,
   ...databaseHandlers,
 } satisfies ApiHandlers;
@@ -185,6 +187,13 @@ export class FormulatorService implements ApiWithEndpoint {
   saveBrief = (args: ApiArgs['saveBrief']) => this.call('saveBrief', args);
   deleteBrief = (args: ApiArgs['deleteBrief']) => this.call('deleteBrief', args);
   listFamilies = () => this.call('listFamilies', undefined);
+  estimateFormula = (args: ApiArgs['estimateFormula']) => this.call('estimateFormula', args);
+  formulaSheet = (args: ApiArgs['formulaSheet']) => this.call('formulaSheet', args);
+  formulaFile = (args: ApiArgs['formulaFile']) => this.call('formulaFile', args);
+  exportFormula = (args: ApiArgs['exportFormula']) => this.call('exportFormula', args);
+  setUseLevel = (args: ApiArgs['setUseLevel']) => this.call('setUseLevel', args);
+  addInHouseLimit = (args: ApiArgs['addInHouseLimit']) => this.call('addInHouseLimit', args);
+  deleteInHouseLimit = (args: ApiArgs['deleteInHouseLimit']) => this.call('deleteInHouseLimit', args);
   updateLabResult = (args: ApiArgs['updateLabResult']) => this.call('updateLabResult', args);
   deleteLabResult = (args: ApiArgs['deleteLabResult']) => this.call('deleteLabResult', args);
   listLabResults = (args?: ApiArgs['listLabResults']) => this.call('listLabResults', args);

@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { savedFormulaSchema } from './formula';
+import { MAX_CANDIDATE_INGREDIENTS } from './common';
 import { CANDIDATE_STATUSES, type CandidateStatus } from '../domain';
 import { idSchema, shortText, type ArgsOf } from './common';
 import type { ApiMethod } from './methods';
 
 /** Saved candidates (the shortlist): versions, metadata, comparison and export. */
 
-/** The longest ingredient list a candidate may hold. */
-export const MAX_CANDIDATE_INGREDIENTS = 300;
+export { MAX_CANDIDATE_INGREDIENTS } from './common';
 
 /** "in lab", "In_Lab" and "in-lab" all mean `in-lab`. */
 const candidateStatus = z
@@ -151,6 +152,8 @@ export const candidatesSchemas = {
       scores: candidateScores.default({}),
       reasons: z.array(z.string().max(1000)).max(200).default([]),
       provenance: candidateProvenanceSchema.prefault({ source: 'manual' }),
+      /** A draft formula to keep with the version: one line per ingredient, 100 % in all (see the formula capability). */
+      formula: savedFormulaSchema.optional(),
     })
     .strict()
     .refine((a) => (a.ingredientIds === undefined) !== (a.declaration === undefined), { message: 'give exactly one of ingredientIds or declaration' })

@@ -35,3 +35,6 @@ export const fileFormatSchema = z.enum(['auto', 'csv', 'json', 'xlsx']).default(
 
 /** The worksheet of a workbook to read (by name); the first sheet when absent. */
 export const sheetSchema = z.string().min(1).max(200).optional();
+
+/** The longest ingredient list a candidate may hold. */
+export const MAX_CANDIDATE_INGREDIENTS = 300;

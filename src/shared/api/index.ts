@@ -7,6 +7,7 @@ import { catalogSchemas, type CatalogApi } from './catalog';
 import { ApiFailure, type ArgsOf, type ParsedArgsOf } from './common';
 import { databaseSchemas, type DatabaseApi } from './database';
 import { editorSchemas, type EditorApi } from './editor';
+import { formulaSchemas, type FormulaApi } from './formula';
 import { exploreSchemas, type ExploreApi } from './explore';
 import { generateSchemas, type GenerateApi } from './generate';
 import { labSchemas, type LabApi } from './lab';
@@ -29,6 +30,7 @@ export { ApiFailure } from './common';
 export * from './database';
 export * from './editor';
 export * from './explore';
+export * from './formula';
 export * from './generate';
 export * from './lab';
 export * from './methods';
@@ -49,13 +51,14 @@ export const apiSchemas = {
   ...labSchemas,
   ...bayesSchemas,
   ...briefsSchemas,
+  ...formulaSchemas,
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export type ApiArgs = ArgsOf<typeof apiSchemas>;
 export type ApiParsedArgs = ParsedArgsOf<typeof apiSchemas>;
 
 /** The contract every implementation (services, IPC proxy, HTTP proxy) fulfils. */
-export interface Api extends DatabaseApi, ActivityApi, CatalogApi, ModelsApi, ExploreApi, GenerateApi, CandidatesApi, EditorApi, OptimizeApi, LabApi, BayesApi, BriefsApi {}
+export interface Api extends DatabaseApi, ActivityApi, CatalogApi, ModelsApi, ExploreApi, GenerateApi, CandidatesApi, EditorApi, OptimizeApi, LabApi, BayesApi, BriefsApi, FormulaApi {}
 
 /** True when A and B are the same union of keys. */
 type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -76,12 +76,19 @@ export const API_METHODS = [
   'backupNow',
   'restoreBackup',
   'dismissRecovery',
+  'estimateFormula',
+  'formulaSheet',
+  'formulaFile',
+  'exportFormula',
+  'setUseLevel',
+  'addInHouseLimit',
+  'deleteInHouseLimit',
 ] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];
 
 /** Methods that write the file named by their `path`: in the desktop app only a path its Save dialog chose; never in the web preview. */
-export const FILE_WRITING_METHODS: readonly ApiMethod[] = ['exportCandidatesCsv', 'exportLabResultsCsv', 'exportCandidatesXlsx', 'exportLabResultsXlsx'];
+export const FILE_WRITING_METHODS: readonly ApiMethod[] = ['exportCandidatesCsv', 'exportLabResultsCsv', 'exportCandidatesXlsx', 'exportLabResultsXlsx', 'exportFormula'];
 
 /** Methods that read the file named by their `path`: in the desktop app only a path its Open dialog chose. */
 export const FILE_READING_METHODS: readonly ApiMethod[] = ['importCatalog', 'previewImport', 'importLabResults', 'previewLabResults'];

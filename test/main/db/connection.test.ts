@@ -219,3 +219,37 @@ describe('schema version 6 (lab results)', () => {
     v6.db.close();
   });
 });
+
+describe('schema version 9 (draft formulas)', () => {
+  it('upgrades a version 8 database with its candidates intact; use levels, limits and saved formulas refuse bad values, and a saved formula is history', async () => {
+    const path = join(dir, 'v8.db');
+    const v8 = await openDatabase(path, { migrations: MIGRATIONS.filter((m) => m.version <= 8) });
+    expect(v8.schemaVersion).toBe(8);
+    v8.db.prepare(`INSERT INTO ingredients (inci, key, origin, updated_at) VALUES ('Water', 'water', 'kb', 'now')`).run();
+    v8.db.prepare(`INSERT INTO candidates (name, created_at, updated_at) VALUES ('Gel', '2026-01-01', '2026-01-01')`).run();
+    v8.db.prepare(`INSERT INTO candidate_versions (candidate_id, version, created_at, source, provenance) VALUES (1, 1, '2026-01-01', 'manual', '{"source":"manual"}')`).run();
+    v8.db.close();
+
+    const v9 = await openDatabase(path, { migrations: MIGRATIONS.filter((m) => m.version <= 9) });
+    expect(v9.schemaVersion).toBe(9);
+    expect(v9.db.prepare(`SELECT count(*) FROM candidate_versions`).pluck().get()).toBe(1);
+    const level = v9.db.prepare(`INSERT OR REPLACE INTO use_levels (ingredient_id, min_pct, usual_pct, max_pct, phase, prep, basis, origin, updated_at) VALUES (1, ?, ?, ?, ?, NULL, 'ingredient', 'kb', 'now')`);
+    level.run(30, 70, 95, 'water');
+    expect(() => level.run(5, 4, 10, 'water')).toThrow(/CHECK/);
+    expect(() => level.run(1, 4, 120, 'water')).toThrow(/CHECK/);
+    expect(() => level.run(1, 4, 10, 'hot')).toThrow(/CHECK/);
+    const limit = v9.db.prepare(`INSERT INTO legal_limits (ingredient_id, max_pct, applies, area, annex, origin, updated_at) VALUES (1, ?, ?, NULL, 'V/1', 'kb', 'now')`);
+    limit.run(1, 'leave-on');
+    expect(() => limit.run(0, 'all')).toThrow(/CHECK/);
+    expect(() => limit.run(1, 'spray')).toThrow(/CHECK/);
+    const formula = v9.db.prepare(`INSERT INTO candidate_formulas (version_id, created_at, body) VALUES (?, 'now', ?)`);
+    expect(() => formula.run(1, 'not json')).toThrow(/CHECK/);
+    expect(() => formula.run(9, '{}')).toThrow(/FOREIGN KEY/);
+    formula.run(1, '{"lines":[]}');
+    expect(() => v9.db.prepare(`UPDATE candidate_formulas SET body = '{}'`).run()).toThrow('cannot be changed');
+    v9.db.prepare(`DELETE FROM candidates WHERE id = 1`).run();
+    expect(v9.db.prepare(`SELECT count(*) FROM candidate_formulas`).pluck().get()).toBe(0);
+    expect(v9.db.pragma('foreign_key_check')).toEqual([]);
+    v9.db.close();
+  });
+});

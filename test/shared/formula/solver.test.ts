@@ -68,21 +68,18 @@ function modelFor(problem: SolverProblem, objective: 'qp' | { maximise: number }
 }
 
 function reference(problem: SolverProblem, objective: Parameters<typeof modelFor>[1] = 'qp'): Reference {
-  return highs.withModel(modelFor(problem, objective) as never, (model: never) => {
-    const m = model as {
-      options: { set(o: object): void };
-      run(): void;
-      getModelStatus(): number;
-      getObjectiveValue(): number;
-      getSolution(): { colValue: Float64Array };
-    };
+  const model = highs.createModel(modelFor(problem, objective));
+  try {
+    const m = model;
     m.options.set({ output_flag: false, primal_feasibility_tolerance: 1e-9, dual_feasibility_tolerance: 1e-9 });
     m.run();
     const status = m.getModelStatus();
     if (status === highs.constants.modelStatus.optimal) return { status: 'optimal', x: Array.from(m.getSolution().colValue), objective: m.getObjectiveValue() };
     if (status === highs.constants.modelStatus.infeasible) return { status: 'infeasible', x: [], objective: NaN };
     throw new Error(`HiGHS ended with status ${status}`);
-  });
+  } finally {
+    model.dispose();
+  }
 }
 
 /** A list of n items: a balance item first, a chain of the first k, line bounds like the estimator's. */

@@ -7,6 +7,7 @@ import { updateToSchemaVersion5 } from './005-candidates';
 import { updateToSchemaVersion6 } from './006-lab-results';
 import { updateToSchemaVersion7 } from './007-model-catalogs';
 import { updateToSchemaVersion8 } from './008-briefs';
+import { updateToSchemaVersion9 } from './009-formulas';
 
 /** One step per schema version, in order. A step runs inside its own transaction. */
 export interface Migration {
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'lab results', up: updateToSchemaVersion6 },
   { version: 7, name: 'model catalogs', up: updateToSchemaVersion7 },
   { version: 8, name: 'design briefs', up: updateToSchemaVersion8 },
+  { version: 9, name: 'draft formulas', up: updateToSchemaVersion9 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

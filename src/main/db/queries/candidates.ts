@@ -21,6 +21,8 @@ export interface NewCandidateVersion {
   scores: Readonly<Record<string, number>>;
   reasons: readonly string[];
   provenance: CandidateProvenance;
+  /** A draft formula saved with the version (schema version 9), checked by the caller. */
+  formula?: object;
 }
 
 /** Filters for `listCandidates`; all given ones must hold. */
@@ -93,6 +95,7 @@ export function saveCandidateVersion(db: Database, candidateId: number | null, m
     );
     const insert = db.prepare(`INSERT INTO candidate_ingredients (version_id, position, ingredient_id) VALUES (?, ?, ?)`);
     version.ingredientIds.forEach((ingredientId, i) => insert.run(versionId, i + 1, ingredientId));
+    if (version.formula) db.prepare(`INSERT INTO candidate_formulas (version_id, created_at, body) VALUES (?, ?, ?)`).run(versionId, now, JSON.stringify(version.formula));
     return id;
   }).immediate();
 }
