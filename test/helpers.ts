@@ -41,11 +41,45 @@ export const FIXTURE_KNOWLEDGE = {
   ],
 };
 
+/** Use levels for the fixture knowledge base: Tocopherol and Sodium Hyaluronate take their function's class level. */
+export const FIXTURE_USE_LEVELS = {
+  version: 1,
+  notice: 'test fixture',
+  phases: {},
+  classes: {
+    antioxidant: { min: 0.01, max: 1, usual: 0.1, phase: 'cool-down', prep: null },
+    humectant: { min: 0.5, max: 10, usual: 2, phase: 'water', prep: null },
+  },
+  ingredients: [
+    { inci: 'Water', min: 30, max: 95, usual: 70, phase: 'water', prep: null },
+    { inci: 'Glycerin', min: 1, max: 10, usual: 4, phase: 'water', prep: null },
+    { inci: 'Niacinamide', min: 2, max: 10, usual: 5, phase: 'water', prep: null },
+    { inci: 'Phenoxyethanol', min: 0.3, max: 1, usual: 0.8, phase: 'cool-down', prep: null },
+    { inci: 'Zinc Oxide', min: 2, max: 25, usual: 10, phase: 'powder', prep: 'pre-dispersed' },
+    { inci: 'Dimethicone', min: 0.5, max: 10, usual: 2, phase: 'oil', prep: null },
+  ],
+};
+
+/** Legal limits for the fixture knowledge base. */
+export const FIXTURE_LEGAL_LIMITS = {
+  version: 1,
+  notice: 'test fixture',
+  jurisdiction: 'EU',
+  source: 'fixture',
+  allergenLabelling: { 'leave-on': 0.001, 'rinse-off': 0.01, annex: 'III', basis: 'fixture' },
+  limits: [
+    { inci: 'Phenoxyethanol', annex: 'V/29', max: 1, applies: 'all', area: null, condition: 'preservative' },
+    { inci: 'Zinc Oxide', annex: 'VI/30', max: 25, applies: 'all', area: null, condition: 'UV filter' },
+  ],
+};
+
 /** Writes a resources folder (fixture knowledge base + a 3-product sample catalog). */
 export function writeFixtureResources(dir: string): string {
   const resources = join(dir, 'resources');
   mkdirSync(join(resources, 'knowledge'), { recursive: true });
   writeFileSync(join(resources, 'knowledge', 'ingredients.json'), JSON.stringify(FIXTURE_KNOWLEDGE));
+  writeFileSync(join(resources, 'knowledge', 'use-levels.json'), JSON.stringify(FIXTURE_USE_LEVELS));
+  writeFileSync(join(resources, 'knowledge', 'legal-limits.json'), JSON.stringify(FIXTURE_LEGAL_LIMITS));
   writeFileSync(
     join(resources, 'sample-catalog.json'),
     JSON.stringify({

@@ -2,6 +2,7 @@ import { benchBo } from './bo';
 import { benchBriefs } from './briefs';
 import { benchCatalogs } from './catalogs';
 import { benchEditor } from './editor';
+import { benchFormula } from './formula';
 import { benchImport } from './import';
 import { benchGenerate } from './generate';
 import { benchModel } from './model';
@@ -23,6 +24,7 @@ const sections: [string, () => Promise<Record<string, number | string>>][] = [
   ['briefs', benchBriefs],
   ['catalogs', benchCatalogs],
   ['xlsx', benchXlsx],
+  ['formula', benchFormula],
 ];
 const only = process.argv[2];
 for (const [name, run] of sections) {

@@ -2,7 +2,7 @@ import { ApiFailure, savedFormulaSchema, type DraftFormula, type DraftLine, type
 import { describeBrief } from '../../shared/briefs/brief';
 import { familyMembership } from '../../shared/briefs/families';
 import { tableToCsv, type ExportTable } from '../../shared/csv-write';
-import { estimateFormula, PHASE_LETTERS, PHASE_NAMES, PHASES, type FormulaInput, type FormulaItem, type LegalLimit, type ProductType } from '../../shared/formula/estimate';
+import { estimateFormula, separateOpeningActives, PHASE_LETTERS, PHASE_NAMES, PHASES, type FormulaInput, type FormulaItem, type LegalLimit, type ProductType } from '../../shared/formula/estimate';
 import { addInHouseLimit, deleteInHouseLimit, getAllergenLabelling, getCandidateFormula, getLegalLimits, getUseLevels, setUserUseLevel, type StoredLimit } from '../db/queries/formulas';
 import { getProduct } from '../db/queries/products';
 import { tableToXlsx } from '../xlsx-write';
@@ -102,16 +102,21 @@ export function draftFormula(cx: ServiceContext, a: { candidateId?: number; vers
   const limits = getLegalLimits(cx.db, ids);
   const allergens = cx.get(ALLERGENS);
   const labelling = getAllergenLabelling(cx.db);
-  const items: FormulaItem[] = entries.map((e, i) => ({
+  const labelItems: FormulaItem[] = entries.map((e) => ({
     name: e.name,
     section: e.section,
-    declared: a.fixed?.[i] ?? e.declared,
+    declared: e.declared,
     level: e.ingredientId === null ? null : (levels.get(e.ingredientId) ?? null),
     limits: e.ingredientId === null ? [] : applicableLimits(limits.filter((l) => l.ingredientId === e.ingredientId), productType),
     allergen: e.ingredientId !== null && allergens.has(e.ingredientId),
   }));
-  const input: FormulaInput = { items, productType, allergenThreshold: labelling[productType] };
-  const formula = estimateFormula(input);
+  // The label's structure (actives printed first) is read from the label's own figures; then the
+  // figures to hold are the label's, or exactly those given in `fixed` (null: estimate it).
+  const sectionWarnings: string[] = [];
+  const labelled = separateOpeningActives({ items: labelItems, productType, allergenThreshold: labelling[productType] }, sectionWarnings);
+  const input: FormulaInput = { ...labelled, items: labelled.items.map((item, i) => (a.fixed ? { ...item, declared: a.fixed[i] ?? null } : item)) };
+  const estimated = estimateFormula(input);
+  const formula = { ...estimated, warnings: [...sectionWarnings, ...estimated.warnings] };
   const records = catalogIndex(cx).records;
   const lines: DraftLine[] = formula.lines.map((line, i) => {
     const record = entries[i]!.ingredientId === null ? undefined : records.get(entries[i]!.ingredientId!);

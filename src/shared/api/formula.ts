@@ -42,7 +42,7 @@ export const formulaSchemas = {
   estimateFormula: z
     .object({
       ...formulaSource,
-      /** Percentages to hold fixed, by position (null: estimate it): a label's declared figures, or the chemist's edits. */
+      /** Percentages to hold fixed, by position (null: estimate it), in place of the label's declared figures: the chemist's edits, or a label with a figure hidden. */
       fixed: z.array(percent.nullable()).max(MAX_CANDIDATE_INGREDIENTS).optional(),
       /** Leave-on or rinse-off (legal limits and allergen thresholds depend on it); default from the category. */
       productType: z.enum(PRODUCT_TYPES).optional(),
