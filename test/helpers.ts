@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveResourcesDir } from '../src/main/resources';
+import { familiesPath, resolveResourcesDir } from '../src/main/resources';
 import { FormulatorService } from '../src/main/services/formulator-service';
 import type { ModelRecord } from '../src/shared/domain';
 
@@ -80,6 +80,8 @@ export function writeFixtureResources(dir: string): string {
   writeFileSync(join(resources, 'knowledge', 'ingredients.json'), JSON.stringify(FIXTURE_KNOWLEDGE));
   writeFileSync(join(resources, 'knowledge', 'use-levels.json'), JSON.stringify(FIXTURE_USE_LEVELS));
   writeFileSync(join(resources, 'knowledge', 'legal-limits.json'), JSON.stringify(FIXTURE_LEGAL_LIMITS));
+  // The free-from families are rules over names and functions, not over one knowledge base: the shipped ones.
+  copyFileSync(familiesPath(resolveResourcesDir()), join(resources, 'knowledge', 'families.json'));
   writeFileSync(
     join(resources, 'sample-catalog.json'),
     JSON.stringify({

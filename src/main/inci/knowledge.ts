@@ -142,7 +142,7 @@ const useLevelsSchema = z.object({
   version: z.number().int(),
   notice: z.string(),
   phases: z.record(z.string(), z.string()),
-  classes: z.record(z.enum(INGREDIENT_FUNCTIONS), levelSchema),
+  classes: z.partialRecord(z.enum(INGREDIENT_FUNCTIONS), levelSchema),
   ingredients: z.array(ingredientLevelSchema).min(1),
 });
 

@@ -8,7 +8,8 @@ import { getProduct } from '../db/queries/products';
 import { tableToXlsx } from '../xlsx-write';
 import { briefFamilies } from './briefs';
 import { candidateAtVersion, writeExport } from './candidates';
-import { catalogIndex, resolveIndexedName } from './catalog-index';
+import { ingredientRecords } from './catalog-index';
+import { resolveIngredientName } from './ingredient-names';
 import { Derived, type ServiceContext } from './context';
 import type { HandlersOf } from './endpoint';
 
@@ -41,9 +42,8 @@ export function applicableLimits(rows: readonly StoredLimit[], type: ProductType
 /** The ids of the knowledge base's labelled fragrance allergens (the family of that name). */
 const ALLERGENS = new Derived(['ingredients'], (cx) => {
   const family = briefFamilies(cx).find((f) => f.id === 'fragrance-allergens');
-  const index = catalogIndex(cx);
   const ids = new Set<number>();
-  if (family) for (const [id, record] of index.records) if (familyMembership(family, record)) ids.add(id);
+  if (family) for (const [id, record] of ingredientRecords(cx)) if (familyMembership(family, record)) ids.add(id);
   return ids;
 });
 
@@ -78,12 +78,13 @@ function resolveSource(cx: ServiceContext, a: { candidateId?: number; version?: 
         .map((x) => ({ name: x.inci, ingredientId: x.ingredientId, section: x.section === 'active' ? 'active' : 'main', declared: x.percent !== null && x.percent > 0 && x.percent < 100 ? x.percent : null })),
     };
   }
-  const index = catalogIndex(cx);
+  const records = ingredientRecords(cx);
   return {
     source: { kind: 'list', title: 'Ingredient list', category: null, candidateId: null, version: null, productId: null },
     entries: a.ingredients!.map((name) => {
-      const id = resolveIndexedName(cx, index, name).id;
-      return { name: id !== null ? index.records.get(id)!.inci : name, ingredientId: id, section: 'main', declared: null };
+      const id = resolveIngredientName(cx, name).id;
+      const record = id === null ? undefined : records.get(id);
+      return { name: record?.inci ?? name, ingredientId: record ? id : null, section: 'main', declared: null };
     }),
   };
 }
@@ -117,7 +118,7 @@ export function draftFormula(cx: ServiceContext, a: { candidateId?: number; vers
   const input: FormulaInput = { ...labelled, items: labelled.items.map((item, i) => (a.fixed ? { ...item, declared: a.fixed[i] ?? null } : item)) };
   const estimated = estimateFormula(input);
   const formula = { ...estimated, warnings: [...sectionWarnings, ...estimated.warnings] };
-  const records = catalogIndex(cx).records;
+  const records = ingredientRecords(cx);
   const lines: DraftLine[] = formula.lines.map((line, i) => {
     const record = entries[i]!.ingredientId === null ? undefined : records.get(entries[i]!.ingredientId!);
     return { ...line, ingredientId: entries[i]!.ingredientId, inci: record?.inci ?? null, functions: record?.functions ?? [] };
@@ -169,7 +170,7 @@ export function checkSavedFormula(cx: ServiceContext, ingredientIds: readonly nu
   const total = formula.lines.reduce((s, l) => s + l.percent, 0);
   if (Math.abs(total - 100) > 0.01) problems.push(`its percentages add up to ${total.toFixed(3)} %, not 100 %`);
   const limits = getLegalLimits(cx.db, ingredientIds);
-  const records = catalogIndex(cx).records;
+  const records = ingredientRecords(cx);
   formula.lines.forEach((line, i) => {
     const id = ingredientIds[i];
     if (id === undefined) return;
@@ -284,13 +285,13 @@ export const formulaHandlers: HandlersOf<'estimateFormula' | 'formulaSheet' | 'f
   async setUseLevel(cx, { ingredient, ...level }) {
     const id = knownIngredient(cx, ingredient);
     await cx.exclusive(() => setUserUseLevel(cx.db, id, level));
-    return { ingredient: catalogIndex(cx).records.get(id)!.inci };
+    return { ingredient: ingredientRecords(cx).get(id)!.inci };
   },
 
   async addInHouseLimit(cx, { ingredient, max, applies, condition }) {
     const id = knownIngredient(cx, ingredient);
     const limitId = await cx.exclusive(() => addInHouseLimit(cx.db, id, { max, applies, condition }));
-    return { id: limitId, ingredient: catalogIndex(cx).records.get(id)!.inci };
+    return { id: limitId, ingredient: ingredientRecords(cx).get(id)!.inci };
   },
 
   async deleteInHouseLimit(cx, { id }) {
@@ -299,7 +300,7 @@ export const formulaHandlers: HandlersOf<'estimateFormula' | 'formulaSheet' | 'f
 };
 
 function knownIngredient(cx: ServiceContext, name: string): number {
-  const id = resolveIndexedName(cx, catalogIndex(cx), name).id;
-  if (id === null) throw new ApiFailure('unknown-ingredient', `"${name}" is not an ingredient the knowledge base or a catalog knows; nothing was saved`);
+  const id = resolveIngredientName(cx, name).id;
+  if (id === null || !ingredientRecords(cx).has(id)) throw new ApiFailure('unknown-ingredient', `"${name}" is not an ingredient the knowledge base or a catalog knows; nothing was saved`);
   return id;
 }

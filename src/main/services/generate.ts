@@ -10,6 +10,7 @@ import { requireActiveModel, runModelJob } from './active-model';
 import { incompatibleGroups, ingredientFacts, productLists } from './catalog-index';
 import { Derived, KeyedSlot, type ServiceContext } from './context';
 import type { HandlersOf } from './endpoint';
+import { draftFormula } from './formula';
 import { latentSpace } from './latent-space';
 import { briefConstraintsForModel, resolveBrief } from './briefs';
 import { categoryModel, categoryRegions, readCategories, type CategoryModel } from './categories';
@@ -28,12 +29,35 @@ export const generateHandlers: HandlersOf<'generate' | 'listGeneratedCandidates'
    * A stored run's decoded candidates, passed and rejected, each with its scores and reasons:
    * filtered, sorted (ties by rank) and paged.
    */
-  async listGeneratedCandidates(cx, { runId, ...request }) {
+  async listGeneratedCandidates(cx, { runId, activeLevels, ...request }) {
     const slot = cx.get(RUN_VIEWS);
     const views = slot.get(runId) ?? slot.set(runId, generatedCandidateViews(cx, runId));
-    return { runId, ...pageGeneratedCandidates(views, request) };
+    const page = pageGeneratedCandidates(views, request);
+    return { runId, ...page, items: activeLevels ? page.items.map((c) => withActiveLevels(cx, c)) : page.items };
   },
 };
+
+/** The functions whose ingredients a generated list's "active levels" columns show. */
+const ACTIVE_FUNCTIONS = new Set(['active', 'uv-filter', 'vitamin', 'exfoliant', 'peptide']);
+
+/** Draft-formula summaries of generated lists, by list (an estimate depends only on the list and the knowledge). */
+const LIST_FORMULAS = new Derived(['ingredients'], () => new Map<string, NonNullable<GeneratedCandidateView['formula']>>());
+
+/** A generated candidate with its draft formula's status and its actives' estimated levels. */
+function withActiveLevels(cx: ServiceContext, c: GeneratedCandidateView): GeneratedCandidateView {
+  const cache = cx.get(LIST_FORMULAS);
+  const key = c.ingredients.join('\u0000');
+  let formula = cache.get(key);
+  if (!formula) {
+    const draft = draftFormula(cx, { ingredients: c.ingredients });
+    formula = {
+      status: draft.status,
+      actives: draft.lines.filter((l) => l.functions.some((f) => ACTIVE_FUNCTIONS.has(f))).map((l) => ({ inci: l.inci ?? l.name, percent: l.estimate, low: l.low, high: l.high })),
+    };
+    cache.set(key, formula);
+  }
+  return { ...c, formula };
+}
 
 /**
  * Seed 000's generate-and-filter job on the active model, in the compute process; the run

@@ -34,6 +34,11 @@ export interface GeneratedCandidateView {
   /** With a brief's category: the category the catalog's bag-of-ingredients classifier reads the list as, and its probability. */
   readsAs?: { category: string; probability: number };
   reasons: string[];
+  /**
+   * Asked for with `listGeneratedCandidates({ activeLevels: true })`: the draft formula's status and
+   * the estimated levels of the list's actives (actives, UV filters, vitamins, exfoliants, peptides).
+   */
+  formula?: { status: 'estimated' | 'relaxed' | 'infeasible'; actives: { inci: string; percent: number | null; low: number | null; high: number | null }[] };
 }
 
 /** The quality panel of a generate run (MOSES/GuacaMol style). */
@@ -151,6 +156,8 @@ export const generateSchemas = {
       descending: z.boolean().optional(),
       limit: z.number().int().min(1).max(1000).default(100),
       offset: z.number().int().min(0).default(0),
+      /** Add each listed candidate's draft-formula status and estimated active levels (`formula`). */
+      activeLevels: z.boolean().default(false),
     })
     .strict(),
 } satisfies Partial<Record<ApiMethod, z.ZodType>>;

@@ -76,6 +76,18 @@ describe('listing a stored run’s candidates', () => {
     expect(await service.listGeneratedCandidates({ runId, show: 'passed', limit: 1, offset: 1 })).toMatchObject({ total: 2, items: [{ rank: 2 }] });
   });
 
+  it('adds each listed candidate\'s draft-formula status and estimated active levels on request', async () => {
+    expect((await service.listGeneratedCandidates({ runId })).items[1]!.formula).toBeUndefined();
+    const page = await service.listGeneratedCandidates({ runId, activeLevels: true });
+    expect(page.items[0]!.formula).toEqual({ status: 'estimated', actives: [] });
+    const niacinamide = page.items[1]!.formula!;
+    expect(niacinamide.status).toBe('estimated');
+    expect(niacinamide.actives).toHaveLength(1);
+    expect(niacinamide.actives[0]).toMatchObject({ inci: 'Niacinamide' });
+    expect(niacinamide.actives[0]!.percent!).toBeGreaterThanOrEqual(2);
+    expect(niacinamide.actives[0]!.percent!).toBeLessThanOrEqual(10);
+  });
+
   it('names a missing run and refuses an unknown sort column', async () => {
     await expect(service.listGeneratedCandidates({ runId: 999 })).rejects.toMatchObject({ code: 'not-found', message: 'there is no generation run 999; run Generate again' });
     await expect(service.listGeneratedCandidates({ runId, sortBy: 'colour' as 'score' })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('field "sortBy"') });

@@ -53,16 +53,19 @@ export const generateCommands: readonly Command[] = [
       return async ({ service, print }) => {
         const report = await service.generate(request);
         if (out) {
+          // Each shortlisted list's draft formula: its status and the estimated levels of its actives.
+          const withLevels = new Map((await service.listGeneratedCandidates({ runId: report.runId, show: 'passed', limit: Math.max(1, report.shortlist.length), activeLevels: true })).items.map((c) => [c.ingredients.join(', '), c.formula]));
+          const levels = (list: string) => withLevels.get(list)?.actives.map((a) => `${a.inci} ${a.percent === null ? '—' : a.percent.toFixed(a.percent >= 1 ? 1 : 2)} %`).join('; ') ?? '';
           const benefitNames = [...new Set(report.shortlist.flatMap((c) => Object.keys(c.benefits)))].sort();
           // Each prediction with the half-width of its 80 % interval beside it, where the model gives one.
           const uncertain = report.shortlist.some((c) => c.uncertainty);
           const read = report.category !== undefined;
           const rows = [
-            ['rank', 'ingredients', 'score', 'novelty', 'ordering_plausibility', ...benefitNames.flatMap((b) => (uncertain ? [`predicted_${b}`, `uncertainty80_${b}`] : [`predicted_${b}`])), 'nearest_catalog_product', ...(read ? ['reads_as', 'reads_as_probability'] : []), 'notes', 'run', 'model', 'seed'],
+            ['rank', 'ingredients', 'score', 'novelty', 'ordering_plausibility', ...benefitNames.flatMap((b) => (uncertain ? [`predicted_${b}`, `uncertainty80_${b}`] : [`predicted_${b}`])), 'nearest_catalog_product', ...(read ? ['reads_as', 'reads_as_probability'] : []), 'formula', 'estimated_active_levels', 'notes', 'run', 'model', 'seed'],
             ...report.shortlist.map((c) => [
               c.rank, c.ingredients.join(', '), c.score.toFixed(3), c.novelty.toFixed(3), c.plausibility.toFixed(3),
               ...benefitNames.flatMap((b) => (uncertain ? [c.benefits[b]?.toFixed(3) ?? '', c.uncertainty?.[b]?.toFixed(3) ?? ''] : [c.benefits[b]?.toFixed(3) ?? ''])),
-              c.nearestProduct?.name ?? '', ...(read ? [c.readsAs?.category ?? '', c.readsAs?.probability.toFixed(3) ?? ''] : []), c.reasons.join('; '), report.runId, report.modelId, String(report.params.seed),
+              c.nearestProduct?.name ?? '', ...(read ? [c.readsAs?.category ?? '', c.readsAs?.probability.toFixed(3) ?? ''] : []), withLevels.get(c.ingredients.join(', '))?.status ?? '', levels(c.ingredients.join(', ')), c.reasons.join('; '), report.runId, report.modelId, String(report.params.seed),
             ]),
           ];
           writeFileSync(out, toCsv(rows));
