@@ -146,4 +146,24 @@ describe('draft formulas', () => {
     const bad = [out];
     expect(bad.join('')).toContain('conflict: Glycerin (position 2) is declared at 3 %');
   });
+
+  it('sets a use level and adds and deletes an in-house limit from the command line, refusing bad input with usage', async () => {
+    let out = '';
+    const io = { out: (t: string) => (out += `${t}\n`), err: (t: string) => (out += `${t}\n`) };
+    const db = join(dir, 'test.db');
+    expect(await runCli(['--db', db, 'ingredients', 'level', 'Glycerin', '--min', '2', '--usual', '3', '--max', '6', '--phase', 'water'], io)).toBe(0);
+    expect(out).toContain('Glycerin: your use level 2–6 % (usual 3 %), water phase');
+    expect((await service.estimateFormula({ ingredients: ['Water', 'Glycerin'] })).lines[1]).toMatchObject({ typical: { min: 2, usual: 3, max: 6 }, levelSource: 'user' });
+    out = '';
+    expect(await runCli(['--db', db, '--json', 'ingredients', 'limit', 'Glycerin', '--max', '5', '--condition', 'house rule'], io)).toBe(0);
+    const added = JSON.parse(out) as { id: number };
+    expect((await service.estimateFormula({ ingredients: ['Water', 'Glycerin'] })).lines[1]!.limit).toMatchObject({ max: 5, annex: 'in-house', condition: 'house rule' });
+    out = '';
+    expect(await runCli(['--db', db, 'ingredients', 'limit', '--delete', String(added.id)], io)).toBe(0);
+    expect(out).toContain(`in-house limit ${added.id} deleted`);
+    expect(await runCli(['--db', db, 'ingredients', 'level', 'Glycerin', '--min', '2', '--usual', '3', '--phase', 'water'], io)).toBe(2);
+    expect(out).toContain('ingredients level needs --max P');
+    expect(await runCli(['--db', db, 'ingredients', 'level', 'Glycerin', '--min', '4', '--usual', '3', '--max', '6', '--phase', 'water'], io)).not.toBe(0);
+    expect(out).toContain('min ≤ usual ≤ max');
+  });
 });

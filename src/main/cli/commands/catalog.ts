@@ -1,6 +1,7 @@
 import type { CatalogDeletion, ColumnMapping, ImportReport } from '../../../shared/api';
 import type { IngredientFunction, ProductDetail, SkinBenefit } from '../../../shared/domain';
-import { countLine, noArguments, oneId, oneOf, wholeNumber } from '../checks';
+import { PHASES, PREPARATIONS } from '../../../shared/formula/estimate';
+import { countLine, decimalNumber, idOption, noArguments, oneId, oneOf, wholeNumber } from '../checks';
 import { defineCommand, UsageError, type Command } from '../command';
 import { defineDeleteCommand } from '../delete-command';
 import { BRIEF_OPTIONS, briefRequest } from './briefs';
@@ -198,6 +199,65 @@ export const catalogCommands: readonly Command[] = [
           note: opt.note ?? '',
         });
         print(saved, () => `saved ${saved.inci} (id ${saved.id})`);
+        return 0;
+      };
+    },
+  }),
+  defineCommand({
+    name: 'ingredients level',
+    synopsis: 'NAME --min P --usual P --max P --phase water|oil|cool-down|powder [--prep pre-dispersed|neutralised]',
+    summary: 'set your own typical use level of an ingredient (draft formulas use it instead of the shipped one)',
+    options: {
+      min: { type: 'string', value: 'P', help: 'lowest usual level, %' },
+      usual: { type: 'string', value: 'P', help: 'the usual level, %' },
+      max: { type: 'string', value: 'P', help: 'highest usual level, %' },
+      phase: { type: 'string', value: 'PHASE', help: 'water, oil, cool-down or powder' },
+      prep: { type: 'string', value: 'PREP', help: 'pre-dispersed or neutralised' },
+    },
+    parse: ({ opt, args }) => {
+      const name = nameArgument(args, 'level');
+      const level = (flag: 'min' | 'usual' | 'max') => {
+        const v = decimalNumber(opt[flag], `--${flag}`, { above: 0, max: 100 });
+        if (v === undefined) throw new UsageError(`ingredients level needs --${flag} P (a percentage)`);
+        return v;
+      };
+      const phase = oneOf(opt.phase, '--phase', PHASES);
+      if (!phase) throw new UsageError('ingredients level needs --phase water|oil|cool-down|powder');
+      const request = { ingredient: name, min: level('min'), usual: level('usual'), max: level('max'), phase, prep: oneOf(opt.prep, '--prep', PREPARATIONS) ?? null };
+      return async ({ service, print }) => {
+        const saved = await service.setUseLevel(request);
+        print(saved, () => `${saved.ingredient}: your use level ${request.min}–${request.max} % (usual ${request.usual} %), ${request.phase} phase`);
+        return 0;
+      };
+    },
+  }),
+  defineCommand({
+    name: 'ingredients limit',
+    synopsis: 'NAME --max P [--applies all|leave-on|rinse-off] [--condition TEXT] | --delete ID',
+    summary: 'add an in-house maximum for an ingredient (applied with the legal one; the lower wins), or delete one',
+    options: {
+      max: { type: 'string', value: 'P', help: 'the in-house maximum, %' },
+      applies: { type: 'string', value: 'TYPE', help: 'all (default), leave-on or rinse-off' },
+      condition: { type: 'string', value: 'TEXT', help: 'why, or when it applies' },
+      delete: { type: 'string', value: 'ID', help: 'delete the in-house limit with this id' },
+    },
+    parse: ({ opt, args }) => {
+      const remove = idOption(opt.delete, '--delete');
+      if (remove !== undefined) {
+        noArguments(args, 'ingredients limit --delete');
+        return async ({ service, print }) => {
+          const done = await service.deleteInHouseLimit({ id: remove });
+          print(done, () => (done.deleted ? `in-house limit ${remove} deleted` : `there is no in-house limit ${remove}`));
+          return done.deleted ? 0 : 1;
+        };
+      }
+      const name = nameArgument(args, 'limit');
+      const max = decimalNumber(opt.max, '--max', { above: 0, max: 100 });
+      if (max === undefined) throw new UsageError('ingredients limit needs --max P (a percentage) or --delete ID');
+      const applies = oneOf(opt.applies, '--applies', ['all', 'leave-on', 'rinse-off'] as const) ?? 'all';
+      return async ({ service, print }) => {
+        const saved = await service.addInHouseLimit({ ingredient: name, max, applies, condition: opt.condition ?? '' });
+        print(saved, () => `${saved.ingredient}: in-house limit ${saved.id}, at most ${max} % (${applies})`);
         return 0;
       };
     },
