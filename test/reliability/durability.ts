@@ -166,8 +166,8 @@ export async function killDuringMigration(runs: number, seed = 1): Promise<KillR
     const v5path = join(dir, 'v5.db');
     const service = await FormulatorService.open({ databasePath: v5path, resourcesDir: resolveResourcesDir() });
     for (let i = 0; i < 50; i++) await service.saveCandidate({ name: `kept ${i}`, declaration: 'Water, Glycerin, Phenoxyethanol' });
-    // Back to version 5: without what versions 6 (lab results), 7 (model catalogs) and 8 (briefs) added.
-    service.db.exec('DROP TABLE lab_results; DROP TABLE model_catalogs; DROP INDEX product_codes_by_product; DROP TABLE brief_versions; DROP TABLE briefs');
+    // Back to version 5: without what versions 6 (lab results), 7 (model catalogs), 8 (briefs) and 9 (draft formulas) added.
+    service.db.exec('DROP TABLE lab_results; DROP TABLE model_catalogs; DROP INDEX product_codes_by_product; DROP TABLE brief_versions; DROP TABLE briefs; DROP TABLE candidate_formulas; DROP TABLE formula_settings; DROP TABLE legal_limits; DROP TABLE use_levels');
     service.db.pragma('user_version = 5');
     service.db.pragma('wal_checkpoint(TRUNCATE)');
     service.close();
