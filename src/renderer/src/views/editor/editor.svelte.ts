@@ -2,6 +2,7 @@ import { MANUAL_PROVENANCE } from '../../../../shared/candidates';
 import type { CandidateDetail, CandidateProvenance, EditorSource, ListScore, ParsedDeclarationView } from '../../../../shared/api';
 import { api } from '../../lib/api';
 import type { EditorTarget } from '../../state/app.svelte';
+import { EditorFormulaState } from './editor-formula.svelte';
 import { EditorHistory, LatestRequest, insertItems, moveItem, removeAt, replaceAt, sameNames, type EditorItem } from './editor-list';
 import { uncertaintyKey } from '../candidates/shortlist-logic';
 
@@ -52,6 +53,8 @@ export class EditorState {
   briefName = $state<string | null>(null);
   /** Whether the list differs from the one opened or last saved. */
   readonly dirty = $derived(!sameNames(this.list, this.doc.baseline));
+  /** The draft formula of the list: estimated percentages by phase, edited live, saved with a version when asked. */
+  readonly formula = new EditorFormulaState();
 
   private readonly history = new EditorHistory<EditorItem[]>([]);
   private nextKey = 1;
@@ -178,6 +181,7 @@ export class EditorState {
               : await api.editorSource({ generated: { runId: target.runId, rank: target.rank } });
       const doc = { title: source.title, provenance: source.provenance, candidate: source.candidate, version: source.version, baseline: [] };
       this.load(doc, source.ingredients.map((x) => x.inci));
+      if (source.candidate && source.version !== null) void this.formula.takeSaved(source.candidate.id, source.version);
     } catch (error) {
       this.notice = { kind: 'error', text: `Could not open it: ${(error as Error).message}` };
     } finally {
@@ -190,6 +194,7 @@ export class EditorState {
     this.doc = { ...doc, baseline: items };
     this.baselineScore = null;
     this.score = null;
+    this.formula.clear();
     this.history.reset(items);
     this.show(items, 0, 'open');
   }
@@ -198,8 +203,9 @@ export class EditorState {
 
   /**
    * Saves the list as a new candidate (`name` required) or as the next version of the open
-   * candidate, with the live scores and warnings, the change note and the list's provenance.
-   * Refuses, saying which, while an ingredient is unknown or repeated.
+   * candidate, with the live scores and warnings, the change note, the list's provenance and,
+   * when asked for and it can be saved, the draft formula. Refuses, saying which, while an
+   * ingredient is unknown or repeated.
    */
   async save(mode: 'new' | 'version', name: string, changeNote: string): Promise<CandidateDetail | null> {
     const names = this.names;
@@ -220,6 +226,9 @@ export class EditorState {
         this.notice = { kind: 'error', text: `Not saved: ${parts.join('; ')}. Fix ${parts.length > 1 ? 'them' : 'it'} first.` };
         return null;
       }
+      // The formula of the list being saved: wait for an estimate still on its way.
+      if (this.formula.include) await this.formula.settled();
+      const formula = this.formula.include ? this.formula.forSave() : null;
       const candidate = this.doc.candidate;
       const provenance: CandidateProvenance = {
         ...this.doc.provenance,
@@ -236,6 +245,7 @@ export class EditorState {
         scores: scoresToKeep(score),
         reasons: [...score.ordering.slice(0, 20).map((w) => `order: ${w.message}`), ...score.structure.reasons],
         provenance,
+        ...(formula ? { formula } : {}),
       });
       const latest = saved.versions[saved.versions.length - 1]!;
       this.doc = { title: saved.name, provenance: latest.provenance, candidate: saved, version: saved.version, baseline: this.list };
@@ -276,6 +286,7 @@ export class EditorState {
     this.canRedo = this.history.canRedo;
     this.scoring = true;
     this.rescorer.request(items.map((x) => x.name), delay);
+    this.formula.follow(items, delay);
   }
 }
 
