@@ -1,5 +1,5 @@
 import { SvelteSet } from 'svelte/reactivity';
-import type { ApiArgs, CandidateComparison, CandidateDetail, CandidateSummary } from '../../../../shared/api';
+import type { ApiArgs, CandidateComparison, CandidateDetail, CandidateSummary, FormulaSheet } from '../../../../shared/api';
 import { api } from '../../lib/api';
 import { exportCsv, exportXlsx } from '../../lib/download';
 import {
@@ -12,6 +12,7 @@ import {
   replaceCandidate,
   selectAll,
   selectedInOrder,
+  sheetFileName,
   shortlistQuery,
   toggleSelected,
   type ShortlistFilters,
@@ -47,6 +48,11 @@ export class ShortlistState {
   field = $state.raw<FieldState | null>(null);
   confirmingDelete = $state(false);
   exporting = $state(false);
+  /** The formula sheet open over the view (a candidate version's draft formula, printable). */
+  sheet = $state.raw<FormulaSheet | null>(null);
+  sheetLoading = $state(false);
+  /** Outcome of the sheet's last download, shown on the sheet. */
+  sheetNotice = $state.raw<{ kind: 'info' | 'error'; text: string } | null>(null);
   /** Tags seen on any listed candidate, offered by the tag filter. */
   readonly knownTags = new SvelteSet<string>();
   private listRequest = 0;
@@ -160,6 +166,48 @@ export class ShortlistState {
 
   openInEditor(id: number): void {
     this.app.edit({ kind: 'candidate', candidateId: id });
+  }
+
+  /** Opens the formula sheet of a version of a candidate. */
+  async openSheet(candidateId: number, version: number): Promise<void> {
+    this.sheetLoading = true;
+    this.sheetNotice = null;
+    try {
+      this.sheet = await api.formulaSheet({ candidateId, version });
+      this.error = null;
+    } catch (error) {
+      this.error = `Could not make the formula sheet: ${messageOf(error)}`;
+    } finally {
+      this.sheetLoading = false;
+    }
+  }
+
+  closeSheet(): void {
+    this.sheet = null;
+    this.sheetNotice = null;
+  }
+
+  /** Exports the open formula sheet as CSV or Excel, the way the shortlist's exports go (a Save dialog, or a download in the web preview). */
+  async downloadSheet(format: 'csv' | 'xlsx'): Promise<void> {
+    const sheet = this.sheet;
+    if (!sheet) return;
+    const { candidateId, version } = sheet;
+    const rows = sheet.rows.length;
+    this.exporting = true;
+    this.sheetNotice = null;
+    try {
+      const name = sheetFileName(sheet, format);
+      const write = async (path: string) => ({ ...(await api.exportFormula({ candidateId, version, format, path })), rows });
+      const notice =
+        format === 'xlsx'
+          ? await exportXlsx(name, 'ingredient', { write, bytes: async () => ({ base64: (await api.formulaFile({ candidateId, version, format })).base64 ?? '', rows }) })
+          : await exportCsv(name, 'ingredient', { write, text: async () => ({ csv: (await api.formulaFile({ candidateId, version, format })).csv ?? '', rows }) });
+      if (notice) this.sheetNotice = { kind: 'info', text: notice };
+    } catch (error) {
+      this.sheetNotice = { kind: 'error', text: `Export failed: ${messageOf(error)}` };
+    } finally {
+      this.exporting = false;
+    }
   }
 
   /**
