@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
 import { ApiFailure } from '../../shared/api';
 import { NewerDatabaseError } from '../db/connection';
-import { defaultDatabasePath } from '../paths';
+import { defaultDatabasePath, defaultUserDataDir, movedDatabaseProblem } from '../paths';
 import { resolveResourcesDir } from '../resources';
 import { FormulatorService } from '../services/formulator-service';
 import { storageFailure } from '../storage-errors';
 import { orList } from './checks';
 import { GLOBAL_OPTIONS, parseArgsOptions, UsageError, type CliIo, type Command, type OptionSpecs, type PreparedCommand } from './command';
-import { reportDatabaseRecovery } from './commands/database';
+import { reportDatabaseRecovery, reportStorageLocation } from './commands/database';
 import { commandUsage, groupUsage, overview, usageHint } from './help';
 import { COMMANDS, findCommand } from './registry';
 
@@ -54,7 +54,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const { run, db, json } = prepared;
   let service: FormulatorService | null = null;
   try {
-    service = await FormulatorService.open({ databasePath: db ?? defaultDatabasePath(), resourcesDir: resolveResourcesDir(), appVersion: '0.1.0' });
+    // The default database may have been moved (db move): refuse rather than create an empty one where it was.
+    const moved = db === undefined && process.env.LATENT_FORMULATOR_DB === undefined ? movedDatabaseProblem(defaultUserDataDir()) : null;
+    if (moved) throw new Error(moved);
+    const databasePath = db ?? defaultDatabasePath();
+    reportStorageLocation(databasePath, io);
+    service = await FormulatorService.open({ databasePath, resourcesDir: resolveResourcesDir(), appVersion: '0.1.0' });
     await reportDatabaseRecovery(service, io, word === 'db');
     const print = (value: unknown, human: () => string): void => io.out(json ? JSON.stringify(value, null, 2) : human());
     return await run({ service, io, json, print });

@@ -14,7 +14,12 @@ import { countProductsAndCandidates, totalChanges } from '../db/queries/database
 import { loadKnowledgeFile, loadLegalLimits, loadUseLevels } from '../inci/knowledge';
 import { syncFormulaKnowledge } from '../db/queries/formulas';
 import { knowledgeBasePath, legalLimitsPath, useLevelsPath } from '../resources';
+import { databaseStorageLocation } from '../storage-location';
+import { moveDatabaseTo } from './database-move';
 import type { HandlersOf } from './endpoint';
+
+/** Shows a folder dialog; the chosen folder's path, or null when cancelled. */
+export type FolderChooser = () => Promise<string | null>;
 
 /** When rolling backups are taken and how many are kept. */
 export interface BackupPolicy {
@@ -73,10 +78,24 @@ export class DatabaseCare {
   /** How a backup copy is written: in-thread unless set (the services write it from the import worker). */
   copier: BackupCopier | undefined;
 
+  /** The desktop app's folder dialog for `chooseDatabaseFolder` (none in the preview and the command line). */
+  folderChooser: FolderChooser | undefined;
+
   constructor(
-    readonly dbPath: string,
+    private path: string,
     readonly policy: BackupPolicy,
   ) {}
+
+  /** The database file (a move changes it). */
+  get dbPath(): string {
+    return this.path;
+  }
+
+  /** After `moveDatabase` copied everything: the database, its backups and its quarantine are now at `path`. */
+  movedTo(path: string): void {
+    this.path = path;
+    this.contents.clear();
+  }
 
   /**
    * After a successful start-up check: a rolling backup when no backup exists yet, or when the
@@ -139,6 +158,7 @@ export class DatabaseCare {
     return {
       databasePath: this.dbPath,
       backupsFolder: backupFolder(this.dbPath),
+      location: databaseStorageLocation(this.dbPath),
       recovery: this.recovery(),
       backups: this.listBackups(),
       policy: { keepRolling: this.policy.keepRolling, intervalMinutes: this.policy.intervalMs / 60_000 },
@@ -279,8 +299,8 @@ export function loadKnowledgeBase(opened: OpenedDatabase, resourcesDir: string):
   }
 }
 
-/** The database capability's API: status, a backup now, restoring one, and keeping the new database after a damaged one. */
-export const databaseHandlers: HandlersOf<'getDatabaseStatus' | 'backupNow' | 'restoreBackup' | 'dismissRecovery'> = {
+/** The database capability's API: status, a backup now, restoring one, keeping the new database after a damaged one, and moving it to a local folder. */
+export const databaseHandlers: HandlersOf<'getDatabaseStatus' | 'backupNow' | 'restoreBackup' | 'dismissRecovery' | 'chooseDatabaseFolder' | 'moveDatabase'> = {
   async getDatabaseStatus(cx) {
     return cx.care.status();
   },
@@ -308,5 +328,21 @@ export const databaseHandlers: HandlersOf<'getDatabaseStatus' | 'backupNow' | 'r
 
   async dismissRecovery(cx) {
     return { dismissed: cx.care.dismissRecovery() };
+  },
+
+  /** The desktop app answers with its folder dialog (the chosen folder then becomes a path `moveDatabase` accepts there). */
+  async chooseDatabaseFolder(cx) {
+    if (!cx.care.folderChooser) throw new ApiFailure('unsupported', 'choosing a folder needs the desktop app; on the command line: latent-formulator db move FOLDER');
+    const path = await cx.care.folderChooser();
+    return path === null ? null : { path };
+  },
+
+  /** See `Api.moveDatabase`; the service opens the copy exactly as at start-up (schema, knowledge base). */
+  async moveDatabase(cx, { path }) {
+    return moveDatabaseTo(cx, path, async (databasePath) => {
+      const opened = await openDatabase(databasePath);
+      loadKnowledgeBase(opened, cx.options.resourcesDir);
+      return opened;
+    });
   },
 };

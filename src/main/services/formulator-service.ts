@@ -11,7 +11,7 @@ import { candidatesHandlers } from './candidates';
 import { catalogHandlers } from './catalog';
 import { catalogManagementHandlers } from './catalog-management';
 import { ServiceContext, type ServiceOptions } from './context';
-import { DEFAULT_BACKUP_POLICY, DatabaseCare, databaseHandlers, loadKnowledgeBase, type StartupReport } from './database';
+import { DEFAULT_BACKUP_POLICY, DatabaseCare, databaseHandlers, loadKnowledgeBase, type FolderChooser, type StartupReport } from './database';
 import { editorHandlers } from './editor';
 import { apiEndpoint, bindEndpoint, type ApiEndpoint, type ApiHandlers, type ApiWithEndpoint } from './endpoint';
 import { exploreHandlers, sensitivity } from './explore';
@@ -210,4 +210,8 @@ export class FormulatorService implements ApiWithEndpoint {
   backupNow = () => this.call('backupNow', undefined);
   restoreBackup = (args: ApiArgs['restoreBackup']) => this.call('restoreBackup', args);
   dismissRecovery = () => this.call('dismissRecovery', undefined);
+  chooseDatabaseFolder = () => this.call('chooseDatabaseFolder', undefined);
+  moveDatabase = (args: ApiArgs['moveDatabase']) => this.call('moveDatabase', args);
+  /** The desktop shell's folder dialog, which answers `chooseDatabaseFolder` (none elsewhere: the call is refused there). */
+  useFolderDialog = (choose: FolderChooser) => void (this.cx.care.folderChooser = choose);
 }

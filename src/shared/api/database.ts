@@ -45,9 +45,31 @@ export interface DatabaseRecovery {
   files: { name: string; bytes: number; sha256: string }[];
 }
 
+/**
+ * Where a folder is stored, as far as the app can tell: `local` (nothing to say), `network` (a
+ * file system on another machine: NFS, SMB, sshfs, a cloud mount…), or `synced` (a local folder a
+ * sync client such as OneDrive, Dropbox or iCloud Drive copies behind the app's back). SQLite's
+ * write-ahead log is not safe on either of the last two.
+ */
+export interface StorageLocation {
+  kind: 'local' | 'network' | 'synced';
+  /** The reason in words, e.g. "inside the Dropbox folder /home/ana/Dropbox". */
+  detail: string;
+  /** The folder examined, after symbolic links were resolved. */
+  folder: string;
+  /** The file-system type of the mount holding it (`ext4`, `nfs4`, `fuse.sshfs`…); null where it cannot be known (Windows). */
+  fileSystem: string | null;
+  /** Where that file system is mounted; null where unknown. */
+  mountPoint: string | null;
+  /** What stores or syncs it (`NFS`, `SMB`, `Dropbox`, `OneDrive`…); null for a local folder. */
+  service: string | null;
+}
+
 export interface DatabaseStatus {
   databasePath: string;
   backupsFolder: string;
+  /** Whether the data folder is local, on a network file system or inside a synced folder (see `moveDatabase`). */
+  location: StorageLocation;
   recovery: DatabaseRecovery | null;
   /** Newest first. */
   backups: DatabaseBackup[];
@@ -66,6 +88,50 @@ export interface RestoredBackup {
   candidates: number;
 }
 
+/** What `moveDatabase` copied, checked and switched to. */
+export interface MovedDatabase {
+  /** The database file used before (left in place, with its backups and models). */
+  from: string;
+  /** The database file used from now on. */
+  to: string;
+  /** Where the new folder is (always `local`: other targets are refused). */
+  location: StorageLocation;
+  copied: {
+    databaseBytes: number;
+    backups: number;
+    backupBytes: number;
+    /** Model folders copied (every one, recorded or not). */
+    models: number;
+    modelBytes: number;
+    /** Quarantine folders copied (damaged databases kept for a decision). */
+    quarantined: number;
+    ms: number;
+  };
+  verified: {
+    /** quick_check of the copy. */
+    quickCheck: 'ok';
+    /** Tables whose row counts were compared, and the rows they hold. */
+    tables: number;
+    rows: number;
+    products: number;
+    candidates: number;
+    /** Recorded models whose manifest and files were checked against their checksums in the copy. */
+    models: number;
+    /** Backup and quarantine files compared byte for byte (SHA-256). */
+    files: number;
+  };
+  /** How the app and the command line find the moved database next time. */
+  nextTime: {
+    /** True when the move is remembered in `pointerFile` (the default database was moved): nothing to do. */
+    remembered: boolean;
+    pointerFile: string | null;
+    /** One sentence saying what to do, if anything. */
+    hint: string;
+  };
+  /** The note left beside the old database saying where it went (the old files themselves are untouched). */
+  noteLeft: string | null;
+}
+
 export const databaseSchemas = {
   getStatus: z.undefined(),
   getDatabaseStatus: z.undefined(),
@@ -81,6 +147,13 @@ export const databaseSchemas = {
     })
     .strict(),
   dismissRecovery: z.undefined(),
+  chooseDatabaseFolder: z.undefined(),
+  moveDatabase: z
+    .object({
+      /** An absolute path of a local folder that is empty or does not exist yet (in the desktop app: one its folder dialog chose). */
+      path: z.string().min(1).max(4096),
+    })
+    .strict(),
 } satisfies Partial<Record<ApiMethod, z.ZodType>>;
 
 type Args = ArgsOf<typeof databaseSchemas>;
@@ -99,4 +172,14 @@ export interface DatabaseApi {
   restoreBackup(args: Args['restoreBackup']): Promise<RestoredBackup>;
   /** The person keeps the new database after a damaged one was moved aside: the notice goes away (the quarantined files stay). */
   dismissRecovery(): Promise<{ dismissed: number }>;
+  /** The desktop app's folder dialog for `moveDatabase` (null when cancelled); refused elsewhere (the preview, the command line). */
+  chooseDatabaseFolder(): Promise<{ path: string } | null>;
+  /**
+   * Moves the database, with its backups, models and quarantine, into a local folder: copied with
+   * SQLite's online backup (the rest file by file), verified (quick_check, every table's row count,
+   * model manifests and checksums, backups byte for byte), then the app switches to the copy. The
+   * old files stay where they were. Refused when the folder is itself on a network or synced
+   * drive, is not empty, or lacks the space; nothing is changed then.
+   */
+  moveDatabase(args: Args['moveDatabase']): Promise<MovedDatabase>;
 }

@@ -83,12 +83,14 @@ export const API_METHODS = [
   'setUseLevel',
   'addInHouseLimit',
   'deleteInHouseLimit',
+  'chooseDatabaseFolder',
+  'moveDatabase',
 ] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];
 
 /** Methods that write the file named by their `path`: in the desktop app only a path its Save dialog chose; never in the web preview. */
-export const FILE_WRITING_METHODS: readonly ApiMethod[] = ['exportCandidatesCsv', 'exportLabResultsCsv', 'exportCandidatesXlsx', 'exportLabResultsXlsx', 'exportFormula'];
+export const FILE_WRITING_METHODS: readonly ApiMethod[] = ['exportCandidatesCsv', 'exportLabResultsCsv', 'exportCandidatesXlsx', 'exportLabResultsXlsx', 'exportFormula', 'moveDatabase'];
 
 /** Methods that read the file named by their `path`: in the desktop app only a path its Open dialog chose. */
 export const FILE_READING_METHODS: readonly ApiMethod[] = ['importCatalog', 'previewImport', 'importLabResults', 'previewLabResults'];

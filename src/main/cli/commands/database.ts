@@ -1,5 +1,8 @@
+import { resolve } from 'node:path';
+import type { MovedDatabase } from '../../../shared/api';
 import { formatBytes } from '../../../shared/format-bytes';
 import { checkOpenDatabase } from '../../db/check';
+import { databaseStorageLocation, storageRisk } from '../../storage-location';
 import type { FormulatorService } from '../../services/formulator-service';
 import { noArguments } from '../checks';
 import { defineCommand, UsageError, type CliIo, type Command } from '../command';
@@ -92,6 +95,21 @@ export const databaseCommands: readonly Command[] = [
     },
   }),
   defineCommand({
+    name: 'db move',
+    synopsis: 'FOLDER',
+    summary: 'copy the database with its backups and models to an empty local folder, check the copy and use it from then on (the old files stay)',
+    options: {},
+    parse: ({ args }) => {
+      const [folder] = args;
+      if (args.length !== 1 || folder === undefined) throw new UsageError('db move needs one folder: a new or empty folder on this computer\'s own disk');
+      return async ({ service, print }) => {
+        const moved = await service.moveDatabase({ path: resolve(folder) });
+        print(moved, () => describeMove(moved));
+        return 0;
+      };
+    },
+  }),
+  defineCommand({
     name: 'db dismiss',
     synopsis: '',
     summary: 'keep the new database after a damaged one was moved aside',
@@ -106,6 +124,29 @@ export const databaseCommands: readonly Command[] = [
     },
   }),
 ];
+
+/** What `db move` says: what was copied and checked, where the old files are, and what to do next time. */
+export function describeMove(m: MovedDatabase): string {
+  const c = m.copied;
+  const v = m.verified;
+  return [
+    `moved the database to ${m.to} (${m.location.detail})`,
+    `copied     the database (${formatBytes(c.databaseBytes)}), ${c.backups} backup(s) (${formatBytes(c.backupBytes)}), ${c.models} model folder(s) (${formatBytes(c.modelBytes)})${c.quarantined ? `, ${c.quarantined} quarantine folder(s)` : ''} in ${(c.ms / 1000).toFixed(1)} s`,
+    `checked    quick_check ok; ${v.tables} tables, ${v.rows} rows as in the original (${v.products} products, ${v.candidates} candidates); ${v.models} model(s) against their checksums; ${v.files} file(s) byte for byte`,
+    `left       the old files in place, untouched: ${m.from}${m.noteLeft ? ` (with a note, ${m.noteLeft})` : ''}`,
+    `next time  ${m.nextTime.hint}`,
+  ].join('\n');
+}
+
+/**
+ * One warning line on stderr when the database's folder is on a network file system or inside a
+ * synced folder (checked before the database is opened: opening it there is what can go wrong).
+ */
+export function reportStorageLocation(databasePath: string, io: CliIo): void {
+  const location = databaseStorageLocation(databasePath);
+  if (location.kind === 'local') return;
+  io.err(`latent-formulator: warning: the database ${databasePath} is ${location.detail}: ${storageRisk(location)}. Move it to a local folder: latent-formulator db move FOLDER`);
+}
 
 /**
  * Says on stderr when the start-up check moved a damaged database aside (always), or when one
