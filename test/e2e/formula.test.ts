@@ -155,6 +155,10 @@ describe('draft formulas', () => {
     expect(readFileSync(await xlsx.path()).subarray(0, 2).toString()).toBe('PK');
     await sheet.getByRole('button', { name: 'Close' }).click();
     expect(await page.getByTestId('formula-sheet').count()).toBe(0);
+    // Without the sheet, printing shows the view as it is.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.getByTestId('shortlist-table').isVisible()).toBe(true);
+    await page.emulateMedia({ media: 'screen' });
   });
 
   it('takes up the saved formula when the candidate is opened in the editor', async () => {

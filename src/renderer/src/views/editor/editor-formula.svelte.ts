@@ -74,8 +74,10 @@ export class EditorFormulaState {
     return null;
   });
 
-  /** True when a typed percentage is not yet the one the estimate holds (Rebalance would change the others). */
-  readonly unbalanced = $derived(this.draft !== null && this.draft.lines.some((line, i) => this.edited[i] && line.estimate !== this.percents[i]));
+  /** Each line: typed, and held at that value by the estimate on screen (the others were estimated around it). */
+  readonly held = $derived((this.draft?.lines ?? []).map((line, i) => this.edited[i] === true && line.estimate !== null && Math.abs(line.estimate - this.percents[i]!) < 1e-9));
+  /** True when a typed percentage is not yet one the estimate holds (Rebalance would change the others). */
+  readonly unbalanced = $derived(this.edited.some((e, i) => e && !this.held[i]));
   /** How many problems the live checks found (the total counts once). */
   readonly problemCount = $derived((totalProblem(this.check) ? 1 : 0) + this.check.orderProblems + this.check.limitProblems);
 
