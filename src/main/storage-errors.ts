@@ -1,17 +1,21 @@
+import { BUSY_TIMEOUT_MS, busyMessage, isBusyError } from './db/busy';
+
 /** A storage error as the user sees it. */
 export interface StorageFailure {
-  code: 'disk-full' | 'io-error' | 'read-only';
+  code: 'disk-full' | 'io-error' | 'read-only' | 'busy';
   message: string;
 }
 
 /**
  * Turns a storage failure — SQLite's SQLITE_FULL / SQLITE_IOERR… / SQLITE_READONLY, or a file
- * system's ENOSPC / EIO / EROFS — into an error code and a message a chemist can act on (plain
+ * system's ENOSPC / EIO / EROFS, or SQLITE_BUSY that got past every retry ("database is locked": another program
+ * writing to the database) — into an error code and a message a chemist can act on (plain
  * data, so the compute process can use it without the API contract). Every write in the app
  * is a transaction or a write-then-rename, so when one fails nothing of it is kept and what was
  * saved before is intact; the message says so. Other errors give null.
  */
 export function storageFailure(error: unknown, action: string): StorageFailure | null {
+  if (isBusyError(error)) return { code: 'busy', message: busyMessage(BUSY_TIMEOUT_MS, action) };
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return null;
   const kept = 'Nothing of it was kept (it was rolled back) and everything saved before is intact.';
