@@ -53,7 +53,13 @@ async function runBrowserPreview(port: number): Promise<void> {
   // Loaded only here: the Electron path needs none of the services (or their native modules).
   const { defaultDatabasePath } = await import('../src/main/paths');
   const { runPreview } = await import('../src/main/preview/run');
-  const preview = await runPreview({ databasePath: defaultDatabasePath(), port, anyPortIfTaken: port === DEFAULT_PORT, sampleIfEmpty: true, say });
+  const { FolderInUseError } = await import('../src/main/folder-lock');
+  const preview = await runPreview({ databasePath: defaultDatabasePath(), port, anyPortIfTaken: port === DEFAULT_PORT, sampleIfEmpty: true, say }).catch((error: unknown) => {
+    // Already running on this data folder: show that one (as a second app start focuses the first window), and say so.
+    if (!(error instanceof FolderInUseError)) throw error;
+    const url = error.owner?.url;
+    fail(`${error.message}${url && openInBrowser(url) ? ' (opened it in your browser)' : ''}`);
+  });
   const opened = openInBrowser(preview.url);
   say(`Latent Formulator is running at ${preview.url}${opened ? ' (opened in your browser)' : ''}. Press Ctrl+C to stop.`);
   const stop = async (): Promise<void> => {

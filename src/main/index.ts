@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, Menu, dialog, session, shell, utilityProcess } from 'electron';
+import { openAppInstance, type AppInstance } from './app-instance';
 import { keepStderrTail, type ComputeChannel } from './compute/host';
 import type { ComputeEvent } from './compute/protocol';
 import type { ImportChannel, ImportEvent } from './import/off-thread';
@@ -8,7 +9,7 @@ import { registerIpcHandlers } from './ipc/handlers';
 import { DATABASE_FILE } from './paths';
 import { resolveResourcesDir } from './resources';
 import { CONTENT_SECURITY_POLICY, decideWindowOpen } from './security';
-import { FormulatorService } from './services/formulator-service';
+import { FolderInUseError } from './folder-lock';
 
 /**
  * The Electron shell, kept thin: one window with a sandboxed, isolated renderer and a strict
@@ -103,30 +104,51 @@ async function main(): Promise<void> {
   });
   Menu.setApplicationMenu(Menu.buildFromTemplate([{ role: 'fileMenu' }, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }]));
 
-  let service: FormulatorService;
+  // The data folder's own lock (not Electron's) also keeps a browser preview off the folder this window has open.
+  let instance: AppInstance;
   try {
-    service = await FormulatorService.open({
-      databasePath: join(app.getPath('userData'), DATABASE_FILE),
-      resourcesDir: resolveResourcesDir(),
-      appVersion: app.getVersion(),
-      computeChannel: utilityChannel,
-      importChannel: utilityImportChannel,
-    });
+    instance = await openAppInstance(
+      {
+        databasePath: join(app.getPath('userData'), DATABASE_FILE),
+        resourcesDir: resolveResourcesDir(),
+        appVersion: app.getVersion(),
+        computeChannel: utilityChannel,
+        importChannel: utilityImportChannel,
+      },
+      'app',
+    );
   } catch (error) {
-    dialog.showErrorBox('Latent Formulator cannot open its database', (error as Error).message);
+    dialog.showErrorBox(error instanceof FolderInUseError ? 'Latent Formulator is already open' : 'Latent Formulator cannot open its database', (error as Error).message);
     app.exit(1);
     return;
   }
+  const { service } = instance;
   // The window shows what the start-up check found (getDatabaseStatus) and offers the restore.
   service.startBackupSchedule();
   const allowedImportPaths = new Set<string>();
   const allowedExportPaths = new Set<string>();
   registerIpcHandlers(service, isTrustedUrl, allowedImportPaths, allowedExportPaths);
   app.on('window-all-closed', () => {
-    service.close();
+    instance.close();
     app.quit();
   });
-  await createWindow();
+  mainWindow = await createWindow();
 }
 
-void main();
+/** The app's one window, which a second start brings to the front. */
+let mainWindow: BrowserWindow | null = null;
+
+// One app per user: a second start hands over to the first, which focuses its window, and quits
+// before opening anything (so the database is never opened twice).
+if (!app.requestSingleInstanceLock()) {
+  process.stderr.write('Latent Formulator is already running: its window was brought to the front.\n');
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow || mainWindow.isDestroyed()) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+  });
+  void main();
+}

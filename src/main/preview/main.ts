@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { FolderInUseError } from '../folder-lock';
 import { defaultDatabasePath } from '../paths';
-import { runPreview } from './run';
+import { runPreview, type RunningPreview } from './run';
 
 /**
  * `npm run preview:web -- [--db PATH] [--port N] [--import-root DIR]…`: the renderer in any
@@ -12,11 +13,18 @@ const { values } = parseArgs({
   options: { db: { type: 'string' }, port: { type: 'string' }, 'import-root': { type: 'string', multiple: true } },
 });
 const databasePath = values.db ?? defaultDatabasePath();
-const preview = await runPreview({
-  databasePath,
-  port: values.port ? Number(values.port) : 5199,
-  importRoots: (values['import-root'] ?? []).map((r) => resolve(r)),
-});
+let preview: RunningPreview;
+try {
+  preview = await runPreview({
+    databasePath,
+    port: values.port ? Number(values.port) : 5199,
+    importRoots: (values['import-root'] ?? []).map((r) => resolve(r)),
+  });
+} catch (error) {
+  // Another app or preview owns the data folder (or the database cannot be opened): one line saying so, and a failing exit code.
+  process.stderr.write(`${error instanceof FolderInUseError ? '' : 'The preview could not start: '}${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
 process.stdout.write(`Latent Formulator preview at ${preview.url} (database ${databasePath})\n`);
 const stop = async () => {
   await preview.stop();

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
+import { openAppInstance } from '../app-instance';
 import { resolveResourcesDir } from '../resources';
-import { FormulatorService } from '../services/formulator-service';
+import type { FormulatorService } from '../services/formulator-service';
 import { startPreviewServer, type PreviewServer } from './server';
 
 /** How to run the web preview (`npm run preview:web`, and `npm start` where Electron cannot run). */
@@ -25,15 +26,20 @@ export interface RunningPreview {
 }
 
 /**
- * Opens the services on `databasePath`, optionally loads the sample catalog into an empty
- * database, and serves the built renderer (out/renderer) with the API over HTTP on 127.0.0.1.
- * On a failure after the services opened, they are closed before the error is passed on.
+ * Takes the data folder (a second preview or app on it is refused with FolderInUseError before
+ * the database is opened), opens the services on `databasePath`, optionally loads the sample
+ * catalog into an empty database, and serves the built renderer (out/renderer) with the API over
+ * HTTP on 127.0.0.1; the folder's lock records the address. On a failure after the services
+ * opened, they are closed and the folder released before the error is passed on.
  */
 export async function runPreview(options: RunPreviewOptions): Promise<RunningPreview> {
   const say = options.say ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const resourcesDir = resolveResourcesDir();
-  const service = await FormulatorService.open({ databasePath: options.databasePath, resourcesDir, appVersion: '0.1.0' });
+  const instance = await openAppInstance({ databasePath: options.databasePath, resourcesDir, appVersion: '0.1.0' }, 'preview');
+  const { service } = instance;
   try {
+    const before = instance.lock?.tookOverFrom;
+    if (before) say(`The data folder was last opened by pid ${before.pid} (started ${before.startedAt}), which ended without closing it; it is this preview's now.`);
     const quarantined = service.startup.quarantined;
     if (quarantined) say(`The database was damaged (${quarantined.reason}); its files were moved untouched to ${quarantined.folder}. The page offers a restore.`);
     else if (options.sampleIfEmpty && (await service.getStatus()).empty) {
@@ -42,15 +48,16 @@ export async function runPreview(options: RunPreviewOptions): Promise<RunningPre
     }
     service.startBackupSchedule();
     const server = await listen(options, join(resourcesDir, '..', 'out', 'renderer'), service);
+    instance.lock?.update({ url: server.url });
     return {
       url: server.url,
       stop: async () => {
         await server.close();
-        service.close();
+        instance.close();
       },
     };
   } catch (error) {
-    service.close();
+    instance.close();
     throw error;
   }
 }
