@@ -6,7 +6,7 @@ import { keepStderrTail, type ComputeChannel } from './compute/host';
 import type { ComputeEvent } from './compute/protocol';
 import type { ImportChannel, ImportEvent } from './import/off-thread';
 import { registerIpcHandlers } from './ipc/handlers';
-import { DATABASE_FILE } from './paths';
+import { databasePathIn, movedDatabaseProblem } from './paths';
 import { resolveResourcesDir } from './resources';
 import { CONTENT_SECURITY_POLICY, decideWindowOpen } from './security';
 import { FolderInUseError } from './folder-lock';
@@ -104,12 +104,20 @@ async function main(): Promise<void> {
   });
   Menu.setApplicationMenu(Menu.buildFromTemplate([{ role: 'fileMenu' }, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }]));
 
+  // The database may have been moved to a local folder ("Move to a local folder…"): follow it, and
+  // never create an empty one in its place when that folder is missing (an unplugged disk).
+  const moved = movedDatabaseProblem(app.getPath('userData'));
+  if (moved) {
+    dialog.showErrorBox('Latent Formulator cannot find its database', moved);
+    app.exit(1);
+    return;
+  }
   // The data folder's own lock (not Electron's) also keeps a browser preview off the folder this window has open.
   let instance: AppInstance;
   try {
     instance = await openAppInstance(
       {
-        databasePath: join(app.getPath('userData'), DATABASE_FILE),
+        databasePath: databasePathIn(app.getPath('userData')),
         resourcesDir: resolveResourcesDir(),
         appVersion: app.getVersion(),
         computeChannel: utilityChannel,
@@ -128,6 +136,16 @@ async function main(): Promise<void> {
   const allowedImportPaths = new Set<string>();
   const allowedExportPaths = new Set<string>();
   registerIpcHandlers(service, isTrustedUrl, allowedImportPaths, allowedExportPaths);
+  // "Move to a local folder…": the folder chosen here is the only one moveDatabase accepts (it is a FILE_WRITING_METHOD).
+  service.useFolderDialog(async () => {
+    const window = BrowserWindow.getFocusedWindow();
+    const options = { title: 'Move the database to a local folder', buttonLabel: 'Move here', properties: ['openDirectory' as const, 'createDirectory' as const, 'promptToCreate' as const] };
+    const picked = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+    const path = picked.filePaths[0];
+    if (picked.canceled || !path) return null;
+    allowedExportPaths.add(path);
+    return path;
+  });
   app.on('window-all-closed', () => {
     instance.close();
     app.quit();
