@@ -332,12 +332,3 @@ export function databaseStorageLocation(databasePath: string): StorageLocation {
   const p = process.platform === 'win32' ? win32 : posix;
   return classifyStorage(readStorageFacts(p.dirname(p.resolve(databasePath))));
 }
-
-/** Why the database should move, for a warning: one sentence after "the database … is …". */
-export function storageRisk(location: StorageLocation): string {
-  return location.kind === 'network'
-    ? "SQLite's write-ahead log needs locks and shared memory that network file systems do not give reliably, so the database can be damaged"
-    : location.kind === 'synced'
-      ? `${location.service ?? 'the sync client'} copies the database and its -wal/-shm files while the app writes them, and may bring back an old copy, so changes can be lost or the database damaged`
-      : '';
-}

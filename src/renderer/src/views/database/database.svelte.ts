@@ -14,6 +14,10 @@ export class DatabaseState {
   message = $state<string | null>(null);
   /** The backup file the person chose to restore, waiting for their confirmation. */
   confirming = $state<string | null>(null);
+  /** The local folder chosen for the database, waiting for the person's confirmation. */
+  moveTarget = $state<string | null>(null);
+  /** Why choosing a folder or the move failed (shown by the storage notice). */
+  moveError = $state<string | null>(null);
 
   /** `onRestored` reloads what the rest of the window shows from the database. */
   constructor(private readonly onRestored: () => Promise<void>) {}
@@ -51,6 +55,36 @@ export class DatabaseState {
       await api.dismissRecovery();
       this.message = 'Keeping the new database. The damaged files stay in the quarantine folder until you remove them yourself.';
     });
+  }
+
+  /** Asks the desktop app's folder dialog for a local folder; the move then waits for a confirmation. */
+  async chooseMoveTarget(): Promise<void> {
+    this.moveError = null;
+    try {
+      this.moveTarget = (await api.chooseDatabaseFolder())?.path ?? null;
+    } catch (error) {
+      this.moveError = (error as Error).message;
+    }
+  }
+
+  /** Copies the database with its backups and models into the chosen folder and continues there; the old files stay. */
+  async move(): Promise<void> {
+    const path = this.moveTarget;
+    if (!path) return;
+    this.busy = true;
+    this.moveError = null;
+    this.message = null;
+    try {
+      const moved = await api.moveDatabase({ path });
+      this.message = `Moved the database to ${moved.to}: ${plural(moved.verified.products, 'product')}, ${plural(moved.verified.candidates, 'candidate')}, ${plural(moved.copied.backups, 'backup')} and ${plural(moved.copied.models, 'model')}, checked. ${moved.nextTime.hint} The old files are still where they were (${moved.from}); remove them yourself once you have checked the new folder.`;
+      await this.onRestored();
+    } catch (error) {
+      this.moveError = (error as Error).message;
+    } finally {
+      this.moveTarget = null;
+      this.busy = false;
+      await this.load();
+    }
   }
 
   private async run(fn: () => Promise<void>): Promise<void> {
