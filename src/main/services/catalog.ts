@@ -27,6 +27,7 @@ export const catalogHandlers: HandlersOf<'getStatus' | 'listCatalogs' | 'listPro
       knowledgeBaseEntries: counts.knowledge,
       empty: counts.products === 0,
       appVersion: cx.options.appVersion ?? '0.0.0',
+      busyTimeoutMs: cx.db.pragma('busy_timeout', { simple: true }) as number,
     };
   },
 

@@ -4,10 +4,12 @@ import { ApiFailure, type ActivityKind } from '../../shared/api';
 import type { IngredientLexicon } from '../../shared/inci/lexicon';
 import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
 import type { JobKind, JobOf, ResultOf } from '../compute/protocol';
+import { BUSY_RETRY_MS, busyBackoffMs, busyMessage, isBusyError } from '../db/busy';
 import type { OpenedDatabase } from '../db/connection';
 import { readIngredientLexicon } from '../db/queries/ingredients';
 import type { ImportProgress } from '../import/importer';
 import { ImportWorker, sharedImportWorker, type ImportChannelFactory, type WorkerDatabase } from '../import/off-thread';
+import { seededRandom } from '../../shared/ml/random';
 import { ActivityTracker } from './activity';
 import type { BackupPolicy, DatabaseCare } from './database';
 
@@ -23,6 +25,18 @@ export interface ServiceOptions {
   importChannel?: ImportChannelFactory;
   /** Rolling backups: how many are kept and how often (see `DEFAULT_BACKUP_POLICY`). */
   backups?: Partial<BackupPolicy>;
+  /** How long a write keeps retrying while another program holds the database's write lock (default `BUSY_RETRY_MS`). */
+  busyRetryMs?: number;
+}
+
+/** How often this context's writes found the database busy (another program writing): retried, and given up on. */
+export interface WriteContention {
+  /** Attempts that got SQLITE_BUSY and were tried again. */
+  retries: number;
+  /** Writes that still got SQLITE_BUSY when the retry time ran out (the person got the 'busy' failure). */
+  gaveUp: number;
+  /** Time spent in attempts that ended busy and in the waits between them (ms). */
+  busyMs: number;
 }
 
 /**
@@ -87,6 +101,10 @@ export class ServiceContext {
   private writeQueue: Promise<unknown> = Promise.resolve();
   private computeHost: ComputeHost | null = null;
   private readonly derived = new Map<Derived<unknown>, unknown>();
+  /** Spreads the retry waits of writers in different processes (seeded by the pid, so two processes differ). */
+  private readonly jitter = seededRandom(process.pid);
+  /** See `WriteContention`. */
+  readonly contention: WriteContention = { retries: 0, gaveUp: 0, busyMs: 0 };
 
   constructor(
     opened: OpenedDatabase,
@@ -130,11 +148,47 @@ export class ServiceContext {
     return join(dirname(this.options.databasePath), 'models');
   }
 
-  /** Serialises writes: an import's transaction spans awaits, so nothing else may write meanwhile. */
+  /**
+   * Runs every write: serialised within this process (an import's transaction spans awaits, so
+   * nothing else may write meanwhile), and retried while another process (the app beside the
+   * command line, or the other way round) holds the database's write lock. SQLite itself waits
+   * `BUSY_TIMEOUT_MS` for the lock; a write that still gets SQLITE_BUSY is run again after a
+   * backoff (50 ms doubling to 1 s) until `busyRetryMs` has passed, then fails with ApiFailure
+   * 'busy' saying so, never a bare "database is locked".
+   *
+   * `fn` must write in one transaction (or one all-or-nothing transaction in the import worker),
+   * as every write here does: a busy attempt then left nothing behind, and running it again can
+   * neither lose nor repeat a change.
+   */
   exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
-    const run = this.writeQueue.then(fn, fn);
+    const attempt = () => this.retryWhileBusy(fn);
+    const run = this.writeQueue.then(attempt, attempt);
     this.writeQueue = run.catch(() => undefined);
     return run;
+  }
+
+  private async retryWhileBusy<T>(fn: () => Promise<T> | T): Promise<T> {
+    const started = performance.now();
+    const windowMs = this.options.busyRetryMs ?? BUSY_RETRY_MS;
+    for (let attempt = 1; ; attempt++) {
+      const attemptStarted = performance.now();
+      try {
+        return await fn();
+      } catch (error) {
+        if (!isBusyError(error)) throw error;
+        this.contention.busyMs += performance.now() - attemptStarted;
+        const delay = busyBackoffMs(attempt, this.jitter());
+        const elapsed = performance.now() - started;
+        // A transaction still open after the failure is not this method's to end: no retry then.
+        if (elapsed + delay > windowMs || (this.database.open && this.database.inTransaction)) {
+          this.contention.gaveUp++;
+          throw new ApiFailure('busy', busyMessage(elapsed));
+        }
+        this.contention.retries++;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        this.contention.busyMs += delay;
+      }
+    }
   }
 
   /** This context's value of `derived`, built on first use. */

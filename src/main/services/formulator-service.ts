@@ -10,7 +10,7 @@ import { bayesHandlers } from './bayes';
 import { candidatesHandlers } from './candidates';
 import { catalogHandlers } from './catalog';
 import { catalogManagementHandlers } from './catalog-management';
-import { ServiceContext, type ServiceOptions } from './context';
+import { ServiceContext, type ServiceOptions, type WriteContention } from './context';
 import { DEFAULT_BACKUP_POLICY, DatabaseCare, databaseHandlers, loadKnowledgeBase, type FolderChooser, type StartupReport } from './database';
 import { editorHandlers } from './editor';
 import { apiEndpoint, bindEndpoint, type ApiEndpoint, type ApiHandlers, type ApiWithEndpoint } from './endpoint';
@@ -94,6 +94,11 @@ export class FormulatorService implements ApiWithEndpoint {
   /** Where model folders live: beside the database. */
   get modelsDir(): string {
     return this.cx.modelsDir;
+  }
+
+  /** How often writes found the database busy with another program's write, retried or given up on (diagnostics and the reliability runs). */
+  get writeContention(): Readonly<WriteContention> {
+    return this.cx.contention;
   }
 
   close(): void {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ComputeError } from '../../../src/main/compute/host';
@@ -6,6 +7,7 @@ import { Derived, KeyedSlot, ServiceContext } from '../../../src/main/services/c
 import type { DatabaseCare } from '../../../src/main/services/database';
 import { apiEndpoint, endpointOf, type ApiEndpoint } from '../../../src/main/services/endpoint';
 import { ApiFailure, type Api } from '../../../src/shared/api';
+import { tempDir } from '../../helpers';
 
 /** A context over an in-memory database; nothing here touches backups, so `care` is a stand-in. */
 function openContext(): ServiceContext {
@@ -78,6 +80,82 @@ describe('ServiceContext', () => {
     const failure = await cx.run({ kind: 'kde', queries: null, references: new Float32Array(2), dims: 1, bandwidth: 1 }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ApiFailure);
     expect(failure).toMatchObject({ code: 'model-file', message: 'the weights do not match the manifest' });
+  });
+});
+
+describe('writes while another program holds the database', () => {
+  /** A context over a real file, with SQLite's own wait cut to 100 ms so the retries show quickly, and a second connection to hold the write lock. */
+  function openBusyPair(busyRetryMs: number): { cx: ServiceContext; other: Database.Database; cleanup: () => void } {
+    const { dir, cleanup } = tempDir();
+    const path = join(dir, 'lab.db');
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.exec('CREATE TABLE saves (name TEXT NOT NULL UNIQUE)');
+    db.pragma('busy_timeout = 100');
+    const other = new Database(path);
+    const context = new ServiceContext({ db, schemaVersion: 0 } as never, { databasePath: path, resourcesDir: '/nonexistent', busyRetryMs }, {} as DatabaseCare);
+    return { cx: context, other, cleanup: () => (other.close(), context.close(), cleanup()) };
+  }
+  const save = (c: ServiceContext, name: string) => () => c.db.transaction(() => c.db.prepare('INSERT INTO saves (name) VALUES (?)').run(name)).immediate();
+  const names = (c: ServiceContext) => c.db.prepare('SELECT name FROM saves ORDER BY name').pluck().all();
+
+  it('retries a write with backoff until the other program lets go, and saves it once', async () => {
+    const pair = openBusyPair(10_000);
+    try {
+      pair.other.exec('BEGIN IMMEDIATE');
+      setTimeout(() => pair.other.exec('COMMIT'), 600);
+      const started = performance.now();
+      await pair.cx.exclusive(save(pair.cx, 'kept'));
+      expect(performance.now() - started).toBeGreaterThan(550);
+      expect(names(pair.cx)).toEqual(['kept']);
+      expect(pair.cx.contention.retries).toBeGreaterThanOrEqual(2);
+      expect(pair.cx.contention.gaveUp).toBe(0);
+    } finally {
+      pair.cleanup();
+    }
+  });
+
+  it('gives up after its retry time with a clear busy failure, and nothing of the write is kept', async () => {
+    const pair = openBusyPair(400);
+    try {
+      pair.other.exec('BEGIN IMMEDIATE');
+      const failure = await pair.cx.exclusive(save(pair.cx, 'lost')).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(ApiFailure);
+      expect(failure).toMatchObject({ code: 'busy', message: 'another program (the app or the command line) is writing to the database; tried for 1 s and nothing of this change was saved; try again in a moment' });
+      expect(pair.cx.contention).toMatchObject({ gaveUp: 1 });
+      pair.other.exec('COMMIT');
+      expect(names(pair.cx)).toEqual([]);
+      // Through the IPC boundary it is the same code and words, never "database is locked".
+      pair.other.exec('BEGIN IMMEDIATE');
+      const api = { saveCandidate: () => pair.cx.exclusive(save(pair.cx, 'lost again')) } as unknown as Api;
+      const result = await dispatchApiCall(api, 'saveCandidate', { name: 'x', declaration: 'Water' });
+      expect(result).toMatchObject({ ok: false, error: { code: 'busy', message: expect.stringContaining('another program (the app or the command line) is writing to the database; tried for') } });
+      pair.other.exec('COMMIT');
+    } finally {
+      pair.cleanup();
+    }
+  });
+
+  it('runs a write that fails for another reason once, and does not retry one that left its transaction open', async () => {
+    const pair = openBusyPair(10_000);
+    try {
+      let calls = 0;
+      await expect(pair.cx.exclusive(() => (calls++, save(pair.cx, 'twice')(), save(pair.cx, 'twice')()))).rejects.toThrow('UNIQUE constraint failed');
+      expect(calls).toBe(1);
+      pair.other.exec('BEGIN IMMEDIATE');
+      calls = 0;
+      const open = pair.cx.exclusive(() => {
+        calls++;
+        pair.cx.db.exec('BEGIN');
+        pair.cx.db.prepare('INSERT INTO saves (name) VALUES (?)').run('in an open transaction');
+      });
+      await expect(open).rejects.toMatchObject({ code: 'busy' });
+      expect(calls).toBe(1);
+      pair.cx.db.exec('ROLLBACK');
+      pair.other.exec('COMMIT');
+    } finally {
+      pair.cleanup();
+    }
   });
 });
 
