@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** A file that could not be written; the message names the file and the reason, and says the old file (if any) is intact. */
@@ -17,7 +17,9 @@ export class AtomicWriteError extends Error {
  * Writes `data` to `path` so that the file is either the complete new content or what it was
  * before, never half-written: a temporary file in the same folder is written and fsynced, then
  * renamed over the target (atomic on one file system), then the folder is fsynced. The
- * folder must exist. (ml/store.ts writes model folders the same way.)
+ * folder must exist. (ml/store.ts writes model folders the same way.) A temporary file left by
+ * an earlier write of the same file whose process was killed before the rename is removed first
+ * (see removeAbandonedTemporaries).
  */
 export function writeFileAtomically(path: string, data: string | Uint8Array): void {
   const target = resolve(path);
@@ -30,7 +32,8 @@ export function writeFileAtomically(path: string, data: string | Uint8Array): vo
   if (!folderStat!.isDirectory()) fail(`${folder} is not a folder`);
   if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) fail('a folder has that name; choose a file name');
 
-  const temporary = join(folder, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  removeAbandonedTemporaries(folder, basename(target));
+  const temporary = join(folder, `.${basename(target)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
   let fd: number | null = null;
   try {
     fd = openSync(temporary, 'wx');
@@ -47,6 +50,51 @@ export function writeFileAtomically(path: string, data: string | Uint8Array): vo
     fail(`${describeFileError(error)}. ${statSync(target, { throwIfNoEntry: false }) ? 'The existing file was not changed.' : 'No file was written.'}`);
   }
   fsyncFolder(folder);
+}
+
+/**
+ * Removes the temporary files of `name` in `folder` that a write killed before its rename left
+ * behind (`.<name>.<pid>-<hex>.tmp` whose process is gone), so an export folder does not collect
+ * them: the app cannot sweep folders it was only once asked to write to, so the next write of the
+ * same file does. A live process's write (this one's or the command line's) is left alone. A
+ * temporary file named by an older version (no pid) goes once it is a day old. Returns the names
+ * removed; a file that cannot be removed is left (it is hidden and holds nobody's data).
+ */
+export function removeAbandonedTemporaries(folder: string, name: string): string[] {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`^\\.${escaped}\\.(?:(\\d+)-)?[0-9a-f]{12}\\.tmp$`);
+  const removed: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(folder);
+  } catch {
+    return removed;
+  }
+  for (const entry of entries) {
+    const m = pattern.exec(entry);
+    if (!m) continue;
+    const path = join(folder, entry);
+    const abandoned = m[1] !== undefined ? !processAlive(Number(m[1])) : (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < Date.now() - 24 * 3600_000;
+    if (!abandoned) continue;
+    try {
+      rmSync(path, { force: true });
+      removed.push(entry);
+    } catch {
+      // Left for the next write.
+    }
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, run by someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function describeFileError(error: unknown): string {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -56,6 +57,32 @@ describe('writeFileAtomically', () => {
     });
     expect(() => writeFileAtomically(path, 'x')).toThrow(`cannot write ${path}: the file is in use by another program. No file was written.`);
     expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('removes, at the next write of the file, the temporary file a write killed before its rename left behind', () => {
+    const path = join(dir, 'shortlist.xlsx');
+    fs.writeFileSync(path, 'previous export');
+    // A process that has ended: its pid names no live process.
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    const abandoned = `.shortlist.xlsx.${dead}-0123456789ab.tmp`;
+    fs.writeFileSync(join(dir, abandoned), 'half an export');
+    writeFileAtomically(path, 'new export');
+    expect(fs.readFileSync(path, 'utf8')).toBe('new export');
+    expect(fs.readdirSync(dir)).toEqual(['shortlist.xlsx']);
+  });
+
+  it("leaves a live process's write in progress and other files' temporary files alone", () => {
+    const live = `.shortlist.xlsx.${process.ppid}-0123456789ab.tmp`;
+    const other = `.formula.xlsx.${spawnSync(process.execPath, ['-e', '']).pid}-0123456789ab.tmp`;
+    const oldStyleRecent = '.shortlist.xlsx.0123456789ab.tmp';
+    for (const name of [live, other, oldStyleRecent]) fs.writeFileSync(join(dir, name), 'x');
+    writeFileAtomically(join(dir, 'shortlist.xlsx'), 'new export');
+    expect(fs.readdirSync(dir).sort()).toEqual([other, oldStyleRecent, live, 'shortlist.xlsx'].sort());
+    // One named by an older version (no pid) goes once it is a day old.
+    const dayAndMinuteAgo = (Date.now() - 24 * 3600_000 - 60_000) / 1000;
+    fs.utimesSync(join(dir, oldStyleRecent), dayAndMinuteAgo, dayAndMinuteAgo);
+    writeFileAtomically(join(dir, 'shortlist.xlsx'), 'newer export');
+    expect(fs.readdirSync(dir).sort()).toEqual([other, live, 'shortlist.xlsx'].sort());
   });
 
   it('refuses a missing folder and a folder in place of the file', () => {
