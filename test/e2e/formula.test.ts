@@ -121,8 +121,8 @@ describe('draft formulas', () => {
     expect(await sheet.textContent()).toContain('Change note: “glycerin at 6 %”');
     const rows = sheet.getByTestId('formula-sheet-row');
     expect(await rows.count()).toBe(TONER_LIST.length);
-    const shown = await rows.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-name'), tr.querySelector('.pct')?.textContent]));
-    const expected = formula.lines.map((l, i) => [TONER_LIST[i], l.percent >= 1 ? l.percent.toFixed(2) : l.percent.toFixed(3)]);
+    const shown = await rows.evaluateAll((trs) => trs.map((tr): [string | null, string | null | undefined] => [tr.getAttribute('data-name'), tr.querySelector('.pct')?.textContent]));
+    const expected = formula.lines.map((l, i): [string | undefined, string] => [TONER_LIST[i], l.percent >= 1 ? l.percent.toFixed(2) : l.percent.toFixed(3)]);
     expect(new Map(shown)).toEqual(new Map(expected));
     expect(await sheet.locator('[data-name=Glycerin]').textContent()).toContain('set by hand');
     expect(await page.getByTestId('formula-sheet-total').textContent()).toBe('100.00');
@@ -131,7 +131,7 @@ describe('draft formulas', () => {
     // Print: the browser's print, with only the sheet on the page.
     await page.evaluate(() => {
       (globalThis as unknown as { __printed: number }).__printed = 0;
-      window.print = () => void (globalThis as unknown as { __printed: number }).__printed++;
+      (globalThis as unknown as { print: () => void }).print = () => void (globalThis as unknown as { __printed: number }).__printed++;
     });
     await sheet.getByRole('button', { name: 'Print' }).click();
     expect(await page.evaluate(() => (globalThis as unknown as { __printed: number }).__printed)).toBe(1);

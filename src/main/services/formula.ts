@@ -215,7 +215,7 @@ function formulaSheet(cx: ServiceContext, a: { candidateId: number; version?: nu
       });
     }
   }
-  const provenanceLines = [`source: ${provenance.source}`, ...Object.entries(provenance).filter(([k]) => k !== 'source' && k !== 'brief').map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)];
+  const provenanceLines = provenanceText(provenance);
   return {
     title: chosen.name,
     candidateId: a.candidateId,
@@ -228,6 +228,34 @@ function formulaSheet(cx: ServiceContext, a: { candidateId: number; version?: nu
     percentFrom: saved ? 'saved' : 'estimate',
     rows,
   };
+}
+
+/** Words for a field name: "modelSha256" → "model sha256", "scoredWithModelId" → "scored with model id". */
+const words = (key: string) => key.replace(/([a-z])([A-Z0-9])/g, '$1 $2').toLowerCase();
+
+/**
+ * A version's provenance as lines a chemist can read: one per field that has a value (empty and
+ * null fields left out), nested objects flattened as "run: 12, rank: 3", long values shortened.
+ */
+export function provenanceText(provenance: Record<string, unknown>): string[] {
+  const value = (v: unknown): string | null => {
+    if (v === null || v === undefined || v === '') return null;
+    if (Array.isArray(v)) return v.length ? v.map((x) => value(x) ?? '—').join(', ') : null;
+    if (typeof v === 'object') {
+      const parts = Object.entries(v as Record<string, unknown>).flatMap(([k, x]) => {
+        const shown = value(x);
+        return shown === null ? [] : [`${words(k)} ${shown}`];
+      });
+      return parts.length ? parts.join(', ') : null;
+    }
+    const text = String(v);
+    return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+  };
+  return Object.entries(provenance).flatMap(([k, v]) => {
+    if (k === 'brief') return [];
+    const shown = value(v);
+    return shown === null ? [] : [`${words(k)}: ${shown}`];
+  });
 }
 
 /** The sheet as a table (CSV and XLSX share it): the formula by phase, then the warnings and provenance as notes. */

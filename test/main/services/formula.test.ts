@@ -173,3 +173,14 @@ describe('draft formulas', () => {
     expect(out).toContain('min ≤ usual ≤ max');
   });
 });
+
+describe('the formula sheet\'s provenance', () => {
+  it('reads as words: empty fields left out, nested ones flattened', async () => {
+    const { provenanceText } = await import('../../../src/main/services/formula');
+    expect(provenanceText({ source: 'edited-product', productId: 374, modelId: null, modelSha256: null, details: { scoredWithModelId: null, runId: 12 }, brief: { name: 'x' } })).toEqual([
+      'source: edited-product',
+      'product id: 374',
+      'details: run id 12',
+    ]);
+  });
+});
