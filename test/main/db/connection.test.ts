@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NewerDatabaseError, openDatabase } from '../../../src/main/db/connection';
+import { DatabaseInUseError, NewerDatabaseError, openDatabase } from '../../../src/main/db/connection';
+import { FOLDER_LOCK_FILE, processStartTicks } from '../../../src/main/folder-lock';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from '../../../src/main/db/migrations';
 import { tempDir } from '../../helpers';
 
@@ -73,6 +76,76 @@ describe('openDatabase', () => {
     expect(raw.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
     expect(raw.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name = 'half_done'`).get()).toEqual({ n: 0 });
     raw.close();
+  });
+});
+
+describe('upgrading a file another program has open', () => {
+  const nextStep: Migration = { version: LATEST_SCHEMA_VERSION + 1, name: 'next', up: (db) => db.exec('CREATE TABLE next_table (x INTEGER)') };
+  const files = (path: string) => ['', '-wal'].map((s) => (existsSync(path + s) ? sha(path + s) : 'none')).join(' ');
+
+  it('is refused while another connection holds the file, leaving it untouched, and done once it is closed', async () => {
+    const path = join(dir, 'held.db');
+    const older = await openDatabase(path);
+    older.db.prepare(`INSERT INTO meta (key, value) VALUES ('marker', 'kept')`).run();
+    const before = files(path);
+    const error = await openDatabase(path, { migrations: [...MIGRATIONS, nextStep] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseInUseError);
+    expect((error as Error).message).toBe(
+      `${path} is at database schema version ${LATEST_SCHEMA_VERSION} and this version of Latent Formulator needs ${LATEST_SCHEMA_VERSION + 1}, but another program (a Latent Formulator window, the browser preview or a command line, maybe an older version) has the file open, ` +
+        'so it was not upgraded (upgrading it under a running program could break that program). Close it, then try again; the file was not changed.',
+    );
+    expect(files(path)).toBe(before);
+    expect(existsSync(join(dir, 'backups'))).toBe(false);
+    // The older program carries on reading and writing its version.
+    expect(older.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+    older.db.prepare(`INSERT INTO meta (key, value) VALUES ('after', 'still writing')`).run();
+    older.db.close();
+    const upgraded = await openDatabase(path, { migrations: [...MIGRATIONS, nextStep] });
+    expect(upgraded.schemaVersion).toBe(LATEST_SCHEMA_VERSION + 1);
+    expect(upgraded.backupPath).not.toBeNull();
+    expect(upgraded.db.prepare(`SELECT count(*) FROM meta WHERE key IN ('marker', 'after')`).pluck().get()).toBe(2);
+    expect(upgraded.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    // The upgrade's exclusive lock is gone: another connection reads the file again.
+    const reader = new BetterSqlite3(path, { readonly: true });
+    expect(reader.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION + 1);
+    reader.close();
+    upgraded.db.close();
+  });
+
+  it('names the running app that owns the data folder, at once', async () => {
+    const path = join(dir, 'owned.db');
+    const older = await openDatabase(path);
+    const app = spawn('sleep', ['30']);
+    try {
+      const owner = { pid: app.pid!, startTicks: processStartTicks(app.pid!), startedAt: '2026-01-01T00:00:00.000Z', host: hostname(), role: 'app', database: path, url: null, token: 't' };
+      writeFileSync(join(dir, FOLDER_LOCK_FILE), JSON.stringify(owner));
+      const started = performance.now();
+      const error = await openDatabase(path, { migrations: [...MIGRATIONS, nextStep] }).catch((e: unknown) => e);
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect((error as Error).message).toContain(`but Latent Formulator (the desktop app, pid ${app.pid}) has the file open, so it was not upgraded`);
+    } finally {
+      app.kill();
+      older.db.close();
+    }
+  });
+
+  it('runs each step once when several processes create the same new database at once', async () => {
+    const path = join(dir, 'new.db');
+    const script = `import { openDatabase } from ${JSON.stringify(join(process.cwd(), 'src/main/db/connection.ts'))}; const o = await openDatabase(${JSON.stringify(path)}); process.stdout.write(String(o.schemaVersion)); o.db.close();`;
+    const runs = await Promise.all(
+      [1, 2, 3].map(
+        () =>
+          new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+            const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+            let out = '';
+            let err = '';
+            child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+            child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+            child.on('exit', (code) => resolve({ code, out, err }));
+          }),
+      ),
+    );
+    expect(runs).toEqual([1, 2, 3].map(() => ({ code: 0, out: String(LATEST_SCHEMA_VERSION), err: '' })));
   });
 });
 
