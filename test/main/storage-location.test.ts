@@ -1,4 +1,8 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { bindMount, canMount, mountFuse } from '../reliability/storage-location';
 import { classifyStorage, databaseStorageLocation, mountHolding, parseBsdMountOutput, parseMountInfo, parseNetUse, syncedFolderOf, uncShare, type StorageFacts } from '../../src/main/storage-location';
 
 /** A mountinfo as a Linux workstation with a few network and cloud mounts would show it. */
@@ -162,5 +166,27 @@ describe('on this machine', () => {
   it('a database not created yet is classified by the nearest folder that exists', () => {
     const r = databaseStorageLocation('/tmp/lf-not-there-yet/a/b/Dropbox/c/app.db');
     expect(r).toMatchObject({ kind: 'synced', service: 'Dropbox', folder: expect.stringMatching(/\/Dropbox\/c$/) });
+  });
+});
+
+/** Real mounts (root on Linux; skipped elsewhere): the kernel's own mountinfo for a bind mount and a FUSE mount. */
+describe.skipIf(!canMount())('real mounts on this machine', () => {
+  it('a bind mount of a Dropbox folder is synced; a FUSE mount typed fuse.rclone is network', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lf-mounts-'));
+    const undo: (() => void)[] = [];
+    try {
+      mkdirSync(join(root, 'Dropbox', 'lab'), { recursive: true });
+      const bound = bindMount(join(root, 'Dropbox', 'lab'), join(root, 'srv'));
+      if (typeof bound === 'string') throw new Error(bound);
+      undo.push(bound.unmount);
+      expect(databaseStorageLocation(join(bound.point, 'app.db'))).toMatchObject({ kind: 'synced', service: 'Dropbox', mountPoint: bound.point });
+      const fuse = await mountFuse(join(root, 'cloud'), 'fuse.rclone', 'gdrive:');
+      if (typeof fuse === 'string') throw new Error(fuse);
+      undo.push(fuse.unmount);
+      expect(databaseStorageLocation(join(fuse.point, 'lab', 'app.db'))).toMatchObject({ kind: 'network', fileSystem: 'fuse.rclone', mountPoint: fuse.point });
+    } finally {
+      for (const u of undo.reverse()) u();
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -144,13 +144,13 @@ for (;;) {
 `;
 
 /** A mount made for the run, with what undoes it. */
-interface Mounted {
+export interface Mounted {
   point: string;
   unmount: () => void;
 }
 
 /** Mounts a FUSE file system of `type` at `point` served by FUSE_RESPONDER; a string says why it could not. */
-async function mountFuse(point: string, type: string, source: string): Promise<Mounted | string> {
+export async function mountFuse(point: string, type: string, source: string): Promise<Mounted | string> {
   if (!existsSync('/dev/fuse')) return 'no /dev/fuse on this machine';
   mkdirSync(point, { recursive: true });
   const child: ChildProcess = spawn(process.execPath, ['-e', FUSE_RESPONDER, point, type, source], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -179,7 +179,7 @@ async function mountFuse(point: string, type: string, source: string): Promise<M
 }
 
 /** `mount --bind from to`; a string says why it could not. */
-function bindMount(from: string, to: string): Mounted | string {
+export function bindMount(from: string, to: string): Mounted | string {
   mkdirSync(to, { recursive: true });
   const r = spawnSync('mount', ['--bind', from, to], { encoding: 'utf8' });
   if (r.status !== 0) return `mount --bind failed: ${r.stderr.trim()}`;
