@@ -1,4 +1,4 @@
-import { ApiFailure, candidateProvenanceSchema, type ApiParsedArgs, type CandidateProvenance, type GenerateReport, type GeneratedCandidateView } from '../../shared/api';
+import { apiSchemas, ApiFailure, candidateProvenanceSchema, type ApiParsedArgs, type CandidateProvenance, type GenerateReport, type GeneratedCandidateView } from '../../shared/api';
 import { pageGeneratedCandidates } from '../../shared/generated';
 import type { IngredientFacts } from '../../shared/ml/checks';
 import type { RunOptions } from '../compute/host';
@@ -6,6 +6,7 @@ import type { GenerateOutcome } from '../generate/job';
 import { getRunCandidates, insertGenerationRun, type StoredGeneratedCandidate } from '../db/queries/generation';
 import { getIngredientRecords } from '../db/queries/ingredients';
 import { getProductLabels } from '../db/queries/products';
+import { getActiveModel } from '../db/queries/models';
 import { requireActiveModel, runModelJob } from './active-model';
 import { incompatibleGroups, ingredientFacts, productLists } from './catalog-index';
 import { Derived, KeyedSlot, type ServiceContext } from './context';
@@ -60,13 +61,12 @@ function withActiveLevels(cx: ServiceContext, c: GeneratedCandidateView): Genera
 }
 
 /**
- * Seed 000's generate-and-filter job on the active model, in the compute process; the run
- * and every decoded candidate are stored with full provenance in one transaction (a
- * cancelled or failed run stores nothing).
+ * The compute job of a generate request on the active model: the brief checked and turned into
+ * the decoder's constraints (refused before any work), the category's regions, the centre, and
+ * the catalog's lists, facts and incompatibilities the checks use.
  */
-export async function generate(cx: ServiceContext, params: ApiParsedArgs['generate'], hooks: RunOptions = {}): Promise<GenerateReport> {
+async function generateJob(cx: ServiceContext, params: ApiParsedArgs['generate']) {
   const model = requireActiveModel(cx);
-  // A brief is checked, and turned into the decoder's constraints, before any work starts.
   const brief = resolveBrief(cx, params.brief, params.briefRules);
   const constraints = brief ? briefConstraintsForModel(cx, model.id, brief) : null;
   const space = await latentSpace(cx);
@@ -83,37 +83,65 @@ export async function generate(cx: ServiceContext, params: ApiParsedArgs['genera
   const catalogLists = space.codes.productIds.map((id) => lists.get(id) ?? []);
   const ids = [...new Set(catalogLists.flat())];
   const facts: [number, IngredientFacts][] = getIngredientRecords(cx.db, ids).map((r) => [r.id, ingredientFacts(r)]);
-  const incompatible = incompatibleGroups(cx);
-  const started = performance.now();
-  const outcome = await runModelJob(
-    cx,
-    model,
-    {
-      kind: 'generate',
-      catalogCodes: space.codes.codes,
-      latentDim: D,
-      catalogLists,
-      facts,
-      incompatible,
-      params: {
-        n: params.n,
-        k: params.k,
-        temperature: params.temperature,
-        seed: params.seed,
-        centre,
-        category: regions,
-        densityFloorQuantile: params.densityFloorQuantile,
-        minNovelty: params.minNovelty,
-        minPlausibility: params.minPlausibility,
-        benefitThresholds: params.benefitThresholds,
-        baselines: params.baselines,
-        allowShortLists: params.allowShortLists,
-        completeStructure: params.completeStructure,
-        constraints,
-      },
+  const job = {
+    kind: 'generate' as const,
+    catalogCodes: space.codes.codes,
+    latentDim: D,
+    catalogLists,
+    facts,
+    incompatible: incompatibleGroups(cx),
+    params: {
+      n: params.n,
+      k: params.k,
+      temperature: params.temperature,
+      seed: params.seed,
+      centre,
+      category: regions,
+      densityFloorQuantile: params.densityFloorQuantile,
+      minNovelty: params.minNovelty,
+      minPlausibility: params.minPlausibility,
+      benefitThresholds: params.benefitThresholds,
+      baselines: params.baselines,
+      allowShortLists: params.allowShortLists,
+      completeStructure: params.completeStructure,
+      constraints,
     },
-    { kind: 'generate', label: `Generating ${params.n.toLocaleString('en')} samples`, hooks },
-  );
+  };
+  return { model, brief, space, category, job };
+}
+
+/** The small job a warm-up runs: every stage of a real one (sampling, density, decoding, checks) on few samples. */
+const WARM_UP = { n: 512, k: 16, seed: 1 } as const;
+
+/**
+ * Gets the active model ready for a first generate job without waiting for one: starts the compute
+ * process, loads the model, fits the latent space (or reads it from the model's generate cache)
+ * and runs a small job through every stage, storing nothing. The desktop app and the preview call
+ * it once at start, in the background; it does nothing without an active model and never throws
+ * (a failure here is the first real job's to report). Resolves with what it did and how long it took.
+ */
+export async function warmUp(cx: ServiceContext): Promise<{ ran: boolean; ms: number; reason?: string }> {
+  const started = performance.now();
+  try {
+    if (!getActiveModel(cx.db)) return { ran: false, ms: 0, reason: 'no active model' };
+    const params = apiSchemas.generate.parse(WARM_UP) as ApiParsedArgs['generate'];
+    const { model, job } = await generateJob(cx, params);
+    await runModelJob(cx, model, job, { kind: 'generate', label: 'Getting the model ready' });
+    return { ran: true, ms: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { ran: false, ms: Math.round(performance.now() - started), reason: (error as Error).message };
+  }
+}
+
+/**
+ * Seed 000's generate-and-filter job on the active model, in the compute process; the run
+ * and every decoded candidate are stored with full provenance in one transaction (a
+ * cancelled or failed run stores nothing).
+ */
+export async function generate(cx: ServiceContext, params: ApiParsedArgs['generate'], hooks: RunOptions = {}): Promise<GenerateReport> {
+  const { model, brief, space, category, job } = await generateJob(cx, params);
+  const started = performance.now();
+  const outcome = await runModelJob(cx, model, job, { kind: 'generate', label: `Generating ${params.n.toLocaleString('en')} samples`, hooks });
   if (outcome.counts.aboveFloor === 0) throw new ApiFailure('empty-result', `no sample reached the density floor (quantile ${params.densityFloorQuantile}); lower the floor or raise the temperature`);
   const categoryReport = category ? checkCategory(outcome, await categoryModel(cx, space), category) : undefined;
   const totalMs = Math.round(performance.now() - started);
