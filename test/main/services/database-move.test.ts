@@ -148,7 +148,7 @@ describe('the default database: remembered for the app and the command line', ()
 });
 
 describe('the command line warns', () => {
-  it('one warning line on stderr for a database in a synced folder (--db), none for a local one', async () => {
+  it('one warning line on stderr for a database in a synced folder (--db or LATENT_FORMULATOR_DB), none for a local one', async () => {
     let err = '';
     const io = { out: () => undefined, err: (t: string) => void (err += `${t}\n`) };
     const dbInSync = join(root.dir, 'iCloudDrive', 'cli.db');
@@ -159,5 +159,16 @@ describe('the command line warns', () => {
     err = '';
     expect(await runCli(['status', '--db', join(root.dir, 'plain', 'cli.db')], io)).toBe(0);
     expect(err).toBe('');
+    // The same through LATENT_FORMULATOR_DB.
+    const saved = process.env.LATENT_FORMULATOR_DB;
+    process.env.LATENT_FORMULATOR_DB = join(root.dir, 'Google Drive', 'env.db');
+    try {
+      expect(await runCli(['status'], io)).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.LATENT_FORMULATOR_DB;
+      else process.env.LATENT_FORMULATOR_DB = saved;
+    }
+    expect(err).toMatch(/^latent-formulator: warning: the database .*env\.db is inside the Google Drive folder .*Google Drive: /);
+    expect(err.trim().split('\n')).toHaveLength(1);
   }, 60_000);
 });
