@@ -21,6 +21,26 @@ export function formatPercent(value: number | null): string {
   return value.toPrecision(2);
 }
 
+/** A percentage in a sentence, short: "4.4 %", "10 %", "0.25 %", "0.001 %" (a dash when unknown). */
+export function compactPercent(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return '—';
+  if (value >= 1) return `${Number(value.toFixed(1))} %`;
+  if (value >= 0.1) return `${Number(value.toFixed(2))} %`;
+  if (value >= 0.0001) return `${Number(value.toPrecision(1))} %`;
+  return value > 0 ? '< 0.0001 %' : '0 %';
+}
+
+/** A draft formula's status in words, as the panels show it. */
+export const STATUS_TEXT = { estimated: 'Estimated: every rule holds', relaxed: 'Relaxed: some typical ranges had to give way', infeasible: 'No formula obeys the rules' } as const;
+
+/**
+ * The percentage a read-only view shows for each line: the estimate, else the figure the label
+ * declares (when no formula obeys the rules the label's own percentages are still what it says).
+ */
+export function shownPercents(draft: Pick<DraftFormula, 'lines'>): (number | null)[] {
+  return draft.lines.map((line) => line.estimate ?? line.declared);
+}
+
 /** A typed percentage ("4.5", "4,5", "4.5 %"), or null when it is not a number from 0 to 100. */
 export function parsePercent(text: string): number | null {
   const clean = text.trim().replace(/\s*%$/, '').replace(',', '.');
