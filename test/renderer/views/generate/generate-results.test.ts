@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GeneratedCandidateView } from '../../../../src/shared/api';
-import { benefitLabel, candidateChecks, defaultGenerateForm, formatEstimate, formatScore, generateArgs, nextSort, runThresholds } from '../../../../src/renderer/src/views/generate/generate-results';
+import { activeLevelTitle, activesCell, benefitLabel, candidateChecks, defaultGenerateForm, formatEstimate, formatScore, generateArgs, nextSort, runThresholds } from '../../../../src/renderer/src/views/generate/generate-results';
 
 describe('the generate form', () => {
   it('sends the defaults of the issue: N 10,000, K 1,000, baselines on, no centre, no benefit threshold, completion on, short lists refused', () => {
@@ -115,5 +115,57 @@ describe('a candidate’s checks', () => {
   it('flags an unusable list', () => {
     const invalid = { ...candidate, reasons: ['the decoded list contains an ingredient the model cannot name'] };
     expect(candidateChecks(invalid, thresholds)[0]).toEqual({ check: 'Valid list', ok: false, detail: 'not a usable list', reasons: ['the decoded list contains an ingredient the model cannot name'] });
+  });
+});
+
+describe('the estimated actives of a generated candidate', () => {
+  const formula = (status: 'estimated' | 'relaxed' | 'infeasible', actives: [string, number | null, number | null, number | null][]) => ({
+    status,
+    actives: actives.map(([inci, percent, low, high]) => ({ inci, percent, low, high })),
+  });
+
+  it('names the highest two with their short percentages, counts the rest, and gives each range in words', () => {
+    const cell = activesCell(
+      formula('estimated', [
+        ['Tocopherol', 0.2, 0.05, 1],
+        ['Niacinamide', 4.4138, 2, 10],
+        ['Zinc Oxide', 10, 2, 25],
+        ['Palmitoyl Tripeptide-1', 0.001, 0.0001, 0.01],
+      ]),
+    );
+    expect(cell.items.map((i) => i.text)).toEqual(['Zinc Oxide 10 %', 'Niacinamide 4.4 %']);
+    expect(cell.items.map((i) => [i.inci, i.percent])).toEqual([
+      ['Zinc Oxide', '10 %'],
+      ['Niacinamide', '4.4 %'],
+    ]);
+    expect(cell.items[1]!.title).toBe('Niacinamide: estimated 4.4 % (range 2–10 %)');
+    expect(cell.more).toBe(2);
+    expect(cell.moreTitle).toBe('Tocopherol: estimated 0.2 % (range 0.05–1 %)\nPalmitoyl Tripeptide-1: estimated 0.001 % (range 0.0001–0.01 %)');
+    expect(cell.allTitle.split('\n')).toHaveLength(4);
+    expect(cell.mark).toBeNull();
+  });
+
+  it('keeps list order between equal estimates, and shows as many as asked', () => {
+    const cell = activesCell(formula('estimated', [['Allantoin', 0.2, 0.1, 0.5], ['Tocopherol', 0.2, 0.05, 1], ['Panthenol', 2, 0.5, 5]]), 3);
+    expect(cell.items.map((i) => i.inci)).toEqual(['Panthenol', 'Allantoin', 'Tocopherol']);
+    expect(cell.more).toBe(0);
+  });
+
+  it('marks a relaxed estimate and an impossible one, whose actives have names but no levels', () => {
+    expect(activesCell(formula('relaxed', [['Zinc Oxide', 1, 1, 1]])).mark).toMatchObject({ status: 'relaxed', text: 'relaxed' });
+    const none = activesCell(formula('infeasible', [['Zinc Oxide', null, null, null]]));
+    expect(none.mark).toMatchObject({ status: 'infeasible', text: 'no formula' });
+    expect(none.mark!.title).toContain('No formula obeys the labelling rules');
+    expect(none.items).toEqual([{ inci: 'Zinc Oxide', percent: '', text: 'Zinc Oxide', title: 'Zinc Oxide: no estimate' }]);
+  });
+
+  it('says so when the list holds no active', () => {
+    const cell = activesCell(formula('estimated', []));
+    expect(cell.items).toEqual([]);
+    expect(cell.allTitle).toBe('No active ingredient (active, UV filter, vitamin, exfoliant or peptide) in the list');
+  });
+
+  it('leaves the range out of the words when there is none', () => {
+    expect(activeLevelTitle({ inci: 'Foo', percent: 3, low: null, high: null })).toBe('Foo: estimated 3 %');
   });
 });

@@ -1,5 +1,6 @@
 import type { ApiArgs, GeneratedCandidateView, GeneratedSortKey } from '../../../../shared/api';
 import { COMPLETION_NOTE } from '../../../../shared/generated';
+import { compactPercent } from '../editor/formula-draft';
 
 /**
  * Pure rules of the Generate view: turning the form into the generate call's arguments, the
@@ -182,4 +183,66 @@ export function formatEstimate(value: number | null | undefined, uncertainty: nu
 /** Milliseconds as a person reads them: "850 ms", "12.3 s". */
 export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** A generated list's draft-formula summary, as `listGeneratedCandidates({ activeLevels: true })` gives it. */
+export type CandidateFormula = NonNullable<GeneratedCandidateView['formula']>;
+
+/** One active in the results table: its name with its estimated percentage, and its range for the tooltip. */
+export interface ActiveLevel {
+  inci: string;
+  /** The estimated percentage, short ("4.4 %"); '' when there is none. */
+  percent: string;
+  /** Name and percentage together: "Niacinamide 4.4 %". */
+  text: string;
+  title: string;
+}
+
+/** The "Estimated actives" cell of a generated candidate. */
+export interface ActivesCell {
+  /** The actives, highest estimate first, at most `shown` of them. */
+  items: ActiveLevel[];
+  /** How many more there are, and all of them in words (the tooltip of "+N"). */
+  more: number;
+  moreTitle: string;
+  /** Every active in words, highest first (the tooltip of the whole cell). */
+  allTitle: string;
+  /** A mark when the estimate is not a clean one (relaxed, or no formula at all), with why. */
+  mark: { status: 'relaxed' | 'infeasible'; text: string; title: string } | null;
+}
+
+const RELAXED_TITLE = 'Relaxed estimate: some typical use ranges had to give way to meet the labelling rules, so these levels are less sure';
+const INFEASIBLE_TITLE = 'No formula obeys the labelling rules for this list (order above the 1 % line, legal maxima, a total of 100 %): no levels could be estimated';
+
+/** An active's level in words: "Niacinamide: estimated 4.4 % (range 2–10 %)". */
+export function activeLevelTitle(a: CandidateFormula['actives'][number]): string {
+  if (a.percent === null) return `${a.inci}: no estimate`;
+  const range = a.low !== null && a.high !== null ? ` (range ${compactPercent(a.low).replace(' %', '')}–${compactPercent(a.high)})` : '';
+  return `${a.inci}: estimated ${compactPercent(a.percent)}${range}`;
+}
+
+/**
+ * The estimated actives of a generated list, highest first ("Zinc Oxide 10 %", "Niacinamide
+ * 4.4 %"; a name alone when there is no estimate), the first `shown` named and the rest counted,
+ * each with its range for the tooltip; a mark when the estimate was relaxed or impossible.
+ */
+export function activesCell(formula: CandidateFormula, shown = 2): ActivesCell {
+  const sorted = formula.actives.map((a, order) => ({ a, order })).sort((x, y) => (y.a.percent ?? -1) - (x.a.percent ?? -1) || x.order - y.order);
+  const items = sorted.map(({ a }) => {
+    const percent = a.percent === null ? '' : compactPercent(a.percent);
+    return { inci: a.inci, percent, text: percent ? `${a.inci} ${percent}` : a.inci, title: activeLevelTitle(a) };
+  });
+  const rest = items.slice(shown);
+  return {
+    items: items.slice(0, shown),
+    more: rest.length,
+    moreTitle: rest.map((i) => i.title).join('\n'),
+    allTitle: items.length ? items.map((i) => i.title).join('\n') : 'No active ingredient (active, UV filter, vitamin, exfoliant or peptide) in the list',
+    mark:
+      formula.status === 'relaxed'
+        ? { status: 'relaxed', text: 'relaxed', title: RELAXED_TITLE }
+        : formula.status === 'infeasible'
+          ? { status: 'infeasible', text: 'no formula', title: INFEASIBLE_TITLE }
+          : null,
+  };
 }

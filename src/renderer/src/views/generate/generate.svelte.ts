@@ -1,4 +1,4 @@
-import type { GenerateReport, GeneratedCandidatePage, GeneratedCandidateView, GeneratedShow, GeneratedSortKey } from '../../../../shared/api';
+import type { ApiArgs, GenerateReport, GeneratedCandidatePage, GeneratedCandidateView, GeneratedShow, GeneratedSortKey } from '../../../../shared/api';
 import type { ProductSummary } from '../../../../shared/domain';
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { api, ApiCallError } from '../../lib/api';
@@ -30,6 +30,9 @@ export class GenerateState {
   report = $state.raw<GenerateReport | null>(null);
   page = $state.raw<GeneratedCandidatePage | null>(null);
   loadingPage = $state(false);
+  /** The page's estimated active levels are on their way; or why they could not be had. */
+  loadingLevels = $state(false);
+  levelsError = $state<string | null>(null);
   show = $state<GeneratedShow>('passed');
   sort = $state.raw<SortState>({ by: 'rank', descending: false });
   offset = $state(0);
@@ -102,19 +105,48 @@ export class GenerateState {
     }
   }
 
+  /**
+   * Shows a page of the run's candidates, then their draft formulas' status and estimated active
+   * levels: those are asked for (`activeLevels`) once the page is on screen, since estimating a
+   * page of formulas the first time takes about half a second, ten times as long as the page.
+   */
   async loadPage(): Promise<void> {
     if (!this.report) return;
     const id = ++this.pageRequest;
+    const args = { runId: this.report.runId, show: this.show, sortBy: this.sort.by, descending: this.sort.descending, limit: this.pageSize, offset: this.offset };
     this.loadingPage = true;
+    this.levelsError = null;
+    let shown = false;
     try {
-      const page = await api.listGeneratedCandidates({ runId: this.report.runId, show: this.show, sortBy: this.sort.by, descending: this.sort.descending, limit: this.pageSize, offset: this.offset });
+      const page = await api.listGeneratedCandidates(args);
       if (id !== this.pageRequest) return;
       this.page = page;
       if (!this.selected && page.items.length) this.selected = page.items[0]!;
+      shown = page.items.length > 0;
     } catch (error) {
       if (id === this.pageRequest) this.error = messageOf(error);
     } finally {
       if (id === this.pageRequest) this.loadingPage = false;
+    }
+    if (shown) await this.loadLevels(id, args);
+  }
+
+  /** Adds the draft formulas' summaries to the page on screen, if it is still the one asked for (`id`). */
+  private async loadLevels(id: number, args: Omit<ApiArgs['listGeneratedCandidates'], 'activeLevels'>): Promise<void> {
+    this.loadingLevels = true;
+    try {
+      const levels = await api.listGeneratedCandidates({ ...args, activeLevels: true });
+      if (id !== this.pageRequest || !this.page) return;
+      const withFormula = (c: GeneratedCandidateView): GeneratedCandidateView => {
+        const formula = levels.items.find((l) => l.rank === c.rank)?.formula;
+        return formula ? { ...c, formula } : c;
+      };
+      this.page = { ...this.page, items: this.page.items.map(withFormula) };
+      if (this.selected) this.selected = withFormula(this.selected);
+    } catch (error) {
+      if (id === this.pageRequest) this.levelsError = messageOf(error);
+    } finally {
+      if (id === this.pageRequest) this.loadingLevels = false;
     }
   }
 
