@@ -4,6 +4,7 @@ import { MAX_CANDIDATE_INGREDIENTS } from '../../../../src/shared/api/common';
 import type { Phase } from '../../../../src/shared/formula/estimate';
 import {
   checkFormula,
+  compactPercent,
   editsOfRows,
   flagLabels,
   formatPercent,
@@ -11,6 +12,7 @@ import {
   parsePercent,
   phaseGroups,
   savedFormulaOf,
+  shownPercents,
   TOTAL_TOLERANCE,
   totalProblem,
   withEdit,
@@ -51,6 +53,19 @@ describe('percentages as a chemist reads and types them', () => {
     expect(formatPercent(0)).toBe('0');
     expect(formatPercent(null)).toBe('—');
     expect(formatPercent(Number.NaN)).toBe('—');
+  });
+
+  it('writes a percentage in a sentence short: one decimal from 1 %, two from 0.1 %, one significant digit below', () => {
+    expect(compactPercent(10)).toBe('10 %');
+    expect(compactPercent(4.4138)).toBe('4.4 %');
+    expect(compactPercent(7.339975)).toBe('7.3 %');
+    expect(compactPercent(0.25)).toBe('0.25 %');
+    expect(compactPercent(0.0999)).toBe('0.1 %');
+    expect(compactPercent(0.000999)).toBe('0.001 %');
+    expect(compactPercent(0.00001)).toBe('0.00001 %');
+    expect(compactPercent(1e-8)).toBe('< 0.000001 %');
+    expect(compactPercent(0)).toBe('0 %');
+    expect(compactPercent(null)).toBe('—');
   });
 
   it('reads "4.5", "4,5" and "4.5 %", and refuses what is not a percentage from 0 to 100', () => {
@@ -135,6 +150,13 @@ describe('the live checks of a formula being edited', () => {
     expect(checkFormula(toner, [88.8, 5, 4, 1, 1]).limitProblems).toBe(0);
     const house = [line('Water'), line('Glycerin', { limit: { max: 3, annex: 'in-house', condition: '' } })];
     expect(checkFormula(house, [95, 5]).problems[1]).toEqual(['above its in-house maximum of 3 % (in-house)']);
+  });
+});
+
+describe('the percentages a read-only view shows', () => {
+  it("shows the estimate, else the label's declared figure (a list no formula obeys still shows what its label says)", () => {
+    const lines = [line('Water', { estimate: 70 }), line('Zinc Oxide', { estimate: null, declared: 10 }), line('Foo Extract')];
+    expect(shownPercents({ lines })).toEqual([70, 10, null]);
   });
 });
 

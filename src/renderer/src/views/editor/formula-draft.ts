@@ -21,13 +21,13 @@ export function formatPercent(value: number | null): string {
   return value.toPrecision(2);
 }
 
-/** A percentage in a sentence, short: "4.4 %", "10 %", "0.25 %", "0.001 %" (a dash when unknown). */
+/** A percentage in a sentence, short: "4.4 %", "10 %", "0.25 %", "0.001 %", "0.00001 %" (a dash when unknown). */
 export function compactPercent(value: number | null): string {
   if (value === null || !Number.isFinite(value)) return '—';
   if (value >= 1) return `${Number(value.toFixed(1))} %`;
   if (value >= 0.1) return `${Number(value.toFixed(2))} %`;
-  if (value >= 0.0001) return `${Number(value.toPrecision(1))} %`;
-  return value > 0 ? '< 0.0001 %' : '0 %';
+  if (value >= 0.000001) return `${Number(value.toPrecision(1))} %`;
+  return value > 0 ? '< 0.000001 %' : '0 %';
 }
 
 /** A draft formula's status in words, as the panels show it. */
