@@ -3,8 +3,10 @@ import { closeSync, constants, copyFileSync, existsSync, mkdirSync, openSync, re
 import { basename, dirname, join, resolve } from 'node:path';
 import { fsyncFolder, writeFileAtomically } from '../atomic-file';
 import { fileTimestamp, listBackupFiles } from './backups';
+import { checkDatabaseAccess } from './access';
 import { checkDatabaseFile, checkOpenDatabase, isCorruptionError, type DatabaseCheck } from './check';
 import { openDatabase, type OpenOptions, type OpenedDatabase } from './connection';
+import { scanWalFile } from './wal';
 
 /**
  * The quarantine: a damaged database is never repaired in place or deleted. Its files (the
@@ -25,7 +27,13 @@ export interface QuarantinedFile {
   moved: boolean;
 }
 
-export type QuarantineKind = 'damaged' | 'replaced-by-restore';
+/**
+ * Why the files are in the quarantine: `damaged` (moved aside, a new database opened in their
+ * place), `replaced-by-restore` (a backup was restored over them), `wal-damaged` (copies of the
+ * database and its damaged write-ahead log, taken before SQLite dropped what it could not read;
+ * the database itself stayed in use).
+ */
+export type QuarantineKind = 'damaged' | 'replaced-by-restore' | 'wal-damaged';
 
 /** The person's decision about a damaged database, once made. */
 export interface QuarantineDecision {
@@ -35,7 +43,6 @@ export interface QuarantineDecision {
   backup: string | null;
 }
 
-/** Everything report.json records about one quarantine folder. */
 export interface QuarantineRecord {
   folder: string;
   kind: QuarantineKind;
@@ -48,22 +55,64 @@ export interface QuarantineRecord {
   files: QuarantinedFile[];
   /** False when a file could not be moved: then copies are here and the originals were left where they were. */
   complete: boolean;
+  /**
+   * Counts up with each quarantine folder of this database (the highest found + 1): the order
+   * the folders were made in, whatever the wall clock said (absent in folders of older versions).
+   */
+  sequence?: number;
   /** Backups that existed when the files were moved. */
   backupsAtThatTime: string[];
   decision: QuarantineDecision | null;
 }
 
-/** The damaged files could not all be moved aside, so no new database was created; copies are in `folder`. */
+/** The damaged files could not all be moved aside, so no new database was created; copies are in `folder` where they could be made. */
 export class QuarantineIncompleteError extends Error {
-  constructor(readonly record: QuarantineRecord, cause: string) {
+  constructor(
+    readonly record: QuarantineRecord,
+    /** What failed, with the file and the system's code. */
+    readonly failure: string,
+    /** The system's code of the first failure (EXDEV, EACCES, EBUSY…), if any. */
+    readonly code: string | null = null,
+    /** Files of which no verified copy could be made (their originals are still in place). */
+    readonly notCopied: string[] = [],
+  ) {
+    const copies = notCopied.length
+      ? `Copies of the other files are in ${record.folder}, but ${notCopied.join(' and ')} could not be copied either`
+      : `Copies of its files (checked byte for byte) are in ${record.folder}`;
     super(
-      `The database ${record.originalPath} is damaged (${record.reason}) and could not be moved aside: ${cause}. ` +
-        `Copies of its files are in ${record.folder}; the originals were left in place and nothing was deleted. ` +
-        'Close every program that may have the file open (another Latent Formulator window, the command line, a backup or sync tool) and start again.',
+      `The database ${record.originalPath} is damaged (${record.reason}) and could not be moved aside: ${failure}. ` +
+        `${copies}; the originals were left in place and nothing was deleted, and no new database was created. ${quarantineAdvice(code, record.originalPath)}`,
     );
     this.name = 'QuarantineIncompleteError';
   }
 }
+
+/** What to do when a damaged database could not be moved, by the system's reason. */
+function quarantineAdvice(code: string | null, dbPath: string): string {
+  const folder = dirname(dbPath);
+  if (code === 'EXDEV') {
+    return `The quarantine folder ${quarantineFolder(dbPath)} is on another drive than the database (a link or a mount point), and a file cannot be moved across drives: make it an ordinary folder beside the database, then start again.`;
+  }
+  if (code === 'EACCES' || code === 'EPERM') {
+    return `Your account may not move files in ${folder} (the folder or the file belongs to another account, or is read-only): give your account write access to the folder and its files (or ask their owner), then start again.`;
+  }
+  if (code === 'EBUSY' || code === 'ETXTBSY') {
+    return 'The file is in use: close every program that may have it open (another Latent Formulator window, the command line, a backup or sync tool), then start again.';
+  }
+  if (code === 'ENOSPC' || code === 'EDQUOT') return `The disk is full: free some space on the drive of ${folder}, then start again.`;
+  return 'Close every program that may have the file open (another Latent Formulator window, the command line, a backup or sync tool), check that your account may write in the folder, and start again.';
+}
+
+/** The file operations a quarantine makes, replaceable in tests (a rename that fails as it would across drives, say). */
+export interface QuarantineFileOps {
+  rename(from: string, to: string): void;
+  copy(from: string, to: string): void;
+}
+
+const FS_OPS: QuarantineFileOps = {
+  rename: (from, to) => renameSync(from, to),
+  copy: (from, to) => copyFileSync(from, to, constants.COPYFILE_EXCL),
+};
 
 /** The folder beside the database that holds quarantined files. */
 export function quarantineFolder(dbPath: string): string {
@@ -97,19 +146,25 @@ function describeFsError(error: unknown): string {
 
 /**
  * Moves the database at `dbPath` and its side files into a new quarantine folder and writes its
- * README.txt and report.json. Side files go first and the database last, so a failure never
- * leaves a database without its write-ahead log at the original path. When a rename fails, that
- * file and the ones after it are copied instead and the originals stay (`complete` false).
+ * README.txt and report.json. Side files go first and the database last. When a rename fails
+ * (across drives, a permission, a file in use), the files already moved are put back, every
+ * file is copied instead (each copy checked against its original's SHA-256), the originals stay
+ * where they were, and QuarantineIncompleteError says why and what to do (`complete` false in
+ * the record): the database is never left at its place without its write-ahead log, and no
+ * new database is made over files that are still there. `copyOnly` copies without trying to
+ * move (the `wal-damaged` copies of a database that stays in use).
  * `shmBefore` is the `-shm` file's content before SQLite opened the database to check it: the
  * quarantined copy gets those bytes back, so every file is exactly as it was found.
  */
 export function quarantineDatabaseFiles(
   dbPath: string,
-  what: { kind: QuarantineKind; reason: string; details: string[]; shmBefore?: Buffer | null; decision?: QuarantineDecision | null; at?: Date },
+  what: { kind: QuarantineKind; reason: string; details: string[]; shmBefore?: Buffer | null; decision?: QuarantineDecision | null; at?: Date; copyOnly?: boolean },
+  ops: QuarantineFileOps = FS_OPS,
 ): QuarantineRecord {
   const path = resolve(dbPath);
   const at = what.at ?? new Date();
   const root = quarantineFolder(path);
+  const sequence = nextQuarantineSequence(path);
   let folder = join(root, fileTimestamp(at));
   for (let i = 2; existsSync(folder); i++) folder = join(root, `${fileTimestamp(at)}-${i}`);
   try {
@@ -121,26 +176,54 @@ export function quarantineDatabaseFiles(
     );
   }
 
-  const files: QuarantinedFile[] = [];
+  const names = [...SIDE_SUFFIXES, ''].filter((suffix) => existsSync(path + suffix));
+  const moved: string[] = [];
   let failure: string | null = null;
-  for (const suffix of [...SIDE_SUFFIXES, '']) {
-    const from = path + suffix;
-    if (!existsSync(from)) continue;
-    const name = basename(path) + suffix;
-    const to = join(folder, name);
-    let moved = false;
-    if (failure === null) {
+  let failureCode: string | null = null;
+  if (!what.copyOnly) {
+    for (const suffix of names) {
       try {
-        renameSync(from, to);
-        moved = true;
+        ops.rename(path + suffix, join(folder, basename(path) + suffix));
+        moved.push(suffix);
       } catch (error) {
-        failure = `${name} could not be moved: ${describeFsError(error)}`;
+        failure = `${basename(path) + suffix} could not be moved: ${describeFsError(error)}`;
+        failureCode = (error as NodeJS.ErrnoException).code ?? null;
+        break;
       }
     }
-    if (!moved) copyFileSync(from, to, constants.COPYFILE_EXCL);
-    if (suffix === '-shm' && what.shmBefore && !readFileSync(to).equals(what.shmBefore)) writeFileSync(to, what.shmBefore);
-    files.push({ name, bytes: statSync(to).size, sha256: sha256File(to), moved });
   }
+  // Not all moved: what was moved goes back (a database must never stay without its log), and everything is copied instead.
+  const stuck: string[] = [];
+  if (failure !== null) {
+    for (const suffix of [...moved].reverse()) {
+      try {
+        ops.rename(join(folder, basename(path) + suffix), path + suffix);
+      } catch (error) {
+        stuck.push(`${basename(path) + suffix} (moved, and could not be put back: ${describeFsError(error)})`);
+      }
+    }
+  }
+  const files: QuarantinedFile[] = [];
+  const notCopied: string[] = [];
+  for (const suffix of names) {
+    const name = basename(path) + suffix;
+    const to = join(folder, name);
+    const isMoved = failure === null && !what.copyOnly;
+    if (!isMoved && !stuck.some((s) => s.startsWith(`${name} `))) {
+      try {
+        ops.copy(path + suffix, to);
+        // The -shm index may change under a reader; the database and its log must copy exactly.
+        if (suffix !== '-shm' && sha256File(to) !== sha256File(path + suffix)) throw new Error('the copy differs from the original (is another program writing to it?)');
+      } catch (error) {
+        rmSync(to, { force: true });
+        notCopied.push(`${name} (${describeFsError(error)})`);
+        continue;
+      }
+    }
+    if (suffix === '-shm' && what.shmBefore && !readFileSync(to).equals(what.shmBefore)) writeFileSync(to, what.shmBefore);
+    files.push({ name, bytes: statSync(to).size, sha256: sha256File(to), moved: isMoved || stuck.some((s) => s.startsWith(`${name} `)) });
+  }
+  if (stuck.length) failure = `${failure}; ${stuck.join('; ')}`;
   fsyncFolder(dirname(path));
 
   const record: QuarantineRecord = {
@@ -151,15 +234,28 @@ export function quarantineDatabaseFiles(
     originalPath: path,
     details: what.details,
     files,
-    complete: failure === null,
+    complete: failure === null && notCopied.length === 0,
+    sequence,
     backupsAtThatTime: listBackupFiles(path).map((b) => b.file),
     decision: what.decision ?? null,
   };
-  writeFileAtomically(join(folder, 'README.txt'), quarantineReadme(record, failure));
-  writeFileAtomically(join(folder, 'report.json'), `${JSON.stringify(record, null, 2)}\n`);
-  fsyncFolder(root);
-  if (failure !== null) throw new QuarantineIncompleteError(record, failure);
+  const failureNote = failure === null ? null : notCopied.length ? `${failure}; no copy could be made of ${notCopied.join(', ')}` : failure;
+  try {
+    writeFileAtomically(join(folder, 'README.txt'), quarantineReadme(record, failureNote));
+    writeFileAtomically(join(folder, 'report.json'), `${JSON.stringify(record, null, 2)}\n`);
+    fsyncFolder(root);
+  } catch (error) {
+    if (failure === null && !notCopied.length && !what.copyOnly) throw error;
+    // The originals are in place; the error below says what was done, even without a README.
+    failure ??= `the notes could not be written (${(error as Error).message})`;
+  }
+  if (failure !== null || notCopied.length) throw new QuarantineIncompleteError(record, failure ?? `no copy could be made of ${notCopied.join(', ')}`, failureCode, notCopied);
   return record;
+}
+
+/** The next quarantine sequence number of the database at `dbPath`: one more than the highest recorded. */
+function nextQuarantineSequence(dbPath: string): number {
+  return Math.max(0, ...listQuarantineRecords(dbPath).map((r) => r.sequence ?? 0)) + 1;
 }
 
 function quarantineReadme(r: QuarantineRecord, failure: string | null): string {
@@ -169,14 +265,24 @@ function quarantineReadme(r: QuarantineRecord, failure: string | null): string {
       : `These are the database files that were in use on ${r.detectedAt}, moved here when a backup was restored in their place.`,
     '',
     `Original location: ${r.originalPath}`,
-    failure === null
-      ? 'The files were moved here exactly as they were found. Nothing was changed or deleted.'
-      : `Not every file could be moved (${failure}): the files marked "copied" are copies, and their originals were left in place. Nothing was deleted.`,
+    r.kind === 'wal-damaged'
+      ? 'These are copies, made before the app opened the database, of the files exactly as they were found; the database itself stayed in use.'
+      : failure === null
+        ? 'The files were moved here exactly as they were found. Nothing was changed or deleted.'
+        : `Not every file could be moved (${failure}): the files marked "copied" are copies, and their originals were left in place. Nothing was deleted.`,
     '',
     'Files (name, bytes, SHA-256):',
     ...r.files.map((f) => `  ${f.name}  ${f.bytes}  ${f.sha256}  ${f.moved ? 'moved' : 'copied'}`),
   ];
   if (r.details.length) lines.push('', "What SQLite's check reported:", ...r.details.map((d) => `  ${d}`));
+  if (r.kind === 'wal-damaged') {
+    lines.push(
+      '',
+      'What now: the app opened the database with every transaction SQLite could still read from the log; what it',
+      'could not read is dropped there, and kept only in these copies. Keep this folder: with the sqlite3 shell, a copy',
+      'of the files and ".recover", a specialist may salvage more. A backup taken before may also hold some of it.',
+    );
+  }
   if (r.kind === 'damaged') {
     lines.push(
       '',
@@ -208,12 +314,27 @@ export function listQuarantineRecords(dbPath: string): QuarantineRecord[] {
       // A folder without a readable report is left alone.
     }
   }
-  return records.sort((a, b) => b.detectedAt.localeCompare(a.detectedAt));
+  // By sequence (the order the folders were made in, whatever the clock said), then by time for folders of older versions.
+  return records.sort((a, b) => (b.sequence ?? 0) - (a.sequence ?? 0) || b.detectedAt.localeCompare(a.detectedAt));
 }
 
 /** Damaged databases the person has not decided about yet, newest first. */
 export function pendingRecoveries(dbPath: string): QuarantineRecord[] {
   return listQuarantineRecords(dbPath).filter((r) => r.kind === 'damaged' && r.decision === null);
+}
+
+/** Copies of a database whose write-ahead log was found damaged, not yet dismissed by the person, newest first. */
+export function pendingWalDamage(dbPath: string): QuarantineRecord[] {
+  return listQuarantineRecords(dbPath).filter((r) => r.kind === 'wal-damaged' && r.decision === null);
+}
+
+/** What the person reads about a damaged write-ahead log (the command line prints it; the window shows it). */
+export function walDamageNotice(r: QuarantineRecord): string {
+  return (
+    `the database ${r.originalPath} opened, but ${r.reason}. Everything saved before the last checkpoint, and every transaction before the damage, is in it; ` +
+    `the dropped transactions are not. Copies of the files exactly as they were found are in ${r.folder} (see README.txt there; nothing in it is deleted). ` +
+    'Check your most recent work, and enter again what is missing.'
+  );
 }
 
 /** Records the person's decision in report.json (the quarantined files themselves are not touched). */
@@ -225,6 +346,12 @@ export function recordDecision(record: QuarantineRecord, decision: QuarantineDec
 
 export interface CheckedOpen {
   opened: OpenedDatabase;
+  /**
+   * Set when the write-ahead log was damaged so that SQLite dropped saved transactions from it:
+   * copies of the files as found are in this record's folder, and the database opened with what
+   * could be read (see `scanWal`).
+   */
+  walDamage: QuarantineRecord | null;
   /** The start-up check of the existing file; null for a new file. */
   check: DatabaseCheck | null;
   /** Set when the file was damaged and moved aside: `opened` is then a new empty database. */
@@ -241,7 +368,9 @@ export interface CheckedOpen {
  * (then nothing was created), and passes every other error on (a newer schema, a locked file…).
  */
 export async function openCheckedDatabase(path: string, options: OpenOptions = {}): Promise<CheckedOpen> {
-  if (path === ':memory:') return { opened: await openDatabase(path, options), check: null, quarantined: null, modifiedMs: null };
+  if (path === ':memory:') return { opened: await openDatabase(path, options), check: null, quarantined: null, walDamage: null, modifiedMs: null };
+  // Before SQLite creates anything: a file or folder this account may not write is said as such.
+  checkDatabaseAccess(path);
   if (!existsSync(path)) {
     // SQLite deletes a write-ahead log it finds without its database; one with content holds
     // someone's last transactions, so it goes to the quarantine instead.
@@ -249,7 +378,7 @@ export async function openCheckedDatabase(path: string, options: OpenOptions = {
     const quarantined = orphan
       ? quarantineDatabaseFiles(path, { kind: 'damaged', reason: 'a write-ahead log (-wal) was found without its database file', details: [] })
       : null;
-    return { opened: await openDatabase(path, options), check: null, quarantined, modifiedMs: null };
+    return { opened: await openDatabase(path, options), check: null, quarantined, walDamage: null, modifiedMs: null };
   }
 
   const sidesBefore = SIDE_SUFFIXES.filter((s) => existsSync(path + s));
@@ -264,8 +393,24 @@ export async function openCheckedDatabase(path: string, options: OpenOptions = {
   const startFresh = async (reason: string, details: string[], shm: Buffer | null): Promise<CheckedOpen> => {
     removeSidesMadeByCheck();
     const quarantined = quarantineDatabaseFiles(path, { kind: 'damaged', reason, details, shmBefore: shm });
-    return { opened: await openDatabase(path, options), check, quarantined, modifiedMs };
+    return { opened: await openDatabase(path, options), check, quarantined, walDamage: null, modifiedMs };
   };
+  // A damaged write-ahead log loses saved transactions the moment SQLite opens it (and its next
+  // write overwrites them): copies of the files as found go to the quarantine first.
+  const wal = sidesBefore.includes('-wal') ? scanWalFile(path) : null;
+  const walDamage = wal?.damage
+    ? quarantineDatabaseFiles(path, {
+        kind: 'wal-damaged',
+        reason: `the write-ahead log ${basename(path)}-wal was damaged: ${wal.damage}`,
+        details: [
+          `log: ${wal.bytes} bytes, ${wal.framesInFile} whole frames, header ${wal.headerValid ? 'valid' : 'damaged'}`,
+          `read by SQLite: ${wal.usedTransactions} transactions (${wal.usedFrames} frames); dropped: ${wal.droppedFrames} frames of this log (${wal.droppedCommits} commit frames), ${wal.garbageFrames} frames of garbage, ${wal.partialTailBytes} bytes of a cut frame`,
+          'everything written before the last checkpoint is in the database file itself and is kept',
+        ],
+        shmBefore,
+        copyOnly: true,
+      })
+    : null;
 
   // SQLite reads an empty file as a new database; the app writes its schema as soon as it creates
   // one, so an empty file here is one whose content was lost (a file cut to nothing).
@@ -299,5 +444,5 @@ export async function openCheckedDatabase(path: string, options: OpenOptions = {
       return startFresh(describeDamage(check), [...check.problems, 'checked on a read-write connection: SQLite may already have written to the file'], null);
     }
   }
-  return { opened, check, quarantined: null, modifiedMs };
+  return { opened, check, quarantined: null, walDamage, modifiedMs };
 }

@@ -8,7 +8,7 @@ import { storageFailure } from '../storage-errors';
 import { BackupError, backupFolder, listBackupFiles, pruneRollingBackups, readBackupContents, writeBackup, type BackupContents, type BackupFile, type BackupCopier } from '../db/backups';
 import type { DatabaseCheck } from '../db/check';
 import { LATEST_SCHEMA_VERSION, openDatabase, type OpenedDatabase } from '../db/connection';
-import { pendingRecoveries, quarantineDatabaseFiles, QuarantineIncompleteError, recordDecision, type QuarantineRecord } from '../db/quarantine';
+import { pendingRecoveries, pendingWalDamage, quarantineDatabaseFiles, QuarantineIncompleteError, recordDecision, walDamageNotice, type QuarantineRecord } from '../db/quarantine';
 import { syncKnowledgeBase } from '../db/queries/ingredients';
 import { countProductsAndCandidates, totalChanges } from '../db/queries/database';
 import { loadKnowledgeFile, loadLegalLimits, loadUseLevels } from '../inci/knowledge';
@@ -81,6 +81,9 @@ export class DatabaseCare {
   /** The desktop app's folder dialog for `chooseDatabaseFolder` (none in the preview and the command line). */
   folderChooser: FolderChooser | undefined;
 
+  /** The wall clock backups are timed by (tests set a clock that jumps). */
+  clock: () => Date = () => new Date();
+
   constructor(
     private path: string,
     readonly policy: BackupPolicy,
@@ -102,11 +105,18 @@ export class DatabaseCare {
    * file changed after the newest backup and that one is older than `startupMinAgeMs`. A failed
    * backup does not stop the app; it is recorded in `lastBackup`.
    */
-  async atStartup(db: Database, modifiedMs: number | null, now = Date.now()): Promise<string | null> {
+  async atStartup(db: Database, modifiedMs: number | null, now = this.clock().getTime()): Promise<string | null> {
     this.changesAtLastBackup = totalChanges(db);
     if (modifiedMs === null) return null;
     const newest = listBackupFiles(this.dbPath)[0];
     const newestMs = newest ? Date.parse(newest.createdAt) : null;
+    // The newest backup is named later than now: the clock was set back since (see nextBackupTime).
+    // Neither its age nor whether the file changed after it can be told by the clock, so this start
+    // takes no backup and leaves it to the first scheduled one, which counts changes, not time.
+    if (newestMs !== null && newestMs > now) {
+      this.unsavedSinceStartup = true;
+      return null;
+    }
     const changed = newestMs === null || modifiedMs > newestMs;
     if (!changed) return null;
     if (newestMs !== null && now - newestMs < this.policy.startupMinAgeMs) {
@@ -129,7 +139,7 @@ export class DatabaseCare {
   /** Writes a checked backup; rolling ones are then rotated to the newest `keepRolling`. */
   async backup(db: Database, kind: 'rolling' | 'manual'): Promise<DatabaseBackup> {
     const changes = totalChanges(db);
-    const started = new Date();
+    const started = this.clock();
     try {
       const written = await writeBackup(db, this.dbPath, kind, started, this.copier);
       this.changesAtLastBackup = changes;
@@ -179,9 +189,17 @@ export class DatabaseCare {
     };
   }
 
-  /** Marks every pending recovery as decided: the person keeps the new database. */
+  /**
+   * Damaged write-ahead logs found at start-up that the person has not been told of and dismissed,
+   * newest first, each as the sentence to show (see `walDamageNotice`).
+   */
+  walDamage(): { folder: string; detectedAt: string; notice: string }[] {
+    return pendingWalDamage(this.dbPath).map((r) => ({ folder: r.folder, detectedAt: r.detectedAt, notice: walDamageNotice(r) }));
+  }
+
+  /** Marks every pending recovery (and damaged-log notice) as decided: the person keeps the database in use. */
   dismissRecovery(): number {
-    const pending = pendingRecoveries(this.dbPath);
+    const pending = [...pendingRecoveries(this.dbPath), ...pendingWalDamage(this.dbPath)];
     const at = new Date().toISOString();
     for (const r of pending) recordDecision(r, { kind: 'kept-new-database', at, backup: null });
     return pending.length;
