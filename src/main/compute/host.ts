@@ -100,6 +100,8 @@ export function crashMessage(code: number | null, signal: string | null, stderrT
 }
 
 interface PendingJob {
+  /** The process the job was sent to: only its death fails the job (an older process's exit, reported late, does not). */
+  channel: ComputeChannel;
   resolve: (value: ResultOf<JobKind>) => void;
   reject: (error: Error) => void;
   onProgress?: (progress: TrainProgress) => void;
@@ -138,7 +140,12 @@ export class ComputeHost {
       }
       this.channel = channel;
       const timer = setTimeout(() => {
-        reject(new ComputeError('start-failed', `the compute process did not report ready within ${this.startTimeoutMs / 1000} s`));
+        reject(
+          new ComputeError(
+            'start-failed',
+            `the compute process did not report ready within ${this.startTimeoutMs / 1000} s (the computer may have been asleep or very busy); the job was not run and nothing was saved. Run it again; a new compute process will start.`,
+          ),
+        );
         channel.kill();
       }, this.startTimeoutMs);
       channel.onMessage((event) => {
@@ -158,6 +165,7 @@ export class ComputeHost {
         const message = crashMessage(code, signal, channel.stderrTail?.() ?? '');
         reject(new ComputeError('start-failed', message));
         for (const [id, job] of this.pending) {
+          if (job.channel !== channel) continue;
           job.reject(new ComputeError('compute-crashed', message));
           this.pending.delete(id);
         }
@@ -189,6 +197,7 @@ export class ComputeHost {
       };
       options.signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.set(jobId, {
+        channel,
         resolve: (value) => {
           options.signal?.removeEventListener('abort', onAbort);
           // The worker answers a job id with the result of the handler its kind names.

@@ -106,7 +106,7 @@ export async function copyDatabaseOnline(db: Database, target: string): Promise<
   removeStalePartials(folder);
   const partial = join(folder, `.${basename(target)}.${randomBytes(4).toString('hex')}.partial`);
   try {
-    await db.backup(partial);
+    await db.backup(partial, { progress: stallGuard(target) });
     const contents = finishBackupCopy(partial);
     if (!contents.check.ok) throw new BackupError(`the copy did not pass quick_check: ${contents.check.problems.slice(0, 3).join('; ')}`);
     renameSync(partial, target);
@@ -119,6 +119,34 @@ export async function copyDatabaseOnline(db: Database, target: string): Promise<
     throw new BackupError(`could not back up the database to ${target}: ${(error as Error).message ?? String(error)}`, typeof code === 'string' ? code : null);
   }
 }
+
+/**
+ * better-sqlite3 repeats a backup step for as long as SQLite answers "busy", which a log the
+ * connection cannot index (a read-only `-shm`) answers forever: a copy that has not advanced in
+ * `maxSteps` steps and `maxMs` is given up with a BackupError instead of spinning. Both bounds
+ * must pass, so neither a fast loop nor a process paused for a while (a laptop asleep) stops a
+ * copy that is merely slow.
+ */
+export function stallGuard(target: string, maxSteps = 20_000, maxMs = 30_000): (p: { totalPages: number; remainingPages: number }) => number {
+  let best = Number.POSITIVE_INFINITY;
+  let steps = 0;
+  let since = performance.now();
+  return (p) => {
+    if (p.remainingPages < best) {
+      best = p.remainingPages;
+      steps = 0;
+      since = performance.now();
+      return PAGES_PER_STEP;
+    }
+    if (++steps >= maxSteps && performance.now() - since >= maxMs) {
+      throw new BackupError(`the copy to ${target} made no progress for ${Math.round((performance.now() - since) / 1000)} s: SQLite kept answering that the database is busy (is its -shm file read-only, or another program holding it?)`);
+    }
+    return PAGES_PER_STEP;
+  };
+}
+
+/** Pages copied per backup step (better-sqlite3's own default after its first step). */
+const PAGES_PER_STEP = 100;
 
 /**
  * Makes a fresh copy a standalone file (journal mode DELETE, no side files), checks it and reads
@@ -145,7 +173,21 @@ function finishBackupCopy(path: string): BackupContents {
 }
 
 /**
- * Writes a rolling or manual backup of `db` (the database at `dbPath`) into its backups folder.
+ * The time a new backup of the database at `dbPath` is named with: `at`, or 1 ms after the
+ * newest backup already there when `at` is not later (a wall clock set back, by hand, by a time
+ * server or after a flat battery). Names are what the list is ordered by and what rotation keeps,
+ * so a backup written later always sorts as newer, whatever the clock says; the time in the name
+ * is then a little ahead of the clock until the clock catches up.
+ */
+export function nextBackupTime(dbPath: string, at: Date = new Date()): Date {
+  const newest = listBackupFiles(dbPath)[0];
+  const after = newest ? Date.parse(newest.createdAt) + 1 : Number.NEGATIVE_INFINITY;
+  return new Date(Math.max(at.getTime(), after));
+}
+
+/**
+ * Writes a rolling or manual backup of `db` (the database at `dbPath`) into its backups folder,
+ * named with `nextBackupTime` (later than every backup there, even when the clock went back).
  * Two backups within the same millisecond get consecutive times, never one name.
  */
 export async function writeBackup(
@@ -157,7 +199,7 @@ export async function writeBackup(
 ): Promise<{ backup: BackupFile; contents: BackupContents; ms: number }> {
   const started = performance.now();
   const folder = backupFolder(dbPath);
-  let time = at.getTime();
+  let time = nextBackupTime(dbPath, at).getTime();
   let file = `${basename(dbPath)}.${kind}.${fileTimestamp(new Date(time))}.bak`;
   while (statSync(join(folder, file), { throwIfNoEntry: false })) file = `${basename(dbPath)}.${kind}.${fileTimestamp(new Date(++time))}.bak`;
   const contents = await copy(join(folder, file));

@@ -12,6 +12,8 @@ import type { HandlersOf } from './endpoint';
 interface Running {
   view: ActivityView;
   controller: AbortController;
+  /** performance.now() at the start: elapsed time is measured on the monotonic clock, so a wall clock set back never makes it negative. */
+  startedMono: number;
 }
 
 const KEEP_FINISHED = 5;
@@ -30,9 +32,8 @@ export class ActivityTracker {
   async run<T>(kind: ActivityKind, label: string, hooks: RunOptions, work: (hooks: RunOptions) => Promise<T>): Promise<T> {
     const id = this.nextId++;
     const controller = new AbortController();
-    const started = Date.now();
-    const view: ActivityView = { id, kind, label, startedAt: new Date(started).toISOString(), elapsedMs: 0, stage: null, done: 0, total: 0, losses: [], state: 'running', message: null };
-    this.running.set(id, { view, controller });
+    const view: ActivityView = { id, kind, label, startedAt: new Date().toISOString(), elapsedMs: 0, stage: null, done: 0, total: 0, losses: [], state: 'running', message: null };
+    this.running.set(id, { view, controller, startedMono: performance.now() });
     const signal = hooks.signal ? AbortSignal.any([hooks.signal, controller.signal]) : controller.signal;
     try {
       const result = await work({
@@ -70,9 +71,9 @@ export class ActivityTracker {
   }
 
   state(): ActivityState {
-    const now = Date.now();
+    const now = performance.now();
     return {
-      running: [...this.running.values()].map(({ view }) => ({ ...view, elapsedMs: now - Date.parse(view.startedAt), losses: [...view.losses] })),
+      running: [...this.running.values()].map(({ view, startedMono }) => ({ ...view, elapsedMs: Math.round(now - startedMono), losses: [...view.losses] })),
       finished: this.finished.map((v) => ({ ...v, losses: [...v.losses] })),
     };
   }
@@ -83,7 +84,7 @@ export class ActivityTracker {
     this.running.delete(id);
     entry.view.state = state;
     entry.view.message = message;
-    entry.view.elapsedMs = Date.now() - Date.parse(entry.view.startedAt);
+    entry.view.elapsedMs = Math.round(performance.now() - entry.startedMono);
     this.finished.unshift(entry.view);
     this.finished.length = Math.min(this.finished.length, KEEP_FINISHED);
   }

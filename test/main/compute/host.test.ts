@@ -3,6 +3,8 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ComputeError, ComputeHost, crashMessage, nodeChildChannel } from '../../../src/main/compute/host';
+import type { ComputeEvent } from '../../../src/main/compute/protocol';
+import type { BackendInfo } from '../../../src/main/ml/backend';
 import { presetConfig } from '../../../src/main/ml/config';
 import type { TrainProgress } from '../../../src/main/ml/train';
 import { tempDir } from '../../helpers';
@@ -96,5 +98,33 @@ describe('compute process', () => {
   it('words a crash by what the process last wrote', () => {
     expect(crashMessage(null, 'SIGABRT', 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory')).toMatch(/^the compute process ran out of memory \(signal SIGABRT\)/);
     expect(crashMessage(3, null, 'something else')).toMatch(/^the compute process stopped unexpectedly \(exit code 3\)/);
+  });
+
+  it("fails only the jobs of the process that died: an old process's exit reported late leaves the new one's job alone", async () => {
+    const exits: ((code: number | null, signal: string | null) => void)[] = [];
+    const messages: ((event: ComputeEvent) => void)[] = [];
+    const sent: unknown[] = [];
+    const fake = new ComputeHost(() => {
+      const n = exits.length;
+      return {
+        send: (m) => sent.push({ n, m }),
+        onMessage: (l) => (messages[n] = l),
+        onExit: (l) => (exits[n] = l),
+        kill: () => undefined,
+      };
+    });
+    const first = fake.start();
+    messages[0]!({ type: 'ready', backend: {} as BackendInfo, pid: 1 });
+    await first;
+    // The first process dies and a second starts; the first's exit is then reported again (late).
+    exits[0]!(null, 'SIGKILL');
+    const job = fake.run({ kind: 'fault', fault: 'throw' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    messages[1]!({ type: 'ready', backend: {} as BackendInfo, pid: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    exits[0]!(null, 'SIGKILL');
+    const run = sent.find((s) => (s as { n: number; m: { type: string } }).n === 1 && (s as { m: { type: string } }).m.type === 'run') as { m: { jobId: string } };
+    messages[1]!({ type: 'done', jobId: run.m.jobId, result: 'finished' as never });
+    await expect(job).resolves.toBe('finished');
   });
 });

@@ -179,6 +179,7 @@ describe('backups', () => {
     const { db } = await openDatabase(path);
     const t0 = Date.parse('2026-01-01T00:00:00.000Z');
     for (let i = 0; i < 5; i++) await writeBackup(db, path, 'rolling', new Date(t0 + i * 60_000));
+    // Written last under a clock set back a minute: named 1 ms after the newest, so it still lists as the newest.
     await writeBackup(db, path, 'manual', new Date(t0 - 60_000));
     db.close();
     const folder = backupFolder(path);
@@ -189,9 +190,9 @@ describe('backups', () => {
     const removed = pruneRollingBackups(path, 2);
     expect(removed).toEqual(['app.db.rolling.2026-01-01T00-02-00-000Z.bak', 'app.db.rolling.2026-01-01T00-01-00-000Z.bak', 'app.db.rolling.2026-01-01T00-00-00-000Z.bak']);
     expect(listBackupFiles(path).map((b) => `${b.kind} ${b.createdAt}`)).toEqual([
+      'manual 2026-01-01T00:04:00.001Z',
       'rolling 2026-01-01T00:04:00.000Z',
       'rolling 2026-01-01T00:03:00.000Z',
-      'manual 2025-12-31T23:59:00.000Z',
       'pre-migration 2025-01-01T00:00:00.000Z',
     ]);
     expect(existsSync(join(folder, 'other.db.rolling.2020-01-01T00-00-00-000Z.bak'))).toBe(true);

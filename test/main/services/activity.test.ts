@@ -57,4 +57,29 @@ describe('ActivityTracker', () => {
     caller.abort();
     await expect(run).rejects.toMatchObject({ code: 'cancelled' });
   });
+
+  it('measures elapsed time on the monotonic clock: a wall clock set back an hour mid-job never makes it negative', async () => {
+    const tracker = new ActivityTracker();
+    const realNow = Date.now;
+    let jumped = false;
+    try {
+      const run = tracker.run('generate', 'Generating', {}, (hooks) =>
+        job(5, hooks, (i) => {
+          if (i === 2) {
+            const shifted = realNow() - 3600_000;
+            Date.now = () => shifted;
+            jumped = true;
+          }
+          expect(tracker.state().running[0]!.elapsedMs).toBeGreaterThanOrEqual(0);
+        }),
+      );
+      await run;
+    } finally {
+      Date.now = realNow;
+    }
+    expect(jumped).toBe(true);
+    const done = tracker.state().finished[0]!;
+    expect(done.elapsedMs).toBeGreaterThanOrEqual(0);
+    expect(done.elapsedMs).toBeLessThan(60_000);
+  });
 });
