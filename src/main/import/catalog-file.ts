@@ -48,6 +48,42 @@ export async function statCatalogFile(path: string, suffix: string): Promise<num
   return stat.size;
 }
 
+/** What identifies a file's content without reading it: enough to notice it changed while it was read. */
+export interface FileIdentity {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  dev: number;
+}
+
+/** The identity of the file at `path` now (a read failure is said as an ImportError). */
+export async function fileIdentity(path: string): Promise<FileIdentity> {
+  const s = await fs.stat(path).catch((error: unknown) => {
+    throw readFailure(path, error);
+  });
+  return { size: s.size, mtimeMs: s.mtimeMs, ino: s.ino, dev: s.dev };
+}
+
+/**
+ * Refuses a file that changed while it was read: removed, replaced by another file, or
+ * written to (its size or modification time differ from `before`, or fewer bytes were read than
+ * it had), as when a download, a sync tool or an export is still writing it. What was read is
+ * then not the file as it is or as it was, so nothing of it may be imported. `suffix` ends the message.
+ */
+export async function checkFileUnchanged(path: string, before: FileIdentity, suffix: string, bytesRead?: number): Promise<void> {
+  const now = await fs.stat(path).catch(() => null);
+  const again = ` Wait until whatever writes it (a download, a sync tool, an export) has finished, and import it again.${suffix}`;
+  if (!now) throw new ImportError(`${path} was removed or moved while it was being read, so what was read may not be all of it.${again}`);
+  if (now.ino !== before.ino || now.dev !== before.dev) throw new ImportError(`${path} was replaced by another file while it was being read.${again}`);
+  if (now.size !== before.size) {
+    throw new ImportError(`${path} changed while it was being read: it was ${before.size.toLocaleString('en-US')} bytes when the import began and is ${now.size.toLocaleString('en-US')} bytes now.${again}`);
+  }
+  if (bytesRead !== undefined && bytesRead !== before.size) {
+    throw new ImportError(`${path} changed while it was being read: ${bytesRead.toLocaleString('en-US')} of its ${before.size.toLocaleString('en-US')} bytes could be read.${again}`);
+  }
+  if (now.mtimeMs !== before.mtimeMs) throw new ImportError(`${path} was written to while it was being read (its modification time changed).${again}`);
+}
+
 /** A file-system error while opening or reading a catalog, said plainly. */
 export function readFailure(path: string, error: unknown): ImportError {
   const code = (error as NodeJS.ErrnoException | null)?.code;

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { CatalogFileFormat, ColumnMapping, ImportReport } from '../../shared/api';
 import type { IngredientLexicon } from '../../shared/inci/lexicon';
-import { detectFileFormat, isBlankRecord, isFileSystemError, jsonCellText, jsonFailure, readFailure, refuseNonCsvHeader, ImportError, SAMPLE_ROWS, statCatalogFile, uniqueHeader, xlsxTextRecords } from './catalog-file';
+import { checkFileUnchanged, detectFileFormat, fileIdentity, isBlankRecord, isFileSystemError, jsonCellText, jsonFailure, readFailure, refuseNonCsvHeader, ImportError, SAMPLE_ROWS, statCatalogFile, uniqueHeader, xlsxTextRecords } from './catalog-file';
 import { readJsonCatalog, type JsonProduct } from './json-stream';
 import { CsvError, readCsvRecords, type CsvFormat, type Delimiter, type TextEncodingName } from './csv';
 import { resolveColumnMapping, type ResolvedMapping } from './columns';
@@ -41,6 +41,7 @@ export async function importCatalog(
 ): Promise<ImportReport> {
   const started = performance.now();
   const size = await statCatalogFile(options.path, ' Nothing was imported.');
+  const identity = await fileIdentity(options.path);
   const format = await detectFileFormat(options.path, options.format, ' Nothing was imported.');
 
   return runExclusive(async () => {
@@ -48,18 +49,24 @@ export async function importCatalog(
     db.exec('BEGIN IMMEDIATE');
     try {
       run.begin();
-      if (format === 'json') await readJsonRows(options, size, run);
+      // Bytes read, where the whole file is read front to back (a workbook is read by its directory).
+      let bytesRead: number | undefined;
+      if (format === 'json') bytesRead = await readJsonRows(options, size, run);
       else {
         const { source, destroy } = format === 'xlsx' ? xlsxSource(options, run) : csvSource(options, run);
         await readTableRows(source, options, size, run, destroy);
+        if (source.kind === 'csv') bytesRead = source.bytesRead();
       }
       checkAborted(options.signal);
+      await checkFileUnchanged(options.path, identity, ' Nothing was imported.', bytesRead);
       const report = run.finish(Math.round(performance.now() - started));
       db.exec('COMMIT');
       options.onProgress?.({ stage: 'done', rows: report.rowsRead });
       return report;
     } catch (error) {
       if (db.inTransaction) db.exec('ROLLBACK');
+      // A file that changed under the read explains whatever the reader then found wrong in it (a quote never closed, say).
+      if (error instanceof ImportError) await checkFileUnchanged(options.path, identity, ' Nothing was imported.');
       throw error;
     }
   });
@@ -215,7 +222,7 @@ async function readTableRows(source: TableSource, options: ImportOptions, totalB
  * first products, as a table's columns on its first rows; a field first met later is kept as a
  * plain field, with a warning.
  */
-async function readJsonRows(options: ImportOptions, totalBytes: number, run: ImportRun): Promise<void> {
+async function readJsonRows(options: ImportOptions, totalBytes: number, run: ImportRun): Promise<number> {
   const report = run.report;
   const file = basename(options.path);
   let bytesRead = 0;
@@ -272,4 +279,5 @@ async function readJsonRows(options: ImportOptions, totalBytes: number, run: Imp
     throw jsonFailure(options.path, error, '. Nothing was imported.');
   }
   if (!mapping) await settle();
+  return bytesRead;
 }

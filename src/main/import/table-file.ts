@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { detectFileFormat, ImportError, isBlankRecord, isFileSystemError, readFailure, refuseNonCsvHeader, statCatalogFile, uniqueHeader } from './catalog-file';
+import { checkFileUnchanged, detectFileFormat, fileIdentity, ImportError, isBlankRecord, isFileSystemError, readFailure, refuseNonCsvHeader, statCatalogFile, uniqueHeader } from './catalog-file';
 import { CsvError, readCsvRecords } from './csv';
 import { cellText, readXlsxRows, XlsxError, type SheetRecord, type WorkbookFacts } from './xlsx';
 
@@ -25,19 +25,25 @@ export interface TableFile {
 export async function readTableFile(path: string, options: { format?: 'auto' | 'csv' | 'json' | 'xlsx'; sheet?: string; maxRows: number; suffix: string }): Promise<TableFile> {
   const { suffix } = options;
   await statCatalogFile(path, suffix);
+  const identity = await fileIdentity(path);
   const file = basename(path);
   const format = await detectFileFormat(path, options.format, suffix);
   if (format === 'json') throw new ImportError(`${file}: this import reads CSV files and Excel workbooks (.xlsx), not JSON.${suffix}`);
   const facts: WorkbookFacts = {};
   let records: AsyncIterable<SheetRecord>;
   let close = (): void => undefined;
+  let bytesRead: number | undefined;
   if (format === 'xlsx') {
     records = readXlsxRows(path, { sheet: options.sheet }, facts);
   } else {
     const stream = createReadStream(path, { highWaterMark: 64 * 1024 });
     close = () => stream.destroy();
     const chunks = (async function* () {
-      for await (const chunk of stream as AsyncIterable<Buffer>) yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
+      bytesRead = 0;
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        bytesRead += chunk.length;
+        yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
+      }
     })();
     records = (async function* () {
       for await (const r of readCsvRecords(chunks)) yield { cells: r.fields, errors: [], line: r.line };
@@ -60,6 +66,8 @@ export async function readTableFile(path: string, options: { format?: 'auto' | '
       rows.push(record);
     }
   } catch (error) {
+    // A file that changed under the read explains whatever the reader then found wrong in it.
+    await checkFileUnchanged(path, identity, suffix);
     if (error instanceof CsvError) throw new ImportError(`${file}, ${error.message}.${suffix}`);
     if (error instanceof XlsxError) throw new ImportError(`${error.message}.${suffix}`);
     if (isFileSystemError(error)) throw readFailure(path, error);
@@ -67,6 +75,7 @@ export async function readTableFile(path: string, options: { format?: 'auto' | '
   } finally {
     close();
   }
+  await checkFileUnchanged(path, identity, suffix, bytesRead);
   const where = format === 'xlsx' ? `${file}, sheet "${facts.sheet ?? ''}"` : file;
   if (!header) throw new ImportError(`${where} is empty: no header row.${suffix}`);
   return { format, sheets: facts.sheets ?? [], sheet: facts.sheet ?? null, header, headerLine, rows };
