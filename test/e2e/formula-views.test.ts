@@ -2,8 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { formatPercent } from '../../src/renderer/src/views/editor/formula-draft';
-import { activesCell } from '../../src/renderer/src/views/generate/generate-results';
+import { activeLevelTitle, compactPercent, formatPercent } from '../../src/shared/formula/format';
 import type { FormulatorService } from '../../src/main/services/formulator-service';
 import { shots, useBrowserApp } from './harness';
 
@@ -90,8 +89,8 @@ describe('draft formulas on the product page and in generate results', () => {
     const expected = await service.estimateFormula({ productId: id });
     const shown = await formula()
       .getByTestId('formula-row')
-      .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-name'), tr.querySelector('.pct-text')?.textContent]));
-    expect(new Map(shown)).toEqual(new Map(expected.lines.map((l) => [l.inci, formatPercent(l.estimate)])));
+      .evaluateAll((trs) => trs.map((tr): [string | null, string | null | undefined] => [tr.getAttribute('data-name'), tr.querySelector('.pct-text')?.textContent]));
+    expect(new Map(shown)).toEqual(new Map(expected.lines.map((l): [string | null, string] => [l.inci, formatPercent(l.estimate)])));
     expect(await formula().getByTestId('formula-total').textContent()).toBe('100.00');
     expect(await formula().getByTestId('formula-total-problem').textContent()).toBe('');
     await formula().scrollIntoViewIfNeeded();
@@ -113,10 +112,10 @@ describe('draft formulas on the product page and in generate results', () => {
     await expect.poll(summary, { timeout: 10_000 }).toMatch(/^every percentage declared/);
     expect(await formula().getAttribute('open')).not.toBeNull();
     const product = await service.getProduct({ id });
-    const declared = product.ingredients.filter((i) => i.section !== 'may-contain').map((i) => [i.inci, formatPercent(i.percent)]);
+    const declared = product.ingredients.filter((i) => i.section !== 'may-contain').map((i): [string | null, string] => [i.inci, formatPercent(i.percent)]);
     const shown = await formula()
       .getByTestId('formula-row')
-      .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-name'), tr.querySelector('.pct-text')?.textContent]));
+      .evaluateAll((trs) => trs.map((tr): [string | null, string | null | undefined] => [tr.getAttribute('data-name'), tr.querySelector('.pct-text')?.textContent]));
     expect(new Map(shown)).toEqual(new Map(declared));
     expect(await row('Homosalate').locator('.chip').allTextContents()).toEqual(['declared', 'over legal max']);
     expect(await formula().getByTestId('formula-warnings').textContent()).toContain('Homosalate is declared at 8 %, above its legal maximum of 7.34 %');
@@ -150,11 +149,13 @@ describe('draft formulas on the product page and in generate results', () => {
     // Each row's cell is the service's estimate for that list, highest first, with each range in its tooltip.
     for (const c of listed.items.slice(0, 10)) {
       const cell = page.locator(`[data-testid=generate-table] tr[data-rank="${c.rank}"] [data-testid=generate-actives]`);
-      const expected = activesCell(c.formula!);
-      expect(await cell.locator('.level').evaluateAll((spans) => spans.map((s) => [s.querySelector('.name')?.textContent, s.querySelector('.pct')?.textContent ?? '']))).toEqual(expected.items.map((i) => [i.inci, i.percent]));
-      expect(await cell.locator('.level').evaluateAll((spans) => spans.map((s) => s.getAttribute('title')))).toEqual(expected.items.map((i) => i.title));
-      expect(await cell.getByTestId('generate-formula-mark').count()).toBe(expected.mark ? 1 : 0);
-      if (expected.more) expect(await cell.locator('.more').textContent()).toBe(`+${expected.more}`);
+      // Highest first, the first two named, the rest counted.
+      const sorted = [...c.formula!.actives].sort((x, y) => (y.percent ?? -1) - (x.percent ?? -1));
+      const named = sorted.slice(0, 2);
+      expect(await cell.locator('.level').evaluateAll((spans) => spans.map((s) => [s.querySelector('.name')?.textContent, s.querySelector('.pct')?.textContent ?? '']))).toEqual(named.map((a) => [a.inci, a.percent === null ? '' : compactPercent(a.percent)]));
+      expect(await cell.locator('.level').evaluateAll((spans) => spans.map((s) => s.getAttribute('title')))).toEqual(named.map(activeLevelTitle));
+      expect(await cell.getByTestId('generate-formula-mark').count()).toBe(c.formula!.status === 'estimated' ? 0 : 1);
+      if (sorted.length > 2) expect(await cell.locator('.more').textContent()).toBe(`+${sorted.length - 2}`);
     }
     const withActive = listed.items.find((c) => c.formula!.actives.some((a) => a.percent !== null && a.low !== null))!;
     const title = await page.locator(`[data-testid=generate-table] tr[data-rank="${withActive.rank}"] [data-testid=generate-actives] .level`).first().getAttribute('title');

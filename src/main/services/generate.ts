@@ -12,6 +12,7 @@ import { incompatibleGroups, ingredientFacts, productLists } from './catalog-ind
 import { Derived, KeyedSlot, type ServiceContext } from './context';
 import type { HandlersOf } from './endpoint';
 import { draftFormula } from './formula';
+import { ACTIVE_FUNCTIONS } from '../../shared/formula/estimate';
 import { latentSpace } from './latent-space';
 import { briefConstraintsForModel, resolveBrief } from './briefs';
 import { categoryModel, categoryRegions, readCategories, type CategoryModel } from './categories';
@@ -37,9 +38,6 @@ export const generateHandlers: HandlersOf<'generate' | 'listGeneratedCandidates'
     return { runId, ...page, items: activeLevels ? page.items.map((c) => withActiveLevels(cx, c)) : page.items };
   },
 };
-
-/** The functions whose ingredients a generated list's "active levels" columns show. */
-const ACTIVE_FUNCTIONS = new Set(['active', 'uv-filter', 'vitamin', 'exfoliant', 'peptide']);
 
 /** Draft-formula summaries of generated lists, by list (an estimate depends only on the list and the knowledge). */
 const LIST_FORMULAS = new Derived(['ingredients'], () => new Map<string, NonNullable<GeneratedCandidateView['formula']>>());

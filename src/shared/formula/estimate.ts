@@ -28,6 +28,9 @@ export type Preparation = (typeof PREPARATIONS)[number];
 export const PRODUCT_TYPES = ['leave-on', 'rinse-off'] as const;
 export type ProductType = (typeof PRODUCT_TYPES)[number];
 
+/** The functions whose ingredients count as a formula's actives (generate results and product pages show their levels). */
+export const ACTIVE_FUNCTIONS: ReadonlySet<string> = new Set(['active', 'uv-filter', 'vitamin', 'exfoliant', 'peptide']);
+
 /** Where an ingredient's typical level came from. */
 export type LevelSource = 'ingredient' | 'class' | 'user';
 
@@ -359,6 +362,33 @@ export function separateOpeningActives(input: FormulaInput, warnings: string[]):
   return { ...input, items: input.items.map((item, i) => (i < run ? { ...item, section: 'active' as const } : item)) };
 }
 
+/** How far a label's figures may add up away from 100 % and still be read as the whole formula (rounding). */
+const ROUNDING_TOLERANCE = 0.5;
+
+/**
+ * A label that declares every ingredient's percentage is its own formula: kept as declared when
+ * the figures add up to 100 % within rounding (said when they are not exactly 100), else null
+ * (the estimate then explains why no formula fits).
+ */
+function fullyDeclared(input: FormulaInput, warnings: string[]): Formula | null {
+  if (!input.items.length || input.items.some((item) => item.declared === null)) return null;
+  const total = input.items.reduce((s, item) => s + item.declared!, 0);
+  if (Math.abs(total - 100) > ROUNDING_TOLERANCE) return null;
+  if (Math.abs(total - 100) > 1e-9) warnings.push(`Every percentage is declared on the label; they add up to ${Number(total.toFixed(4))} %, taken as rounding.`);
+  let aboveLine = 0;
+  for (const item of input.items) if (item.section === 'main' && item.declared! > 1) aboveLine++;
+  const lines = input.items.map((item, index) => {
+    const flags: LineFlag[] = ['declared'];
+    if (!item.level) flags.unshift('unknown');
+    else if (item.level.source === 'class') flags.unshift('class-level');
+    const limit = lowestLimit(item.limits);
+    if (limit && item.declared! > limit.max + 1e-9) flags.push('declared-over-limit');
+    if (item.allergen) flags.push('allergen');
+    return lineFor(item, index, item.declared!, [item.declared!, item.declared!], flags);
+  });
+  return { status: 'estimated', productType: input.productType, aboveLine, lines, conflicts: [], warnings };
+}
+
 /** Estimates the draft formula of a list. Never throws on a list: an impossible one is 'infeasible' with reasons. */
 export function estimateFormula(original: FormulaInput): Formula {
   const warnings: string[] = [];
@@ -369,6 +399,8 @@ export function estimateFormula(original: FormulaInput): Formula {
     }
   });
   const input = separateOpeningActives(original, warnings);
+  const fully = fullyDeclared(input, warnings);
+  if (fully) return fully;
   if (!input.items.some((item) => item.section === 'main' && item.declared === null)) {
     // Nothing is left to balance the declared figures: only part of the formula is listed.
     const declared = input.items.reduce((s, item) => s + (item.declared ?? 0), 0);

@@ -106,3 +106,16 @@ describe('the draft-formula estimate', () => {
     expect(f.lines[2]!.estimate!).toBeGreaterThan(70);
   });
 });
+
+describe('a label that declares every percentage', () => {
+  it('is its own formula when the figures add up to 100 % within rounding, said when not exactly', () => {
+    const f = estimate([item('Water', level(30, 70, 95), { declared: 84 }), item('Glycerin', level(1, 4, 10), { declared: 10.01 }), item('Niacinamide', level(2, 5, 10), { declared: 5 }), item('Phenoxyethanol', level(0.3, 0.8, 1), { declared: 1 })]);
+    expect(f.status).toBe('estimated');
+    expect(f.lines.map((l) => l.estimate)).toEqual([84, 10.01, 5, 1]);
+    expect(f.lines.every((l) => l.low === l.estimate && l.high === l.estimate && l.flags.includes('declared'))).toBe(true);
+    expect(f.aboveLine).toBe(3);
+    expect(f.warnings).toEqual(['Every percentage is declared on the label; they add up to 100.01 %, taken as rounding.']);
+    // Far from 100 %: part of the formula is missing, and the estimate says so.
+    expect(estimate([item('Water', level(30, 70, 95), { declared: 60 }), item('Glycerin', level(1, 4, 10), { declared: 10 })]).status).toBe('infeasible');
+  });
+});

@@ -1,4 +1,5 @@
 import type { DraftFormula, DraftLine } from '../../../../shared/api';
+import { ACTIVE_FUNCTIONS } from '../../../../shared/formula/estimate';
 import { compactPercent } from '../editor/formula-draft';
 
 /**
@@ -6,11 +7,8 @@ import { compactPercent } from '../editor/formula-draft';
  * the actives with their percentages (the label's where it declares them). Pure; no Svelte, no API.
  */
 
-/**
- * The functions whose ingredients count as actives in a summary: as the generate view's
- * "estimated actives" (the service's list), so a product and a generated list read alike.
- */
-export const ACTIVE_FUNCTIONS: ReadonlySet<string> = new Set(['active', 'uv-filter', 'vitamin', 'exfoliant', 'peptide']);
+/** The functions whose ingredients count as actives: the shared list, as the generate view's "estimated actives". */
+export { ACTIVE_FUNCTIONS };
 
 /** How many actives a summary names before "+N more". */
 const SUMMARY_ACTIVES = 4;

@@ -1,5 +1,6 @@
 import type { DraftFormula, DraftLine, SavedFormula } from '../../../../shared/api';
 import { PHASE_LETTERS, PHASE_NAMES, PHASES, type Phase } from '../../../../shared/formula/estimate';
+import { compactPercent, formatPercent } from '../../../../shared/formula/format';
 
 /**
  * The draft formula panel's pure parts: percentages as a chemist reads and types them, the live
@@ -12,23 +13,7 @@ export const TOTAL_TOLERANCE = 0.01;
 /** Slack for comparing two typed or estimated percentages (floating-point noise, not chemistry). */
 const EPSILON = 1e-6;
 
-/** A percentage as the sheet prints it: two decimals from 1 %, three below, two significant digits under 0.01 %. */
-export function formatPercent(value: number | null): string {
-  if (value === null || !Number.isFinite(value)) return '—';
-  if (value === 0) return '0';
-  if (value >= 1) return value.toFixed(2);
-  if (value >= 0.01) return value.toFixed(3);
-  return value.toPrecision(2);
-}
-
-/** A percentage in a sentence, short: "4.4 %", "10 %", "0.25 %", "0.001 %", "0.00001 %" (a dash when unknown). */
-export function compactPercent(value: number | null): string {
-  if (value === null || !Number.isFinite(value)) return '—';
-  if (value >= 1) return `${Number(value.toFixed(1))} %`;
-  if (value >= 0.1) return `${Number(value.toFixed(2))} %`;
-  if (value >= 0.000001) return `${Number(value.toPrecision(1))} %`;
-  return value > 0 ? '< 0.000001 %' : '0 %';
-}
+export { compactPercent, formatPercent };
 
 /** A draft formula's status in words, as the panels show it. */
 export const STATUS_TEXT = { estimated: 'Estimated: every rule holds', relaxed: 'Relaxed: some typical ranges had to give way', infeasible: 'No formula obeys the rules' } as const;

@@ -1,6 +1,6 @@
 import type { ApiArgs, GeneratedCandidateView, GeneratedSortKey } from '../../../../shared/api';
 import { COMPLETION_NOTE } from '../../../../shared/generated';
-import { compactPercent } from '../editor/formula-draft';
+import { activeLevelTitle, compactPercent } from '../../../../shared/formula/format';
 
 /**
  * Pure rules of the Generate view: turning the form into the generate call's arguments, the
@@ -214,12 +214,7 @@ export interface ActivesCell {
 const RELAXED_TITLE = 'Relaxed estimate: some typical use ranges had to give way to meet the labelling rules, so these levels are less sure';
 const INFEASIBLE_TITLE = 'No formula obeys the labelling rules for this list (order above the 1 % line, legal maxima, a total of 100 %): no levels could be estimated';
 
-/** An active's level in words: "Niacinamide: estimated 4.4 % (range 2–10 %)". */
-export function activeLevelTitle(a: CandidateFormula['actives'][number]): string {
-  if (a.percent === null) return `${a.inci}: no estimate`;
-  const range = a.low !== null && a.high !== null ? ` (range ${compactPercent(a.low).replace(' %', '')}–${compactPercent(a.high)})` : '';
-  return `${a.inci}: estimated ${compactPercent(a.percent)}${range}`;
-}
+export { activeLevelTitle };
 
 /**
  * The estimated actives of a generated list, highest first ("Zinc Oxide 10 %", "Niacinamide
