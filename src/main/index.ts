@@ -151,6 +151,8 @@ async function main(): Promise<void> {
     app.quit();
   });
   mainWindow = await createWindow();
+  // Get the active model ready in the background, so the first Generate need not wait for it.
+  void service.warmUp();
 }
 
 /** The app's one window, which a second start brings to the front. */

@@ -49,6 +49,8 @@ export async function runPreview(options: RunPreviewOptions): Promise<RunningPre
     service.startBackupSchedule();
     const server = await listen(options, join(resourcesDir, '..', 'out', 'renderer'), service);
     instance.lock?.update({ url: server.url });
+    // As the desktop app: the active model made ready in the background for a first Generate.
+    void service.warmUp();
     return {
       url: server.url,
       stop: async () => {

@@ -15,7 +15,7 @@ import { DEFAULT_BACKUP_POLICY, DatabaseCare, databaseHandlers, loadKnowledgeBas
 import { editorHandlers } from './editor';
 import { apiEndpoint, bindEndpoint, type ApiEndpoint, type ApiHandlers, type ApiWithEndpoint } from './endpoint';
 import { exploreHandlers, sensitivity } from './explore';
-import { generate, generateHandlers } from './generate';
+import { generate, generateHandlers, warmUp as warmUpModel } from './generate';
 import { labHandlers } from './lab';
 import { briefsHandlers } from './briefs';
 import { formulaHandlers } from './formula';
@@ -192,6 +192,8 @@ export class FormulatorService implements ApiWithEndpoint {
   saveBrief = (args: ApiArgs['saveBrief']) => this.call('saveBrief', args);
   deleteBrief = (args: ApiArgs['deleteBrief']) => this.call('deleteBrief', args);
   listFamilies = () => this.call('listFamilies', undefined);
+  /** Gets the active model ready for a first generate job (see `warmUp` in services/generate.ts); never throws. */
+  warmUp = () => warmUpModel(this.cx);
   estimateFormula = (args: ApiArgs['estimateFormula']) => this.call('estimateFormula', args);
   formulaSheet = (args: ApiArgs['formulaSheet']) => this.call('formulaSheet', args);
   formulaFile = (args: ApiArgs['formulaFile']) => this.call('formulaFile', args);

@@ -312,3 +312,20 @@ describe('models through the service', () => {
     expect(out).toContain('reads as sunscreen');
   }, 120_000);
 });
+
+describe('warming up the active model', () => {
+  it('does nothing without an active model, and otherwise runs a small job that stores nothing', async () => {
+    const { service: s, close: c } = await openTestService({ sampleCatalog: true });
+    try {
+      expect(await s.warmUp()).toMatchObject({ ran: false, reason: 'no active model' });
+      await s.trainModel({ preset: 'quick', seed: 3 });
+      const runs = countRows(s.db, 'generation_runs');
+      const warmed = await s.warmUp();
+      expect(warmed.ran).toBe(true);
+      expect(countRows(s.db, 'generation_runs')).toBe(runs);
+      expect((await s.getActivity()).finished.some((a) => a.label === 'Getting the model ready' && a.state === 'done')).toBe(true);
+    } finally {
+      await c();
+    }
+  }, 120_000);
+});
