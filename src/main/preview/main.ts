@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FolderInUseError } from '../folder-lock';
-import { defaultDatabasePath } from '../paths';
+import { defaultDatabasePath, defaultUserDataDir, movedDatabaseProblem } from '../paths';
 import { runPreview, type RunningPreview } from './run';
 
 /**
@@ -13,6 +13,12 @@ const { values } = parseArgs({
   options: { db: { type: 'string' }, port: { type: 'string' }, 'import-root': { type: 'string', multiple: true } },
 });
 const databasePath = values.db ?? defaultDatabasePath();
+// As the app and the command line: a default database moved to a folder that is now missing is not replaced by an empty one.
+const moved = values.db === undefined && process.env.LATENT_FORMULATOR_DB === undefined ? movedDatabaseProblem(defaultUserDataDir()) : null;
+if (moved) {
+  process.stderr.write(`The preview could not start: ${moved}\n`);
+  process.exit(1);
+}
 let preview: RunningPreview;
 try {
   preview = await runPreview({
