@@ -51,8 +51,11 @@ async function runBrowserPreview(port: number): Promise<void> {
     say(`Built in ${build.seconds} s.`);
   }
   // Loaded only here: the Electron path needs none of the services (or their native modules).
-  const { defaultDatabasePath } = await import('../src/main/paths');
+  const { defaultDatabasePath, defaultUserDataDir, movedDatabaseProblem } = await import('../src/main/paths');
   const { runPreview } = await import('../src/main/preview/run');
+  // A default database moved to a folder that is now missing is not replaced by an empty one.
+  const moved = process.env.LATENT_FORMULATOR_DB === undefined ? movedDatabaseProblem(defaultUserDataDir()) : null;
+  if (moved) fail(moved);
   const { FolderInUseError } = await import('../src/main/folder-lock');
   const preview = await runPreview({ databasePath: defaultDatabasePath(), port, anyPortIfTaken: port === DEFAULT_PORT, sampleIfEmpty: true, say }).catch((error: unknown) => {
     // Already running on this data folder: show that one (as a second app start focuses the first window), and say so.
