@@ -19,8 +19,8 @@ describe('openAppInstance (the app and the preview at start)', () => {
   it('owns the data folder while open and releases it on close', async () => {
     const instance = await openAppInstance(options(), 'app');
     expect(instance.lock?.held()).toBe(true);
-    // The status says how long a write waits for another program's write lock before the services retry it.
-    expect(await instance.service.getStatus()).toMatchObject({ databasePath: join(dir, 'lab.db'), busyTimeoutMs: 5000 });
+    // The status says how long a write attempt waits for another program's write lock, and how long the services retry it.
+    expect(await instance.service.getStatus()).toMatchObject({ databasePath: join(dir, 'lab.db'), busyTimeoutMs: 250, busyRetryMs: 15_000 });
     instance.close();
     await instance.service.compute.close();
     expect(existsSync(join(dir, FOLDER_LOCK_FILE))).toBe(false);

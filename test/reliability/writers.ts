@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { LATEST_SCHEMA_VERSION } from '../../src/main/db/migrations';
@@ -15,9 +15,9 @@ import { writeSyntheticCatalog } from './synth-catalog';
  *  - interleaved saves: the app (owning the folder, saving through the IPC dispatch) and a second
  *    process with the services (as the CLI opens them), N saves each at the same time;
  *  - the CLI beside the app: the app's N saves while `candidates save` command lines run;
- *  - a long write elsewhere: another program holds the write lock longer than busy_timeout while
- *    the app saves (the retry carries the saves through), and longer than the retry time (the
- *    person gets the 'busy' failure, and nothing half-saved);
+ *  - a long write elsewhere: another program holds the write lock for seconds while the app saves
+ *    (the retry carries the saves through, the app's event loop free), and longer than the retry
+ *    time (the person gets the 'busy' failure, and nothing half-saved);
  *  - a newer CLI's migration while an older app holds the file: refused, the file untouched.
  * After each: integrity_check, and every acknowledged save present exactly once, with its list;
  * nothing refused was kept.
@@ -96,20 +96,23 @@ class Writer {
 
 let template: Promise<string> | null = null;
 
-/** A new database in a new folder, with the knowledge base loaded (so the writers only open it): a copy of one made once per process. */
+/**
+ * A new database in a new folder, with the knowledge base loaded (so the writers only open it)
+ * and a fresh backup beside it (so no writer's start takes one): a copy of one made once per process.
+ */
 async function freshDatabase(): Promise<{ dir: string; db: string }> {
   template ??= (async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'lf-writers-template-')), 'lab.db');
-    const service = await FormulatorService.open({ databasePath: path, resourcesDir: resolveResourcesDir() });
+    const folder = mkdtempSync(join(tmpdir(), 'lf-writers-template-'));
+    const service = await FormulatorService.open({ databasePath: join(folder, 'lab.db'), resourcesDir: resolveResourcesDir() });
+    await service.backupNow();
     service.db.pragma('wal_checkpoint(TRUNCATE)');
     service.close();
-    process.once('exit', () => rmSync(dirname(path), { recursive: true, force: true }));
-    return path;
+    process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+    return folder;
   })();
   const dir = mkdtempSync(join(tmpdir(), 'lf-writers-'));
-  const db = join(dir, 'lab.db');
-  copyFileSync(await template, db);
-  return { dir, db };
+  cpSync(await template, dir, { recursive: true });
+  return { dir, db: join(dir, 'lab.db') };
 }
 
 /** What the database holds against what the writers were told: the checks every scenario ends with. */
@@ -428,7 +431,7 @@ export async function writersSection(add: (label: string, value: string | number
   const around = await savesAroundHeldLock(7_000, full ? 300 : 60, null);
   if (!held(around.check) || around.refused) failures.push(`held 7 s: ${JSON.stringify(around.check)} ${around.said.join('; ')}`);
   add(
-    'writers: another program holds the write lock 7 s (busy_timeout 5 s) while the app saves',
+    'writers: another program holds the write lock 7 s while the app saves (one every 25 ms)',
     `${around.check.acknowledged} acknowledged, lost ${around.check.lost}, duplicated ${around.check.duplicated}, refused ${around.refused}; busy retries ${around.retries}; slowest save ${(around.slowestSaveMs / 1000).toFixed(1)} s; app event loop held at most ${(around.appLoopMaxMs / 1000).toFixed(1)} s`,
   );
   const gaveUp = await savesAroundHeldLock(12_000, 40, 1_000);

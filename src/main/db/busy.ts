@@ -1,13 +1,19 @@
 /**
  * Another program writing to the database: the desktop app and the command line (or a second
- * command line) share one file, and SQLite lets one of them write at a time. A write first waits
- * in SQLite for up to `BUSY_TIMEOUT_MS`; the services then retry it with backoff for up to
- * `BUSY_RETRY_MS` (`ServiceContext.exclusive`); only then does the person hear of it, through
- * `busyMessage`. Plain data: the compute process may use it without the database driver.
+ * command line) share one file, and SQLite lets one of them write at a time. A service write
+ * first waits in SQLite for up to `WRITE_ATTEMPT_WAIT_MS`; the services then retry it with backoff
+ * for up to `BUSY_RETRY_MS` (`ServiceContext.exclusive`); only then does the person hear of it,
+ * through `busyMessage`. SQLite's own wait blocks its thread (the app's main process, whose every
+ * window call it would hold up), so it is kept short there and the rest of the wait is the
+ * asynchronous retry; other connections (opening, migrating, the import worker's) wait
+ * `BUSY_TIMEOUT_MS`. Plain data: the compute process may use it without the database driver.
  */
 
-/** How long SQLite itself waits for another connection's write lock (PRAGMA busy_timeout) before SQLITE_BUSY. */
+/** How long SQLite itself waits for another connection's write lock (PRAGMA busy_timeout) before SQLITE_BUSY, on every connection but the services' own. */
 export const BUSY_TIMEOUT_MS = 5_000;
+
+/** SQLite's own wait on the services' connection: one write attempt's, before the asynchronous retry takes over. */
+export const WRITE_ATTEMPT_WAIT_MS = 250;
 
 /** How long the services keep retrying a write that got SQLITE_BUSY, with backoff, before giving up. */
 export const BUSY_RETRY_MS = 15_000;

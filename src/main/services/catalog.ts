@@ -1,5 +1,6 @@
 import { ApiFailure, type ImportReport } from '../../shared/api';
 import { ingredientKey } from '../../shared/inci/key';
+import { BUSY_RETRY_MS } from '../db/busy';
 import { getActiveModel } from '../db/queries/models';
 import { findIngredientIdByKey, getIngredientRecords, searchIngredients, upsertIngredient } from '../db/queries/ingredients';
 import { countProductsWithIngredient, countRows, getProduct, listBrands, listCatalogs, listCategories, listProducts } from '../db/queries/products';
@@ -28,6 +29,7 @@ export const catalogHandlers: HandlersOf<'getStatus' | 'listCatalogs' | 'listPro
       empty: counts.products === 0,
       appVersion: cx.options.appVersion ?? '0.0.0',
       busyTimeoutMs: cx.db.pragma('busy_timeout', { simple: true }) as number,
+      busyRetryMs: cx.options.busyRetryMs ?? BUSY_RETRY_MS,
     };
   },
 

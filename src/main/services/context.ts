@@ -4,7 +4,7 @@ import { ApiFailure, type ActivityKind } from '../../shared/api';
 import type { IngredientLexicon } from '../../shared/inci/lexicon';
 import { ComputeError, ComputeHost, type ChannelFactory, type RunOptions } from '../compute/host';
 import type { JobKind, JobOf, ResultOf } from '../compute/protocol';
-import { BUSY_RETRY_MS, busyBackoffMs, busyMessage, isBusyError } from '../db/busy';
+import { BUSY_RETRY_MS, busyBackoffMs, busyMessage, isBusyError, WRITE_ATTEMPT_WAIT_MS } from '../db/busy';
 import type { OpenedDatabase } from '../db/connection';
 import { readIngredientLexicon } from '../db/queries/ingredients';
 import type { ImportProgress } from '../import/importer';
@@ -114,6 +114,7 @@ export class ServiceContext {
   ) {
     this.database = opened.db;
     this.version = opened.schemaVersion;
+    this.shortenBusyWait();
     this.ownImports = options.importChannel !== undefined;
     this.imports = options.importChannel ? new ImportWorker(options.importChannel) : sharedImportWorker();
   }
@@ -152,9 +153,10 @@ export class ServiceContext {
    * Runs every write: serialised within this process (an import's transaction spans awaits, so
    * nothing else may write meanwhile), and retried while another process (the app beside the
    * command line, or the other way round) holds the database's write lock. SQLite itself waits
-   * `BUSY_TIMEOUT_MS` for the lock; a write that still gets SQLITE_BUSY is run again after a
-   * backoff (50 ms doubling to 1 s) until `busyRetryMs` has passed, then fails with ApiFailure
-   * 'busy' saying so, never a bare "database is locked".
+   * `WRITE_ATTEMPT_WAIT_MS` for the lock (blocking this thread); a write that still gets
+   * SQLITE_BUSY is run again after a backoff (50 ms doubling to 1 s, the event loop free) until
+   * `busyRetryMs` has passed, then fails with ApiFailure 'busy' saying so, never a bare
+   * "database is locked".
    *
    * `fn` must write in one transaction (or one all-or-nothing transaction in the import worker),
    * as every write here does: a busy attempt then left nothing behind, and running it again can
@@ -217,7 +219,13 @@ export class ServiceContext {
   replaceDatabase(opened: OpenedDatabase): void {
     this.database = opened.db;
     this.version = opened.schemaVersion;
+    this.shortenBusyWait();
     this.invalidate('database');
+  }
+
+  /** SQLite's wait for another program's write lock blocks this thread: short here, the rest is `exclusive`'s retry (see db/busy.ts). */
+  private shortenBusyWait(): void {
+    this.database.pragma(`busy_timeout = ${WRITE_ATTEMPT_WAIT_MS}`);
   }
 
   /** The knowledge base's name index, rebuilt only when an ingredient is saved or a catalog changes (~17 ms to build). */

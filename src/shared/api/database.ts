@@ -16,8 +16,10 @@ export interface AppStatus {
   appVersion: string;
   /** The active model, with the TensorFlow.js backend it was trained on. */
   activeModel: { id: number; name: string; backend: string; heldOutJaccard: number } | null;
-  /** How long a write waits in SQLite for another program's write lock (PRAGMA busy_timeout) before the services retry it. */
+  /** How long one write attempt waits in SQLite for another program's write lock (PRAGMA busy_timeout) before the services retry it. */
   busyTimeoutMs: number;
+  /** How long the services keep retrying a write another program keeps out before saying so. */
+  busyRetryMs: number;
 }
 
 /** A backup file of the database, with what it holds. */
