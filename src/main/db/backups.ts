@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { openSqlite } from './sqlite';
@@ -102,7 +102,14 @@ export function listBackupFiles(dbPath: string): BackupFile[] {
  */
 export async function copyDatabaseOnline(db: Database, target: string): Promise<BackupContents> {
   const folder = dirname(target);
-  mkdirSync(folder, { recursive: true });
+  try {
+    mkdirSync(folder, { recursive: true });
+    accessSync(folder, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? null;
+    const why = code === 'EROFS' ? 'it is on a read-only drive' : code === 'EACCES' || code === 'EPERM' ? 'your account may not write in it (make it writable, or ask its owner)' : (error as Error).message;
+    throw new BackupError(`could not back up the database to ${target}: the backups folder ${folder} cannot be written, as ${why}`, code);
+  }
   removeStalePartials(folder);
   const partial = join(folder, `.${basename(target)}.${randomBytes(4).toString('hex')}.partial`);
   try {

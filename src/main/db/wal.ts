@@ -159,10 +159,12 @@ export function describeWalDamage(s: WalScan): string | null {
     return `its header is damaged, so SQLite ignores the whole log: ${what} written since the last checkpoint are dropped`;
   }
   const parts: string[] = [];
-  if (s.droppedCommits > 0) parts.push(`${s.droppedCommits} saved transaction${s.droppedCommits === 1 ? '' : 's'} (${frames(s.droppedFrames)}) after a damaged frame cannot be read and are dropped`);
+  if (s.droppedCommits > 0) parts.push(`at least ${s.droppedCommits} saved transaction${s.droppedCommits === 1 ? '' : 's'} (${frames(s.droppedFrames)}) after a damaged frame cannot be read and are dropped`);
   else if (s.garbageFrames > 0) parts.push(`${frames(s.garbageFrames)} of random or zeroed bytes follow the last whole transaction, where saved work may have been`);
-  if (s.partialTailBytes > 0) parts.push(`the log ends ${s.partialTailBytes} bytes into a frame (it was cut short), so its last transaction is incomplete and dropped`);
-  return parts.length ? parts.join('; ') : null;
+  if (s.partialTailBytes > 0) parts.push(`the log was cut short (it ends ${s.partialTailBytes} bytes into a frame), so the transaction it cut and any written after it are lost`);
+  if (!parts.length) return null;
+  const kept = `SQLite keeps the first ${s.usedTransactions} transaction${s.usedTransactions === 1 ? '' : 's'} of the log`;
+  return `${parts.join('; ')}; ${kept}`;
 }
 
 /** Scans the log beside the database at `dbPath`, or returns null when there is none (or it is empty). */
