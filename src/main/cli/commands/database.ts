@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { MovedDatabase } from '../../../shared/api';
 import { formatBytes } from '../../../shared/format-bytes';
 import { checkOpenDatabase } from '../../db/check';
+import { pendingWalDamage, walDamageNotice } from '../../db/quarantine';
 import { storageRisk } from '../../../shared/storage-risk';
 import { databaseStorageLocation } from '../../storage-location';
 import type { FormulatorService } from '../../services/formulator-service';
@@ -154,6 +155,8 @@ export function reportStorageLocation(databasePath: string, io: CliIo): void {
  * found earlier still waits for a decision (except for `db` commands, which are how to decide).
  */
 export async function reportDatabaseRecovery(service: FormulatorService, io: CliIo, quiet: boolean): Promise<void> {
+  // A damaged write-ahead log (found at this start or earlier, not dismissed): what was dropped and where the copies are.
+  for (const r of pendingWalDamage(service.db.name)) io.err(`latent-formulator: note: ${walDamageNotice(r)} (latent-formulator db dismiss: stop this note)`);
   const found = service.startup.quarantined;
   const recovery = found || quiet ? null : service.pendingRecovery();
   if (!found && !recovery) return;
