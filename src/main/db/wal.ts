@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 
 /**
  * Reading a SQLite write-ahead log (`<db>-wal`) the way SQLite recovers it, to tell before the
@@ -63,13 +63,25 @@ export function walChecksum(data: Buffer, bigEndian: boolean, s: [number, number
   return [s1, s2];
 }
 
+/** Reads `length` bytes of a log at `offset` (fewer at its end). */
+export type WalReader = (offset: number, length: number) => Buffer;
+
 /**
  * Scans the log `wal` (its bytes); `dbPageSize` is the database's page size (used to count
  * frames when the header itself is broken; null when unknown).
  */
 export function scanWal(wal: Buffer, dbPageSize: number | null): WalScan {
+  return scanWalWith(wal.length, (offset, length) => wal.subarray(offset, offset + length), dbPageSize);
+}
+
+/**
+ * Scans a log of `size` bytes through `read`: pages are read only along the valid prefix (whose
+ * checksums need them); past it only the 24-byte frame headers, so a large log left by a big
+ * import costs little more than its live part.
+ */
+export function scanWalWith(size: number, read: WalReader, dbPageSize: number | null): WalScan {
   const scan: WalScan = {
-    bytes: wal.length,
+    bytes: size,
     pageSize: null,
     headerValid: false,
     framesInFile: 0,
@@ -81,18 +93,21 @@ export function scanWal(wal: Buffer, dbPageSize: number | null): WalScan {
     partialTailBytes: 0,
     damage: null,
   };
-  if (wal.length < WAL_HEADER) {
+  if (size < WAL_HEADER) {
     // An empty log is what a clean open leaves; a few stray bytes hold no frame either.
     return scan;
   }
-  const magic = u32be(wal, 0);
+  const header = read(0, WAL_HEADER);
+  // A log that shrank under the read (another program resetting it) has nothing more to say.
+  if (header.length < WAL_HEADER) return scan;
+  const magic = u32be(header, 0);
   const bigEndian = magic === MAGIC_BE;
-  const headerPageSize = u32be(wal, 8);
+  const headerPageSize = u32be(header, 8);
   const plausiblePageSize = (n: number) => n >= 512 && n <= 65536 && (n & (n - 1)) === 0;
-  const salts: [number, number] = [u32be(wal, 16), u32be(wal, 20)];
-  const headerSum = walChecksum(wal.subarray(0, 24), bigEndian);
+  const salts: [number, number] = [u32be(header, 16), u32be(header, 20)];
+  const headerSum = walChecksum(header.subarray(0, 24), bigEndian);
   scan.headerValid =
-    (magic === MAGIC_LE || magic === MAGIC_BE) && u32be(wal, 4) === WAL_VERSION && plausiblePageSize(headerPageSize) && headerSum[0] === u32be(wal, 24) && headerSum[1] === u32be(wal, 28);
+    (magic === MAGIC_LE || magic === MAGIC_BE) && u32be(header, 4) === WAL_VERSION && plausiblePageSize(headerPageSize) && headerSum[0] === u32be(header, 24) && headerSum[1] === u32be(header, 28);
   const pageSize = scan.headerValid ? headerPageSize : dbPageSize ?? (plausiblePageSize(headerPageSize) ? headerPageSize : null);
   scan.pageSize = scan.headerValid ? headerPageSize : null;
   if (pageSize === null) {
@@ -100,15 +115,17 @@ export function scanWal(wal: Buffer, dbPageSize: number | null): WalScan {
     return scan;
   }
   const frameSize = FRAME_HEADER + pageSize;
-  scan.framesInFile = Math.floor((wal.length - WAL_HEADER) / frameSize);
-  scan.partialTailBytes = (wal.length - WAL_HEADER) % frameSize;
+  scan.framesInFile = Math.floor((size - WAL_HEADER) / frameSize);
+  scan.partialTailBytes = (size - WAL_HEADER) % frameSize;
+  const frameHeader = (i: number) => read(WAL_HEADER + i * frameSize, FRAME_HEADER);
   if (!scan.headerValid) {
     // SQLite ignores the whole log: every frame in it is dropped (all but zeros and stray bytes).
     for (let i = 0; i < scan.framesInFile; i++) {
-      const at = WAL_HEADER + i * frameSize;
-      if (u32be(wal, at) === 0) continue;
+      const h = frameHeader(i);
+      if (h.length < FRAME_HEADER) break;
+      if (u32be(h, 0) === 0) continue;
       scan.droppedFrames++;
-      if (u32be(wal, at + 4) !== 0) scan.droppedCommits++;
+      if (u32be(h, 4) !== 0) scan.droppedCommits++;
     }
     scan.damage = describeWalDamage(scan);
     return scan;
@@ -116,28 +133,27 @@ export function scanWal(wal: Buffer, dbPageSize: number | null): WalScan {
 
   // The valid prefix, as SQLite's recovery reads it.
   let sum = headerSum;
-  let valid = 0;
   for (let i = 0; i < scan.framesInFile; i++) {
-    const at = WAL_HEADER + i * frameSize;
-    if (u32be(wal, at) === 0 || u32be(wal, at + 8) !== salts[0] || u32be(wal, at + 12) !== salts[1]) break;
-    const next = walChecksum(wal.subarray(at + FRAME_HEADER, at + frameSize), bigEndian, walChecksum(wal.subarray(at, at + 8), bigEndian, sum));
-    if (next[0] !== u32be(wal, at + 16) || next[1] !== u32be(wal, at + 20)) break;
+    const frame = read(WAL_HEADER + i * frameSize, frameSize);
+    if (frame.length < frameSize || u32be(frame, 0) === 0 || u32be(frame, 8) !== salts[0] || u32be(frame, 12) !== salts[1]) break;
+    const next = walChecksum(frame.subarray(FRAME_HEADER), bigEndian, walChecksum(frame.subarray(0, 8), bigEndian, sum));
+    if (next[0] !== u32be(frame, 16) || next[1] !== u32be(frame, 20)) break;
     sum = next;
-    valid = i + 1;
-    if (u32be(wal, at + 4) !== 0) {
-      scan.usedFrames = valid;
+    if (u32be(frame, 4) !== 0) {
+      scan.usedFrames = i + 1;
       scan.usedTransactions++;
     }
   }
   // What follows the used part: this generation's frames (dropped), an older generation's
   // (left by an earlier pass over the file: salt-1 counts up at each restart of the log), or garbage.
   for (let i = scan.usedFrames; i < scan.framesInFile; i++) {
-    const at = WAL_HEADER + i * frameSize;
-    const [s1, s2] = [u32be(wal, at + 8), u32be(wal, at + 12)];
+    const h = frameHeader(i);
+    if (h.length < FRAME_HEADER) break;
+    const [s1, s2] = [u32be(h, 8), u32be(h, 12)];
     if (s1 === salts[0] && s2 === salts[1]) {
       scan.droppedFrames++;
-      if (u32be(wal, at + 4) !== 0) scan.droppedCommits++;
-    } else if (u32be(wal, at) === 0 || s1 === salts[0] || ((salts[0] - s1) >>> 0) > 1 << 20) {
+      if (u32be(h, 4) !== 0) scan.droppedCommits++;
+    } else if (u32be(h, 0) === 0 || s1 === salts[0] || ((salts[0] - s1) >>> 0) > 1 << 20) {
       // A zero page number, or salts no earlier pass could have written.
       scan.garbageFrames++;
     }
@@ -167,12 +183,52 @@ export function describeWalDamage(s: WalScan): string | null {
   return `${parts.join('; ')}; ${kept}`;
 }
 
-/** Scans the log beside the database at `dbPath`, or returns null when there is none (or it is empty). */
+/**
+ * Scans the log beside the database at `dbPath`, or returns null when there is none (or it is
+ * empty). A log another program is writing to at that moment (the app beside the command line)
+ * can look damaged halfway through a write: damage counts only when a second scan finds the
+ * same and the file did not change in between.
+ */
 export function scanWalFile(dbPath: string): WalScan | null {
   const walPath = `${dbPath}-wal`;
-  const size = statSync(walPath, { throwIfNoEntry: false })?.size ?? 0;
-  if (size === 0) return null;
-  return scanWal(readFileSync(walPath), databasePageSize(dbPath));
+  const stamp = () => {
+    const s = statSync(walPath, { throwIfNoEntry: false });
+    return s ? `${s.size}:${s.mtimeMs}:${s.ino}` : null;
+  };
+  const once = (): WalScan | null => {
+    let fd: number;
+    try {
+      fd = openSync(walPath, 'r');
+    } catch {
+      return null;
+    }
+    try {
+      const size = fstatSync(fd).size;
+      if (size === 0) return null;
+      return scanWalWith(
+        size,
+        (offset, length) => {
+          const buffer = Buffer.alloc(Math.max(0, Math.min(length, size - offset)));
+          let done = 0;
+          while (done < buffer.length) {
+            const n = readSync(fd, buffer, done, buffer.length - done, offset + done);
+            if (n === 0) break;
+            done += n;
+          }
+          return buffer.subarray(0, done);
+        },
+        databasePageSize(dbPath),
+      );
+    } finally {
+      closeSync(fd);
+    }
+  };
+  const before = stamp();
+  const first = once();
+  if (!first?.damage) return first;
+  const second = once();
+  const unchanged = stamp() === before && JSON.stringify(second) === JSON.stringify(first);
+  return unchanged ? first : { ...first, damage: null };
 }
 
 /** The page size in a database file's header, or null when the header is not SQLite's (or the file cannot be read). */
