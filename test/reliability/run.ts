@@ -18,14 +18,23 @@ import { fuzzApi } from './ipc-fuzz';
 import { scaleStep, type ScaleStep } from './scale';
 import { soak } from './soak';
 import { writeSyntheticCatalog } from './synth-catalog';
+import { fallbacksSection } from './fallbacks';
+import { instancesSection } from './instances';
+import { killNewPathsSection } from './kill-new-paths';
+import { storageLocationSection } from './storage-location';
+import { suspendSection } from './suspend';
+import { writersSection } from './writers';
 
 /**
- * `npm run reliability [section …]`: the figures of issue 7, section by section (all when none
- * is named): fuzz, compute, csv, kill, corrupt, disk, corpus, soak, scale. Short versions of each
- * run in `npm test`. Long: about an hour for everything on the 2-core machine (the 50,000-row
+ * `npm run reliability [section …]`: the figures of issues 7 and 17, section by section (all when
+ * none is named): fuzz, compute, csv, kill, corrupt, disk, corpus, soak, scale; and issue 17's
+ * instances (a second app on one data folder), writers (the command line beside the app),
+ * fallbacks (quarantine copy, no write permission, a damaged WAL, an unreadable import), suspend
+ * (a stopped compute process, a clock going back), kill-new (kill -9 on the newer write paths and a
+ * full-size model save) and storage (network and synced folders). Short versions of each run in `npm test`. Long: about an hour for everything on the 2-core machine (the 50,000-row
  * kill runs, the 500 MiB import of the corpus and the 50,000-product scale run dominate).
  */
-const SECTIONS = ['fuzz', 'compute', 'csv', 'kill', 'corrupt', 'disk', 'corpus', 'soak', 'scale'] as const;
+const SECTIONS = ['fuzz', 'compute', 'csv', 'kill', 'corrupt', 'disk', 'corpus', 'soak', 'scale', 'instances', 'writers', 'fallbacks', 'suspend', 'kill-new', 'storage'] as const;
 const asked = process.argv.slice(2);
 for (const a of asked) if (!(SECTIONS as readonly string[]).includes(a)) throw new Error(`unknown section "${a}"; sections are ${SECTIONS.join(', ')}`);
 const want = (s: (typeof SECTIONS)[number]) => asked.length === 0 || asked.includes(s);
@@ -179,6 +188,14 @@ if (want('scale')) {
   add('scale growth 1k → 10k / 50k: generate time', growth((s) => s.generateS));
   add('scale growth 1k → 10k / 50k: compute peak memory', growth((s) => Math.max(s.trainPeakComputeMb, s.generatePeakComputeMb)));
 }
+
+// Issue 17: each section prints its own figures (full versions here; the short ones run in npm test).
+if (want('instances')) await instancesSection(add, true);
+if (want('writers')) await writersSection(add, true);
+if (want('fallbacks')) await fallbacksSection(add, true);
+if (want('suspend')) await suspendSection(add, true);
+if (want('kill-new')) await killNewPathsSection(add, true);
+if (want('storage')) await storageLocationSection(add, true);
 
 process.stdout.write(`\n== reliability (Node ${process.version}, ${process.platform}/${process.arch}; sections: ${asked.length ? asked.join(', ') : 'all'}; ${((performance.now() - started) / 60000).toFixed(1)} min)\n`);
 for (const [k, v] of figures) process.stdout.write(`  ${k.padEnd(90)} ${v}\n`);
