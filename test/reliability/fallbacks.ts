@@ -27,7 +27,7 @@ import { writeSyntheticCatalog } from './synth-catalog';
  *                its header (and, as controls, an intact log and one cut at a frame boundary);
  *   imports      a catalog or lab-results file that cannot be read: no permission (as `nobody`),
  *                a folder, gone, a read error (EIO), and one cut short, removed or replaced
- *                while it is read.
+ *                while it is read (at 5 %, 25 %, 50 %, 75 % and 95 % of the file in the full run).
  */
 
 const CHILD = fileURLToPath(new URL('./fallbacks-child.ts', import.meta.url));
@@ -479,7 +479,7 @@ type ImportCase = 'no permission' | 'a folder' | 'gone' | 'read error (EIO)' | '
  * write, the lab-results import): refused with a message naming the file, the products,
  * catalogs and lab results exactly as before.
  */
-async function unreadableImports(root: string, cases: readonly ImportCase[]): Promise<ScenarioTally[]> {
+async function unreadableImports(root: string, cases: readonly ImportCase[], fractions: readonly number[] = [0.25]): Promise<ScenarioTally[]> {
   const dir = join(root, 'imports');
   mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o755);
@@ -491,6 +491,7 @@ async function unreadableImports(root: string, cases: readonly ImportCase[]): Pr
   writeFileSync(lab, 'candidate,property,value\n1,viscosity,3200\n');
   const db = join(dir, 'lab.db');
   let midRead: ((bytesRead: number) => void) | null = null;
+  let threshold = 0;
   const changePending = () => midRead !== null;
   const tallies: ScenarioTally[] = [];
   // Read on a connection of its own (the services may hold theirs open): what every refused import must leave as it was.
@@ -515,15 +516,18 @@ async function unreadableImports(root: string, cases: readonly ImportCase[]): Pr
     databasePath: db,
     resourcesDir: resolveResourcesDir(),
     onImportProgress: (p) => {
-      if (midRead && (p.bytesRead ?? 0) > bytes / 4) {
+      if (midRead && (p.bytesRead ?? 0) > threshold) {
         midRead(p.bytesRead!);
         midRead = null;
       }
     },
   });
   try {
-    for (const c of cases) {
-      const t = tally(`unreadable import: ${c}`);
+    // A change mid-read happens at each fraction of the file given; the other cases run once.
+    for (const [c, fraction] of cases.flatMap((c) => (c.endsWith('mid-read') ? fractions.map((f) => [c, f] as const) : [[c, 0] as const]))) {
+      threshold = bytes * fraction;
+      let t = tallies.find((x) => x.scenario === `unreadable import: ${c}`);
+      if (!t) tallies.push((t = tally(`unreadable import: ${c}`)));
       const problems: string[] = [];
       let file = csv;
       let labFile: string | null = null;
@@ -557,7 +561,7 @@ async function unreadableImports(root: string, cases: readonly ImportCase[]): Pr
         labFile = file;
         for (const [method, path] of [['importCatalog', file], ['previewImport', file], ['importLabResults', file], ['previewLabResults', file]] as const) await call(method, { path });
       } else {
-        const copy = join(dir, `${c.replace(/\W+/g, '-')}.csv`);
+        const copy = join(dir, `${c.replace(/\W+/g, '-')}-${Math.round(fraction * 100)}.csv`);
         copyFileSync(csv, copy);
         file = copy;
         midRead = () => {
@@ -579,7 +583,6 @@ async function unreadableImports(root: string, cases: readonly ImportCase[]): Pr
       const after = await counts();
       if (after !== before) problems.push(`products/catalogs/lab results ${before} → ${after}`);
       record(t, problems, outcomes.find((o) => o.method === 'importCatalog')?.message ?? outcomes[0]?.message ?? '');
-      tallies.push(t);
     }
   } finally {
     await service.compute.close();
@@ -631,7 +634,7 @@ export async function fallbacksReport(full: boolean): Promise<FallbacksReport> {
     report.walNotice = wal.notice;
     report.walCli = wal.cli;
     timed('WAL damage');
-    report.scenarios.push(...(await unreadableImports(root, nobody ? IMPORT_CASES : IMPORT_CASES.filter((c) => c !== 'no permission'))));
+    report.scenarios.push(...(await unreadableImports(root, nobody ? IMPORT_CASES : IMPORT_CASES.filter((c) => c !== 'no permission'), full ? [0.05, 0.25, 0.5, 0.75, 0.95] : [0.25])));
     timed('imports');
   } finally {
     rmSync(root, { recursive: true, force: true });

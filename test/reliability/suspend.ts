@@ -326,6 +326,12 @@ export interface ClockResult {
   /** Start-ups (under a clock behind the newest backup) that took no backup and left it to the scheduled one, which then took it. */
   startupDeferred: number;
   scheduledTaken: number;
+  /**
+   * For comparison, the same steps with backups named by the wall clock alone (as before this
+   * issue), simulated: steps after which the newest listed was the latest written, and backups
+   * written that rotation removed at once (or before an older one).
+   */
+  naive: { newestHeld: number; newestRemoved: number };
   failures: string[];
 }
 
@@ -346,7 +352,9 @@ export async function backupClock(steps: number, keep = 7): Promise<ClockResult>
   const start = Date.parse('2026-03-01T09:00:00.000Z');
   let clock = start;
   care.clock = () => new Date(clock);
-  const result: ClockResult = { steps, jumps: [], orderHeld: 0, rotationHeld: 0, newestHeld: 0, startupDeferred: 0, scheduledTaken: 0, failures: [] };
+  const result: ClockResult = { steps, jumps: [], orderHeld: 0, rotationHeld: 0, newestHeld: 0, startupDeferred: 0, scheduledTaken: 0, naive: { newestHeld: 0, newestRemoved: 0 }, failures: [] };
+  // The simulation of wall-clock names: each backup's time and step, newest first by time, the oldest rolling ones beyond `keep` removed.
+  let naive: { time: number; step: number; kind: string }[] = [];
   const written: { file: string; candidates: number; kind: string }[] = [];
   const jumps = new Map<number, [number, string]>([
     [Math.floor(steps * 0.2), [-3600_000, 'back 1 hour']],
@@ -363,6 +371,13 @@ export async function backupClock(steps: number, keep = 7): Promise<ClockResult>
       } else clock += 5 * 60_000;
       await service.saveCandidate({ name: `step ${i}`, declaration: 'Water, Glycerin, Niacinamide, Phenoxyethanol' });
       const kind = i % 5 === 0 ? 'manual' : 'rolling';
+      naive.push({ time: clock, step: i, kind });
+      naive.sort((a, b) => b.time - a.time || b.step - a.step);
+      const naiveRolling = naive.filter((n) => n.kind === 'rolling');
+      const removed = new Set(naiveRolling.slice(keep));
+      if (removed.size && [...removed].some((n) => n.step === i)) result.naive.newestRemoved++;
+      naive = naive.filter((n) => !removed.has(n));
+      if (naive[0]?.step === i) result.naive.newestHeld++;
       const b = await care.backup(service.db, kind);
       written.push({ file: b.file, candidates: b.candidates ?? -1, kind });
       const listed = listBackupFiles(path);
@@ -470,6 +485,7 @@ export async function suspendSection(add: (label: string, value: string | number
   add(`clock: ${clock.steps} backups (1 in 5 manual, 7 rolling kept) with jumps: ${clock.jumps.length}`, clock.jumps.join('; '));
   add('clock: after each backup — listed in write order / rotation kept the newest 7 written / newest listed holds the latest data', `${clock.orderHeld} / ${clock.rotationHeld} / ${clock.newestHeld} of ${clock.steps}`);
   add('clock: start-up under a clock behind the newest backup deferred / the scheduled backup then taken', `${clock.startupDeferred} / ${clock.scheduledTaken}`);
+  add('clock: the same with names from the wall clock alone (simulated, as before) — newest listed was the latest / a new backup rotated away at once', `${clock.naive.newestHeld} of ${clock.steps} / ${clock.naive.newestRemoved}`);
   if (clock.failures.length) add('clock: FAILURES', clock.failures.slice(0, 5).join('; '));
   const cli = await cliBackupClock();
   add(`clock: CLI runs under clocks now, -1 day, +10 min (${cli.runs} backups) listed in write order`, cli.orderHeld ? 'yes' : `NO: ${cli.listed.join(', ')}`);
