@@ -470,6 +470,54 @@ async function walDamageRuns(root: string, runsPerKind: number, seed: number): P
   return { tallies, notice, cli };
 }
 
+/**
+ * The control for the scan: a process saving candidates (durability-child.ts) killed with
+ * SIGKILL at a random moment, `runs` times on one database; each time the services open it as at
+ * start-up. SQLite drops only the unfinished write, so the person must not be told of damage,
+ * and every save the child acknowledged must be there.
+ */
+export async function walAfterKill(root: string, runs: number, seed: number): Promise<ScenarioTally> {
+  const t = tally('WAL after kill -9 while saving (control: no notice, every acknowledged save kept)');
+  const random = seededRandom(seed);
+  const dir = join(root, 'wal-kill');
+  mkdirSync(dir);
+  const path = join(dir, 'lab.db');
+  const durabilityChild = fileURLToPath(new URL('./durability-child.ts', import.meta.url));
+  for (let r = 0; r < runs; r++) {
+    const acked = await new Promise<number[]>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', durabilityChild, 'save', path], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const ids: number[] = [];
+      let buffer = '';
+      child.stdout.on('data', (d: Buffer) => {
+        buffer += d.toString();
+        const lines = buffer.split('\n');
+        buffer = lines.pop()!;
+        for (const line of lines) {
+          if (line === 'ready') setTimeout(() => child.kill('SIGKILL'), 200 + random() * 1300);
+          if (line.startsWith('ack ')) ids.push(Number(line.slice(4)));
+        }
+      });
+      child.on('error', reject);
+      child.on('exit', () => resolve(ids));
+    });
+    const scan = scanWalFile(path);
+    const problems: string[] = [];
+    const service = await FormulatorService.open({ databasePath: path, resourcesDir: resolveResourcesDir() });
+    try {
+      const present = new Set(service.db.prepare('SELECT id FROM candidates').pluck().all() as number[]);
+      const missing = acked.filter((id) => !present.has(id));
+      if (missing.length) problems.push(`${missing.length} acknowledged saves missing`);
+      if (String(service.db.pragma('integrity_check', { simple: true })) !== 'ok') problems.push('integrity_check failed');
+      if (pendingWalDamage(path).length) problems.push(`told of damage after a plain kill (scan: ${JSON.stringify(scan)})`);
+    } finally {
+      await service.compute.close();
+      service.close();
+    }
+    record(t, problems, scan ? `no notice (the log held ${scan.usedTransactions} transactions, ${scan.droppedFrames} frames of an unfinished one, a ${scan.partialTailBytes}-byte partial frame)` : 'no notice (no log left)');
+  }
+  return t;
+}
+
 // ——— (d) imports from files that cannot be read ——————————————————————————————————————————
 
 type ImportCase = 'no permission' | 'a folder' | 'gone' | 'read error (EIO)' | 'cut short mid-read' | 'removed mid-read' | 'replaced mid-read';
@@ -633,6 +681,7 @@ export async function fallbacksReport(full: boolean): Promise<FallbacksReport> {
     report.wal = wal.tallies;
     report.walNotice = wal.notice;
     report.walCli = wal.cli;
+    report.scenarios.push(await walAfterKill(root, full ? 25 : 2, 2));
     timed('WAL damage');
     report.scenarios.push(...(await unreadableImports(root, nobody ? IMPORT_CASES : IMPORT_CASES.filter((c) => c !== 'no permission'), full ? [0.05, 0.25, 0.5, 0.75, 0.95] : [0.25])));
     timed('imports');

@@ -164,8 +164,10 @@ export function scanWalWith(size: number, read: WalReader, dbPageSize: number | 
 
 /**
  * A sentence for damage that loses saved work, or null. A log that stops in the middle of an
- * unfinished transaction (checksum-valid frames with no commit frame after them) is what a
- * process killed while writing leaves: nothing acknowledged is lost, so it is not damage.
+ * unfinished transaction (checksum-valid frames with no commit frame after them, perhaps a last
+ * frame header without its page) is what a process killed while writing leaves: nothing
+ * acknowledged is lost, so it is not damage. A log cut at a frame boundary inside a committed
+ * transaction looks the same, and is not told either.
  */
 export function describeWalDamage(s: WalScan): string | null {
   const frames = (n: number) => `${n} frame${n === 1 ? '' : 's'}`;
@@ -177,7 +179,9 @@ export function describeWalDamage(s: WalScan): string | null {
   const parts: string[] = [];
   if (s.droppedCommits > 0) parts.push(`at least ${s.droppedCommits} saved transaction${s.droppedCommits === 1 ? '' : 's'} (${frames(s.droppedFrames)}) after a damaged frame cannot be read and are dropped`);
   else if (s.garbageFrames > 0) parts.push(`${frames(s.garbageFrames)} of random or zeroed bytes follow the last whole transaction, where saved work may have been`);
-  if (s.partialTailBytes > 0) parts.push(`the log was cut short (it ends ${s.partialTailBytes} bytes into a frame), so the transaction it cut and any written after it are lost`);
+  // SQLite writes a frame as its 24-byte header, then its page: a writer killed between the two
+  // leaves a log ending 24 bytes into a frame. No write ends anywhere else inside a frame.
+  if (s.partialTailBytes > 0 && s.partialTailBytes !== FRAME_HEADER) parts.push(`the log was cut short (it ends ${s.partialTailBytes} bytes into a frame), so the transaction it cut and any written after it are lost`);
   if (!parts.length) return null;
   const kept = `SQLite keeps the first ${s.usedTransactions} transaction${s.usedTransactions === 1 ? '' : 's'} of the log`;
   return `${parts.join('; ')}; ${kept}`;

@@ -96,6 +96,15 @@ describe('scanWal', () => {
     expect(rowsSqliteReads(path)).toBe(59);
   });
 
+  it('a last frame header without its page (a writer killed between the two writes of a frame) is not damage', () => {
+    const { path, pageSize } = crashImage();
+    const frames = scanWalFile(path)!.framesInFile;
+    truncateSync(`${path}-wal`, 32 + (frames - 1) * (pageSize + 24) + 24);
+    const cut = scanWalFile(path)!;
+    expect(cut.partialTailBytes).toBe(24);
+    expect(cut.damage).toBeNull();
+  });
+
   it('an empty or missing log is nothing to scan', () => {
     const { path } = crashImage();
     writeFileSync(`${path}-wal`, '');
