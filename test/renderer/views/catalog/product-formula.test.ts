@@ -1,28 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DraftLine } from '../../../../src/shared/api';
 import { declaredNote, formulaSummary, isActive } from '../../../../src/renderer/src/views/catalog/product-formula';
+import { draftLine } from '../draft-line';
 
-function line(name: string, over: Partial<DraftLine> = {}): DraftLine {
-  return {
-    position: 1,
-    name,
-    section: 'main',
-    estimate: null,
-    low: null,
-    high: null,
-    declared: null,
-    typical: null,
-    levelSource: null,
-    limit: null,
-    phase: null,
-    prep: null,
-    flags: [],
-    ingredientId: null,
-    inci: name,
-    functions: [],
-    ...over,
-  };
-}
+const line = draftLine;
 
 /** A US-style sunscreen label: zinc oxide declared apart at 10 %, the rest estimated. */
 const SUNSCREEN = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DraftFormula, DraftLine } from '../../../../src/shared/api';
+import type { DraftFormula } from '../../../../src/shared/api';
 import { MAX_CANDIDATE_INGREDIENTS } from '../../../../src/shared/api/common';
 import type { Phase } from '../../../../src/shared/formula/estimate';
 import {
@@ -17,29 +17,9 @@ import {
   totalProblem,
   withEdit,
 } from '../../../../src/renderer/src/views/editor/formula-draft';
+import { draftLine } from '../draft-line';
 
-/** A line of a draft formula with only what a test names; the rest as the service sends an unremarkable line. */
-function line(name: string, over: Partial<DraftLine> = {}): DraftLine {
-  return {
-    position: 1,
-    name,
-    section: 'main',
-    estimate: null,
-    low: null,
-    high: null,
-    declared: null,
-    typical: null,
-    levelSource: null,
-    limit: null,
-    phase: null,
-    prep: null,
-    flags: [],
-    ingredientId: null,
-    inci: name,
-    functions: [],
-    ...over,
-  };
-}
+const line = draftLine;
 
 const PHENOXYETHANOL_LIMIT = { max: 1, annex: 'EU V/29', condition: '' };
 const LABELLING: DraftFormula['labelling'] = { threshold: 0.001, annex: 'EU III' };
