@@ -1,6 +1,7 @@
 import { BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { API_METHODS, FILE_READING_METHODS, FILE_WRITING_METHODS, ipcChannel, type ApiResult } from '../../shared/api/methods';
 import { parseApiArgs, type Api } from '../../shared/api';
+import { writeFileAtomically } from '../atomic-file';
 import { dispatchApiCall } from './dispatch';
 
 /**
@@ -22,6 +23,7 @@ export function registerIpcHandlers(
       if (method === 'chooseImportFile') return chooseImportFile(event, allowedImportPaths, CATALOG_DIALOG);
       if (method === 'chooseLabResultsFile') return chooseImportFile(event, allowedImportPaths, LAB_RESULTS_DIALOG);
       if (method === 'chooseExportPath') return chooseExportPath(event, arg, allowedExportPaths);
+      if (method === 'printToPdf') return printToPdf(event, arg);
       if (FILE_READING_METHODS.includes(method)) {
         const path = (arg as { path?: unknown } | null)?.path;
         if (typeof path !== 'string' || !allowedImportPaths.has(path)) {
@@ -73,5 +75,29 @@ async function chooseExportPath(event: IpcMainInvokeEvent, arg: unknown, allowed
   const picked = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
   if (picked.canceled || !picked.filePath) return { ok: true, value: null };
   allowedExportPaths.add(picked.filePath);
+  return { ok: true, value: { path: picked.filePath } };
+}
+
+/**
+ * The calling window as a PDF, with its print styles (an open formula sheet prints alone), to a
+ * file chosen in the system's Save dialog, written atomically; null when the dialog is cancelled.
+ */
+async function printToPdf(event: IpcMainInvokeEvent, arg: unknown): Promise<ApiResult<unknown>> {
+  let defaultName: string;
+  try {
+    ({ defaultName } = parseApiArgs('printToPdf', arg));
+  } catch (error) {
+    return { ok: false, error: { code: 'invalid-argument', message: (error as Error).message } };
+  }
+  const window = BrowserWindow.fromWebContents(event.sender);
+  const options = { title: 'Save as PDF', defaultPath: defaultName, filters: [{ name: 'PDF', extensions: ['pdf'] }] };
+  const picked = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+  if (picked.canceled || !picked.filePath) return { ok: true, value: null };
+  try {
+    const pdf = await event.sender.printToPDF({ printBackground: true, pageSize: 'A4' });
+    writeFileAtomically(picked.filePath, pdf);
+  } catch (error) {
+    return { ok: false, error: { code: 'export-failed', message: `the PDF could not be written to ${picked.filePath}: ${(error as Error).message}; nothing was written` } };
+  }
   return { ok: true, value: { path: picked.filePath } };
 }

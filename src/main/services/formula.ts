@@ -290,7 +290,7 @@ export function sheetTable(sheet: FormulaSheet): ExportTable {
 
 const fileNameOf = (sheet: FormulaSheet, format: 'csv' | 'xlsx') => `${sheet.title.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'formula'}-v${sheet.version}-formula.${format}`;
 
-export const formulaHandlers: HandlersOf<'estimateFormula' | 'formulaSheet' | 'formulaFile' | 'exportFormula' | 'setUseLevel' | 'addInHouseLimit' | 'deleteInHouseLimit'> = {
+export const formulaHandlers: HandlersOf<'estimateFormula' | 'formulaSheet' | 'formulaFile' | 'exportFormula' | 'setUseLevel' | 'addInHouseLimit' | 'deleteInHouseLimit' | 'printToPdf'> = {
   async estimateFormula(cx, a) {
     return draftFormula(cx, a);
   },
@@ -324,6 +324,11 @@ export const formulaHandlers: HandlersOf<'estimateFormula' | 'formulaSheet' | 'f
 
   async deleteInHouseLimit(cx, { id }) {
     return { deleted: await cx.exclusive(() => deleteInHouseLimit(cx.db, id)) };
+  },
+
+  /** A PDF of the window needs the desktop app's renderer (the Electron shell answers this call itself). */
+  async printToPdf() {
+    throw new ApiFailure('unsupported', "saving a PDF of the sheet needs the desktop app; here use Print (the browser's print dialog can also save a PDF)");
   },
 };
 

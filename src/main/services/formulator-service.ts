@@ -201,6 +201,7 @@ export class FormulatorService implements ApiWithEndpoint {
   setUseLevel = (args: ApiArgs['setUseLevel']) => this.call('setUseLevel', args);
   addInHouseLimit = (args: ApiArgs['addInHouseLimit']) => this.call('addInHouseLimit', args);
   deleteInHouseLimit = (args: ApiArgs['deleteInHouseLimit']) => this.call('deleteInHouseLimit', args);
+  printToPdf = (args: ApiArgs['printToPdf']) => this.call('printToPdf', args);
   updateLabResult = (args: ApiArgs['updateLabResult']) => this.call('updateLabResult', args);
   deleteLabResult = (args: ApiArgs['deleteLabResult']) => this.call('deleteLabResult', args);
   listLabResults = (args?: ApiArgs['listLabResults']) => this.call('listLabResults', args);

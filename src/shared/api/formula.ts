@@ -58,6 +58,8 @@ export const formulaSchemas = {
     .refine((a) => a.min <= a.usual && a.usual <= a.max, { message: 'a use level needs min ≤ usual ≤ max' }),
   addInHouseLimit: z.object({ ingredient: shortText(300), max: z.number().positive().max(100), applies: z.enum(['all', ...PRODUCT_TYPES]).default('all'), condition: z.string().trim().max(1000).default('') }).strict(),
   deleteInHouseLimit: z.object({ id: idSchema }).strict(),
+  /** The window as a PDF (its print styles: an open formula sheet prints alone), through a Save dialog; the desktop app answers this itself. */
+  printToPdf: z.object({ defaultName: shortText(300) }).strict(),
 } satisfies Partial<Record<ApiMethod, z.ZodType>>;
 
 type Args = ArgsOf<typeof formulaSchemas>;
@@ -125,6 +127,12 @@ export interface FormulaApi {
   /** An in-house maximum for an ingredient, applied with the law's (the lower wins). */
   addInHouseLimit(args: Args['addInHouseLimit']): Promise<{ id: number; ingredient: string }>;
   deleteInHouseLimit(args: Args['deleteInHouseLimit']): Promise<{ deleted: boolean }>;
+  /**
+   * Saves the window as a PDF (Electron's printToPDF with the print styles) to a file chosen in
+   * the Save dialog; null when the dialog was cancelled. Only the desktop app can: elsewhere it
+   * fails with `unsupported` (use the browser's print, which can also save a PDF).
+   */
+  printToPdf(args: Args['printToPdf']): Promise<{ path: string } | null>;
 }
 
 export type { ProductType };

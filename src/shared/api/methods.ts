@@ -83,6 +83,7 @@ export const API_METHODS = [
   'setUseLevel',
   'addInHouseLimit',
   'deleteInHouseLimit',
+  'printToPdf',
   'chooseDatabaseFolder',
   'moveDatabase',
 ] as const;

@@ -174,6 +174,12 @@ describe('draft formulas', () => {
   });
 });
 
+describe('saving the sheet as a PDF', () => {
+  it('is left to the desktop app: the services say to use Print instead', async () => {
+    await expect(service.printToPdf({ defaultName: 'Serum-v1-formula.pdf' })).rejects.toMatchObject({ code: 'unsupported', message: expect.stringContaining('use Print') });
+  });
+});
+
 describe('the formula sheet\'s provenance', () => {
   it('reads as words: empty fields left out, nested ones flattened', async () => {
     const { provenanceText } = await import('../../../src/main/services/formula');

@@ -167,6 +167,6 @@ export function formatSavedScore(scores: Readonly<Record<string, number | null>>
 }
 
 /** The file name of a formula sheet's export (the service names its files the same way). */
-export function sheetFileName(sheet: Pick<FormulaSheet, 'title' | 'version'>, format: 'csv' | 'xlsx'): string {
+export function sheetFileName(sheet: Pick<FormulaSheet, 'title' | 'version'>, format: 'csv' | 'xlsx' | 'pdf'): string {
   return `${sheet.title.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'formula'}-v${sheet.version}-formula.${format}`;
 }

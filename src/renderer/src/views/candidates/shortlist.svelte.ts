@@ -210,6 +210,22 @@ export class ShortlistState {
     }
   }
 
+  /** Saves the open sheet as a PDF (the desktop app: Electron's printToPDF through a Save dialog). */
+  async saveSheetPdf(): Promise<void> {
+    const sheet = this.sheet;
+    if (!sheet) return;
+    this.exporting = true;
+    this.sheetNotice = null;
+    try {
+      const saved = await api.printToPdf({ defaultName: sheetFileName(sheet, 'pdf') });
+      if (saved) this.sheetNotice = { kind: 'info', text: `Saved the formula sheet as a PDF to ${saved.path}.` };
+    } catch (error) {
+      this.sheetNotice = { kind: 'error', text: `The PDF could not be saved: ${messageOf(error)}` };
+    } finally {
+      this.exporting = false;
+    }
+  }
+
   /**
    * Exports the selected candidates as CSV or as an Excel workbook: in the desktop app to a file
    * chosen in its save dialog, in the web preview as a download (the preview writes no files).
