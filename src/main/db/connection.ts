@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { readFolderOwner } from '../folder-lock';
 import { openSqlite } from './sqlite';
-import { backupFolder, copyDatabaseOnline, fileTimestamp } from './backups';
+import { backupFolder, copyDatabaseOnline, fileTimestamp, nextBackupTime } from './backups';
 import { BUSY_TIMEOUT_MS, isBusyError } from './busy';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations';
 
@@ -118,7 +118,7 @@ async function upgradeAlone(path: string, seenVersion: number, latest: number, m
     if (fileVersion > latest) throw new NewerDatabaseError(path, fileVersion, latest);
     if (fileVersion >= latest) return null; // upgraded meanwhile by another process
     applyPragmas(db, false);
-    const backupPath = join(options.backupDir ?? backupFolder(path), `${basename(path)}.v${fileVersion}.${fileTimestamp()}.bak`);
+    const backupPath = join(options.backupDir ?? backupFolder(path), `${basename(path)}.v${fileVersion}.${fileTimestamp(nextBackupTime(path))}.bak`);
     // Online backup, made standalone and checked before it gets its name; a failure stops the migration.
     await copyDatabaseOnline(db, backupPath);
     migrate(db, migrations);

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DatabaseInUseError, NewerDatabaseError, openDatabase } from '../../../src/main/db/connection';
+import { listBackupFiles } from '../../../src/main/db/backups';
 import { FOLDER_LOCK_FILE, processStartTicks } from '../../../src/main/folder-lock';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from '../../../src/main/db/migrations';
 import { tempDir } from '../../helpers';
@@ -323,6 +324,21 @@ describe('schema version 9 (draft formulas)', () => {
     v9.db.prepare(`DELETE FROM candidates WHERE id = 1`).run();
     expect(v9.db.prepare(`SELECT count(*) FROM candidate_formulas`).pluck().get()).toBe(0);
     expect(v9.db.pragma('foreign_key_check')).toEqual([]);
+    v9.db.close();
+  });
+});
+
+describe('a pre-migration backup under a clock set back', () => {
+  it('is named after the newest backup already there, so it lists as the newest', async () => {
+    const path = join(dir, 'v8.db');
+    const v8 = await openDatabase(path, { migrations: MIGRATIONS.filter((m) => m.version <= 8) });
+    v8.db.close();
+    // A backup written "in the future" (before the clock was set back).
+    mkdirSync(join(dir, 'backups'), { recursive: true });
+    writeFileSync(join(dir, 'backups', 'v8.db.rolling.2099-01-01T00-00-00-000Z.bak'), 'x');
+    const v9 = await openDatabase(path, { migrations: MIGRATIONS.filter((m) => m.version <= 9) });
+    expect(v9.backupPath).toMatch(/v8\.db\.v8\.2099-01-01T00-00-00-001Z\.bak$/);
+    expect(listBackupFiles(path)[0]!.kind).toBe('pre-migration');
     v9.db.close();
   });
 });
