@@ -86,7 +86,8 @@ export function removeAbandonedTemporaries(folder: string, name: string): string
   return removed;
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process with this id is running (this one included; one run by another account counts). */
+export function processAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);

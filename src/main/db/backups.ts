@@ -3,7 +3,7 @@ import { accessSync, closeSync, constants, fsyncSync, mkdirSync, openSync, readd
 import { basename, dirname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { openSqlite } from './sqlite';
-import { fsyncFolder } from '../atomic-file';
+import { fsyncFolder, processAlive } from '../atomic-file';
 import { checkOpenDatabase, type DatabaseCheck } from './check';
 
 /**
@@ -111,7 +111,7 @@ export async function copyDatabaseOnline(db: Database, target: string): Promise<
     throw new BackupError(`could not back up the database to ${target}: the backups folder ${folder} cannot be written, as ${why}`, code);
   }
   removeStalePartials(folder);
-  const partial = join(folder, `.${basename(target)}.${randomBytes(4).toString('hex')}.partial`);
+  const partial = join(folder, `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.partial`);
   try {
     await db.backup(partial, { progress: stallGuard(target) });
     const contents = finishBackupCopy(partial);
@@ -255,12 +255,18 @@ export function readBackupContents(path: string): BackupContents {
   }
 }
 
-/** Half-made copies older than a day come from a process that died mid-backup; younger ones may belong to a running one. */
-function removeStalePartials(folder: string): void {
+/**
+ * Removes half-made copies a process left when it died mid-backup (a kill -9, a crash): those
+ * whose writer's pid (in the name) is no longer running, with their journal files; a running
+ * process's copy is left alone. Copies named by an older version (no pid) go once a day old.
+ */
+export function removeStalePartials(folder: string): void {
   const dayAgo = Date.now() - 24 * 3600_000;
   for (const name of readdirSync(folder)) {
-    if (!name.endsWith('.partial')) continue;
-    const stat = statSync(join(folder, name), { throwIfNoEntry: false });
-    if (stat && stat.mtimeMs < dayAgo) rmSync(join(folder, name), { force: true });
+    const m = /\.(?:(\d+)-)?[0-9a-f]+\.partial(?:-journal|-wal|-shm)?$/.exec(name);
+    if (!m) continue;
+    const path = join(folder, name);
+    const abandoned = m[1] !== undefined ? !processAlive(Number(m[1])) : (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < dayAgo;
+    if (abandoned) rmSync(path, { force: true });
   }
 }
