@@ -2,6 +2,7 @@ import { ApiFailure, savedFormulaSchema, type DraftFormula, type DraftLine, type
 import { describeBrief } from '../../shared/briefs/brief';
 import { familyMembership } from '../../shared/briefs/families';
 import { tableToCsv, type ExportTable } from '../../shared/csv-write';
+import { formulaSheetFileName } from '../../shared/formula/format';
 import { estimateFormula, separateOpeningActives, PHASE_LETTERS, PHASE_NAMES, PHASES, type FormulaInput, type FormulaItem, type LegalLimit, type ProductType } from '../../shared/formula/estimate';
 import { addInHouseLimit, deleteInHouseLimit, getAllergenLabelling, getCandidateFormula, getLegalLimits, getUseLevels, setUserUseLevel, type StoredLimit } from '../db/queries/formulas';
 import { getProduct } from '../db/queries/products';
@@ -288,7 +289,6 @@ export function sheetTable(sheet: FormulaSheet): ExportTable {
   };
 }
 
-const fileNameOf = (sheet: FormulaSheet, format: 'csv' | 'xlsx') => `${sheet.title.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'formula'}-v${sheet.version}-formula.${format}`;
 
 export const formulaHandlers: HandlersOf<'estimateFormula' | 'formulaSheet' | 'formulaFile' | 'exportFormula' | 'setUseLevel' | 'addInHouseLimit' | 'deleteInHouseLimit' | 'printToPdf'> = {
   async estimateFormula(cx, a) {
@@ -302,7 +302,7 @@ export const formulaHandlers: HandlersOf<'estimateFormula' | 'formulaSheet' | 'f
   async formulaFile(cx, { candidateId, version, format }) {
     const sheet = formulaSheet(cx, { candidateId, version });
     const table = sheetTable(sheet);
-    return format === 'csv' ? { fileName: fileNameOf(sheet, 'csv'), csv: tableToCsv(table) } : { fileName: fileNameOf(sheet, 'xlsx'), base64: (await tableToXlsx(table)).toString('base64') };
+    return format === 'csv' ? { fileName: formulaSheetFileName(sheet, 'csv'), csv: tableToCsv(table) } : { fileName: formulaSheetFileName(sheet, 'xlsx'), base64: (await tableToXlsx(table)).toString('base64') };
   },
 
   async exportFormula(cx, { candidateId, version, format, path }) {

@@ -27,3 +27,8 @@ export function activeLevelTitle(a: { inci: string; percent: number | null; low:
   const range = a.low !== null && a.high !== null ? ` (range ${compactPercent(a.low).replace(' %', '')}–${compactPercent(a.high)})` : '';
   return `${a.inci}: estimated ${compactPercent(a.percent)}${range}`;
 }
+
+/** The file name of a candidate version's formula sheet: "Serum-F-v2-formula.xlsx" (the service, the views and the Save dialog agree). */
+export function formulaSheetFileName(sheet: { title: string; version: number }, format: 'csv' | 'xlsx' | 'pdf'): string {
+  return `${sheet.title.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'formula'}-v${sheet.version}-formula.${format}`;
+}

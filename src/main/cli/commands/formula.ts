@@ -1,9 +1,9 @@
 import type { DraftFormula } from '../../../shared/api';
 import { PRODUCT_TYPES } from '../../../shared/formula/estimate';
+import { formatPercent } from '../../../shared/formula/format';
 import { exportFormatOf, idOption, oneOf, oneValue, wholeNumber } from '../checks';
 import { defineCommand, UsageError, type Command } from '../command';
 
-const pct = (v: number | null): string => (v === null ? '—' : v >= 1 ? v.toFixed(2) : v >= 0.01 ? v.toFixed(3) : v.toPrecision(2));
 
 /** The draft formula as text: by phase, each ingredient's estimate and range, then conflicts and warnings. */
 export function formulaText(f: DraftFormula): string {
@@ -12,7 +12,7 @@ export function formulaText(f: DraftFormula): string {
   ];
   if (f.status !== 'infeasible') {
     for (const phase of f.phases) {
-      lines.push(`${phase.letter}  ${phase.name}: ${pct(phase.percent)} %`);
+      lines.push(`${phase.letter}  ${phase.name}: ${formatPercent(phase.percent)} %`);
       for (const position of phase.positions) {
         const l = f.lines[position - 1]!;
         const saved = f.saved?.lines[position - 1];
@@ -26,7 +26,7 @@ export function formulaText(f: DraftFormula): string {
           l.prep ?? '',
         ].filter(Boolean);
         lines.push(
-          `   ${String(position).padStart(3)}  ${(l.inci ?? l.name).padEnd(42)} ${pct(saved?.percent ?? l.estimate).padStart(7)} %  [${pct(l.low)}–${pct(l.high)}]${l.limit ? `  max ${l.limit.max} % ${l.limit.annex}` : ''}${marks.length ? `  (${marks.join(', ')})` : ''}`,
+          `   ${String(position).padStart(3)}  ${(l.inci ?? l.name).padEnd(42)} ${formatPercent(saved?.percent ?? l.estimate).padStart(7)} %  [${formatPercent(l.low)}–${formatPercent(l.high)}]${l.limit ? `  max ${l.limit.max} % ${l.limit.annex}` : ''}${marks.length ? `  (${marks.join(', ')})` : ''}`,
         );
       }
     }

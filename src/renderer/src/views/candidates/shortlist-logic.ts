@@ -1,4 +1,4 @@
-import type { ApiArgs, CandidateProvenance, CandidateSummary, FormulaSheet } from '../../../../shared/api';
+import type { ApiArgs, CandidateProvenance, CandidateSummary } from '../../../../shared/api';
 import type { CandidateStatus } from '../../../../shared/domain';
 import { benefitLabel, formatScore } from '../generate/generate-results';
 
@@ -166,7 +166,5 @@ export function formatSavedScore(scores: Readonly<Record<string, number | null>>
   return typeof u === 'number' && Number.isFinite(u) && shown !== '–' ? `${shown} ± ${formatScore(u, digits)}` : shown;
 }
 
-/** The file name of a formula sheet's export (the service names its files the same way). */
-export function sheetFileName(sheet: Pick<FormulaSheet, 'title' | 'version'>, format: 'csv' | 'xlsx' | 'pdf'): string {
-  return `${sheet.title.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'formula'}-v${sheet.version}-formula.${format}`;
-}
+/** The file name of a formula sheet's export: the shared rule the service names its files by. */
+export { formulaSheetFileName as sheetFileName } from '../../../../shared/formula/format';
